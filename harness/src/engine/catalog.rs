@@ -1,0 +1,433 @@
+//! The hook catalog: every hook point of the four contracts, as data.
+
+use serde::Serialize;
+
+use super::profile::OnError;
+
+/// The host contract a hook point belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Contract {
+    /// Pylon: in-process Rust trait plugins.
+    Pylon,
+    /// Lesstruct: WASM modules speaking the linear-memory protocol.
+    Lesstruct,
+    /// FeatherFly: native shared libraries, C ABI v8.
+    #[serde(rename = "featherfly")]
+    FeatherFly,
+    /// Rustant: agent plugins.
+    Rustant,
+}
+
+impl Contract {
+    /// Every contract, in a stable order.
+    pub const ALL: [Contract; 4] = [
+        Contract::Pylon,
+        Contract::Lesstruct,
+        Contract::FeatherFly,
+        Contract::Rustant,
+    ];
+
+    /// The profile name users type (`pylon`, `lesstruct`, `featherfly`, `rustant`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Contract::Pylon => "pylon",
+            Contract::Lesstruct => "lesstruct",
+            Contract::FeatherFly => "featherfly",
+            Contract::Rustant => "rustant",
+        }
+    }
+
+    /// Parses a profile name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.name() == name)
+    }
+}
+
+impl std::fmt::Display for Contract {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A named hook point of one contract.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct HookPoint {
+    /// The contract defining the hook.
+    pub contract: Contract,
+    /// The hook's name as the contract spells it (`before_write`, `json.response`).
+    pub name: &'static str,
+}
+
+impl HookPoint {
+    /// Creates a hook point.
+    pub const fn new(contract: Contract, name: &'static str) -> Self {
+        Self { contract, name }
+    }
+}
+
+impl std::fmt::Display for HookPoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
+/// How a pipeline folds the outcomes of one hook point.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HookKind {
+    /// Each step may rewrite the value the next step sees (`config.mutate`,
+    /// `before_write`, `before_save`, `json.response`).
+    Transform,
+    /// Each step may stop the chain with a response, rejection or cancel
+    /// (`before_request`, `request.intercept`, Rustant's `Before*` points).
+    Gate,
+    /// Steps observe; results are ignored, only a cancel may stop later
+    /// handlers (`after_write`, lifecycle events).
+    Observe,
+    /// The first handler that claims the request answers it (plugin routes).
+    Route,
+}
+
+/// One hook point with its folding rule and whether the host invokes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct HookSpec {
+    /// The hook point.
+    pub point: HookPoint,
+    /// How outcomes fold.
+    pub kind: HookKind,
+    /// What happens when a step fails.
+    pub on_error: OnError,
+    /// Whether the real host ever calls this hook.
+    pub invoked: bool,
+    /// The payload the hook receives, as the contract describes it.
+    pub payload: &'static str,
+}
+
+const fn spec(
+    contract: Contract,
+    name: &'static str,
+    kind: HookKind,
+    on_error: OnError,
+    invoked: bool,
+    payload: &'static str,
+) -> HookSpec {
+    HookSpec {
+        point: HookPoint::new(contract, name),
+        kind,
+        on_error,
+        invoked,
+        payload,
+    }
+}
+
+use Contract::{FeatherFly, Lesstruct, Pylon, Rustant};
+use HookKind::{Gate, Observe, Route, Transform};
+
+const FAIL_500: OnError = OnError::Stop { status: 500 };
+const KEEP: OnError = OnError::KeepPrior;
+
+/// Pylon's hooks (contracts §1).
+pub(crate) const PYLON_HOOKS: &[HookSpec] = &[
+    spec(
+        Pylon,
+        "init",
+        Observe,
+        FAIL_500,
+        true,
+        "manifest `config` JSON",
+    ),
+    spec(
+        Pylon,
+        "before_request",
+        Gate,
+        FAIL_500,
+        true,
+        "request meta + auth context",
+    ),
+    spec(
+        Pylon,
+        "before_write",
+        Transform,
+        FAIL_500,
+        true,
+        "entity, op, mutable JSON data, auth",
+    ),
+    spec(
+        Pylon,
+        "after_write",
+        Observe,
+        KEEP,
+        true,
+        "entity, op, written row, auth",
+    ),
+    spec(
+        Pylon,
+        "handle_route",
+        Route,
+        FAIL_500,
+        true,
+        "method, url, body, auth",
+    ),
+];
+
+/// Lesstruct's hooks (contracts §2).
+pub(crate) const LESSTRUCT_HOOKS: &[HookSpec] = &[
+    spec(
+        Lesstruct,
+        "before_save",
+        Transform,
+        FAIL_500,
+        true,
+        "content JSON; only `customFields` is read back",
+    ),
+    spec(
+        Lesstruct,
+        "after_create",
+        Observe,
+        KEEP,
+        true,
+        "content JSON; result ignored",
+    ),
+    spec(
+        Lesstruct,
+        "after_publish",
+        Observe,
+        KEEP,
+        true,
+        "content JSON; result ignored",
+    ),
+    spec(
+        Lesstruct,
+        "on_plugin_loaded",
+        Observe,
+        KEEP,
+        false,
+        "defined, never invoked",
+    ),
+    spec(
+        Lesstruct,
+        "before_delete",
+        Observe,
+        KEEP,
+        false,
+        "defined, never invoked",
+    ),
+];
+
+/// FeatherFly's hooks (contracts §3).
+pub(crate) const FEATHERFLY_HOOKS: &[HookSpec] = &[
+    spec(
+        FeatherFly,
+        "lifecycle",
+        Observe,
+        KEEP,
+        true,
+        "EventContext: event id 1-47 + payload",
+    ),
+    spec(
+        FeatherFly,
+        "config.mutate",
+        Transform,
+        KEEP,
+        true,
+        "raw config YAML",
+    ),
+    spec(
+        FeatherFly,
+        "request.intercept",
+        Gate,
+        KEEP,
+        true,
+        "method, path, headers JSON, body",
+    ),
+    spec(
+        FeatherFly,
+        "middleware.inject",
+        Gate,
+        KEEP,
+        true,
+        "method, path, headers JSON, body",
+    ),
+    spec(
+        FeatherFly,
+        "route",
+        Route,
+        FAIL_500,
+        true,
+        "method, path, body",
+    ),
+    spec(
+        FeatherFly,
+        "json.response",
+        Transform,
+        KEEP,
+        true,
+        "whole JSON response body",
+    ),
+    spec(
+        FeatherFly,
+        "json.actions",
+        Transform,
+        KEEP,
+        true,
+        "top-level `actions` array",
+    ),
+    spec(
+        FeatherFly,
+        "cloudpanel.command",
+        Gate,
+        KEEP,
+        true,
+        "operation, command, args JSON",
+    ),
+];
+
+/// Rustant's hook points (contracts §4).
+pub(crate) const RUSTANT_HOOKS: &[HookSpec] = &[
+    spec(
+        Rustant,
+        "BeforeToolExecution",
+        Gate,
+        KEEP,
+        true,
+        "tool name + arguments",
+    ),
+    spec(
+        Rustant,
+        "AfterToolExecution",
+        Gate,
+        KEEP,
+        true,
+        "tool name + result",
+    ),
+    spec(Rustant, "BeforeLlmRequest", Gate, KEEP, true, "LLM request"),
+    spec(
+        Rustant,
+        "AfterLlmResponse",
+        Gate,
+        KEEP,
+        true,
+        "LLM response",
+    ),
+    spec(Rustant, "OnSessionStart", Gate, KEEP, true, "session id"),
+    spec(Rustant, "OnSessionEnd", Gate, KEEP, true, "session id"),
+    spec(Rustant, "OnError", Gate, KEEP, true, "error message"),
+];
+
+/// One FeatherFly lifecycle event from the contract's quick index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct LifecycleEvent {
+    /// The event id (1–47).
+    pub id: u32,
+    /// The dotted event name.
+    pub name: &'static str,
+    /// The payload the host sends.
+    pub payload: &'static str,
+}
+
+const CP: &str =
+    "JSON: { operation, command, args, siteType?, status?, duration_ms, error?, hook_handlers }";
+const REQ: &str = "JSON: { request_id, client_ip, method, path, query }";
+
+const fn ev(id: u32, name: &'static str, payload: &'static str) -> LifecycleEvent {
+    LifecycleEvent { id, name, payload }
+}
+
+/// The 47 FeatherFly lifecycle events, ids 1–47 in order.
+pub const LIFECYCLE_EVENTS: [LifecycleEvent; 47] = [
+    ev(1, "daemon.starting", "empty"),
+    ev(
+        2,
+        "daemon.started",
+        "UTF-8 listen address, e.g. 127.0.0.1:9090",
+    ),
+    ev(3, "daemon.stopping", "empty"),
+    ev(4, "config.loaded", "post-mutation raw config.yml bytes"),
+    ev(5, "plugin.loaded", "UTF-8 plugin name"),
+    ev(6, "request.received", REQ),
+    ev(
+        7,
+        "request.completed",
+        "JSON: { request_id, client_ip, method, path, query, status, duration_ms }",
+    ),
+    ev(8, "request.not_found", REQ),
+    ev(9, "request.blocked", REQ),
+    ev(
+        10,
+        "probe.client_blocked",
+        "JSON: { request_id, client_ip, unknown_hits, block_secs }",
+    ),
+    ev(11, "auth.failed", REQ),
+    ev(12, "restart.scheduled", "JSON: { delay_ms, reason? }"),
+    ev(
+        13,
+        "plugins.reload_requested",
+        "JSON: { plugin_count, delay_ms }",
+    ),
+    ev(14, "node.identity_generated", "JSON: { uuid, token_id }"),
+    ev(
+        15,
+        "plugins.config_mutated",
+        "JSON: { hook_count, input_len, output_len }",
+    ),
+    ev(
+        16,
+        "plugins.request_short_circuited",
+        "JSON: { phase, method, path, status }",
+    ),
+    ev(
+        17,
+        "plugins.json_response_mutated",
+        "JSON: { method, path, input_len, output_len }",
+    ),
+    ev(
+        18,
+        "plugins.json_actions_mutated",
+        "JSON: { method, path, input_len, output_len }",
+    ),
+    ev(
+        19,
+        "plugins.route_invoked",
+        "JSON: { plugin, method, path, status }",
+    ),
+    ev(
+        20,
+        "plugins.route_failed",
+        "JSON: { plugin, method, path, error }",
+    ),
+    ev(21, "cloudpanel.site.create_requested", CP),
+    ev(22, "cloudpanel.site.created", CP),
+    ev(23, "cloudpanel.site.create_failed", CP),
+    ev(24, "cloudpanel.site.delete_requested", CP),
+    ev(25, "cloudpanel.site.deleted", CP),
+    ev(26, "cloudpanel.site.delete_failed", CP),
+    ev(27, "cloudpanel.database.create_requested", CP),
+    ev(28, "cloudpanel.database.created", CP),
+    ev(29, "cloudpanel.database.create_failed", CP),
+    ev(30, "cloudpanel.database.delete_requested", CP),
+    ev(31, "cloudpanel.database.deleted", CP),
+    ev(32, "cloudpanel.database.delete_failed", CP),
+    ev(33, "cloudpanel.database.export_requested", CP),
+    ev(34, "cloudpanel.database.exported", CP),
+    ev(35, "cloudpanel.database.export_failed", CP),
+    ev(36, "cloudpanel.user.password_reset_requested", CP),
+    ev(37, "cloudpanel.user.password_reset", CP),
+    ev(38, "cloudpanel.user.password_reset_failed", CP),
+    ev(39, "cloudpanel.user.mfa_disable_requested", CP),
+    ev(40, "cloudpanel.user.mfa_disabled", CP),
+    ev(41, "cloudpanel.user.mfa_disable_failed", CP),
+    ev(42, "cloudpanel.certificate.install_requested", CP),
+    ev(43, "cloudpanel.certificate.installed", CP),
+    ev(44, "cloudpanel.certificate.install_failed", CP),
+    ev(45, "cloudpanel.vhost_templates.import_requested", CP),
+    ev(46, "cloudpanel.vhost_templates.imported", CP),
+    ev(47, "cloudpanel.vhost_templates.import_failed", CP),
+];
+
+impl LifecycleEvent {
+    /// Looks an event up by id.
+    pub fn by_id(id: u32) -> Option<&'static LifecycleEvent> {
+        LIFECYCLE_EVENTS.get(usize::try_from(id).ok()?.checked_sub(1)?)
+    }
+}

@@ -1,0 +1,61 @@
+//! Calling plugin code so that a panic becomes an outcome, not a crash.
+
+use std::cell::Cell;
+use std::panic::{self, AssertUnwindSafe, catch_unwind};
+use std::sync::Once;
+
+use super::outcome::Failure;
+
+thread_local! {
+    static GUARDED: Cell<u32> = const { Cell::new(0) };
+}
+
+static QUIET_HOOK: Once = Once::new();
+
+/// Installs, once per process, a panic hook that stays silent for panics
+/// caught by [`call_guarded`] (they are reported as outcomes) and defers to
+/// the previous hook for every other panic.
+fn install_quiet_hook() {
+    QUIET_HOOK.call_once(|| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if GUARDED.with(Cell::get) == 0 {
+                previous(info);
+            }
+        }));
+    });
+}
+
+struct Depth;
+
+impl Depth {
+    fn enter() -> Self {
+        GUARDED.with(|g| g.set(g.get() + 1));
+        Depth
+    }
+}
+
+impl Drop for Depth {
+    fn drop(&mut self) {
+        GUARDED.with(|g| g.set(g.get().saturating_sub(1)));
+    }
+}
+
+/// Runs `f`, turning a panic into [`Failure::Panic`] with the panic message.
+pub fn call_guarded<T>(f: impl FnOnce() -> T) -> Result<T, Failure> {
+    install_quiet_hook();
+    let _depth = Depth::enter();
+    catch_unwind(AssertUnwindSafe(f)).map_err(|payload| Failure::Panic {
+        message: panic_message(payload.as_ref()),
+    })
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "panic with a non-string payload".to_owned()
+    }
+}

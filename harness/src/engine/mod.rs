@@ -1,0 +1,18 @@
+//! The contract-neutral core: hook catalog, payloads, outcomes, profiles,
+//! pipelines and traces.
+
+mod catalog;
+mod guard;
+mod outcome;
+mod payload;
+mod pipeline;
+mod profile;
+mod trace;
+
+pub use catalog::{Contract, HookKind, HookPoint, HookSpec, LIFECYCLE_EVENTS, LifecycleEvent};
+pub use guard::call_guarded;
+pub use outcome::{Bytes, Failure, HookError, Outcome};
+pub use payload::{AuthContext, HttpMethod, HttpResponse, RequestMeta, WriteOp};
+pub use pipeline::{Folded, Pipeline, Stop};
+pub use profile::{OnError, Profile};
+pub use trace::{Step, Trace, TraceMode};

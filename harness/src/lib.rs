@@ -1,0 +1,16 @@
+//! hookcheck: a hook engine and test harness for plugin-host contracts.
+//!
+//! The engine loads plugins three ways (in-process Rust values, native `.so`
+//! files through `libloading`, WASM modules through `wasmtime`) and plays the
+//! host side of four published contracts: [`pylon`], [`lesstruct`],
+//! [`featherfly`] and [`rustant`]. Every hook call ends in one
+//! [`engine::Outcome`], and every pipeline run leaves an [`engine::Trace`].
+
+mod error;
+
+pub mod engine;
+pub mod pylon;
+pub mod rustant;
+pub mod store;
+
+pub use error::{Error, Result};

@@ -1,0 +1,9 @@
+//! The `pylon` contract: in-process Rust trait plugins (contracts §1).
+
+mod host;
+mod plugin;
+mod registry;
+
+pub use host::{PylonHost, RequestRun, RouteRun, WriteRun};
+pub use plugin::{Plugin, PluginError};
+pub use registry::{ManifestEntry, Registry, parse_manifest};

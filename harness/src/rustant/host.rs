@@ -1,0 +1,212 @@
+//! The Rustant host side: validation, loading, and the hook chain.
+
+use serde_json::Value;
+
+use super::plugin::{AgentHookPoint, AgentPlugin, Hook, HookContext, HookResult, ToolDef};
+use super::validator::{SecurityPolicy, validate};
+use crate::engine::{Failure, Outcome, Pipeline, Profile, Trace, TraceMode, call_guarded};
+
+struct Loaded {
+    name: String,
+    tools: Vec<ToolDef>,
+    plugin: Box<dyn AgentPlugin>,
+}
+
+struct Registered {
+    point: AgentHookPoint,
+    plugin: String,
+    hook: Box<dyn Hook>,
+}
+
+/// Which plugins loaded and which were turned away, with the reasons.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LoadReport {
+    /// Loaded plugin names, in order.
+    pub loaded: Vec<String>,
+    /// Turned-away plugins with every reason.
+    pub blocked: Vec<(String, Vec<String>)>,
+}
+
+/// The result of running one hook point.
+#[derive(Debug)]
+pub struct AgentRun {
+    /// The context data after the chain.
+    pub data: Value,
+    /// `Block(reason)` if a hook blocked, else `Modified` if any hook
+    /// modified the context, else `Continue`.
+    pub result: HookResult,
+    /// The plugin that blocked, if one did.
+    pub blocked_by: Option<String>,
+    /// Every step.
+    pub trace: Trace,
+}
+
+/// A Rustant agent's plugin manager: validated plugins and their hooks.
+pub struct AgentHost {
+    profile: Profile,
+    plugins: Vec<Loaded>,
+    hooks: Vec<Registered>,
+    trace_mode: TraceMode,
+    unloaded: bool,
+}
+
+impl std::fmt::Debug for AgentHost {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self.plugins.iter().map(|p| p.name.as_str()).collect();
+        f.debug_struct("AgentHost")
+            .field("plugins", &names)
+            .finish()
+    }
+}
+
+impl AgentHost {
+    /// Validates each plugin against `policy` and loads the ones that pass,
+    /// in order. A plugin that breaks a rule, fails or panics in `on_load`
+    /// is turned away; the report says why.
+    pub fn load(policy: &SecurityPolicy, plugins: Vec<Box<dyn AgentPlugin>>) -> (Self, LoadReport) {
+        let mut host = Self {
+            profile: Profile::rustant(),
+            plugins: Vec::new(),
+            hooks: Vec::new(),
+            trace_mode: TraceMode::Full,
+            unloaded: false,
+        };
+        let mut report = LoadReport::default();
+        for (index, mut plugin) in plugins.into_iter().enumerate() {
+            let gathered = call_guarded(|| {
+                let meta = plugin.metadata().clone();
+                (meta, plugin.tools(), plugin.hooks())
+            });
+            let (meta, tools, hooks) = match gathered {
+                Ok(g) => g,
+                Err(f) => {
+                    report
+                        .blocked
+                        .push((format!("plugin #{index}"), vec![format!("metadata {f}")]));
+                    continue;
+                }
+            };
+            let violations = validate(&meta, tools.len(), hooks.len(), policy);
+            if !violations.is_empty() {
+                let reasons = violations.iter().map(ToString::to_string).collect();
+                report.blocked.push((meta.name, reasons));
+                continue;
+            }
+            match call_guarded(|| plugin.on_load()) {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => {
+                    report
+                        .blocked
+                        .push((meta.name, vec![format!("on_load failed: {e}")]));
+                    continue;
+                }
+                Err(f) => {
+                    report
+                        .blocked
+                        .push((meta.name, vec![format!("on_load {f}")]));
+                    continue;
+                }
+            }
+            for (point, hook) in hooks {
+                host.hooks.push(Registered {
+                    point,
+                    plugin: meta.name.clone(),
+                    hook,
+                });
+            }
+            report.loaded.push(meta.name.clone());
+            host.plugins.push(Loaded {
+                name: meta.name,
+                tools,
+                plugin,
+            });
+        }
+        (host, report)
+    }
+
+    /// Sets how much every run records.
+    pub fn with_trace_mode(mut self, mode: TraceMode) -> Self {
+        self.trace_mode = mode;
+        self
+    }
+
+    /// Every tool of every loaded plugin, with its plugin's name.
+    pub fn tools(&self) -> Vec<(&str, &ToolDef)> {
+        self.plugins
+            .iter()
+            .flat_map(|p| p.tools.iter().map(|t| (p.name.as_str(), t)))
+            .collect()
+    }
+
+    /// Runs every hook at `point` in load order. `Block` stops the chain;
+    /// `Modified` passes the changed context on; a panic is traced and the
+    /// chain goes on with the context from before it.
+    pub fn run(&self, point: AgentHookPoint, data: Value) -> AgentRun {
+        let mut trace = Trace::new(self.trace_mode);
+        let Some(spec) = self.profile.hook(point.name()) else {
+            unreachable!("rustant profile lacks {}", point.name())
+        };
+        let input = serde_json::to_vec(&data).unwrap_or_default();
+        let steps = self.hooks.iter().filter(|r| r.point == point).map(|r| {
+            let call = move |current: &[u8]| hook_step(r, point, current);
+            (r.plugin.as_str(), call)
+        });
+        let folded = Pipeline::new(spec).run(input, steps, &mut trace);
+        let data = serde_json::from_slice(&folded.value).unwrap_or(data);
+        let modified = trace
+            .outcomes()
+            .any(|o| matches!(o, Outcome::Modified { .. }));
+        let (result, blocked_by) = match folded.stop {
+            Some(stop) => match stop.outcome {
+                Outcome::Cancel { reason } => (HookResult::Block(reason), Some(stop.plugin)),
+                _ => (HookResult::Continue, None),
+            },
+            None if modified => (HookResult::Modified, None),
+            None => (HookResult::Continue, None),
+        };
+        AgentRun {
+            data,
+            result,
+            blocked_by,
+            trace,
+        }
+    }
+
+    /// Calls every loaded plugin's `on_unload` once and returns the failures.
+    pub fn unload(&mut self) -> Vec<String> {
+        if std::mem::replace(&mut self.unloaded, true) {
+            return Vec::new();
+        }
+        let mut failures = Vec::new();
+        for p in &mut self.plugins {
+            match call_guarded(|| p.plugin.on_unload()) {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => failures.push(format!("plugin `{}` on_unload failed: {e}", p.name)),
+                Err(f) => failures.push(format!("plugin `{}` on_unload {f}", p.name)),
+            }
+        }
+        failures
+    }
+}
+
+impl Drop for AgentHost {
+    fn drop(&mut self) {
+        self.unload();
+    }
+}
+
+fn hook_step(r: &Registered, point: AgentHookPoint, current: &[u8]) -> Outcome {
+    let Ok(data) = serde_json::from_slice::<Value>(current) else {
+        let reason = "the host could not decode its own context".to_owned();
+        return Outcome::error(&r.plugin, point.name(), Failure::BadOutput { reason });
+    };
+    let mut ctx = HookContext { point, data };
+    match call_guarded(|| r.hook.call(&mut ctx)) {
+        Ok(HookResult::Continue) => Outcome::Continue,
+        Ok(HookResult::Block(reason)) => Outcome::Cancel { reason },
+        Ok(HookResult::Modified) => {
+            Outcome::modified(serde_json::to_vec(&ctx.data).unwrap_or_default())
+        }
+        Err(failure) => Outcome::error(&r.plugin, point.name(), failure),
+    }
+}

@@ -1,0 +1,13 @@
+//! The `rustant` contract: agent plugins with hooks at seven points and a
+//! capability validator (contracts §4).
+
+mod host;
+mod plugin;
+mod validator;
+
+pub use host::{AgentHost, AgentRun, LoadReport};
+pub use plugin::{
+    AgentError, AgentHookPoint, AgentPlugin, Capability, Hook, HookContext, HookResult,
+    PluginMetadata, ToolDef,
+};
+pub use validator::{SecurityPolicy, Version, Violation, validate};

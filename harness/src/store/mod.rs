@@ -1,0 +1,5 @@
+//! The embedded SQLite database writes land in.
+
+mod entity;
+
+pub use entity::EntityStore;

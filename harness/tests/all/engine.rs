@@ -1,0 +1,156 @@
+//! The contract-neutral core: fold rules, traces, catalog.
+
+use hookcheck::engine::{
+    Bytes, Contract, Failure, HookKind, LIFECYCLE_EVENTS, LifecycleEvent, Outcome, Pipeline,
+    Profile, Trace, TraceMode,
+};
+use rstest::rstest;
+
+fn run(
+    profile: &Profile,
+    hook: &str,
+    outcomes: Vec<Outcome>,
+) -> (hookcheck::engine::Folded, Trace) {
+    let spec = profile.hook(hook).expect("hook exists");
+    let mut trace = Trace::new(TraceMode::Full);
+    let names: Vec<String> = (0..outcomes.len()).map(|i| format!("p{i}")).collect();
+    let steps = names
+        .iter()
+        .zip(outcomes)
+        .map(|(n, o)| (n.as_str(), move |_: &[u8]| o));
+    let folded = Pipeline::new(spec).run(b"v0".to_vec(), steps, &mut trace);
+    (folded, trace)
+}
+
+fn err() -> Outcome {
+    Outcome::error("p", "h", Failure::Code { code: -1 })
+}
+
+#[rstest]
+#[case::transform_chains_modifications("featherfly", "json.response", vec![Outcome::modified("a"), Outcome::modified("b")], "b", None)]
+#[case::transform_keeps_prior_on_error("featherfly", "json.response", vec![Outcome::modified("a"), err(), Outcome::Continue], "a", None)]
+#[case::transform_stops_on_error_when_fatal("lesstruct", "before_save", vec![Outcome::modified("a"), err(), Outcome::modified("c")], "a", Some(1))]
+#[case::gate_respond_stops("featherfly", "request.intercept", vec![Outcome::Continue, Outcome::Respond { status: 403, headers: vec![], body: Bytes::default() }, Outcome::Continue], "v0", Some(1))]
+#[case::gate_error_continues("featherfly", "request.intercept", vec![err(), Outcome::Continue], "v0", None)]
+#[case::observe_ignores_errors("pylon", "after_write", vec![err(), Outcome::modified("x"), Outcome::Continue], "v0", None)]
+#[case::observe_cancel_stops("featherfly", "lifecycle", vec![Outcome::Continue, Outcome::Cancel { reason: "r".into() }, Outcome::Continue], "v0", Some(1))]
+fn fold_rules(
+    #[case] profile: &str,
+    #[case] hook: &str,
+    #[case] outcomes: Vec<Outcome>,
+    #[case] value: &str,
+    #[case] stopped_at: Option<usize>,
+) {
+    let profile = Profile::builtin(Contract::from_name(profile).unwrap());
+    let count = outcomes.len();
+    let (folded, trace) = run(&profile, hook, outcomes);
+    assert_eq!(folded.value, value.as_bytes());
+    assert_eq!(folded.stop.as_ref().map(|s| s.step), stopped_at);
+    let ran = stopped_at.map_or(count, |i| i + 1);
+    assert_eq!(
+        trace.steps.len(),
+        ran,
+        "every step that ran is traced, none after a stop"
+    );
+}
+
+#[test]
+fn trace_full_records_input_and_output_per_step() {
+    let (_, trace) = run(
+        &Profile::featherfly(),
+        "config.mutate",
+        vec![Outcome::modified("a: 1"), Outcome::Continue],
+    );
+    assert_eq!(trace.steps[0].input.as_ref().unwrap().as_str(), Some("v0"));
+    assert_eq!(
+        trace.steps[0].output.as_ref().unwrap().as_str(),
+        Some("a: 1")
+    );
+    assert_eq!(
+        trace.steps[1].input.as_ref().unwrap().as_str(),
+        Some("a: 1")
+    );
+    assert_eq!(trace.steps[1].plugin, "p1");
+}
+
+#[test]
+fn trace_off_records_nothing() {
+    let spec = Profile::featherfly().hook("json.response").unwrap();
+    let mut trace = Trace::new(TraceMode::Off);
+    let steps = [("a", |_: &[u8]| Outcome::modified("x"))];
+    let folded = Pipeline::new(spec).run(Vec::new(), steps, &mut trace);
+    assert_eq!(folded.value, b"x");
+    assert!(trace.steps.is_empty());
+}
+
+#[test]
+fn catalog_lists_every_hook_of_every_contract() {
+    let count = |c| Profile::builtin(c).hooks.len();
+    assert_eq!(count(Contract::Pylon), 5);
+    assert_eq!(count(Contract::Lesstruct), 5);
+    assert_eq!(count(Contract::FeatherFly), 8);
+    assert_eq!(count(Contract::Rustant), 7);
+    let never: Vec<_> = Profile::lesstruct()
+        .hooks
+        .iter()
+        .filter(|h| !h.invoked)
+        .map(|h| h.point.name)
+        .collect();
+    assert_eq!(never, ["on_plugin_loaded", "before_delete"]);
+    assert_eq!(
+        Profile::pylon().hook("handle_route").unwrap().kind,
+        HookKind::Route
+    );
+}
+
+#[test]
+fn lifecycle_events_are_numbered_1_to_47() {
+    for (i, e) in LIFECYCLE_EVENTS.iter().enumerate() {
+        assert_eq!(e.id as usize, i + 1);
+    }
+    assert_eq!(LifecycleEvent::by_id(1).unwrap().name, "daemon.starting");
+    assert_eq!(
+        LifecycleEvent::by_id(47).unwrap().name,
+        "cloudpanel.vhost_templates.import_failed"
+    );
+    assert!(LifecycleEvent::by_id(0).is_none());
+    assert!(LifecycleEvent::by_id(48).is_none());
+}
+
+#[test]
+fn featherfly_code_tables_follow_the_contract() {
+    let p = Profile::featherfly();
+    let cp = p.codes_for("cloudpanel.command").unwrap();
+    assert_eq!(cp.meaning(2).unwrap().name, "CLOUDPANEL_CANCEL");
+    assert!(cp.meaning(3).is_none());
+    assert_eq!(
+        p.codes_for("route").unwrap().meaning(0).unwrap().name,
+        "ROUTE_OK"
+    );
+}
+
+#[test]
+fn bytes_serialize_as_text_or_hex_and_round_trip() {
+    let text = serde_json::to_string(&Bytes::from("hi")).unwrap();
+    assert_eq!(text, "\"hi\"");
+    let bin = serde_json::to_string(&Bytes(vec![0xff, 0x00])).unwrap();
+    assert_eq!(bin, r#"{"hex":"ff00"}"#);
+    let back: Bytes = serde_json::from_str(&bin).unwrap();
+    assert_eq!(back.0, [0xff, 0x00]);
+    assert!(serde_json::from_str::<Bytes>(r#"{"hex":"f"}"#).is_err());
+}
+
+#[test]
+fn hook_errors_name_plugin_and_hook() {
+    let o = Outcome::error(
+        "x",
+        "json.response",
+        Failure::Crash {
+            signal: "SIGSEGV".into(),
+        },
+    );
+    assert_eq!(
+        o.to_string(),
+        "error: plugin `x` crashed with SIGSEGV in json.response"
+    );
+}

@@ -1,0 +1,23 @@
+# hookcheck tasks. `just` alone lists them.
+
+# List every recipe with its one-line help
+default:
+    @just --list
+
+# Run the bundled example plugins through the engine (pylon + rustant)
+demo:
+    cargo run --quiet -p hookcheck-conformance -- demo
+
+# Run the whole test suite (unit, integration, doc tests)
+test:
+    cargo test --workspace --all-targets
+    cargo test --workspace --doc
+
+# Format every crate
+fmt:
+    cargo fmt --all
+
+# Check formatting and clippy with warnings as errors
+lint:
+    cargo fmt --all --check
+    cargo clippy --workspace --all-targets -- -D warnings
