@@ -9,6 +9,7 @@
 mod error;
 
 pub mod engine;
+pub mod lesstruct;
 pub mod pylon;
 pub mod rustant;
 pub mod store;

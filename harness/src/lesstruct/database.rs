@@ -1,0 +1,247 @@
+//! The database plugins reach through `db_query` / `db_exec`: SQLite, with
+//! every table access decided by SQLite's own authorizer.
+//!
+//! The real host finds table names with a substring parser, which CTEs,
+//! subqueries, comments, quoted identifiers and multi-statement input get
+//! around. Here SQLite reports every table and column the compiled statement
+//! touches, through views and triggers, and anything not granted stops the
+//! statement before it runs.
+
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{Connection, params_from_iter};
+use serde_json::{Map, Value, json};
+
+use super::manifest::{DbGrant, GrantTable};
+use crate::{Error, Result};
+
+/// The tables plugins may be granted, and eight they may never reach.
+const SCHEMA: &str = "
+CREATE TABLE content_items (id INTEGER PRIMARY KEY, title TEXT, content TEXT, status TEXT,
+    post_type TEXT, user_id INTEGER, custom_fields TEXT NOT NULL DEFAULT '{}');
+CREATE TABLE media_files (id INTEGER PRIMARY KEY, path TEXT, mime TEXT, content_id INTEGER);
+CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT, name TEXT);
+CREATE TABLE sessions (id INTEGER PRIMARY KEY, user_id INTEGER, token TEXT);
+CREATE TABLE api_keys (id INTEGER PRIMARY KEY, user_id INTEGER, secret TEXT);
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE plugins (name TEXT PRIMARY KEY, enabled INTEGER);
+CREATE TABLE roles (id INTEGER PRIMARY KEY, name TEXT);
+CREATE TABLE password_resets (id INTEGER PRIMARY KEY, user_id INTEGER, token TEXT);
+CREATE TABLE webhooks (id INTEGER PRIMARY KEY, url TEXT, secret TEXT);
+CREATE TABLE audit_log (id INTEGER PRIMARY KEY, entry TEXT);
+CREATE VIEW active_sessions AS SELECT user_id, token FROM sessions;
+INSERT INTO content_items (title, content, status, post_type, user_id)
+    VALUES ('Hello', 'First post', 'published', 'post', 1), ('Draft', 'WIP', 'draft', 'post', 2);
+INSERT INTO media_files (path, mime, content_id) VALUES ('/m/a.png', 'image/png', 1);
+INSERT INTO users (email, name) VALUES ('ada@example.com', 'Ada'), ('bob@example.com', 'Bob');
+INSERT INTO sessions (user_id, token) VALUES (1, 'session-secret');
+INSERT INTO api_keys (user_id, secret) VALUES (1, 'api-secret');
+INSERT INTO settings VALUES ('smtp_password', 'settings-secret');
+INSERT INTO webhooks (url, secret) VALUES ('https://hooks.example', 'webhook-secret');
+";
+
+/// The tables no grant reaches.
+pub const FORBIDDEN_TABLES: [&str; 8] =
+    ["sessions", "api_keys", "settings", "plugins", "roles", "password_resets", "webhooks", "audit_log"];
+
+/// Why a database call was refused or failed: `{error, message}` for the
+/// plugin.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DbDenied {
+    /// `table_not_allowed`, `statement_not_allowed`, `bad_params` or `sql_error`.
+    pub error: &'static str,
+    /// What exactly.
+    pub message: String,
+}
+
+/// Whether a call reads (`db_query`) or writes (`db_exec`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DbMode {
+    /// `db_query`: SELECT only.
+    Query,
+    /// `db_exec`: INSERT, UPDATE, DELETE only.
+    Exec,
+}
+
+/// The Lesstruct content database.
+#[derive(Debug)]
+pub struct ContentDb {
+    conn: Mutex<Connection>,
+}
+
+impl ContentDb {
+    /// A fresh in-memory database with the schema and a few rows.
+    pub fn in_memory() -> Result<Self> {
+        let conn = Connection::open_in_memory()
+            .map_err(|source| Error::Store { action: "open the content database".into(), source })?;
+        conn.execute_batch(SCHEMA)
+            .map_err(|source| Error::Store { action: "create the content schema".into(), source })?;
+        Ok(Self { conn: Mutex::new(conn) })
+    }
+
+    /// Runs host-side SQL with no restriction (for seeding and inspection),
+    /// returning rows as JSON objects.
+    pub fn host_query(&self, sql: &str) -> Result<Vec<Value>> {
+        let conn = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
+        run(&conn, sql, &[], DbMode::Query)
+            .map(|v| v["rows"].as_array().cloned().unwrap_or_default())
+            .map_err(|d| Error::BadWrite { entity: "content database".into(), reason: d.message })
+    }
+
+    /// Runs a plugin's statement under `grants`.
+    pub fn call(&self, mode: DbMode, grants: &[DbGrant], sql: &str, params_json: &str) -> Result<Value, DbDenied> {
+        let params = parse_params(params_json)?;
+        let mut conn = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
+        let refusal = Arc::new(Mutex::new(None::<String>));
+        let policy = Policy::new(mode, grants);
+        let seen = Arc::clone(&refusal);
+        let hook = move |ctx: AuthContext<'_>| match policy.decide(&ctx) {
+            Ok(()) => Authorization::Allow,
+            Err(reason) => {
+                seen.lock().unwrap_or_else(PoisonError::into_inner).get_or_insert(reason);
+                Authorization::Deny
+            }
+        };
+        let _ = conn.authorizer(Some(hook));
+        let result = run(&conn, sql, &params, mode);
+        let _ = conn.authorizer(None::<fn(AuthContext<'_>) -> Authorization>);
+        let refused = refusal.lock().unwrap_or_else(PoisonError::into_inner).take();
+        match (result, refused) {
+            (Err(_), Some(reason)) => Err(DbDenied { error: "table_not_allowed", message: reason }),
+            (other, _) => other,
+        }
+    }
+}
+
+struct Policy {
+    mode: DbMode,
+    read: BTreeSet<GrantTable>,
+    write: BTreeSet<GrantTable>,
+}
+
+impl Policy {
+    fn new(mode: DbMode, grants: &[DbGrant]) -> Self {
+        let write: BTreeSet<_> = grants.iter().filter(|g| g.write).map(|g| g.table).collect();
+        let read = grants.iter().map(|g| g.table).collect();
+        Self { mode, read, write }
+    }
+
+    fn table(&self, db: Option<&str>, table: &str, write: bool) -> Result<(), String> {
+        if db.is_some_and(|d| d != "main") {
+            return Err(format!("database `{}` is not reachable", db.unwrap_or_default()));
+        }
+        let grant = GrantTable::for_table(table);
+        let granted = match (grant, write, self.mode) {
+            (Some(g), true, DbMode::Exec) => self.write.contains(&g),
+            (Some(_), true, DbMode::Query) => false,
+            (Some(g), false, _) => self.read.contains(&g),
+            (None, _, _) => false,
+        };
+        if granted {
+            return Ok(());
+        }
+        let what = if write { "write" } else { "read" };
+        Err(match grant {
+            Some(g) if write && self.mode == DbMode::Query => {
+                format!("db_query cannot write (`{}`)", g.table())
+            }
+            Some(g) => format!("`{what}:{}` is not granted (table `{}`)", grant_name(g), g.table()),
+            None => format!("table `{table}` is never reachable from plugins"),
+        })
+    }
+
+    fn decide(&self, ctx: &AuthContext<'_>) -> Result<(), String> {
+        let db = ctx.database_name;
+        match ctx.action {
+            AuthAction::Select | AuthAction::Recursive | AuthAction::Function { .. } => Ok(()),
+            AuthAction::Read { table_name, .. } => self.table(db, table_name, false),
+            AuthAction::Insert { table_name }
+            | AuthAction::Delete { table_name }
+            | AuthAction::Update { table_name, .. } => self.table(db, table_name, true),
+            AuthAction::Pragma { pragma_name, .. } => Err(format!("PRAGMA {pragma_name} is not allowed")),
+            AuthAction::Attach { .. } | AuthAction::Detach { .. } => Err("ATTACH/DETACH is not allowed".into()),
+            AuthAction::Transaction { .. } | AuthAction::Savepoint { .. } => {
+                Err("transactions are the host's, not the plugin's".into())
+            }
+            other => Err(format!("{other:?} is not allowed")),
+        }
+    }
+}
+
+fn grant_name(g: GrantTable) -> &'static str {
+    match g {
+        GrantTable::Content => "content",
+        GrantTable::Media => "media",
+        GrantTable::Users => "users",
+    }
+}
+
+fn parse_params(params_json: &str) -> Result<Vec<SqlValue>, DbDenied> {
+    let bad = |m: String| DbDenied { error: "bad_params", message: m };
+    if params_json.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    let Value::Array(items) = serde_json::from_str(params_json).map_err(|e| bad(format!("params are not JSON: {e}")))? else {
+        return Err(bad("params must be a JSON array".into()));
+    };
+    Ok(items
+        .into_iter()
+        .map(|v| match v {
+            Value::Null => SqlValue::Null,
+            Value::Bool(b) => SqlValue::Integer(i64::from(b)),
+            Value::Number(n) => n.as_i64().map_or_else(|| SqlValue::Real(n.as_f64().unwrap_or(0.0)), SqlValue::Integer),
+            Value::String(s) => SqlValue::Text(s),
+            other => SqlValue::Text(other.to_string()),
+        })
+        .collect())
+}
+
+fn sql_err(e: &rusqlite::Error) -> DbDenied {
+    let message = match e {
+        rusqlite::Error::MultipleStatement => "only one statement per call".to_owned(),
+        other => other.to_string(),
+    };
+    DbDenied { error: "sql_error", message }
+}
+
+fn run(conn: &Connection, sql: &str, params: &[SqlValue], mode: DbMode) -> Result<Value, DbDenied> {
+    let mut stmt = conn.prepare(sql).map_err(|e| sql_err(&e))?;
+    let readonly = stmt.readonly();
+    match mode {
+        DbMode::Query if !readonly => {
+            return Err(DbDenied { error: "statement_not_allowed", message: "db_query runs SELECT only".into() });
+        }
+        DbMode::Exec if readonly => {
+            return Err(DbDenied {
+                error: "statement_not_allowed",
+                message: "db_exec runs INSERT, UPDATE or DELETE only".into(),
+            });
+        }
+        _ => {}
+    }
+    if mode == DbMode::Exec {
+        let changed = stmt.execute(params_from_iter(params)).map_err(|e| sql_err(&e))?;
+        return Ok(json!({ "rows_affected": changed, "last_insert_id": conn.last_insert_rowid() }));
+    }
+    let columns: Vec<String> = stmt.column_names().into_iter().map(str::to_owned).collect();
+    let mut rows = stmt.query(params_from_iter(params)).map_err(|e| sql_err(&e))?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next().map_err(|e| sql_err(&e))? {
+        let mut obj = Map::new();
+        for (i, name) in columns.iter().enumerate() {
+            let value = match row.get::<_, SqlValue>(i).map_err(|e| sql_err(&e))? {
+                SqlValue::Null => Value::Null,
+                SqlValue::Integer(n) => n.into(),
+                SqlValue::Real(f) => f.into(),
+                SqlValue::Text(t) => t.into(),
+                SqlValue::Blob(b) => b.iter().map(|x| format!("{x:02x}")).collect::<String>().into(),
+            };
+            obj.insert(name.clone(), value);
+        }
+        out.push(Value::Object(obj));
+    }
+    Ok(json!({ "columns": columns, "rows": out }))
+}

@@ -1,0 +1,263 @@
+//! The Lesstruct host side: alphabetical loading, `before_save` with the
+//! `customFields` read-back and system-field rules, and the `after_*` hooks.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use super::plugin::WasmPlugin;
+use super::protocol::decode_result;
+use super::runtime::{HostServices, WasmEngine, WasmLimits};
+use super::schema::PostTypeSchema;
+use crate::engine::{Failure, Outcome, Pipeline, Profile, Trace, TraceMode};
+use crate::{Error, Result};
+
+/// Hooks the real host defines but never calls.
+pub const NEVER_INVOKED: [&str; 2] = ["on_plugin_loaded", "before_delete"];
+/// Hooks the real host calls.
+pub const INVOKED: [&str; 3] = ["before_save", "after_create", "after_publish"];
+
+/// The result of saving one content item.
+#[derive(Debug)]
+pub struct SaveRun {
+    /// Whether the content was saved.
+    pub saved: bool,
+    /// The API status: 200, or 500 when a hook failed or a system field is
+    /// invalid.
+    pub status: u16,
+    /// The content as it would be stored (after hooks), or as submitted
+    /// (after stripping) when not saved.
+    pub content: Value,
+    /// User-submitted system fields that were stripped.
+    pub stripped: Vec<String>,
+    /// Why it was not saved.
+    pub error: Option<String>,
+    /// Every `before_save` step.
+    pub trace: Trace,
+}
+
+/// A Lesstruct CMS's plugin system, run by hookcheck.
+pub struct LesstructHost {
+    engine: WasmEngine,
+    services: Arc<HostServices>,
+    plugins: Vec<WasmPlugin>,
+    schemas: Vec<PostTypeSchema>,
+    warnings: Vec<String>,
+    profile: Profile,
+    trace_mode: TraceMode,
+}
+
+impl std::fmt::Debug for LesstructHost {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LesstructHost").field("plugins", &self.plugin_names()).finish()
+    }
+}
+
+impl LesstructHost {
+    /// A host with no plugins, `limits` on every store, and fresh services.
+    pub fn new(limits: WasmLimits) -> Result<Self> {
+        Ok(Self {
+            engine: WasmEngine::new(limits)?,
+            services: Arc::new(HostServices::new()?),
+            plugins: Vec::new(),
+            schemas: Vec::new(),
+            warnings: Vec::new(),
+            profile: Profile::lesstruct(),
+            trace_mode: TraceMode::Full,
+        })
+    }
+
+    /// Adds a post-type schema.
+    pub fn with_schema(mut self, schema: PostTypeSchema) -> Self {
+        self.schemas.push(schema);
+        self
+    }
+
+    /// The engine plugins run on.
+    pub fn engine(&self) -> &WasmEngine {
+        &self.engine
+    }
+
+    /// The database, HTTP client and log.
+    pub fn services(&self) -> &Arc<HostServices> {
+        &self.services
+    }
+
+    /// Loads every `*.wasm` in `dir` (not recursively), alphabetically by
+    /// file name, each with its optional `<name>.manifest`.
+    pub fn load_dir(&mut self, dir: &Path) -> Result<&mut Self> {
+        let entries = std::fs::read_dir(dir).map_err(|e| Error::io("read directory", dir, e))?;
+        let mut paths: Vec<_> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "wasm"))
+            .collect();
+        paths.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
+        for path in paths {
+            self.load_file(&path)?;
+        }
+        Ok(self)
+    }
+
+    /// Loads one plugin file (with its manifest beside it).
+    pub fn load_file(&mut self, path: &Path) -> Result<&mut Self> {
+        let plugin = WasmPlugin::load(&self.engine, path, Arc::clone(&self.services))?;
+        Ok(self.add(plugin))
+    }
+
+    /// Loads a plugin from bytes.
+    pub fn load_bytes(
+        &mut self,
+        name: &str,
+        bytes: &[u8],
+        manifest: Option<super::manifest::CapabilityManifest>,
+    ) -> Result<&mut Self> {
+        let plugin = WasmPlugin::from_bytes(&self.engine, name, bytes, manifest, Arc::clone(&self.services))?;
+        Ok(self.add(plugin))
+    }
+
+    /// Adds a loaded plugin at the end of the load order, noting hooks the
+    /// host will never call.
+    pub fn add(&mut self, plugin: WasmPlugin) -> &mut Self {
+        let invoked: Vec<&String> = plugin.hooks().iter().filter(|h| INVOKED.contains(&h.as_str())).collect();
+        let unused: Vec<&String> = plugin.hooks().iter().filter(|h| !INVOKED.contains(&h.as_str())).collect();
+        if invoked.is_empty() {
+            let list = if unused.is_empty() {
+                "no hooks at all".to_owned()
+            } else {
+                unused.iter().map(|h| format!("hook_{h}")).collect::<Vec<_>>().join(", ")
+            };
+            self.warnings.push(format!(
+                "plugin `{}` loads but never runs: it exports {list}, and the host invokes only hook_before_save, hook_after_create and hook_after_publish",
+                plugin.name()
+            ));
+        } else if !unused.is_empty() {
+            let list = unused.iter().map(|h| format!("hook_{h}")).collect::<Vec<_>>().join(", ");
+            self.warnings.push(format!("plugin `{}` exports {list}, which the host never invokes", plugin.name()));
+        }
+        self.plugins.push(plugin);
+        self
+    }
+
+    /// Load-time warnings (never-invoked hooks).
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// Plugin names in load order.
+    pub fn plugin_names(&self) -> Vec<&str> {
+        self.plugins.iter().map(WasmPlugin::name).collect()
+    }
+
+    /// The loaded plugins, in load order.
+    pub fn plugins_mut(&mut self) -> &mut [WasmPlugin] {
+        &mut self.plugins
+    }
+
+    fn schema_for(&self, content: &Value) -> Option<&PostTypeSchema> {
+        let post_type = content.get("postType").and_then(Value::as_str)?;
+        self.schemas.iter().find(|s| s.name == post_type)
+    }
+
+    /// Saves `content` (the eight-key hook data) as the host does: strip
+    /// user-submitted system fields, run every `hook_before_save` in load
+    /// order reading back only `customFields`, then validate the system
+    /// fields. A hook failure or an invalid system field fails the save
+    /// with 500.
+    pub fn before_save(&mut self, mut content: Value) -> SaveRun {
+        let mut trace = Trace::new(self.trace_mode);
+        let mut stripped = Vec::new();
+        if let Some(schema) = self.schema_for(&content).cloned()
+            && let Some(Value::Object(custom)) = content.get_mut("customFields")
+        {
+            stripped = schema.strip_system(custom);
+        }
+        let input = serde_json::to_vec(&content).unwrap_or_default();
+        let names: Vec<String> = self.plugins.iter().map(|p| p.name().to_owned()).collect();
+        let steps = names.iter().zip(self.plugins.iter_mut()).filter(|(_, p)| p.has_hook("before_save")).map(|(n, p)| {
+            let call = move |current: &[u8]| before_save_step(p, current);
+            (n.as_str(), call)
+        });
+        let spec = self.profile.hook("before_save").unwrap_or_else(|| unreachable!("lesstruct lacks before_save"));
+        let folded = Pipeline::new(spec).run(input, steps, &mut trace);
+        if let Some(stop) = folded.stop {
+            let error = Some(stop.outcome.to_string());
+            return SaveRun { saved: false, status: stop.status.unwrap_or(500), content, stripped, error, trace };
+        }
+        let content: Value = serde_json::from_slice(&folded.value).unwrap_or(content);
+        if let Some(schema) = self.schema_for(&content) {
+            let empty = Map::new();
+            let custom = content.get("customFields").and_then(Value::as_object).unwrap_or(&empty);
+            if let Err(reason) = schema.validate_system(custom) {
+                return SaveRun { saved: false, status: 500, content, stripped, error: Some(reason), trace };
+            }
+        }
+        SaveRun { saved: true, status: 200, content, stripped, error: None, trace }
+    }
+
+    /// Runs every `hook_after_create`; results are ignored, failures are
+    /// traced and logged, nothing is rolled back.
+    pub fn after_create(&mut self, content: &Value) -> Trace {
+        self.observe("after_create", content)
+    }
+
+    /// Runs every `hook_after_publish`, like [`Self::after_create`].
+    pub fn after_publish(&mut self, content: &Value) -> Trace {
+        self.observe("after_publish", content)
+    }
+
+    fn observe(&mut self, hook: &'static str, content: &Value) -> Trace {
+        let mut trace = Trace::new(self.trace_mode);
+        let input = serde_json::to_vec(content).unwrap_or_default();
+        let names: Vec<String> = self.plugins.iter().map(|p| p.name().to_owned()).collect();
+        let steps = names.iter().zip(self.plugins.iter_mut()).filter(|(_, p)| p.has_hook(hook)).map(|(n, p)| {
+            let call = move |current: &[u8]| match p.call_hook(hook, current) {
+                Ok(None) => Outcome::Continue,
+                Ok(Some(bytes)) => match decode_result(&bytes) {
+                    Ok(_) => Outcome::modified(bytes),
+                    Err(f) => Outcome::error(p.name(), hook, f),
+                },
+                Err(f) => Outcome::error(p.name(), hook, f),
+            };
+            (n.as_str(), call)
+        });
+        let spec = self.profile.hook(hook).unwrap_or_else(|| unreachable!("lesstruct lacks {hook}"));
+        Pipeline::new(spec).run(input, steps, &mut trace);
+        for step in &trace.steps {
+            if let Outcome::Error { error } = &step.outcome {
+                self.services.log(&step.plugin, "error", error.to_string());
+            }
+        }
+        trace
+    }
+}
+
+/// One `before_save` call: the result's `customFields` replaces the
+/// content's; every other key of the result is ignored.
+fn before_save_step(plugin: &mut WasmPlugin, current: &[u8]) -> Outcome {
+    let fail = |p: &WasmPlugin, f: Failure| Outcome::error(p.name(), "before_save", f);
+    let bytes = match plugin.call_hook("before_save", current) {
+        Ok(None) => return Outcome::Continue,
+        Ok(Some(bytes)) => bytes,
+        Err(f) => return fail(plugin, f),
+    };
+    let result = match decode_result(&bytes) {
+        Ok(v) => v,
+        Err(f) => return fail(plugin, f),
+    };
+    let Value::Object(mut result) = result else {
+        return fail(plugin, Failure::BadOutput { reason: format!("result is JSON but not an object: {result}") });
+    };
+    let Some(custom) = result.remove("customFields") else { return Outcome::Continue };
+    if !custom.is_object() {
+        return fail(plugin, Failure::BadOutput { reason: format!("result `customFields` is not an object: {custom}") });
+    }
+    let Ok(Value::Object(mut content)) = serde_json::from_slice::<Value>(current) else {
+        return fail(plugin, Failure::BadOutput { reason: "the host could not decode its own content".into() });
+    };
+    if content.get("customFields") == Some(&custom) {
+        return Outcome::Continue;
+    }
+    content.insert("customFields".into(), custom);
+    Outcome::modified(serde_json::to_vec(&Value::Object(content)).unwrap_or_default())
+}

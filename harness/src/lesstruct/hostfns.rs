@@ -1,0 +1,151 @@
+//! The `lesstruct` import module: capability-checked host functions whose
+//! answers are written as NUL-terminated JSON at offset 4096.
+
+use serde_json::{Value, json};
+use wasmtime::{Caller, Extern, Linker};
+
+use super::database::DbMode;
+use super::protocol::HOST_RESULT_OFFSET;
+use super::runtime::HostState;
+
+/// The functions of the `lesstruct` module and their parameter counts (all
+/// `i32`; all but the log functions return an `i32` offset).
+pub const HOST_FUNCTIONS: [(&str, usize, bool); 6] = [
+    ("http_get", 4, true),
+    ("http_post", 6, true),
+    ("db_query", 4, true),
+    ("db_exec", 4, true),
+    ("log_info", 2, false),
+    ("log_error", 2, false),
+];
+
+fn read_guest(caller: &mut Caller<'_, HostState>, ptr: i32, len: i32) -> Result<Vec<u8>, String> {
+    let Some(Extern::Memory(memory)) = caller.get_export("memory") else {
+        return Err("the module exports no memory".into());
+    };
+    let (start, count) = (ptr as u32 as usize, len as u32 as usize);
+    let data = memory.data(&caller);
+    start
+        .checked_add(count)
+        .and_then(|end| data.get(start..end))
+        .map(<[u8]>::to_vec)
+        .ok_or_else(|| format!("{count} bytes at offset {start} lie outside memory ({} bytes)", data.len()))
+}
+
+fn read_text(caller: &mut Caller<'_, HostState>, ptr: i32, len: i32, what: &str) -> Result<String, Value> {
+    let bytes = read_guest(caller, ptr, len).map_err(|m| error_json("bad_pointer", &format!("{what}: {m}")))?;
+    String::from_utf8(bytes).map_err(|_| error_json("bad_argument", &format!("{what} is not UTF-8")))
+}
+
+fn error_json(error: &str, message: &str) -> Value {
+    json!({ "error": error, "message": message })
+}
+
+/// Writes `answer` at 4096 and returns 4096; an answer that does not fit in
+/// memory is replaced by a short error, and 0 is returned when not even that
+/// fits.
+fn answer(caller: &mut Caller<'_, HostState>, answer: &Value) -> i32 {
+    let mut bytes = answer.to_string().into_bytes();
+    bytes.push(0);
+    let Some(Extern::Memory(memory)) = caller.get_export("memory") else { return 0 };
+    let at = HOST_RESULT_OFFSET as usize;
+    let fits = |n: usize, size: usize| at.checked_add(n).is_some_and(|end| end <= size);
+    let size = memory.data_size(&caller);
+    if !fits(bytes.len(), size) {
+        let message = format!("the answer ({} bytes) does not fit in memory at offset {at}", bytes.len());
+        bytes = error_json("result_too_large", &message).to_string().into_bytes();
+        bytes.push(0);
+        if !fits(bytes.len(), size) {
+            return 0;
+        }
+    }
+    match memory.write(caller, at, &bytes) {
+        Ok(()) => HOST_RESULT_OFFSET as i32,
+        Err(_) => 0,
+    }
+}
+
+fn deny(caller: &Caller<'_, HostState>, function: &str, error: &str, message: &str) -> Value {
+    let ctx = &caller.data().ctx;
+    ctx.services.log(&ctx.name, "denied", format!("{function}: {error}: {message}"));
+    error_json(error, message)
+}
+
+fn http(caller: &mut Caller<'_, HostState>, function: &str, args: [i32; 6], with_body: bool) -> i32 {
+    let result = (|| {
+        let url = read_text(caller, args[0], args[1], "url")?;
+        let headers = read_text(caller, args[2], args[3], "headers")?;
+        let body = if with_body {
+            Some(read_guest(caller, args[4], args[5]).map_err(|m| error_json("bad_pointer", &format!("body: {m}")))?)
+        } else {
+            None
+        };
+        if body.as_ref().is_some_and(|b| b.len() as u64 > super::http::BODY_LIMIT) {
+            return Err(deny(caller, function, "body_too_large", "request bodies are capped at 1 MiB"));
+        }
+        let ctx = std::sync::Arc::clone(&caller.data().ctx);
+        let patterns = ctx.manifest.as_ref().map(|m| m.http.as_slice()).unwrap_or_default();
+        ctx.services
+            .http
+            .call(&url, &headers, body.as_deref(), patterns)
+            .map_err(|d| deny(caller, function, d.error, &d.message))
+    })();
+    let value = result.unwrap_or_else(|e| e);
+    answer(caller, &value)
+}
+
+fn db(caller: &mut Caller<'_, HostState>, function: &str, mode: DbMode, args: [i32; 4]) -> i32 {
+    let result = (|| {
+        let sql = read_text(caller, args[0], args[1], "sql")?;
+        let params = read_text(caller, args[2], args[3], "params")?;
+        let ctx = std::sync::Arc::clone(&caller.data().ctx);
+        let grants = ctx.manifest.as_ref().map(|m| m.database.as_slice()).unwrap_or_default();
+        ctx.services.db.call(mode, grants, &sql, &params).map_err(|d| {
+            if matches!(d.error, "table_not_allowed" | "statement_not_allowed") {
+                deny(caller, function, d.error, &d.message)
+            } else {
+                error_json(d.error, &d.message)
+            }
+        })
+    })();
+    let value = result.unwrap_or_else(|e| e);
+    answer(caller, &value)
+}
+
+fn log(caller: &mut Caller<'_, HostState>, level: &'static str, ptr: i32, len: i32) {
+    let message = match read_guest(caller, ptr, len) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(m) => format!("<unreadable log message: {m}>"),
+    };
+    let ctx = &caller.data().ctx;
+    ctx.services.log(&ctx.name, level, message);
+}
+
+/// Adds the six `lesstruct` functions to `linker`. Whether a plugin may
+/// import them at all is decided at load (no manifest, no imports); what
+/// each call may reach is decided per call from the manifest.
+pub(crate) fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
+    linker.func_wrap("lesstruct", "http_get", |mut c: Caller<'_, HostState>, u: i32, ul: i32, h: i32, hl: i32| {
+        http(&mut c, "http_get", [u, ul, h, hl, 0, 0], false)
+    })?;
+    linker.func_wrap(
+        "lesstruct",
+        "http_post",
+        |mut c: Caller<'_, HostState>, u: i32, ul: i32, h: i32, hl: i32, b: i32, bl: i32| {
+            http(&mut c, "http_post", [u, ul, h, hl, b, bl], true)
+        },
+    )?;
+    linker.func_wrap("lesstruct", "db_query", |mut c: Caller<'_, HostState>, s: i32, sl: i32, p: i32, pl: i32| {
+        db(&mut c, "db_query", DbMode::Query, [s, sl, p, pl])
+    })?;
+    linker.func_wrap("lesstruct", "db_exec", |mut c: Caller<'_, HostState>, s: i32, sl: i32, p: i32, pl: i32| {
+        db(&mut c, "db_exec", DbMode::Exec, [s, sl, p, pl])
+    })?;
+    linker.func_wrap("lesstruct", "log_info", |mut c: Caller<'_, HostState>, m: i32, ml: i32| {
+        log(&mut c, "info", m, ml);
+    })?;
+    linker.func_wrap("lesstruct", "log_error", |mut c: Caller<'_, HostState>, m: i32, ml: i32| {
+        log(&mut c, "error", m, ml);
+    })?;
+    Ok(())
+}

@@ -1,0 +1,24 @@
+//! The `lesstruct` contract: WASM plugins on wasmtime, the linear-memory
+//! protocol, capability-checked host functions (contracts §2).
+
+mod database;
+mod host;
+mod hostfns;
+mod http;
+mod manifest;
+mod plugin;
+mod protocol;
+mod runtime;
+mod schema;
+mod urlcheck;
+
+pub use database::{ContentDb, DbDenied, DbMode, FORBIDDEN_TABLES};
+pub use host::{INVOKED, LesstructHost, NEVER_INVOKED, SaveRun};
+pub use hostfns::HOST_FUNCTIONS;
+pub use http::{BODY_LIMIT, REQUEST_TIMEOUT};
+pub use manifest::{CapabilityManifest, DbGrant, GrantTable};
+pub use plugin::WasmPlugin;
+pub use protocol::{HOST_RESULT_OFFSET, INPUT_OFFSET, decode_result, locate_result};
+pub use runtime::{HostServices, LogLine, WasmEngine, WasmLimits};
+pub use schema::{FieldDef, PostTypeSchema};
+pub use urlcheck::{UrlDenied, allowed_by, check_url, parse_request_url};

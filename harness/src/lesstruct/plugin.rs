@@ -1,0 +1,307 @@
+//! A loaded WASM plugin: validated exports and imports, a pre-linked
+//! instance, and the hook call of the memory protocol.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use wasmtime::{ExternType, InstancePre, Memory, Module, Store, StoreLimitsBuilder, Trap, TypedFunc, ValType};
+use wasmtime_wasi::I32Exit;
+
+use super::hostfns::HOST_FUNCTIONS;
+use super::manifest::CapabilityManifest;
+use super::protocol::{INPUT_OFFSET, locate_result};
+use super::runtime::{HostServices, HostState, PluginCtx, WasmEngine};
+use crate::engine::Failure;
+use crate::{Error, Result};
+
+const WASI_MODULE: &str = "wasi_snapshot_preview1";
+const PAGE: u64 = 65_536;
+
+struct Live {
+    store: Store<HostState>,
+    memory: Memory,
+    hooks: HashMap<String, TypedFunc<(i32, i32), i32>>,
+    result_len: Option<TypedFunc<i32, i32>>,
+}
+
+/// A WASM plugin under the Lesstruct protocol.
+///
+/// The module is compiled and linked once; one instance serves every call,
+/// keeping its state between calls as the real host's does. After a call
+/// that traps or times out the instance is dropped and the next call gets a
+/// fresh one, so one bad call never poisons the next.
+pub struct WasmPlugin {
+    name: String,
+    path: Option<PathBuf>,
+    module: Module,
+    pre: InstancePre<HostState>,
+    hooks: Vec<String>,
+    ctx: Arc<PluginCtx>,
+    memory_limit: usize,
+    deadline_ticks: u64,
+    deadline_ms: u64,
+    live: Option<Live>,
+}
+
+impl std::fmt::Debug for WasmPlugin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WasmPlugin").field("name", &self.name).field("hooks", &self.hooks).finish()
+    }
+}
+
+fn is_i32s(types: impl ExactSizeIterator<Item = ValType>, n: usize) -> bool {
+    types.len() == n && types.into_iter().all(|t| matches!(t, ValType::I32))
+}
+
+fn signature(ty: &wasmtime::FuncType) -> String {
+    let list = |it: &mut dyn Iterator<Item = ValType>| it.map(|t| t.to_string()).collect::<Vec<_>>().join(", ");
+    format!("({}) -> ({})", list(&mut ty.params()), list(&mut ty.results()))
+}
+
+fn classify(err: &wasmtime::Error, deadline_ms: u64) -> Failure {
+    if let Some(trap) = err.downcast_ref::<Trap>() {
+        return match trap {
+            Trap::Interrupt => Failure::Timeout { limit_ms: deadline_ms },
+            Trap::StackOverflow => Failure::Trap { message: "stack overflow".into() },
+            other => Failure::Trap { message: other.to_string() },
+        };
+    }
+    if let Some(exit) = err.downcast_ref::<I32Exit>() {
+        return Failure::Trap { message: format!("the module called proc_exit({})", exit.0) };
+    }
+    Failure::Trap { message: format!("{err:#}") }
+}
+
+impl WasmPlugin {
+    /// Loads `path` (`.wasm`, or `.wat` text) with the manifest beside it
+    /// (`<stem>.manifest`), if there is one. The plugin is named after the
+    /// file's stem.
+    pub fn load(engine: &WasmEngine, path: &Path, services: Arc<HostServices>) -> Result<Self> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
+        let name = path.file_stem().map_or_else(|| "plugin".into(), |s| s.to_string_lossy().into_owned());
+        let manifest_path = path.with_extension("manifest");
+        let manifest = manifest_path.is_file().then(|| CapabilityManifest::read(&manifest_path)).transpose()?;
+        let mut plugin = Self::from_bytes(engine, &name, &bytes, manifest, services).map_err(|e| match e {
+            Error::Artifact { reason, .. } => Error::Artifact { path: path.to_owned(), reason },
+            other => other,
+        })?;
+        plugin.path = Some(path.to_owned());
+        Ok(plugin)
+    }
+
+    /// Loads a module from bytes (binary or `.wat` text).
+    pub fn from_bytes(
+        engine: &WasmEngine,
+        name: &str,
+        bytes: &[u8],
+        manifest: Option<CapabilityManifest>,
+        services: Arc<HostServices>,
+    ) -> Result<Self> {
+        let bad = |reason: String| Error::Artifact { path: PathBuf::from(format!("{name}.wasm")), reason };
+        let binary = wat::parse_bytes(bytes).map_err(|e| bad(format!("not a WASM module: {e}")))?;
+        let module = Module::new(&engine.engine, &binary).map_err(|e| bad(format!("not a valid WASM module: {e:#}")))?;
+        let hooks = validate_exports(&module).map_err(bad)?;
+        validate_imports(&module, manifest.is_some()).map_err(bad)?;
+        let pre = engine.linker.instantiate_pre(&module).map_err(|e| bad(format!("cannot link: {e:#}")))?;
+        let ctx = Arc::new(PluginCtx { name: name.to_owned(), manifest, services });
+        Ok(Self {
+            name: name.to_owned(),
+            path: None,
+            module,
+            pre,
+            hooks,
+            ctx,
+            memory_limit: engine.limits.memory_bytes,
+            deadline_ticks: engine.deadline_ticks(),
+            deadline_ms: u64::try_from(engine.limits.deadline.as_millis()).unwrap_or(u64::MAX),
+            live: None,
+        })
+    }
+
+    /// The plugin's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The file it came from, if any.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// Its hooks, without the `hook_` prefix, in export order.
+    pub fn hooks(&self) -> &[String] {
+        &self.hooks
+    }
+
+    /// Whether it exports `hook_<name>`.
+    pub fn has_hook(&self, name: &str) -> bool {
+        self.hooks.iter().any(|h| h == name)
+    }
+
+    /// Its capability manifest, if it has one.
+    pub fn manifest(&self) -> Option<&CapabilityManifest> {
+        self.ctx.manifest.as_ref()
+    }
+
+    /// The compiled module (for inspecting its layout).
+    pub fn module(&self) -> &Module {
+        &self.module
+    }
+
+    /// The current size of the live instance's memory, if there is one.
+    pub fn memory_size(&mut self) -> Option<u64> {
+        let live = self.live.as_mut()?;
+        Some(live.memory.data_size(&live.store) as u64)
+    }
+
+    fn instantiate(&self) -> Result<Live, Failure> {
+        let limits = StoreLimitsBuilder::new().memory_size(self.memory_limit).instances(1).memories(1).build();
+        let state = HostState {
+            wasi: wasmtime_wasi::WasiCtxBuilder::new().build_p1(),
+            limits,
+            ctx: Arc::clone(&self.ctx),
+        };
+        let mut store = Store::new(self.pre.module().engine(), state);
+        store.limiter(|s| &mut s.limits);
+        store.set_epoch_deadline(self.deadline_ticks);
+        store.epoch_deadline_trap();
+        let instance = self.pre.instantiate(&mut store).map_err(|e| classify(&e, self.deadline_ms))?;
+        if let Ok(init) = instance.get_typed_func::<(), ()>(&mut store, "_initialize") {
+            init.call(&mut store, ()).map_err(|e| classify(&e, self.deadline_ms))?;
+        }
+        let memory = instance
+            .get_memory(&mut store, "memory")
+            .ok_or_else(|| Failure::BadOutput { reason: "no `memory` export".into() })?;
+        let mut hooks = HashMap::new();
+        for hook in &self.hooks {
+            let f = instance
+                .get_typed_func::<(i32, i32), i32>(&mut store, &format!("hook_{hook}"))
+                .map_err(|e| Failure::Trap { message: format!("{e:#}") })?;
+            hooks.insert(hook.clone(), f);
+        }
+        let result_len = instance.get_typed_func::<i32, i32>(&mut store, "__hook_result_len").ok();
+        Ok(Live { store, memory, hooks, result_len })
+    }
+
+    /// Calls `hook_<hook>` exactly as the Lesstruct host does: `input` at
+    /// offset 65536 (growing memory to fit when the limit allows), the call,
+    /// then the result at the returned offset, `__hook_result_len(len)` (or
+    /// `len`) bytes long, every number bounds-checked. `Ok(None)` is "no
+    /// change"; `Ok(Some(bytes))` is the raw result, not yet decoded.
+    pub fn call_hook(&mut self, hook: &str, input: &[u8]) -> Result<Option<Vec<u8>>, Failure> {
+        let result = self.call_inner(hook, input);
+        if matches!(result, Err(Failure::Trap { .. } | Failure::Timeout { .. })) {
+            self.live = None;
+        }
+        result
+    }
+
+    fn call_inner(&mut self, hook: &str, input: &[u8]) -> Result<Option<Vec<u8>>, Failure> {
+        if self.live.is_none() {
+            self.live = Some(self.instantiate()?);
+        }
+        let deadline_ms = self.deadline_ms;
+        let ticks = self.deadline_ticks;
+        let limit = self.memory_limit as u64;
+        let Some(live) = self.live.as_mut() else { unreachable!("instantiated above") };
+        let func = live.hooks.get(hook).cloned().ok_or_else(|| Failure::BadOutput {
+            reason: format!("the module exports no `hook_{hook}`"),
+        })?;
+        let len = i32::try_from(input.len()).map_err(|_| Failure::BadOutput {
+            reason: format!("input too large: {} bytes does not fit an i32 length", input.len()),
+        })?;
+        let needed = u64::from(INPUT_OFFSET) + input.len() as u64;
+        let size = live.memory.data_size(&live.store) as u64;
+        if needed > size {
+            let pages = (needed - size).div_ceil(PAGE);
+            live.memory.grow(&mut live.store, pages).map_err(|_| Failure::BadOutput {
+                reason: format!(
+                    "input too large: {} bytes at offset {INPUT_OFFSET} need {needed} bytes of memory, the limit is {limit}",
+                    input.len()
+                ),
+            })?;
+        }
+        live.memory
+            .write(&mut live.store, INPUT_OFFSET as usize, input)
+            .map_err(|e| Failure::BadOutput { reason: format!("cannot write the input: {e}") })?;
+        live.store.set_epoch_deadline(ticks);
+        let offset = func
+            .call(&mut live.store, (INPUT_OFFSET as i32, len))
+            .map_err(|e| classify(&e, deadline_ms))?;
+        if offset == 0 {
+            return Ok(None);
+        }
+        let result_len = match live.result_len.clone() {
+            Some(f) => {
+                live.store.set_epoch_deadline(ticks);
+                f.call(&mut live.store, len).map_err(|e| classify(&e, deadline_ms))?
+            }
+            None => len,
+        };
+        let size = live.memory.data_size(&live.store) as u64;
+        let Some(range) = locate_result(offset, result_len, size)? else { return Ok(None) };
+        Ok(live.memory.data(&live.store).get(range).map(<[u8]>::to_vec))
+    }
+}
+
+/// Checks `memory` and the hook signatures; returns the hook names.
+fn validate_exports(module: &Module) -> std::result::Result<Vec<String>, String> {
+    let mut has_memory = false;
+    let mut hooks = Vec::new();
+    for export in module.exports() {
+        let name = export.name();
+        match (name, export.ty()) {
+            ("memory", ExternType::Memory(_)) => has_memory = true,
+            ("memory", other) => return Err(format!("export `memory` is a {other:?}, expected a memory")),
+            ("__hook_result_len", ExternType::Func(f)) => {
+                if !(is_i32s(f.params(), 1) && is_i32s(f.results(), 1)) {
+                    return Err(format!("export `__hook_result_len` has type {}, expected (i32) -> (i32)", signature(&f)));
+                }
+            }
+            (n, ExternType::Func(f)) if n.starts_with("hook_") => {
+                if !(is_i32s(f.params(), 2) && is_i32s(f.results(), 1)) {
+                    return Err(format!("export `{n}` has type {}, expected (i32, i32) -> (i32)", signature(&f)));
+                }
+                hooks.push(n.trim_start_matches("hook_").to_owned());
+            }
+            (n, ExternType::Func(_)) if n == "__hook_result_len" => {}
+            (n, other) if n.starts_with("hook_") || n == "__hook_result_len" => {
+                return Err(format!("export `{n}` is a {other:?}, expected a function"));
+            }
+            _ => {}
+        }
+    }
+    if !has_memory {
+        return Err("the module exports no `memory`; the host has nowhere to write the input".into());
+    }
+    Ok(hooks)
+}
+
+/// Checks every import is WASI or a granted `lesstruct` function.
+fn validate_imports(module: &Module, has_manifest: bool) -> std::result::Result<(), String> {
+    for import in module.imports() {
+        let (m, n) = (import.module(), import.name());
+        if m == WASI_MODULE {
+            continue;
+        }
+        if m != "lesstruct" {
+            return Err(format!("imports `{m}.{n}`; the host provides only `{WASI_MODULE}` and `lesstruct`"));
+        }
+        let Some((_, params, returns)) = HOST_FUNCTIONS.iter().find(|(f, _, _)| *f == n) else {
+            return Err(format!("imports `lesstruct.{n}`, which the host does not provide"));
+        };
+        if !has_manifest {
+            return Err(format!(
+                "imports `lesstruct.{n}` but has no capability manifest: without `<name>.manifest` a plugin gets no host functions"
+            ));
+        }
+        let ExternType::Func(f) = import.ty() else {
+            return Err(format!("imports `lesstruct.{n}` as a non-function"));
+        };
+        if !(is_i32s(f.params(), *params) && is_i32s(f.results(), usize::from(*returns))) {
+            return Err(format!("imports `lesstruct.{n}` with type {}, the host's has {params} i32 parameters", signature(&f)));
+        }
+    }
+    Ok(())
+}
