@@ -8,6 +8,8 @@
 
 mod error;
 
+pub mod artifacts;
+
 pub mod engine;
 pub mod lesstruct;
 pub mod pylon;

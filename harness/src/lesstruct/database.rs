@@ -125,7 +125,7 @@ struct Policy {
 impl Policy {
     fn new(mode: DbMode, grants: &[DbGrant]) -> Self {
         let write: BTreeSet<_> = grants.iter().filter(|g| g.write).map(|g| g.table).collect();
-        let read = grants.iter().map(|g| g.table).collect();
+        let read = grants.iter().filter(|g| !g.write).map(|g| g.table).collect();
         Self { mode, read, write }
     }
 
@@ -137,7 +137,9 @@ impl Policy {
         let granted = match (grant, write, self.mode) {
             (Some(g), true, DbMode::Exec) => self.write.contains(&g),
             (Some(_), true, DbMode::Query) => false,
-            (Some(g), false, _) => self.read.contains(&g),
+            (Some(g), false, DbMode::Query) => self.read.contains(&g),
+            // an UPDATE or DELETE reads the columns of its WHERE clause
+            (Some(g), false, DbMode::Exec) => self.read.contains(&g) || self.write.contains(&g),
             (None, _, _) => false,
         };
         if granted {

@@ -1,8 +1,12 @@
 //! Integration tests of the `hookcheck` library, one module per area.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs, unreachable_pub)]
 
 mod engine;
+mod lesstruct_capabilities;
+mod lesstruct_host;
+mod lesstruct_protocol;
 mod pylon;
 mod rustant;
 mod store;
+mod support;

@@ -65,6 +65,7 @@ pub fn result_len() -> i32 {
 macro_rules! lesstruct_plugin {
     ($($export:ident => $func:path),+ $(,)?) => {
         $(
+            /// A Lesstruct hook export written by `lesstruct_plugin!`.
             #[unsafe(no_mangle)]
             pub extern "C" fn $export(ptr: i32, len: i32) -> i32 {
                 // SAFETY: the host passes the offset and length it wrote.
@@ -73,6 +74,7 @@ macro_rules! lesstruct_plugin {
             }
         )+
 
+        /// The length of the last result, for the host.
         #[unsafe(no_mangle)]
         pub extern "C" fn __hook_result_len(_input_len: i32) -> i32 {
             $crate::lesstruct::result_len()

@@ -1,0 +1,93 @@
+//! `cargo build` of `cdylib` plugins, reading the artifacts cargo reports.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+use crate::{Error, Result};
+
+/// One `cargo build` of a package's `cdylib` library or examples.
+#[derive(Clone, Debug)]
+pub struct CargoBuild {
+    /// The workspace (or package) directory to run cargo in.
+    pub dir: PathBuf,
+    /// The package (`-p`).
+    pub package: String,
+    /// The target triple (`--target`), or the host.
+    pub target: Option<String>,
+    /// `--release`.
+    pub release: bool,
+    /// `--examples` instead of the library.
+    pub examples: bool,
+}
+
+/// The target directory cargo uses for `workspace`: `$CARGO_TARGET_DIR`, or
+/// `<workspace>/target`.
+pub fn target_dir(workspace: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| workspace.join("target"), PathBuf::from)
+}
+
+impl CargoBuild {
+    /// Runs the build and returns every `cdylib` file it produced
+    /// (`.wasm`, `.so`, `.dylib`, `.dll`).
+    pub fn run(&self) -> Result<Vec<PathBuf>> {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let mut cmd = Command::new(cargo);
+        cmd.current_dir(&self.dir)
+            .args(["build", "--quiet", "--message-format=json-render-diagnostics", "-p", &self.package])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        if let Some(t) = &self.target {
+            cmd.args(["--target", t]);
+        }
+        if self.release {
+            cmd.arg("--release");
+        }
+        if self.examples {
+            cmd.arg("--examples");
+        }
+        let what = format!("build `{}`", self.package);
+        let output = cmd.output().map_err(|e| Error::io("run cargo to", &self.dir, e))?;
+        if !output.status.success() {
+            return Err(Error::PluginLoad {
+                plugin: self.package.clone(),
+                reason: format!("`cargo {what}` failed ({}); cargo's messages are above", output.status),
+            });
+        }
+        let mut files = Vec::new();
+        for line in String::from_utf8_lossy(&output.stdout).lines() {
+            let Ok(msg) = serde_json::from_str::<Value>(line) else { continue };
+            if msg["reason"] != "compiler-artifact" {
+                continue;
+            }
+            let cdylib = msg["target"]["crate_types"].as_array().is_some_and(|t| t.iter().any(|k| k == "cdylib"));
+            if !cdylib {
+                continue;
+            }
+            for f in msg["filenames"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+                let is_lib = [".wasm", ".so", ".dylib", ".dll"].iter().any(|x| f.ends_with(x));
+                if is_lib {
+                    files.push(PathBuf::from(f));
+                }
+            }
+        }
+        Ok(files)
+    }
+}
+
+/// Copies each artifact into `dir` as `<name>.<ext>`, where `name` is the
+/// file stem without a `lib` prefix; returns the new paths.
+pub fn copy_artifacts(artifacts: &[PathBuf], dir: &Path) -> Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io("create directory", dir, e))?;
+    let mut out = Vec::new();
+    for src in artifacts {
+        let stem = src.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = stem.strip_prefix("lib").unwrap_or(&stem);
+        let ext = src.extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_default();
+        let dest = dir.join(format!("{name}.{ext}"));
+        std::fs::copy(src, &dest).map_err(|e| Error::io("copy", &dest, e))?;
+        out.push(dest);
+    }
+    Ok(out)
+}
