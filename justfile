@@ -8,6 +8,10 @@ default:
 demo:
     cargo run --quiet -p hookcheck-conformance -- demo
 
+# Build every fixture plugin from source into target/fixtures/{wasm,native}/
+fixtures:
+    cargo run --quiet -p hookcheck-conformance -- fixtures
+
 # Run the whole test suite (unit, integration, doc tests)
 test:
     cargo test --workspace --all-targets

@@ -1,6 +1,7 @@
 //! `hookcheck`: run plugins through the hook engine from the command line.
 
 mod demo;
+mod fixtures;
 
 use std::process::ExitCode;
 
@@ -29,12 +30,16 @@ enum Command {
     /// Run the bundled in-process example plugins (pylon and rustant)
     /// through the engine and print every step's outcome.
     Demo(demo::DemoArgs),
+    /// Build this repository's fixture plugins from source into
+    /// `target/fixtures/{wasm,native}/` (needs the `wasm32-wasip1` target).
+    Fixtures,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Demo(args) => demo::run(&args),
+        Command::Fixtures => fixtures::run(),
     };
     match result {
         Ok(true) => ExitCode::from(EXIT_OK),

@@ -35,7 +35,13 @@ impl CargoBuild {
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let mut cmd = Command::new(cargo);
         cmd.current_dir(&self.dir)
-            .args(["build", "--quiet", "--message-format=json-render-diagnostics", "-p", &self.package])
+            .args([
+                "build",
+                "--quiet",
+                "--message-format=json-render-diagnostics",
+                "-p",
+                &self.package,
+            ])
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());
         if let Some(t) = &self.target {
@@ -48,25 +54,41 @@ impl CargoBuild {
             cmd.arg("--examples");
         }
         let what = format!("build `{}`", self.package);
-        let output = cmd.output().map_err(|e| Error::io("run cargo to", &self.dir, e))?;
+        let output = cmd
+            .output()
+            .map_err(|e| Error::io("run cargo to", &self.dir, e))?;
         if !output.status.success() {
             return Err(Error::PluginLoad {
                 plugin: self.package.clone(),
-                reason: format!("`cargo {what}` failed ({}); cargo's messages are above", output.status),
+                reason: format!(
+                    "`cargo {what}` failed ({}); cargo's messages are above",
+                    output.status
+                ),
             });
         }
         let mut files = Vec::new();
         for line in String::from_utf8_lossy(&output.stdout).lines() {
-            let Ok(msg) = serde_json::from_str::<Value>(line) else { continue };
+            let Ok(msg) = serde_json::from_str::<Value>(line) else {
+                continue;
+            };
             if msg["reason"] != "compiler-artifact" {
                 continue;
             }
-            let cdylib = msg["target"]["crate_types"].as_array().is_some_and(|t| t.iter().any(|k| k == "cdylib"));
+            let cdylib = msg["target"]["crate_types"]
+                .as_array()
+                .is_some_and(|t| t.iter().any(|k| k == "cdylib"));
             if !cdylib {
                 continue;
             }
-            for f in msg["filenames"].as_array().into_iter().flatten().filter_map(Value::as_str) {
-                let is_lib = [".wasm", ".so", ".dylib", ".dll"].iter().any(|x| f.ends_with(x));
+            for f in msg["filenames"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+            {
+                let is_lib = [".wasm", ".so", ".dylib", ".dll"]
+                    .iter()
+                    .any(|x| f.ends_with(x));
                 if is_lib {
                     files.push(PathBuf::from(f));
                 }
@@ -82,9 +104,15 @@ pub fn copy_artifacts(artifacts: &[PathBuf], dir: &Path) -> Result<Vec<PathBuf>>
     std::fs::create_dir_all(dir).map_err(|e| Error::io("create directory", dir, e))?;
     let mut out = Vec::new();
     for src in artifacts {
-        let stem = src.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let stem = src
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let name = stem.strip_prefix("lib").unwrap_or(&stem);
-        let ext = src.extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_default();
+        let ext = src
+            .extension()
+            .map(|e| e.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let dest = dir.join(format!("{name}.{ext}"));
         std::fs::copy(src, &dest).map_err(|e| Error::io("copy", &dest, e))?;
         out.push(dest);

@@ -44,8 +44,16 @@ INSERT INTO webhooks (url, secret) VALUES ('https://hooks.example', 'webhook-sec
 ";
 
 /// The tables no grant reaches.
-pub const FORBIDDEN_TABLES: [&str; 8] =
-    ["sessions", "api_keys", "settings", "plugins", "roles", "password_resets", "webhooks", "audit_log"];
+pub const FORBIDDEN_TABLES: [&str; 8] = [
+    "sessions",
+    "api_keys",
+    "settings",
+    "plugins",
+    "roles",
+    "password_resets",
+    "webhooks",
+    "audit_log",
+];
 
 /// Why a database call was refused or failed: `{error, message}` for the
 /// plugin.
@@ -75,11 +83,17 @@ pub struct ContentDb {
 impl ContentDb {
     /// A fresh in-memory database with the schema and a few rows.
     pub fn in_memory() -> Result<Self> {
-        let conn = Connection::open_in_memory()
-            .map_err(|source| Error::Store { action: "open the content database".into(), source })?;
-        conn.execute_batch(SCHEMA)
-            .map_err(|source| Error::Store { action: "create the content schema".into(), source })?;
-        Ok(Self { conn: Mutex::new(conn) })
+        let conn = Connection::open_in_memory().map_err(|source| Error::Store {
+            action: "open the content database".into(),
+            source,
+        })?;
+        conn.execute_batch(SCHEMA).map_err(|source| Error::Store {
+            action: "create the content schema".into(),
+            source,
+        })?;
+        Ok(Self {
+            conn: Mutex::new(conn),
+        })
     }
 
     /// Runs host-side SQL with no restriction (for seeding and inspection),
@@ -88,11 +102,20 @@ impl ContentDb {
         let conn = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
         run(&conn, sql, &[], DbMode::Query)
             .map(|v| v["rows"].as_array().cloned().unwrap_or_default())
-            .map_err(|d| Error::BadWrite { entity: "content database".into(), reason: d.message })
+            .map_err(|d| Error::BadWrite {
+                entity: "content database".into(),
+                reason: d.message,
+            })
     }
 
     /// Runs a plugin's statement under `grants`.
-    pub fn call(&self, mode: DbMode, grants: &[DbGrant], sql: &str, params_json: &str) -> Result<Value, DbDenied> {
+    pub fn call(
+        &self,
+        mode: DbMode,
+        grants: &[DbGrant],
+        sql: &str,
+        params_json: &str,
+    ) -> Result<Value, DbDenied> {
         let params = parse_params(params_json)?;
         let mut conn = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
         let refusal = Arc::new(Mutex::new(None::<String>));
@@ -101,16 +124,24 @@ impl ContentDb {
         let hook = move |ctx: AuthContext<'_>| match policy.decide(&ctx) {
             Ok(()) => Authorization::Allow,
             Err(reason) => {
-                seen.lock().unwrap_or_else(PoisonError::into_inner).get_or_insert(reason);
+                seen.lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .get_or_insert(reason);
                 Authorization::Deny
             }
         };
         let _ = conn.authorizer(Some(hook));
         let result = run(&conn, sql, &params, mode);
         let _ = conn.authorizer(None::<fn(AuthContext<'_>) -> Authorization>);
-        let refused = refusal.lock().unwrap_or_else(PoisonError::into_inner).take();
+        let refused = refusal
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
         match (result, refused) {
-            (Err(_), Some(reason)) => Err(DbDenied { error: "table_not_allowed", message: reason }),
+            (Err(_), Some(reason)) => Err(DbDenied {
+                error: "table_not_allowed",
+                message: reason,
+            }),
             (other, _) => other,
         }
     }
@@ -125,13 +156,20 @@ struct Policy {
 impl Policy {
     fn new(mode: DbMode, grants: &[DbGrant]) -> Self {
         let write: BTreeSet<_> = grants.iter().filter(|g| g.write).map(|g| g.table).collect();
-        let read = grants.iter().filter(|g| !g.write).map(|g| g.table).collect();
+        let read = grants
+            .iter()
+            .filter(|g| !g.write)
+            .map(|g| g.table)
+            .collect();
         Self { mode, read, write }
     }
 
     fn table(&self, db: Option<&str>, table: &str, write: bool) -> Result<(), String> {
         if db.is_some_and(|d| d != "main") {
-            return Err(format!("database `{}` is not reachable", db.unwrap_or_default()));
+            return Err(format!(
+                "database `{}` is not reachable",
+                db.unwrap_or_default()
+            ));
         }
         let grant = GrantTable::for_table(table);
         let granted = match (grant, write, self.mode) {
@@ -150,7 +188,11 @@ impl Policy {
             Some(g) if write && self.mode == DbMode::Query => {
                 format!("db_query cannot write (`{}`)", g.table())
             }
-            Some(g) => format!("`{what}:{}` is not granted (table `{}`)", grant_name(g), g.table()),
+            Some(g) => format!(
+                "`{what}:{}` is not granted (table `{}`)",
+                grant_name(g),
+                g.table()
+            ),
             None => format!("table `{table}` is never reachable from plugins"),
         })
     }
@@ -163,8 +205,12 @@ impl Policy {
             AuthAction::Insert { table_name }
             | AuthAction::Delete { table_name }
             | AuthAction::Update { table_name, .. } => self.table(db, table_name, true),
-            AuthAction::Pragma { pragma_name, .. } => Err(format!("PRAGMA {pragma_name} is not allowed")),
-            AuthAction::Attach { .. } | AuthAction::Detach { .. } => Err("ATTACH/DETACH is not allowed".into()),
+            AuthAction::Pragma { pragma_name, .. } => {
+                Err(format!("PRAGMA {pragma_name} is not allowed"))
+            }
+            AuthAction::Attach { .. } | AuthAction::Detach { .. } => {
+                Err("ATTACH/DETACH is not allowed".into())
+            }
             AuthAction::Transaction { .. } | AuthAction::Savepoint { .. } => {
                 Err("transactions are the host's, not the plugin's".into())
             }
@@ -182,11 +228,16 @@ fn grant_name(g: GrantTable) -> &'static str {
 }
 
 fn parse_params(params_json: &str) -> Result<Vec<SqlValue>, DbDenied> {
-    let bad = |m: String| DbDenied { error: "bad_params", message: m };
+    let bad = |m: String| DbDenied {
+        error: "bad_params",
+        message: m,
+    };
     if params_json.trim().is_empty() {
         return Ok(Vec::new());
     }
-    let Value::Array(items) = serde_json::from_str(params_json).map_err(|e| bad(format!("params are not JSON: {e}")))? else {
+    let Value::Array(items) =
+        serde_json::from_str(params_json).map_err(|e| bad(format!("params are not JSON: {e}")))?
+    else {
         return Err(bad("params must be a JSON array".into()));
     };
     Ok(items
@@ -194,7 +245,10 @@ fn parse_params(params_json: &str) -> Result<Vec<SqlValue>, DbDenied> {
         .map(|v| match v {
             Value::Null => SqlValue::Null,
             Value::Bool(b) => SqlValue::Integer(i64::from(b)),
-            Value::Number(n) => n.as_i64().map_or_else(|| SqlValue::Real(n.as_f64().unwrap_or(0.0)), SqlValue::Integer),
+            Value::Number(n) => n.as_i64().map_or_else(
+                || SqlValue::Real(n.as_f64().unwrap_or(0.0)),
+                SqlValue::Integer,
+            ),
             Value::String(s) => SqlValue::Text(s),
             other => SqlValue::Text(other.to_string()),
         })
@@ -206,7 +260,10 @@ fn sql_err(e: &rusqlite::Error) -> DbDenied {
         rusqlite::Error::MultipleStatement => "only one statement per call".to_owned(),
         other => other.to_string(),
     };
-    DbDenied { error: "sql_error", message }
+    DbDenied {
+        error: "sql_error",
+        message,
+    }
 }
 
 fn run(conn: &Connection, sql: &str, params: &[SqlValue], mode: DbMode) -> Result<Value, DbDenied> {
@@ -214,7 +271,10 @@ fn run(conn: &Connection, sql: &str, params: &[SqlValue], mode: DbMode) -> Resul
     let readonly = stmt.readonly();
     match mode {
         DbMode::Query if !readonly => {
-            return Err(DbDenied { error: "statement_not_allowed", message: "db_query runs SELECT only".into() });
+            return Err(DbDenied {
+                error: "statement_not_allowed",
+                message: "db_query runs SELECT only".into(),
+            });
         }
         DbMode::Exec if readonly => {
             return Err(DbDenied {
@@ -225,11 +285,15 @@ fn run(conn: &Connection, sql: &str, params: &[SqlValue], mode: DbMode) -> Resul
         _ => {}
     }
     if mode == DbMode::Exec {
-        let changed = stmt.execute(params_from_iter(params)).map_err(|e| sql_err(&e))?;
+        let changed = stmt
+            .execute(params_from_iter(params))
+            .map_err(|e| sql_err(&e))?;
         return Ok(json!({ "rows_affected": changed, "last_insert_id": conn.last_insert_rowid() }));
     }
-    let columns: Vec<String> = stmt.column_names().into_iter().map(str::to_owned).collect();
-    let mut rows = stmt.query(params_from_iter(params)).map_err(|e| sql_err(&e))?;
+    let columns: Vec<String> = stmt.column_names().map(str::to_owned).collect();
+    let mut rows = stmt
+        .query(params_from_iter(params))
+        .map_err(|e| sql_err(&e))?;
     let mut out = Vec::new();
     while let Some(row) = rows.next().map_err(|e| sql_err(&e))? {
         let mut obj = Map::new();
@@ -239,7 +303,11 @@ fn run(conn: &Connection, sql: &str, params: &[SqlValue], mode: DbMode) -> Resul
                 SqlValue::Integer(n) => n.into(),
                 SqlValue::Real(f) => f.into(),
                 SqlValue::Text(t) => t.into(),
-                SqlValue::Blob(b) => b.iter().map(|x| format!("{x:02x}")).collect::<String>().into(),
+                SqlValue::Blob(b) => b
+                    .iter()
+                    .map(|x| format!("{x:02x}"))
+                    .collect::<String>()
+                    .into(),
             };
             obj.insert(name.clone(), value);
         }

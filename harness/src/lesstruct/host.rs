@@ -50,7 +50,9 @@ pub struct LesstructHost {
 
 impl std::fmt::Debug for LesstructHost {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LesstructHost").field("plugins", &self.plugin_names()).finish()
+        f.debug_struct("LesstructHost")
+            .field("plugins", &self.plugin_names())
+            .finish()
     }
 }
 
@@ -112,28 +114,53 @@ impl LesstructHost {
         bytes: &[u8],
         manifest: Option<super::manifest::CapabilityManifest>,
     ) -> Result<&mut Self> {
-        let plugin = WasmPlugin::from_bytes(&self.engine, name, bytes, manifest, Arc::clone(&self.services))?;
+        let plugin = WasmPlugin::from_bytes(
+            &self.engine,
+            name,
+            bytes,
+            manifest,
+            Arc::clone(&self.services),
+        )?;
         Ok(self.add(plugin))
     }
 
     /// Adds a loaded plugin at the end of the load order, noting hooks the
     /// host will never call.
     pub fn add(&mut self, plugin: WasmPlugin) -> &mut Self {
-        let invoked: Vec<&String> = plugin.hooks().iter().filter(|h| INVOKED.contains(&h.as_str())).collect();
-        let unused: Vec<&String> = plugin.hooks().iter().filter(|h| !INVOKED.contains(&h.as_str())).collect();
+        let invoked: Vec<&String> = plugin
+            .hooks()
+            .iter()
+            .filter(|h| INVOKED.contains(&h.as_str()))
+            .collect();
+        let unused: Vec<&String> = plugin
+            .hooks()
+            .iter()
+            .filter(|h| !INVOKED.contains(&h.as_str()))
+            .collect();
         if invoked.is_empty() {
             let list = if unused.is_empty() {
                 "no hooks at all".to_owned()
             } else {
-                unused.iter().map(|h| format!("hook_{h}")).collect::<Vec<_>>().join(", ")
+                unused
+                    .iter()
+                    .map(|h| format!("hook_{h}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             };
             self.warnings.push(format!(
                 "plugin `{}` loads but never runs: it exports {list}, and the host invokes only hook_before_save, hook_after_create and hook_after_publish",
                 plugin.name()
             ));
         } else if !unused.is_empty() {
-            let list = unused.iter().map(|h| format!("hook_{h}")).collect::<Vec<_>>().join(", ");
-            self.warnings.push(format!("plugin `{}` exports {list}, which the host never invokes", plugin.name()));
+            let list = unused
+                .iter()
+                .map(|h| format!("hook_{h}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            self.warnings.push(format!(
+                "plugin `{}` exports {list}, which the host never invokes",
+                plugin.name()
+            ));
         }
         self.plugins.push(plugin);
         self
@@ -174,25 +201,56 @@ impl LesstructHost {
         }
         let input = serde_json::to_vec(&content).unwrap_or_default();
         let names: Vec<String> = self.plugins.iter().map(|p| p.name().to_owned()).collect();
-        let steps = names.iter().zip(self.plugins.iter_mut()).filter(|(_, p)| p.has_hook("before_save")).map(|(n, p)| {
-            let call = move |current: &[u8]| before_save_step(p, current);
-            (n.as_str(), call)
-        });
-        let spec = self.profile.hook("before_save").unwrap_or_else(|| unreachable!("lesstruct lacks before_save"));
+        let steps = names
+            .iter()
+            .zip(self.plugins.iter_mut())
+            .filter(|(_, p)| p.has_hook("before_save"))
+            .map(|(n, p)| {
+                let call = move |current: &[u8]| before_save_step(p, current);
+                (n.as_str(), call)
+            });
+        let spec = self
+            .profile
+            .hook("before_save")
+            .unwrap_or_else(|| unreachable!("lesstruct lacks before_save"));
         let folded = Pipeline::new(spec).run(input, steps, &mut trace);
         if let Some(stop) = folded.stop {
             let error = Some(stop.outcome.to_string());
-            return SaveRun { saved: false, status: stop.status.unwrap_or(500), content, stripped, error, trace };
+            return SaveRun {
+                saved: false,
+                status: stop.status.unwrap_or(500),
+                content,
+                stripped,
+                error,
+                trace,
+            };
         }
         let content: Value = serde_json::from_slice(&folded.value).unwrap_or(content);
         if let Some(schema) = self.schema_for(&content) {
             let empty = Map::new();
-            let custom = content.get("customFields").and_then(Value::as_object).unwrap_or(&empty);
+            let custom = content
+                .get("customFields")
+                .and_then(Value::as_object)
+                .unwrap_or(&empty);
             if let Err(reason) = schema.validate_system(custom) {
-                return SaveRun { saved: false, status: 500, content, stripped, error: Some(reason), trace };
+                return SaveRun {
+                    saved: false,
+                    status: 500,
+                    content,
+                    stripped,
+                    error: Some(reason),
+                    trace,
+                };
             }
         }
-        SaveRun { saved: true, status: 200, content, stripped, error: None, trace }
+        SaveRun {
+            saved: true,
+            status: 200,
+            content,
+            stripped,
+            error: None,
+            trace,
+        }
     }
 
     /// Runs every `hook_after_create`; results are ignored, failures are
@@ -210,18 +268,25 @@ impl LesstructHost {
         let mut trace = Trace::new(self.trace_mode);
         let input = serde_json::to_vec(content).unwrap_or_default();
         let names: Vec<String> = self.plugins.iter().map(|p| p.name().to_owned()).collect();
-        let steps = names.iter().zip(self.plugins.iter_mut()).filter(|(_, p)| p.has_hook(hook)).map(|(n, p)| {
-            let call = move |current: &[u8]| match p.call_hook(hook, current) {
-                Ok(None) => Outcome::Continue,
-                Ok(Some(bytes)) => match decode_result(&bytes) {
-                    Ok(_) => Outcome::modified(bytes),
+        let steps = names
+            .iter()
+            .zip(self.plugins.iter_mut())
+            .filter(|(_, p)| p.has_hook(hook))
+            .map(|(n, p)| {
+                let call = move |current: &[u8]| match p.call_hook(hook, current) {
+                    Ok(None) => Outcome::Continue,
+                    Ok(Some(bytes)) => match decode_result(&bytes) {
+                        Ok(_) => Outcome::modified(bytes),
+                        Err(f) => Outcome::error(p.name(), hook, f),
+                    },
                     Err(f) => Outcome::error(p.name(), hook, f),
-                },
-                Err(f) => Outcome::error(p.name(), hook, f),
-            };
-            (n.as_str(), call)
-        });
-        let spec = self.profile.hook(hook).unwrap_or_else(|| unreachable!("lesstruct lacks {hook}"));
+                };
+                (n.as_str(), call)
+            });
+        let spec = self
+            .profile
+            .hook(hook)
+            .unwrap_or_else(|| unreachable!("lesstruct lacks {hook}"));
         Pipeline::new(spec).run(input, steps, &mut trace);
         for step in &trace.steps {
             if let Outcome::Error { error } = &step.outcome {
@@ -246,14 +311,31 @@ fn before_save_step(plugin: &mut WasmPlugin, current: &[u8]) -> Outcome {
         Err(f) => return fail(plugin, f),
     };
     let Value::Object(mut result) = result else {
-        return fail(plugin, Failure::BadOutput { reason: format!("result is JSON but not an object: {result}") });
+        return fail(
+            plugin,
+            Failure::BadOutput {
+                reason: format!("result is JSON but not an object: {result}"),
+            },
+        );
     };
-    let Some(custom) = result.remove("customFields") else { return Outcome::Continue };
+    let Some(custom) = result.remove("customFields") else {
+        return Outcome::Continue;
+    };
     if !custom.is_object() {
-        return fail(plugin, Failure::BadOutput { reason: format!("result `customFields` is not an object: {custom}") });
+        return fail(
+            plugin,
+            Failure::BadOutput {
+                reason: format!("result `customFields` is not an object: {custom}"),
+            },
+        );
     }
     let Ok(Value::Object(mut content)) = serde_json::from_slice::<Value>(current) else {
-        return fail(plugin, Failure::BadOutput { reason: "the host could not decode its own content".into() });
+        return fail(
+            plugin,
+            Failure::BadOutput {
+                reason: "the host could not decode its own content".into(),
+            },
+        );
     };
     if content.get("customFields") == Some(&custom) {
         return Outcome::Continue;

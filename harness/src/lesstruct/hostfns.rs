@@ -29,12 +29,24 @@ fn read_guest(caller: &mut Caller<'_, HostState>, ptr: i32, len: i32) -> Result<
         .checked_add(count)
         .and_then(|end| data.get(start..end))
         .map(<[u8]>::to_vec)
-        .ok_or_else(|| format!("{count} bytes at offset {start} lie outside memory ({} bytes)", data.len()))
+        .ok_or_else(|| {
+            format!(
+                "{count} bytes at offset {start} lie outside memory ({} bytes)",
+                data.len()
+            )
+        })
 }
 
-fn read_text(caller: &mut Caller<'_, HostState>, ptr: i32, len: i32, what: &str) -> Result<String, Value> {
-    let bytes = read_guest(caller, ptr, len).map_err(|m| error_json("bad_pointer", &format!("{what}: {m}")))?;
-    String::from_utf8(bytes).map_err(|_| error_json("bad_argument", &format!("{what} is not UTF-8")))
+fn read_text(
+    caller: &mut Caller<'_, HostState>,
+    ptr: i32,
+    len: i32,
+    what: &str,
+) -> Result<String, Value> {
+    let bytes = read_guest(caller, ptr, len)
+        .map_err(|m| error_json("bad_pointer", &format!("{what}: {m}")))?;
+    String::from_utf8(bytes)
+        .map_err(|_| error_json("bad_argument", &format!("{what} is not UTF-8")))
 }
 
 fn error_json(error: &str, message: &str) -> Value {
@@ -47,13 +59,20 @@ fn error_json(error: &str, message: &str) -> Value {
 fn answer(caller: &mut Caller<'_, HostState>, answer: &Value) -> i32 {
     let mut bytes = answer.to_string().into_bytes();
     bytes.push(0);
-    let Some(Extern::Memory(memory)) = caller.get_export("memory") else { return 0 };
+    let Some(Extern::Memory(memory)) = caller.get_export("memory") else {
+        return 0;
+    };
     let at = HOST_RESULT_OFFSET as usize;
     let fits = |n: usize, size: usize| at.checked_add(n).is_some_and(|end| end <= size);
     let size = memory.data_size(&caller);
     if !fits(bytes.len(), size) {
-        let message = format!("the answer ({} bytes) does not fit in memory at offset {at}", bytes.len());
-        bytes = error_json("result_too_large", &message).to_string().into_bytes();
+        let message = format!(
+            "the answer ({} bytes) does not fit in memory at offset {at}",
+            bytes.len()
+        );
+        bytes = error_json("result_too_large", &message)
+            .to_string()
+            .into_bytes();
         bytes.push(0);
         if !fits(bytes.len(), size) {
             return 0;
@@ -67,24 +86,48 @@ fn answer(caller: &mut Caller<'_, HostState>, answer: &Value) -> i32 {
 
 fn deny(caller: &Caller<'_, HostState>, function: &str, error: &str, message: &str) -> Value {
     let ctx = &caller.data().ctx;
-    ctx.services.log(&ctx.name, "denied", format!("{function}: {error}: {message}"));
+    ctx.services.log(
+        &ctx.name,
+        "denied",
+        format!("{function}: {error}: {message}"),
+    );
     error_json(error, message)
 }
 
-fn http(caller: &mut Caller<'_, HostState>, function: &str, args: [i32; 6], with_body: bool) -> i32 {
+fn http(
+    caller: &mut Caller<'_, HostState>,
+    function: &str,
+    args: [i32; 6],
+    with_body: bool,
+) -> i32 {
     let result = (|| {
         let url = read_text(caller, args[0], args[1], "url")?;
         let headers = read_text(caller, args[2], args[3], "headers")?;
         let body = if with_body {
-            Some(read_guest(caller, args[4], args[5]).map_err(|m| error_json("bad_pointer", &format!("body: {m}")))?)
+            Some(
+                read_guest(caller, args[4], args[5])
+                    .map_err(|m| error_json("bad_pointer", &format!("body: {m}")))?,
+            )
         } else {
             None
         };
-        if body.as_ref().is_some_and(|b| b.len() as u64 > super::http::BODY_LIMIT) {
-            return Err(deny(caller, function, "body_too_large", "request bodies are capped at 1 MiB"));
+        if body
+            .as_ref()
+            .is_some_and(|b| b.len() as u64 > super::http::BODY_LIMIT)
+        {
+            return Err(deny(
+                caller,
+                function,
+                "body_too_large",
+                "request bodies are capped at 1 MiB",
+            ));
         }
         let ctx = std::sync::Arc::clone(&caller.data().ctx);
-        let patterns = ctx.manifest.as_ref().map(|m| m.http.as_slice()).unwrap_or_default();
+        let patterns = ctx
+            .manifest
+            .as_ref()
+            .map(|m| m.http.as_slice())
+            .unwrap_or_default();
         ctx.services
             .http
             .call(&url, &headers, body.as_deref(), patterns)
@@ -99,14 +142,21 @@ fn db(caller: &mut Caller<'_, HostState>, function: &str, mode: DbMode, args: [i
         let sql = read_text(caller, args[0], args[1], "sql")?;
         let params = read_text(caller, args[2], args[3], "params")?;
         let ctx = std::sync::Arc::clone(&caller.data().ctx);
-        let grants = ctx.manifest.as_ref().map(|m| m.database.as_slice()).unwrap_or_default();
-        ctx.services.db.call(mode, grants, &sql, &params).map_err(|d| {
-            if matches!(d.error, "table_not_allowed" | "statement_not_allowed") {
-                deny(caller, function, d.error, &d.message)
-            } else {
-                error_json(d.error, &d.message)
-            }
-        })
+        let grants = ctx
+            .manifest
+            .as_ref()
+            .map(|m| m.database.as_slice())
+            .unwrap_or_default();
+        ctx.services
+            .db
+            .call(mode, grants, &sql, &params)
+            .map_err(|d| {
+                if matches!(d.error, "table_not_allowed" | "statement_not_allowed") {
+                    deny(caller, function, d.error, &d.message)
+                } else {
+                    error_json(d.error, &d.message)
+                }
+            })
     })();
     let value = result.unwrap_or_else(|e| e);
     answer(caller, &value)
@@ -125,9 +175,13 @@ fn log(caller: &mut Caller<'_, HostState>, level: &'static str, ptr: i32, len: i
 /// import them at all is decided at load (no manifest, no imports); what
 /// each call may reach is decided per call from the manifest.
 pub(crate) fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
-    linker.func_wrap("lesstruct", "http_get", |mut c: Caller<'_, HostState>, u: i32, ul: i32, h: i32, hl: i32| {
-        http(&mut c, "http_get", [u, ul, h, hl, 0, 0], false)
-    })?;
+    linker.func_wrap(
+        "lesstruct",
+        "http_get",
+        |mut c: Caller<'_, HostState>, u: i32, ul: i32, h: i32, hl: i32| {
+            http(&mut c, "http_get", [u, ul, h, hl, 0, 0], false)
+        },
+    )?;
     linker.func_wrap(
         "lesstruct",
         "http_post",
@@ -135,17 +189,33 @@ pub(crate) fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<
             http(&mut c, "http_post", [u, ul, h, hl, b, bl], true)
         },
     )?;
-    linker.func_wrap("lesstruct", "db_query", |mut c: Caller<'_, HostState>, s: i32, sl: i32, p: i32, pl: i32| {
-        db(&mut c, "db_query", DbMode::Query, [s, sl, p, pl])
-    })?;
-    linker.func_wrap("lesstruct", "db_exec", |mut c: Caller<'_, HostState>, s: i32, sl: i32, p: i32, pl: i32| {
-        db(&mut c, "db_exec", DbMode::Exec, [s, sl, p, pl])
-    })?;
-    linker.func_wrap("lesstruct", "log_info", |mut c: Caller<'_, HostState>, m: i32, ml: i32| {
-        log(&mut c, "info", m, ml);
-    })?;
-    linker.func_wrap("lesstruct", "log_error", |mut c: Caller<'_, HostState>, m: i32, ml: i32| {
-        log(&mut c, "error", m, ml);
-    })?;
+    linker.func_wrap(
+        "lesstruct",
+        "db_query",
+        |mut c: Caller<'_, HostState>, s: i32, sl: i32, p: i32, pl: i32| {
+            db(&mut c, "db_query", DbMode::Query, [s, sl, p, pl])
+        },
+    )?;
+    linker.func_wrap(
+        "lesstruct",
+        "db_exec",
+        |mut c: Caller<'_, HostState>, s: i32, sl: i32, p: i32, pl: i32| {
+            db(&mut c, "db_exec", DbMode::Exec, [s, sl, p, pl])
+        },
+    )?;
+    linker.func_wrap(
+        "lesstruct",
+        "log_info",
+        |mut c: Caller<'_, HostState>, m: i32, ml: i32| {
+            log(&mut c, "info", m, ml);
+        },
+    )?;
+    linker.func_wrap(
+        "lesstruct",
+        "log_error",
+        |mut c: Caller<'_, HostState>, m: i32, ml: i32| {
+            log(&mut c, "error", m, ml);
+        },
+    )?;
     Ok(())
 }

@@ -28,7 +28,9 @@ impl Default for HttpClient {
             .http_status_as_error(false)
             .timeout_global(Some(REQUEST_TIMEOUT))
             .build();
-        Self { agent: config.into() }
+        Self {
+            agent: config.into(),
+        }
     }
 }
 
@@ -36,15 +38,23 @@ impl Default for HttpClient {
 pub(crate) type HttpDenied = UrlDenied;
 
 fn failed(message: impl Into<String>) -> HttpDenied {
-    UrlDenied { error: "request_failed", message: message.into() }
+    UrlDenied {
+        error: "request_failed",
+        message: message.into(),
+    }
 }
 
 fn parse_headers(json: &str) -> Result<Vec<(String, String)>, HttpDenied> {
     if json.trim().is_empty() {
         return Ok(Vec::new());
     }
-    let bad = |m: String| UrlDenied { error: "bad_headers", message: m };
-    let Value::Object(map) = serde_json::from_str(json).map_err(|e| bad(format!("headers are not JSON: {e}")))? else {
+    let bad = |m: String| UrlDenied {
+        error: "bad_headers",
+        message: m,
+    };
+    let Value::Object(map) =
+        serde_json::from_str(json).map_err(|e| bad(format!("headers are not JSON: {e}")))?
+    else {
         return Err(bad("headers must be a JSON object".into()));
     };
     map.into_iter()
@@ -85,12 +95,18 @@ impl HttpClient {
             };
             let mut response = response.map_err(|e| failed(format!("{url}: {e}")))?;
             let status = response.status().as_u16();
-            let location = response.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_owned);
+            let location = response
+                .headers()
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
             if body.is_none()
                 && (300..400).contains(&status)
                 && let Some(location) = location
             {
-                let next = url.join(&location).map_err(|e| failed(format!("bad redirect `{location}`: {e}")))?;
+                let next = url
+                    .join(&location)
+                    .map_err(|e| failed(format!("bad redirect `{location}`: {e}")))?;
                 url = check_url(next.as_str(), patterns).map_err(|d| UrlDenied {
                     error: "redirect_not_allowed",
                     message: format!("redirect to {next} refused: {}", d.message),
@@ -99,7 +115,10 @@ impl HttpClient {
             }
             let mut header_map = Map::new();
             for (k, v) in response.headers() {
-                header_map.insert(k.as_str().to_owned(), Value::String(v.to_str().unwrap_or("").to_owned()));
+                header_map.insert(
+                    k.as_str().to_owned(),
+                    Value::String(v.to_str().unwrap_or("").to_owned()),
+                );
             }
             let bytes = response
                 .body_mut()

@@ -36,7 +36,9 @@ impl GrantTable {
 
     /// The grant for a SQL table name, compared case-insensitively.
     pub fn for_table(table: &str) -> Option<Self> {
-        [Self::Content, Self::Media, Self::Users].into_iter().find(|g| g.table().eq_ignore_ascii_case(table))
+        [Self::Content, Self::Media, Self::Users]
+            .into_iter()
+            .find(|g| g.table().eq_ignore_ascii_case(table))
     }
 }
 
@@ -83,16 +85,25 @@ struct RawCapabilities {
 impl CapabilityManifest {
     /// Parses manifest text; `source` names the file in errors.
     pub fn parse(text: &str, source: &str) -> Result<Self> {
-        let bad = |reason: String| Error::Manifest { source_name: source.to_owned(), reason };
-        let raw: RawManifest = toml::from_str(text).map_err(|e| bad(e.to_string().trim().replace('\n', " ")))?;
-        let name = raw.name.filter(|n| !n.trim().is_empty()).ok_or_else(|| bad("`name` is required and must not be empty".into()))?;
+        let bad = |reason: String| Error::Manifest {
+            source_name: source.to_owned(),
+            reason,
+        };
+        let raw: RawManifest =
+            toml::from_str(text).map_err(|e| bad(e.to_string().trim().replace('\n', " ")))?;
+        let name = raw
+            .name
+            .filter(|n| !n.trim().is_empty())
+            .ok_or_else(|| bad("`name` is required and must not be empty".into()))?;
         let version = raw
             .version
             .filter(|v| !v.trim().is_empty())
             .ok_or_else(|| bad("`version` is required and must not be empty".into()))?;
         for pattern in &raw.capabilities.http {
             if pattern.trim_end_matches('*').contains('*') {
-                return Err(bad(format!("http pattern `{pattern}`: `*` is allowed only at the end")));
+                return Err(bad(format!(
+                    "http pattern `{pattern}`: `*` is allowed only at the end"
+                )));
             }
             let base = pattern.trim_end_matches('*');
             if url::Url::parse(base).is_err() {
@@ -104,17 +115,34 @@ impl CapabilityManifest {
             .database
             .iter()
             .map(|p| {
-                let (op, table) = p.split_once(':').ok_or_else(|| bad(format!("database permission `{p}` is not `read:<table>` or `write:<table>`")))?;
+                let (op, table) = p.split_once(':').ok_or_else(|| {
+                    bad(format!(
+                        "database permission `{p}` is not `read:<table>` or `write:<table>`"
+                    ))
+                })?;
                 let write = match op {
                     "read" => false,
                     "write" => true,
-                    _ => return Err(bad(format!("database permission `{p}`: `{op}` is not `read` or `write`"))),
+                    _ => {
+                        return Err(bad(format!(
+                            "database permission `{p}`: `{op}` is not `read` or `write`"
+                        )));
+                    }
                 };
-                let table = GrantTable::parse(table).ok_or_else(|| bad(format!("database permission `{p}`: `{table}` is not one of content, media, users")))?;
+                let table = GrantTable::parse(table).ok_or_else(|| {
+                    bad(format!(
+                        "database permission `{p}`: `{table}` is not one of content, media, users"
+                    ))
+                })?;
                 Ok(DbGrant { write, table })
             })
             .collect::<Result<Vec<_>>>()?;
-        Ok(Self { name, version, http: raw.capabilities.http, database })
+        Ok(Self {
+            name,
+            version,
+            http: raw.capabilities.http,
+            database,
+        })
     }
 
     /// Reads and parses the manifest file at `path`.

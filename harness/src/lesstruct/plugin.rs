@@ -5,7 +5,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use wasmtime::{ExternType, InstancePre, Memory, Module, Store, StoreLimitsBuilder, Trap, TypedFunc, ValType};
+use wasmtime::{
+    ExternType, InstancePre, Memory, Module, Store, StoreLimitsBuilder, Trap, TypedFunc, ValType,
+};
 use wasmtime_wasi::I32Exit;
 
 use super::hostfns::HOST_FUNCTIONS;
@@ -46,7 +48,10 @@ pub struct WasmPlugin {
 
 impl std::fmt::Debug for WasmPlugin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("WasmPlugin").field("name", &self.name).field("hooks", &self.hooks).finish()
+        f.debug_struct("WasmPlugin")
+            .field("name", &self.name)
+            .field("hooks", &self.hooks)
+            .finish()
     }
 }
 
@@ -55,22 +60,38 @@ fn is_i32s(types: impl ExactSizeIterator<Item = ValType>, n: usize) -> bool {
 }
 
 fn signature(ty: &wasmtime::FuncType) -> String {
-    let list = |it: &mut dyn Iterator<Item = ValType>| it.map(|t| t.to_string()).collect::<Vec<_>>().join(", ");
-    format!("({}) -> ({})", list(&mut ty.params()), list(&mut ty.results()))
+    let list = |it: &mut dyn Iterator<Item = ValType>| {
+        it.map(|t| t.to_string()).collect::<Vec<_>>().join(", ")
+    };
+    format!(
+        "({}) -> ({})",
+        list(&mut ty.params()),
+        list(&mut ty.results())
+    )
 }
 
 fn classify(err: &wasmtime::Error, deadline_ms: u64) -> Failure {
     if let Some(trap) = err.downcast_ref::<Trap>() {
         return match trap {
-            Trap::Interrupt => Failure::Timeout { limit_ms: deadline_ms },
-            Trap::StackOverflow => Failure::Trap { message: "stack overflow".into() },
-            other => Failure::Trap { message: other.to_string() },
+            Trap::Interrupt => Failure::Timeout {
+                limit_ms: deadline_ms,
+            },
+            Trap::StackOverflow => Failure::Trap {
+                message: "stack overflow".into(),
+            },
+            other => Failure::Trap {
+                message: other.to_string(),
+            },
         };
     }
     if let Some(exit) = err.downcast_ref::<I32Exit>() {
-        return Failure::Trap { message: format!("the module called proc_exit({})", exit.0) };
+        return Failure::Trap {
+            message: format!("the module called proc_exit({})", exit.0),
+        };
     }
-    Failure::Trap { message: format!("{err:#}") }
+    Failure::Trap {
+        message: format!("{err:#}"),
+    }
 }
 
 impl WasmPlugin {
@@ -79,13 +100,22 @@ impl WasmPlugin {
     /// file's stem.
     pub fn load(engine: &WasmEngine, path: &Path, services: Arc<HostServices>) -> Result<Self> {
         let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
-        let name = path.file_stem().map_or_else(|| "plugin".into(), |s| s.to_string_lossy().into_owned());
+        let name = path
+            .file_stem()
+            .map_or_else(|| "plugin".into(), |s| s.to_string_lossy().into_owned());
         let manifest_path = path.with_extension("manifest");
-        let manifest = manifest_path.is_file().then(|| CapabilityManifest::read(&manifest_path)).transpose()?;
-        let mut plugin = Self::from_bytes(engine, &name, &bytes, manifest, services).map_err(|e| match e {
-            Error::Artifact { reason, .. } => Error::Artifact { path: path.to_owned(), reason },
-            other => other,
-        })?;
+        let manifest = manifest_path
+            .is_file()
+            .then(|| CapabilityManifest::read(&manifest_path))
+            .transpose()?;
+        let mut plugin =
+            Self::from_bytes(engine, &name, &bytes, manifest, services).map_err(|e| match e {
+                Error::Artifact { reason, .. } => Error::Artifact {
+                    path: path.to_owned(),
+                    reason,
+                },
+                other => other,
+            })?;
         plugin.path = Some(path.to_owned());
         Ok(plugin)
     }
@@ -98,13 +128,24 @@ impl WasmPlugin {
         manifest: Option<CapabilityManifest>,
         services: Arc<HostServices>,
     ) -> Result<Self> {
-        let bad = |reason: String| Error::Artifact { path: PathBuf::from(format!("{name}.wasm")), reason };
+        let bad = |reason: String| Error::Artifact {
+            path: PathBuf::from(format!("{name}.wasm")),
+            reason,
+        };
         let binary = wat::parse_bytes(bytes).map_err(|e| bad(format!("not a WASM module: {e}")))?;
-        let module = Module::new(&engine.engine, &binary).map_err(|e| bad(format!("not a valid WASM module: {e:#}")))?;
+        let module = Module::new(&engine.engine, &binary)
+            .map_err(|e| bad(format!("not a valid WASM module: {e:#}")))?;
         let hooks = validate_exports(&module).map_err(bad)?;
         validate_imports(&module, manifest.is_some()).map_err(bad)?;
-        let pre = engine.linker.instantiate_pre(&module).map_err(|e| bad(format!("cannot link: {e:#}")))?;
-        let ctx = Arc::new(PluginCtx { name: name.to_owned(), manifest, services });
+        let pre = engine
+            .linker
+            .instantiate_pre(&module)
+            .map_err(|e| bad(format!("cannot link: {e:#}")))?;
+        let ctx = Arc::new(PluginCtx {
+            name: name.to_owned(),
+            manifest,
+            services,
+        });
         Ok(Self {
             name: name.to_owned(),
             path: None,
@@ -156,7 +197,11 @@ impl WasmPlugin {
     }
 
     fn instantiate(&self) -> Result<Live, Failure> {
-        let limits = StoreLimitsBuilder::new().memory_size(self.memory_limit).instances(1).memories(1).build();
+        let limits = StoreLimitsBuilder::new()
+            .memory_size(self.memory_limit)
+            .instances(1)
+            .memories(1)
+            .build();
         let state = HostState {
             wasi: wasmtime_wasi::WasiCtxBuilder::new().build_p1(),
             limits,
@@ -166,22 +211,38 @@ impl WasmPlugin {
         store.limiter(|s| &mut s.limits);
         store.set_epoch_deadline(self.deadline_ticks);
         store.epoch_deadline_trap();
-        let instance = self.pre.instantiate(&mut store).map_err(|e| classify(&e, self.deadline_ms))?;
+        let instance = self
+            .pre
+            .instantiate(&mut store)
+            .map_err(|e| classify(&e, self.deadline_ms))?;
         if let Ok(init) = instance.get_typed_func::<(), ()>(&mut store, "_initialize") {
-            init.call(&mut store, ()).map_err(|e| classify(&e, self.deadline_ms))?;
+            init.call(&mut store, ())
+                .map_err(|e| classify(&e, self.deadline_ms))?;
         }
-        let memory = instance
-            .get_memory(&mut store, "memory")
-            .ok_or_else(|| Failure::BadOutput { reason: "no `memory` export".into() })?;
+        let memory =
+            instance
+                .get_memory(&mut store, "memory")
+                .ok_or_else(|| Failure::BadOutput {
+                    reason: "no `memory` export".into(),
+                })?;
         let mut hooks = HashMap::new();
         for hook in &self.hooks {
             let f = instance
                 .get_typed_func::<(i32, i32), i32>(&mut store, &format!("hook_{hook}"))
-                .map_err(|e| Failure::Trap { message: format!("{e:#}") })?;
+                .map_err(|e| Failure::Trap {
+                    message: format!("{e:#}"),
+                })?;
             hooks.insert(hook.clone(), f);
         }
-        let result_len = instance.get_typed_func::<i32, i32>(&mut store, "__hook_result_len").ok();
-        Ok(Live { store, memory, hooks, result_len })
+        let result_len = instance
+            .get_typed_func::<i32, i32>(&mut store, "__hook_result_len")
+            .ok();
+        Ok(Live {
+            store,
+            memory,
+            hooks,
+            result_len,
+        })
     }
 
     /// Calls `hook_<hook>` exactly as the Lesstruct host does: `input` at
@@ -204,12 +265,21 @@ impl WasmPlugin {
         let deadline_ms = self.deadline_ms;
         let ticks = self.deadline_ticks;
         let limit = self.memory_limit as u64;
-        let Some(live) = self.live.as_mut() else { unreachable!("instantiated above") };
-        let func = live.hooks.get(hook).cloned().ok_or_else(|| Failure::BadOutput {
-            reason: format!("the module exports no `hook_{hook}`"),
-        })?;
+        let Some(live) = self.live.as_mut() else {
+            unreachable!("instantiated above")
+        };
+        let func = live
+            .hooks
+            .get(hook)
+            .cloned()
+            .ok_or_else(|| Failure::BadOutput {
+                reason: format!("the module exports no `hook_{hook}`"),
+            })?;
         let len = i32::try_from(input.len()).map_err(|_| Failure::BadOutput {
-            reason: format!("input too large: {} bytes does not fit an i32 length", input.len()),
+            reason: format!(
+                "input too large: {} bytes does not fit an i32 length",
+                input.len()
+            ),
         })?;
         let needed = u64::from(INPUT_OFFSET) + input.len() as u64;
         let size = live.memory.data_size(&live.store) as u64;
@@ -224,7 +294,9 @@ impl WasmPlugin {
         }
         live.memory
             .write(&mut live.store, INPUT_OFFSET as usize, input)
-            .map_err(|e| Failure::BadOutput { reason: format!("cannot write the input: {e}") })?;
+            .map_err(|e| Failure::BadOutput {
+                reason: format!("cannot write the input: {e}"),
+            })?;
         live.store.set_epoch_deadline(ticks);
         let offset = func
             .call(&mut live.store, (INPUT_OFFSET as i32, len))
@@ -235,12 +307,15 @@ impl WasmPlugin {
         let result_len = match live.result_len.clone() {
             Some(f) => {
                 live.store.set_epoch_deadline(ticks);
-                f.call(&mut live.store, len).map_err(|e| classify(&e, deadline_ms))?
+                f.call(&mut live.store, len)
+                    .map_err(|e| classify(&e, deadline_ms))?
             }
             None => len,
         };
         let size = live.memory.data_size(&live.store) as u64;
-        let Some(range) = locate_result(offset, result_len, size)? else { return Ok(None) };
+        let Some(range) = locate_result(offset, result_len, size)? else {
+            return Ok(None);
+        };
         Ok(live.memory.data(&live.store).get(range).map(<[u8]>::to_vec))
     }
 }
@@ -253,19 +328,27 @@ fn validate_exports(module: &Module) -> std::result::Result<Vec<String>, String>
         let name = export.name();
         match (name, export.ty()) {
             ("memory", ExternType::Memory(_)) => has_memory = true,
-            ("memory", other) => return Err(format!("export `memory` is a {other:?}, expected a memory")),
-            ("__hook_result_len", ExternType::Func(f)) => {
-                if !(is_i32s(f.params(), 1) && is_i32s(f.results(), 1)) {
-                    return Err(format!("export `__hook_result_len` has type {}, expected (i32) -> (i32)", signature(&f)));
-                }
+            ("memory", other) => {
+                return Err(format!("export `memory` is a {other:?}, expected a memory"));
             }
+            ("__hook_result_len", ExternType::Func(f))
+                if !(is_i32s(f.params(), 1) && is_i32s(f.results(), 1)) =>
+            {
+                return Err(format!(
+                    "export `__hook_result_len` has type {}, expected (i32) -> (i32)",
+                    signature(&f)
+                ));
+            }
+            ("__hook_result_len", ExternType::Func(_)) => {}
             (n, ExternType::Func(f)) if n.starts_with("hook_") => {
                 if !(is_i32s(f.params(), 2) && is_i32s(f.results(), 1)) {
-                    return Err(format!("export `{n}` has type {}, expected (i32, i32) -> (i32)", signature(&f)));
+                    return Err(format!(
+                        "export `{n}` has type {}, expected (i32, i32) -> (i32)",
+                        signature(&f)
+                    ));
                 }
                 hooks.push(n.trim_start_matches("hook_").to_owned());
             }
-            (n, ExternType::Func(_)) if n == "__hook_result_len" => {}
             (n, other) if n.starts_with("hook_") || n == "__hook_result_len" => {
                 return Err(format!("export `{n}` is a {other:?}, expected a function"));
             }
@@ -273,7 +356,9 @@ fn validate_exports(module: &Module) -> std::result::Result<Vec<String>, String>
         }
     }
     if !has_memory {
-        return Err("the module exports no `memory`; the host has nowhere to write the input".into());
+        return Err(
+            "the module exports no `memory`; the host has nowhere to write the input".into(),
+        );
     }
     Ok(hooks)
 }
@@ -286,10 +371,14 @@ fn validate_imports(module: &Module, has_manifest: bool) -> std::result::Result<
             continue;
         }
         if m != "lesstruct" {
-            return Err(format!("imports `{m}.{n}`; the host provides only `{WASI_MODULE}` and `lesstruct`"));
+            return Err(format!(
+                "imports `{m}.{n}`; the host provides only `{WASI_MODULE}` and `lesstruct`"
+            ));
         }
         let Some((_, params, returns)) = HOST_FUNCTIONS.iter().find(|(f, _, _)| *f == n) else {
-            return Err(format!("imports `lesstruct.{n}`, which the host does not provide"));
+            return Err(format!(
+                "imports `lesstruct.{n}`, which the host does not provide"
+            ));
         };
         if !has_manifest {
             return Err(format!(
@@ -300,7 +389,10 @@ fn validate_imports(module: &Module, has_manifest: bool) -> std::result::Result<
             return Err(format!("imports `lesstruct.{n}` as a non-function"));
         };
         if !(is_i32s(f.params(), *params) && is_i32s(f.results(), usize::from(*returns))) {
-            return Err(format!("imports `lesstruct.{n}` with type {}, the host's has {params} i32 parameters", signature(&f)));
+            return Err(format!(
+                "imports `lesstruct.{n}` with type {}, the host's has {params} i32 parameters",
+                signature(&f)
+            ));
         }
     }
     Ok(())

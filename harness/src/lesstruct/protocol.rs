@@ -20,12 +20,20 @@ pub const HOST_RESULT_OFFSET: u32 = 4_096;
 /// checked: a negative offset, a length that wraps, or a range past
 /// `memory_size` is [`Failure::OutOfBounds`]. A zero offset or length is
 /// "no change" (`Ok(None)`).
-pub fn locate_result(offset: i32, len: i32, memory_size: u64) -> Result<Option<Range<usize>>, Failure> {
+pub fn locate_result(
+    offset: i32,
+    len: i32,
+    memory_size: u64,
+) -> Result<Option<Range<usize>>, Failure> {
     let (start, count) = (offset as u32, len as u32);
     if start == 0 || count == 0 {
         return Ok(None);
     }
-    let oob = || Failure::OutOfBounds { offset: start.into(), len: count.into(), memory_size };
+    let oob = || Failure::OutOfBounds {
+        offset: start.into(),
+        len: count.into(),
+        memory_size,
+    };
     let end = start.checked_add(count).ok_or_else(oob)?;
     if u64::from(end) > memory_size {
         return Err(oob());
@@ -39,10 +47,16 @@ pub fn locate_result(offset: i32, len: i32, memory_size: u64) -> Result<Option<R
 /// Decodes a hook result: UTF-8, then JSON.
 pub fn decode_result(bytes: &[u8]) -> Result<Value, Failure> {
     let text = std::str::from_utf8(bytes).map_err(|e| Failure::BadOutput {
-        reason: format!("result is not UTF-8: invalid byte at offset {}", e.valid_up_to()),
+        reason: format!(
+            "result is not UTF-8: invalid byte at offset {}",
+            e.valid_up_to()
+        ),
     })?;
     serde_json::from_str(text).map_err(|e| Failure::BadOutput {
-        reason: format!("result is not JSON: {e} (result starts {:?})", preview(text)),
+        reason: format!(
+            "result is not JSON: {e} (result starts {:?})",
+            preview(text)
+        ),
     })
 }
 

@@ -31,7 +31,11 @@ pub struct WasmLimits {
 
 impl Default for WasmLimits {
     fn default() -> Self {
-        Self { memory_bytes: 64 << 20, deadline: Duration::from_secs(30), max_stack: 512 << 10 }
+        Self {
+            memory_bytes: 64 << 20,
+            deadline: Duration::from_secs(30),
+            max_stack: 512 << 10,
+        }
     }
 }
 
@@ -59,18 +63,32 @@ pub struct HostServices {
 impl HostServices {
     /// Services over a fresh in-memory content database.
     pub fn new() -> Result<Self> {
-        Ok(Self { db: ContentDb::in_memory()?, http: HttpClient::default(), log: Mutex::new(Vec::new()) })
+        Ok(Self {
+            db: ContentDb::in_memory()?,
+            http: HttpClient::default(),
+            log: Mutex::new(Vec::new()),
+        })
     }
 
     /// Appends a log line.
     pub fn log(&self, plugin: &str, level: &'static str, message: String) {
-        let line = LogLine { plugin: plugin.to_owned(), level, message };
-        self.log.lock().unwrap_or_else(PoisonError::into_inner).push(line);
+        let line = LogLine {
+            plugin: plugin.to_owned(),
+            level,
+            message,
+        };
+        self.log
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(line);
     }
 
     /// Everything logged so far.
     pub fn log_lines(&self) -> Vec<LogLine> {
-        self.log.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        self.log
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 }
 
@@ -115,19 +133,27 @@ pub struct WasmEngine {
 
 impl std::fmt::Debug for WasmEngine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("WasmEngine").field("limits", &self.limits).finish()
+        f.debug_struct("WasmEngine")
+            .field("limits", &self.limits)
+            .finish()
     }
 }
 
 impl WasmEngine {
     /// An engine with `limits`.
     pub fn new(limits: WasmLimits) -> Result<Self> {
-        let setup = |e: wasmtime::Error| Error::PluginLoad { plugin: "<engine>".into(), reason: format!("{e:#}") };
+        let setup = |e: wasmtime::Error| Error::PluginLoad {
+            plugin: "<engine>".into(),
+            reason: format!("{e:#}"),
+        };
         let mut config = Config::new();
-        config.epoch_interruption(true).max_wasm_stack(limits.max_stack);
+        config
+            .epoch_interruption(true)
+            .max_wasm_stack(limits.max_stack);
         let engine = Engine::new(&config).map_err(setup)?;
         let mut linker = Linker::new(&engine);
-        wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |s: &mut HostState| &mut s.wasi).map_err(setup)?;
+        wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |s: &mut HostState| &mut s.wasi)
+            .map_err(setup)?;
         hostfns::add_to_linker(&mut linker).map_err(setup)?;
         let stop = Arc::new(AtomicBool::new(false));
         let ticking = engine.clone();
@@ -140,8 +166,19 @@ impl WasmEngine {
                     ticking.increment_epoch();
                 }
             })
-            .map_err(|e| Error::PluginLoad { plugin: "<engine>".into(), reason: format!("start the epoch ticker: {e}") })?;
-        Ok(Self { engine, linker, limits, _ticker: Ticker { stop, thread: Some(thread) } })
+            .map_err(|e| Error::PluginLoad {
+                plugin: "<engine>".into(),
+                reason: format!("start the epoch ticker: {e}"),
+            })?;
+        Ok(Self {
+            engine,
+            linker,
+            limits,
+            _ticker: Ticker {
+                stop,
+                thread: Some(thread),
+            },
+        })
     }
 
     /// The limits every store gets.

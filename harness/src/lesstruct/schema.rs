@@ -52,10 +52,16 @@ impl PostTypeSchema {
             reason: e.to_string().trim().replace('\n', " "),
         })?;
         for f in &schema.fields {
-            if !matches!(f.kind.as_str(), "text" | "string" | "number" | "integer" | "boolean") {
+            if !matches!(
+                f.kind.as_str(),
+                "text" | "string" | "number" | "integer" | "boolean"
+            ) {
                 return Err(Error::Manifest {
                     source_name: source.to_owned(),
-                    reason: format!("field `{}`: type `{}` is not text, number, integer or boolean", f.name, f.kind),
+                    reason: format!(
+                        "field `{}`: type `{}` is not text, number, integer or boolean",
+                        f.name, f.kind
+                    ),
                 });
             }
         }
@@ -70,7 +76,9 @@ impl PostTypeSchema {
     /// Removes system fields from user-submitted custom fields; returns
     /// the names removed.
     pub fn strip_system(&self, custom: &mut Map<String, Value>) -> Vec<String> {
-        self.system_fields().filter_map(|f| custom.remove(&f.name).map(|_| f.name.clone())).collect()
+        self.system_fields()
+            .filter_map(|f| custom.remove(&f.name).map(|_| f.name.clone()))
+            .collect()
     }
 
     /// Validates the system fields of `custom` after the hooks ran.
@@ -98,18 +106,29 @@ fn check(field: &FieldDef, value: &Value) -> std::result::Result<(), String> {
         (kind, other) => return Err(format!("system field `{name}` must be {kind}, got {other}")),
     };
     if !field.options.is_empty() && !field.options.contains(value) {
-        return Err(format!("system field `{name}` is {value}, not one of {:?}", field.options));
+        return Err(format!(
+            "system field `{name}` is {value}, not one of {:?}",
+            field.options
+        ));
     }
-    let what = if matches!(field.kind.as_str(), "text" | "string") { "length" } else { "value" };
+    let what = if matches!(field.kind.as_str(), "text" | "string") {
+        "length"
+    } else {
+        "value"
+    };
     if let Some(min) = field.min
         && measure < min
     {
-        return Err(format!("system field `{name}` {what} {measure} is below min {min}"));
+        return Err(format!(
+            "system field `{name}` {what} {measure} is below min {min}"
+        ));
     }
     if let Some(max) = field.max
         && measure > max
     {
-        return Err(format!("system field `{name}` {what} {measure} is above max {max}"));
+        return Err(format!(
+            "system field `{name}` {what} {measure} is above max {max}"
+        ));
     }
     Ok(())
 }

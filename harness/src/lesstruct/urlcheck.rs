@@ -12,7 +12,10 @@ pub struct UrlDenied {
 }
 
 fn denied(error: &'static str, message: impl Into<String>) -> UrlDenied {
-    UrlDenied { error, message: message.into() }
+    UrlDenied {
+        error,
+        message: message.into(),
+    }
 }
 
 /// The host as written in `raw`, between `//`, any userinfo, and the port.
@@ -31,19 +34,29 @@ fn written_host(raw: &str) -> Option<&str> {
 /// accepts `2130706433` and `0x7f.1` for `127.0.0.1`; a plugin that writes
 /// those is hiding where it goes).
 pub fn parse_request_url(raw: &str) -> Result<Url, UrlDenied> {
-    let url = Url::parse(raw).map_err(|e| denied("invalid_url", format!("`{raw}` is not a URL: {e}")))?;
+    let url =
+        Url::parse(raw).map_err(|e| denied("invalid_url", format!("`{raw}` is not a URL: {e}")))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(denied("url_not_allowed", format!("scheme `{}` is not http or https", url.scheme())));
+        return Err(denied(
+            "url_not_allowed",
+            format!("scheme `{}` is not http or https", url.scheme()),
+        ));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(denied("url_not_allowed", "URLs with credentials (`user@host`) are refused"));
+        return Err(denied(
+            "url_not_allowed",
+            "URLs with credentials (`user@host`) are refused",
+        ));
     }
     if let Some(Host::Ipv4(ip)) = url.host()
         && written_host(raw).is_none_or(|w| w != ip.to_string())
     {
         return Err(denied(
             "url_not_allowed",
-            format!("host `{}` is a non-canonical form of {ip}", written_host(raw).unwrap_or("?")),
+            format!(
+                "host `{}` is a non-canonical form of {ip}",
+                written_host(raw).unwrap_or("?")
+            ),
         ));
     }
     Ok(url)
@@ -60,7 +73,9 @@ pub fn allowed_by<'p>(url: &Url, patterns: &'p [String]) -> Option<&'p str> {
             Some(base) => (base, true),
             None => (*pattern, false),
         };
-        let Ok(allowed) = Url::parse(base) else { return false };
+        let Ok(allowed) = Url::parse(base) else {
+            return false;
+        };
         let same_origin = allowed.scheme() == url.scheme()
             && allowed.host() == url.host()
             && allowed.port_or_known_default() == url.port_or_known_default();
@@ -68,7 +83,11 @@ pub fn allowed_by<'p>(url: &Url, patterns: &'p [String]) -> Option<&'p str> {
             return false;
         }
         let want = path_and_query(&allowed);
-        if prefix { target.starts_with(&want) } else { target == want }
+        if prefix {
+            target.starts_with(&want)
+        } else {
+            target == want
+        }
     })
 }
 
@@ -83,10 +102,16 @@ fn path_and_query(url: &Url) -> String {
 pub fn check_url(raw: &str, patterns: &[String]) -> Result<Url, UrlDenied> {
     let url = parse_request_url(raw)?;
     if patterns.is_empty() {
-        return Err(denied("url_not_allowed", "the manifest grants no http patterns"));
+        return Err(denied(
+            "url_not_allowed",
+            "the manifest grants no http patterns",
+        ));
     }
     match allowed_by(&url, patterns) {
         Some(_) => Ok(url),
-        None => Err(denied("url_not_allowed", format!("`{url}` matches no http pattern of the manifest"))),
+        None => Err(denied(
+            "url_not_allowed",
+            format!("`{url}` matches no http pattern of the manifest"),
+        )),
     }
 }

@@ -38,14 +38,20 @@ fn an_allowed_get_reaches_the_server() {
     assert_eq!(answer["body"], r#"{"ok":true}"#);
     assert_eq!(server.paths(), ["/allowed/data"]);
     let log = host.services().log_lines();
-    assert!(log.iter().any(|l| l.level == "info" && l.message.starts_with("fetched")));
+    assert!(
+        log.iter()
+            .any(|l| l.level == "info" && l.message.starts_with("fetched"))
+    );
 }
 
 #[test]
 fn an_allowed_post_sends_its_body() {
     let server = TestServer::start();
     let mut host = http_host(&server);
-    let run = host.before_save(post("T", json!({"enrichUrl": server.url("/allowed/echo"), "enrichPost": "ping"})));
+    let run = host.before_save(post(
+        "T",
+        json!({"enrichUrl": server.url("/allowed/echo"), "enrichPost": "ping"}),
+    ));
     assert_eq!(run.content["customFields"]["enrichment"]["body"], "ping");
 }
 
@@ -68,14 +74,23 @@ fn url_tricks_never_get_through() {
         format!("http://127.0.0.1:{p}/allowed%2f..%2fsecret"),
         format!("http://127.0.0.1:{p}/secret"),
         format!("https://127.0.0.1:{p}/allowed/data"),
-        format!("file:///etc/passwd"),
+        "file:///etc/passwd".to_owned(),
     ];
     for url in &tricks {
         let answer = fetch(&mut host, url);
         assert!(answer["error"].is_string(), "{url} got through: {answer}");
     }
-    assert!(server.paths().is_empty(), "nothing reached the server: {:?}", server.paths());
-    let denied = host.services().log_lines().into_iter().filter(|l| l.level == "denied").count();
+    assert!(
+        server.paths().is_empty(),
+        "nothing reached the server: {:?}",
+        server.paths()
+    );
+    let denied = host
+        .services()
+        .log_lines()
+        .into_iter()
+        .filter(|l| l.level == "denied")
+        .count();
     assert_eq!(denied, tricks.len(), "every denied call is logged");
 }
 
@@ -83,12 +98,18 @@ fn url_tricks_never_get_through() {
 fn upper_case_hosts_match_as_the_same_host_and_nothing_more() {
     let patterns = vec!["http://api.example.com/v1/*".to_owned()];
     assert!(check_url("http://API.EXAMPLE.COM/v1/x", &patterns).is_ok());
-    assert!(check_url("http://api.example.com./v1/x", &patterns).is_err(), "trailing dot is another host");
+    assert!(
+        check_url("http://api.example.com./v1/x", &patterns).is_err(),
+        "trailing dot is another host"
+    );
     assert!(check_url("http://api.example.com.evil.io/v1/x", &patterns).is_err());
     assert!(check_url("http://API.EXAMPLE.COM/v2/x", &patterns).is_err());
     let exact = vec!["https://jsonplaceholder.typicode.com/todos/1".to_owned()];
     assert!(check_url("https://jsonplaceholder.typicode.com/todos/1", &exact).is_ok());
-    assert!(check_url("https://jsonplaceholder.typicode.com/todos/12", &exact).is_err(), "exact means exact");
+    assert!(
+        check_url("https://jsonplaceholder.typicode.com/todos/12", &exact).is_err(),
+        "exact means exact"
+    );
 }
 
 #[test]
@@ -96,12 +117,19 @@ fn redirects_are_checked_hop_by_hop() {
     let server = TestServer::start();
     let mut host = http_host(&server);
     let followed = fetch(&mut host, &server.url("/allowed/redirect-in"));
-    assert_eq!(followed["status"], 200, "an allowed hop is followed: {followed}");
+    assert_eq!(
+        followed["status"], 200,
+        "an allowed hop is followed: {followed}"
+    );
     let out = fetch(&mut host, &server.url("/allowed/redirect-out"));
     assert_eq!(out["error"], "redirect_not_allowed", "{out}");
     let secret = fetch(&mut host, &server.url("/allowed/redirect-secret"));
     assert_eq!(secret["error"], "redirect_not_allowed", "{secret}");
-    assert!(!server.paths().iter().any(|p| p == "/secret"), "{:?}", server.paths());
+    assert!(
+        !server.paths().iter().any(|p| p == "/secret"),
+        "{:?}",
+        server.paths()
+    );
 }
 
 #[test]
@@ -134,14 +162,21 @@ fn granted_reads_and_writes_work() {
     let mut host = host_with("db_read", DB_MANIFEST);
     let count = db_call(&mut host, json!({}));
     assert_eq!(count["rows"][0]["n"], 2);
-    let main = db_call(&mut host, json!({"sql": "SELECT title FROM main.content_items WHERE id = ?", "params": [1]}));
+    let main = db_call(
+        &mut host,
+        json!({"sql": "SELECT title FROM main.content_items WHERE id = ?", "params": [1]}),
+    );
     assert_eq!(main["rows"][0]["title"], "Hello");
     let insert = db_call(
         &mut host,
         json!({"execSql": "INSERT INTO media_files (path, mime) VALUES (?, ?)", "params": ["/m/b.png", "image/png"]}),
     );
     assert_eq!(insert["rows_affected"], 1, "{insert}");
-    let rows = host.services().db.host_query("SELECT path FROM media_files ORDER BY id").unwrap();
+    let rows = host
+        .services()
+        .db
+        .host_query("SELECT path FROM media_files ORDER BY id")
+        .unwrap();
     assert_eq!(rows[1]["path"], "/m/b.png");
 }
 
@@ -177,7 +212,10 @@ fn sql_tricks_never_reach_an_ungranted_table() {
     for sql in queries {
         let answer = db_call(&mut host, json!({"sql": sql}));
         assert!(answer["error"].is_string(), "{sql} got through: {answer}");
-        assert!(!answer.to_string().contains("-secret"), "{sql} leaked: {answer}");
+        assert!(
+            !answer.to_string().contains("-secret"),
+            "{sql} leaked: {answer}"
+        );
     }
     let execs = [
         "UPDATE content_items SET title = 'pwned'",
@@ -195,12 +233,29 @@ fn sql_tricks_never_reach_an_ungranted_table() {
         let answer = db_call(&mut host, json!({"execSql": sql}));
         assert!(answer["error"].is_string(), "{sql} got through: {answer}");
     }
-    let titles = host.services().db.host_query("SELECT title FROM content_items").unwrap();
+    let titles = host
+        .services()
+        .db
+        .host_query("SELECT title FROM content_items")
+        .unwrap();
     assert!(titles.iter().all(|r| r["title"] != "pwned"));
-    let users = host.services().db.host_query("SELECT count(*) AS n FROM users").unwrap();
+    let users = host
+        .services()
+        .db
+        .host_query("SELECT count(*) AS n FROM users")
+        .unwrap();
     assert_eq!(users[0]["n"], 2);
-    let media = host.services().db.host_query("SELECT count(*) AS n FROM media_files").unwrap();
+    let media = host
+        .services()
+        .db
+        .host_query("SELECT count(*) AS n FROM media_files")
+        .unwrap();
     assert_eq!(media[0]["n"], 1, "no write slipped through");
-    let denied = host.services().log_lines().into_iter().filter(|l| l.level == "denied").count();
+    let denied = host
+        .services()
+        .log_lines()
+        .into_iter()
+        .filter(|l| l.level == "denied")
+        .count();
     assert!(denied >= 20, "denied calls are logged ({denied})");
 }

@@ -41,7 +41,16 @@ fn before_save_chains_custom_fields_in_load_order() {
     );
     let second = &run.trace.steps[1];
     assert_eq!(second.plugin, "content_transform");
-    assert!(second.input.as_ref().unwrap().as_str().unwrap().contains("hello from wasm"), "sees the previous output");
+    assert!(
+        second
+            .input
+            .as_ref()
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .contains("hello from wasm"),
+        "sees the previous output"
+    );
 }
 
 #[test]
@@ -50,8 +59,15 @@ fn the_host_reads_back_only_custom_fields() {
     host.load_file(&wat("edits_title")).unwrap();
     let run = host.before_save(post("Original", json!({"k": 1})));
     assert!(run.saved);
-    assert_eq!(run.content["title"], "Original", "the edited title is ignored");
-    assert_eq!(run.content["customFields"], json!({}), "customFields is taken as returned");
+    assert_eq!(
+        run.content["title"], "Original",
+        "the edited title is ignored"
+    );
+    assert_eq!(
+        run.content["customFields"],
+        json!({}),
+        "customFields is taken as returned"
+    );
 }
 
 #[test]
@@ -61,7 +77,10 @@ fn user_submitted_system_fields_are_stripped_and_plugin_set_ones_kept() {
     let run = host.before_save(post("Ten chars!", json!({"seoScore": 99, "subtitle": "x"})));
     assert_eq!(run.stripped, ["seoScore"]);
     assert!(run.saved, "{:?}", run.error);
-    assert_eq!(run.content["customFields"]["seoScore"], 20, "the plugin's value, not the user's 99");
+    assert_eq!(
+        run.content["customFields"]["seoScore"], 20,
+        "the plugin's value, not the user's 99"
+    );
     assert_eq!(run.content["customFields"]["subtitle"], "x");
 }
 
@@ -71,7 +90,10 @@ fn without_a_plugin_system_fields_are_stripped_and_required_ones_fail() {
     let run = host.before_save(post("T", json!({"seoScore": 50})));
     assert_eq!(run.stripped, ["seoScore"]);
     assert!(!run.saved);
-    assert_eq!(run.error.as_deref(), Some("system field `seoScore` is required"));
+    assert_eq!(
+        run.error.as_deref(),
+        Some("system field `seoScore` is required")
+    );
 }
 
 #[test]
@@ -87,7 +109,11 @@ fn invalid_plugin_set_system_fields_fail_the_save_with_500() {
         let run = host.before_save(post("T", json!({"seoOverride": bad})));
         assert!(!run.saved, "{bad} must not save");
         assert_eq!(run.status, 500);
-        assert!(run.error.as_deref().unwrap().contains(reason), "{bad}: {:?}", run.error);
+        assert!(
+            run.error.as_deref().unwrap().contains(reason),
+            "{bad}: {:?}",
+            run.error
+        );
     }
 }
 
@@ -97,7 +123,12 @@ fn schema_options_are_enforced() {
     let schema = PostTypeSchema::parse(text, "s.toml").unwrap();
     let mut custom = serde_json::Map::new();
     custom.insert("tier".into(), json!("gold"));
-    assert!(schema.validate_system(&custom).unwrap_err().contains("not one of"));
+    assert!(
+        schema
+            .validate_system(&custom)
+            .unwrap_err()
+            .contains("not one of")
+    );
     custom.insert("tier".into(), json!("pro"));
     assert!(schema.validate_system(&custom).is_ok());
 }
@@ -123,13 +154,21 @@ fn after_hooks_results_are_ignored_and_failures_logged() {
     let trace = host.after_create(&content);
     assert_eq!(trace.steps.len(), 1);
     assert_eq!(trace.steps[0].outcome, Outcome::Continue);
-    assert!(host.after_publish(&content).steps.is_empty(), "hello has no after_publish");
+    assert!(
+        host.after_publish(&content).steps.is_empty(),
+        "hello has no after_publish"
+    );
     let mut bad = lesstruct_host();
     bad.load_bytes("boom", br#"(module (memory (export "memory") 1) (func (export "hook_after_create") (param i32 i32) (result i32) unreachable))"#, None).unwrap();
     let trace = bad.after_create(&content);
     assert!(matches!(trace.steps[0].outcome, Outcome::Error { .. }));
     let log = bad.services().log_lines();
-    assert!(log.iter().any(|l| l.plugin == "boom" && l.level == "error" && l.message.contains("after_create")), "{log:?}");
+    assert!(
+        log.iter().any(|l| l.plugin == "boom"
+            && l.level == "error"
+            && l.message.contains("after_create")),
+        "{log:?}"
+    );
 }
 
 #[test]
@@ -138,11 +177,18 @@ fn a_directory_loads_alphabetically_with_manifests() {
     for name in ["hello", "content_transform", "db_read"] {
         std::fs::copy(wasm_fixture(name), dir.path().join(format!("{name}.wasm"))).unwrap();
     }
-    std::fs::write(dir.path().join("db_read.manifest"), "name = \"db_read\"\nversion = \"1\"\n[capabilities]\ndatabase = [\"read:content\"]\n").unwrap();
+    std::fs::write(
+        dir.path().join("db_read.manifest"),
+        "name = \"db_read\"\nversion = \"1\"\n[capabilities]\ndatabase = [\"read:content\"]\n",
+    )
+    .unwrap();
     std::fs::write(dir.path().join("notes.txt"), "not a plugin").unwrap();
     let mut host = lesstruct_host();
     host.load_dir(dir.path()).unwrap();
-    assert_eq!(host.plugin_names(), ["content_transform", "db_read", "hello"]);
+    assert_eq!(
+        host.plugin_names(),
+        ["content_transform", "db_read", "hello"]
+    );
     let manifest = host.plugins_mut()[1].manifest().cloned().unwrap();
     assert_eq!(manifest.name, "db_read");
     let run = host.before_save(post("T", json!({})));
@@ -161,16 +207,33 @@ fn manifests_need_name_and_version_and_valid_grants() {
     assert_eq!(ok.database.len(), 2);
     for (text, reason) in [
         ("version = \"1\"", "`name` is required"),
-        ("name = \"\"\nversion = \"1\"", "`name` is required and must not be empty"),
+        (
+            "name = \"\"\nversion = \"1\"",
+            "`name` is required and must not be empty",
+        ),
         ("name = \"p\"", "`version` is required"),
-        ("name = \"p\"\nversion = \"1\"\n[capabilities]\ndatabase = [\"read:sessions\"]", "`sessions` is not one of"),
-        ("name = \"p\"\nversion = \"1\"\n[capabilities]\ndatabase = [\"admin:content\"]", "not `read` or `write`"),
-        ("name = \"p\"\nversion = \"1\"\n[capabilities]\nhttp = [\"https://*.example.com/\"]", "only at the end"),
+        (
+            "name = \"p\"\nversion = \"1\"\n[capabilities]\ndatabase = [\"read:sessions\"]",
+            "`sessions` is not one of",
+        ),
+        (
+            "name = \"p\"\nversion = \"1\"\n[capabilities]\ndatabase = [\"admin:content\"]",
+            "not `read` or `write`",
+        ),
+        (
+            "name = \"p\"\nversion = \"1\"\n[capabilities]\nhttp = [\"https://*.example.com/\"]",
+            "only at the end",
+        ),
         ("name = \"p\"\nversion = \"1\"\nextra = 1", "unknown field"),
         ("name = ", "p.manifest"),
     ] {
-        let err = CapabilityManifest::parse(text, "p.manifest").unwrap_err().to_string();
-        assert!(err.starts_with("failed to read manifest p.manifest: "), "{err}");
+        let err = CapabilityManifest::parse(text, "p.manifest")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("failed to read manifest p.manifest: "),
+            "{err}"
+        );
         assert!(err.contains(reason), "{text:?}: {err}");
     }
 }

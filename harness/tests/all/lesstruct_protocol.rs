@@ -30,7 +30,10 @@ fn locate_result_checks_every_number(
 #[test]
 fn decode_result_names_utf8_and_json_problems() {
     let utf8 = decode_result(b"{\"a\":\xff}").unwrap_err().to_string();
-    assert!(utf8.contains("not UTF-8: invalid byte at offset 5"), "{utf8}");
+    assert!(
+        utf8.contains("not UTF-8: invalid byte at offset 5"),
+        "{utf8}"
+    );
     let json = decode_result(b"{nope").unwrap_err().to_string();
     assert!(json.contains("not JSON"), "{json}");
 }
@@ -40,7 +43,8 @@ fn decode_result_names_utf8_and_json_problems() {
 fn save_with(edge: &str) -> (LesstructHost, hookcheck::lesstruct::SaveRun) {
     let mut host = lesstruct_host();
     host.load_file(&wat(edge)).unwrap();
-    host.load_file(&hookcheck_fixtures::artifacts::wasm_fixture("hello")).unwrap();
+    host.load_file(&hookcheck_fixtures::artifacts::wasm_fixture("hello"))
+        .unwrap();
     let run = host.before_save(post("T", json!({})));
     (host, run)
 }
@@ -49,15 +53,25 @@ fn save_with(edge: &str) -> (LesstructHost, hookcheck::lesstruct::SaveRun) {
 /// well-behaved plugin correctly.
 fn hello_still_works(host: &mut LesstructHost) {
     let input = serde_json::to_vec(&post("T", json!({"k": 1}))).unwrap();
-    let hello = host.plugins_mut().iter_mut().find(|p| p.name() == "hello").unwrap();
+    let hello = host
+        .plugins_mut()
+        .iter_mut()
+        .find(|p| p.name() == "hello")
+        .unwrap();
     let out = hello.call_hook("before_save", &input).unwrap().unwrap();
     let value: serde_json::Value = serde_json::from_slice(&out).unwrap();
-    assert_eq!(value["customFields"], json!({"k": 1, "greeting": "hello from wasm"}));
+    assert_eq!(
+        value["customFields"],
+        json!({"k": 1, "greeting": "hello from wasm"})
+    );
 }
 
 fn failure(run: &hookcheck::lesstruct::SaveRun) -> Failure {
     let stop = run.trace.steps.last().expect("a step ran");
-    stop.outcome.failure().cloned().unwrap_or_else(|| panic!("not a failure: {}", stop.outcome))
+    stop.outcome
+        .failure()
+        .cloned()
+        .unwrap_or_else(|| panic!("not a failure: {}", stop.outcome))
 }
 
 #[rstest]
@@ -69,12 +83,27 @@ fn out_of_bounds_results_fail_the_save_and_name_the_numbers(#[case] edge: &str) 
     let (mut host, run) = save_with(edge);
     assert!(!run.saved);
     assert_eq!(run.status, 500);
-    assert!(matches!(failure(&run), Failure::OutOfBounds { .. }), "{:?}", failure(&run));
-    assert!(run.error.unwrap().contains(&format!("plugin `{edge}` pointed outside memory")));
-    assert_eq!(run.trace.steps.len(), 1, "the failure stops the chain before hello");
+    assert!(
+        matches!(failure(&run), Failure::OutOfBounds { .. }),
+        "{:?}",
+        failure(&run)
+    );
+    assert!(
+        run.error
+            .unwrap()
+            .contains(&format!("plugin `{edge}` pointed outside memory"))
+    );
+    assert_eq!(
+        run.trace.steps.len(),
+        1,
+        "the failure stops the chain before hello"
+    );
     hello_still_works(&mut host);
     let again = host.before_save(post("T", json!({})));
-    assert!(matches!(failure(&again), Failure::OutOfBounds { .. }), "the edge plugin fails the same way again");
+    assert!(
+        matches!(failure(&again), Failure::OutOfBounds { .. }),
+        "the edge plugin fails the same way again"
+    );
 }
 
 #[rstest]
@@ -89,21 +118,35 @@ fn failing_results_are_outcomes_with_reasons(#[case] edge: &str, #[case] reason:
     assert!(text.contains(reason), "{text}");
     hello_still_works(&mut host);
     let next = host.before_save(post("T", json!({})));
-    assert_eq!(failure(&next).to_string(), text, "a fresh instance fails the same way, no worse");
+    assert_eq!(
+        failure(&next).to_string(),
+        text,
+        "a fresh instance fails the same way, no worse"
+    );
 }
 
 #[test]
 fn an_infinite_loop_ends_at_the_deadline() {
-    let limits = WasmLimits { deadline: Duration::from_millis(100), ..test_limits() };
+    let limits = WasmLimits {
+        deadline: Duration::from_millis(100),
+        ..test_limits()
+    };
     let mut host = LesstructHost::new(limits).unwrap();
     host.load_file(&wat("infinite_loop")).unwrap();
     let start = Instant::now();
     let run = host.before_save(post("T", json!({})));
     let took = start.elapsed();
     assert_eq!(failure(&run), Failure::Timeout { limit_ms: 100 });
-    assert!(took >= Duration::from_millis(100), "stopped early: {took:?}");
-    assert!(took < Duration::from_millis(100 + 400), "deadline plus margin exceeded: {took:?}");
-    host.load_file(&hookcheck_fixtures::artifacts::wasm_fixture("hello")).unwrap();
+    assert!(
+        took >= Duration::from_millis(100),
+        "stopped early: {took:?}"
+    );
+    assert!(
+        took < Duration::from_millis(100 + 400),
+        "deadline plus margin exceeded: {took:?}"
+    );
+    host.load_file(&hookcheck_fixtures::artifacts::wasm_fixture("hello"))
+        .unwrap();
     hello_still_works(&mut host);
     let again = host.before_save(post("T", json!({})));
     assert_eq!(failure(&again), Failure::Timeout { limit_ms: 100 });
@@ -114,11 +157,22 @@ fn a_grow_bomb_stays_under_the_memory_limit() {
     let mut host = lesstruct_host();
     host.load_file(&wat("grow_bomb")).unwrap();
     let run = host.before_save(post("T", json!({})));
-    assert!(run.saved, "the bomb returns 0 once growth fails: {:?}", run.error);
+    assert!(
+        run.saved,
+        "the bomb returns 0 once growth fails: {:?}",
+        run.error
+    );
     let size = host.plugins_mut()[0].memory_size().unwrap();
-    assert!(size <= test_limits().memory_bytes as u64, "memory grew to {size}");
-    assert!(size > 4 << 20, "the bomb did grow up to near the limit: {size}");
-    host.load_file(&hookcheck_fixtures::artifacts::wasm_fixture("hello")).unwrap();
+    assert!(
+        size <= test_limits().memory_bytes as u64,
+        "memory grew to {size}"
+    );
+    assert!(
+        size > 4 << 20,
+        "the bomb did grow up to near the limit: {size}"
+    );
+    host.load_file(&hookcheck_fixtures::artifacts::wasm_fixture("hello"))
+        .unwrap();
     hello_still_works(&mut host);
 }
 
@@ -126,7 +180,10 @@ fn a_grow_bomb_stays_under_the_memory_limit() {
 fn memory_grown_during_the_call_is_read_correctly() {
     let (mut host, run) = save_with("grows_during_call");
     assert!(run.saved, "{:?}", run.error);
-    assert_eq!(run.content["customFields"], json!({"grown": true, "greeting": "hello from wasm"}));
+    assert_eq!(
+        run.content["customFields"],
+        json!({"grown": true, "greeting": "hello from wasm"})
+    );
     hello_still_works(&mut host);
 }
 
@@ -135,13 +192,20 @@ fn the_input_lands_at_65536_and_echo_round_trips() {
     let (_, run) = save_with("echo");
     assert!(run.saved);
     assert_eq!(run.content["customFields"]["greeting"], "hello from wasm");
-    assert_eq!(run.trace.steps[0].outcome, Outcome::Continue, "same customFields back is no change");
+    assert_eq!(
+        run.trace.steps[0].outcome,
+        Outcome::Continue,
+        "same customFields back is no change"
+    );
     assert_eq!(INPUT_OFFSET, 65_536);
 }
 
 #[test]
 fn input_too_large_for_the_memory_limit_is_a_clear_error() {
-    let limits = WasmLimits { memory_bytes: 256 << 10, ..test_limits() };
+    let limits = WasmLimits {
+        memory_bytes: 256 << 10,
+        ..test_limits()
+    };
     let mut host = LesstructHost::new(limits).unwrap();
     host.load_file(&wat("echo")).unwrap();
     let big = "x".repeat(300 << 10);
@@ -154,13 +218,22 @@ fn input_too_large_for_the_memory_limit_is_a_clear_error() {
 
 #[rstest]
 #[case::no_memory("no_memory", "exports no `memory`")]
-#[case::wrong_signature("wrong_signature", "export `hook_before_save` has type (i32) -> (i32), expected (i32, i32) -> (i32)")]
-#[case::import_without_manifest("import_without_manifest", "imports `lesstruct.log_info` but has no capability manifest")]
+#[case::wrong_signature(
+    "wrong_signature",
+    "export `hook_before_save` has type (i32) -> (i32), expected (i32, i32) -> (i32)"
+)]
+#[case::import_without_manifest(
+    "import_without_manifest",
+    "imports `lesstruct.log_info` but has no capability manifest"
+)]
 fn bad_modules_fail_to_load_naming_the_problem(#[case] edge: &str, #[case] reason: &str) {
     let mut host = lesstruct_host();
     let err = host.load_file(&wat(edge)).unwrap_err().to_string();
     assert!(err.starts_with("failed to load "), "{err}");
-    assert!(err.contains(&format!("{edge}.wat")), "names the file: {err}");
+    assert!(
+        err.contains(&format!("{edge}.wat")),
+        "names the file: {err}"
+    );
     assert!(err.contains(reason), "{err}");
 }
 
@@ -169,7 +242,11 @@ fn a_plugin_with_only_never_invoked_hooks_loads_with_a_warning_and_never_runs() 
     let mut host = lesstruct_host();
     host.load_file(&wat("only_never_invoked")).unwrap();
     assert_eq!(host.warnings().len(), 1);
-    assert!(host.warnings()[0].contains("loads but never runs"), "{}", host.warnings()[0]);
+    assert!(
+        host.warnings()[0].contains("loads but never runs"),
+        "{}",
+        host.warnings()[0]
+    );
     assert!(host.warnings()[0].contains("hook_on_plugin_loaded, hook_before_delete"));
     let run = host.before_save(post("T", json!({})));
     assert!(run.saved);
@@ -182,5 +259,8 @@ fn a_garbage_file_is_not_a_module() {
     let path = dir.path().join("junk.wasm");
     std::fs::write(&path, b"\x7fELF not wasm").unwrap();
     let err = lesstruct_host().load_file(&path).unwrap_err().to_string();
-    assert!(err.contains("junk.wasm") && err.contains("not a WASM module"), "{err}");
+    assert!(
+        err.contains("junk.wasm") && err.contains("not a WASM module"),
+        "{err}"
+    );
 }

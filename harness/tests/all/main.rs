@@ -1,6 +1,12 @@
 //! Integration tests of the `hookcheck` library, one module per area.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs, unreachable_pub)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    missing_docs,
+    unreachable_pub
+)]
 
 mod engine;
 mod lesstruct_capabilities;

@@ -11,12 +11,18 @@ use hookcheck::lesstruct::{LesstructHost, WasmLimits};
 
 /// A `.wat` edge-case fixture.
 pub fn wat(name: &str) -> PathBuf {
-    hookcheck_fixtures::artifacts::workspace_root().join("fixtures/wat").join(format!("{name}.wat"))
+    hookcheck_fixtures::artifacts::workspace_root()
+        .join("fixtures/wat")
+        .join(format!("{name}.wat"))
 }
 
 /// Limits short enough for tests.
 pub fn test_limits() -> WasmLimits {
-    WasmLimits { memory_bytes: 8 << 20, deadline: Duration::from_millis(300), max_stack: 256 << 10 }
+    WasmLimits {
+        memory_bytes: 8 << 20,
+        deadline: Duration::from_millis(300),
+        max_stack: 256 << 10,
+    }
 }
 
 /// An empty Lesstruct host with [`test_limits`].
@@ -85,12 +91,26 @@ fn serve(stream: TcpStream, port: u16, log: &Mutex<Vec<String>>) {
     log.lock().unwrap().push(path.clone());
     let (status, extra, payload) = match path.as_str() {
         "/allowed/data" => ("200 OK", String::new(), r#"{"ok":true}"#.to_owned()),
-        "/allowed/echo" => ("200 OK", String::new(), String::from_utf8_lossy(&body).into_owned()),
-        "/allowed/redirect-in" => ("302 Found", "Location: /allowed/data\r\n".to_owned(), String::new()),
-        "/allowed/redirect-out" => {
-            ("302 Found", format!("Location: http://127.0.0.2:{port}/allowed/data\r\n"), String::new())
-        }
-        "/allowed/redirect-secret" => ("302 Found", "Location: /secret\r\n".to_owned(), String::new()),
+        "/allowed/echo" => (
+            "200 OK",
+            String::new(),
+            String::from_utf8_lossy(&body).into_owned(),
+        ),
+        "/allowed/redirect-in" => (
+            "302 Found",
+            "Location: /allowed/data\r\n".to_owned(),
+            String::new(),
+        ),
+        "/allowed/redirect-out" => (
+            "302 Found",
+            format!("Location: http://127.0.0.2:{port}/allowed/data\r\n"),
+            String::new(),
+        ),
+        "/allowed/redirect-secret" => (
+            "302 Found",
+            "Location: /secret\r\n".to_owned(),
+            String::new(),
+        ),
         "/allowed/big" => ("200 OK", String::new(), "x".repeat((1 << 20) + 10)),
         _ => ("200 OK", String::new(), "secret".to_owned()),
     };
