@@ -1,6 +1,6 @@
 //! `hookcheck fixtures`: build every fixture plugin of this repository.
 
-use hookcheck_fixtures::artifacts::{build_wasm_fixtures, fixtures_dir};
+use hookcheck_fixtures::artifacts::{build_native_fixtures, build_wasm_fixtures, fixtures_dir};
 
 /// Builds the fixtures and lists what was written.
 pub(crate) fn run() -> anyhow::Result<bool> {
@@ -12,6 +12,16 @@ pub(crate) fn run() -> anyhow::Result<bool> {
         fixtures_dir("wasm").display()
     );
     for path in &wasm {
+        println!("  {}", path.display());
+    }
+    eprintln!("building native fixtures (host, debug)…");
+    let native = build_native_fixtures()?;
+    println!(
+        "{} native fixtures in {}",
+        native.len(),
+        fixtures_dir("native").display()
+    );
+    for path in &native {
         println!("  {}", path.display());
     }
     Ok(true)

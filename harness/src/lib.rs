@@ -11,6 +11,7 @@ mod error;
 pub mod artifacts;
 
 pub mod engine;
+pub mod featherfly;
 pub mod lesstruct;
 pub mod pylon;
 pub mod rustant;

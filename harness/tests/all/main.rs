@@ -9,6 +9,7 @@
 )]
 
 mod engine;
+mod featherfly;
 mod lesstruct_capabilities;
 mod lesstruct_host;
 mod lesstruct_protocol;

@@ -1,0 +1,355 @@
+//! Native plugins in a child process, so a segfault, `abort()`, a panic
+//! across `extern "C"` or `exit(0)` inside a hook is an outcome, not the
+//! end of the host.
+//!
+//! # Protocol
+//!
+//! The parent starts the runner (any program that calls [`serve_runner`])
+//! and speaks in frames over its stdin and stdout: a little-endian `u32`
+//! length, then that many bytes of JSON. Requests are [`Request`]s, each
+//! answered by one [`Response`]. The runner moves its real stdout aside at
+//! start, so whatever plugins print goes to stderr and never into a frame.
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::calls::{HookInput, HookOutput, PluginInfo, RegInfo};
+use super::library::InProcess;
+use crate::engine::Failure;
+
+/// A request from host to runner.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Request {
+    /// Load these files in this order with this output capacity.
+    Load {
+        /// The plugin files.
+        paths: Vec<PathBuf>,
+        /// Output buffer capacity in bytes.
+        capacity: usize,
+    },
+    /// Call registration `reg`.
+    Call {
+        /// The registration index.
+        reg: usize,
+        /// The input.
+        input: HookInput,
+    },
+    /// Run every `shutdown` and exit.
+    Shutdown,
+}
+
+/// The runner's answer.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Response {
+    /// Loaded.
+    Loaded {
+        /// Descriptors in load order.
+        plugins: Vec<PluginInfo>,
+        /// Registrations in load order.
+        registrations: Vec<RegInfo>,
+        /// Load warnings.
+        warnings: Vec<String>,
+        /// Registrations refused after init, per plugin.
+        late: Vec<usize>,
+    },
+    /// Loading failed.
+    Failed {
+        /// Why.
+        error: String,
+    },
+    /// A hook call's output.
+    Called {
+        /// The output.
+        output: HookOutput,
+    },
+    /// Shut down.
+    Done,
+}
+
+fn write_frame(w: &mut impl Write, value: &impl Serialize) -> std::io::Result<()> {
+    let bytes = serde_json::to_vec(value).map_err(std::io::Error::other)?;
+    let len = u32::try_from(bytes.len()).map_err(std::io::Error::other)?;
+    w.write_all(&len.to_le_bytes())?;
+    w.write_all(&bytes)?;
+    w.flush()
+}
+
+fn read_frame(r: &mut impl Read) -> std::io::Result<Vec<u8>> {
+    let mut len = [0u8; 4];
+    r.read_exact(&mut len)?;
+    let mut buf = vec![0; u32::from_le_bytes(len) as usize];
+    r.read_exact(&mut buf)?;
+    Ok(buf)
+}
+
+/// The runner's main loop: serve requests on stdin until `Shutdown` or EOF.
+/// Returns the process exit code.
+pub fn serve_runner() -> i32 {
+    // Keep the protocol on a private copy of stdout; point fd 1 at stderr.
+    // SAFETY: plain fd duplication on descriptors this process owns.
+    let proto_fd = unsafe { libc::dup(1) };
+    if proto_fd < 0 || unsafe { libc::dup2(2, 1) } < 0 {
+        return 3;
+    }
+    // SAFETY: `proto_fd` is a fresh descriptor owned from here on.
+    let mut out: std::fs::File = unsafe { std::os::fd::FromRawFd::from_raw_fd(proto_fd) };
+    let mut input = std::io::stdin().lock();
+    let mut loaded: Option<InProcess> = None;
+    while let Ok(frame) = read_frame(&mut input) {
+        let response = match serde_json::from_slice::<Request>(&frame) {
+            Err(e) => Response::Failed {
+                error: format!("bad request: {e}"),
+            },
+            Ok(Request::Load { paths, capacity }) => match InProcess::load(&paths, capacity) {
+                Ok(set) => {
+                    let r = Response::Loaded {
+                        plugins: set.plugins(),
+                        registrations: set.registrations(),
+                        warnings: set.warnings().to_vec(),
+                        late: set.late_registrations(),
+                    };
+                    loaded = Some(set);
+                    r
+                }
+                Err(e) => Response::Failed {
+                    error: e.to_string(),
+                },
+            },
+            Ok(Request::Call { reg, input }) => match loaded.as_mut() {
+                Some(set) => {
+                    let output = set.call(reg, &input);
+                    Response::Called {
+                        output: HookOutput {
+                            logs: output.logs.clone(),
+                            ..output
+                        },
+                    }
+                }
+                None => Response::Failed {
+                    error: "nothing loaded".into(),
+                },
+            },
+            Ok(Request::Shutdown) => {
+                if let Some(mut set) = loaded.take() {
+                    set.shutdown();
+                }
+                let _ = write_frame(&mut out, &Response::Done);
+                return 0;
+            }
+        };
+        if write_frame(&mut out, &response).is_err() {
+            return 4;
+        }
+    }
+    0
+}
+
+/// The name of the signal or exit that ended a child.
+fn death(status: std::process::ExitStatus) -> String {
+    use std::os::unix::process::ExitStatusExt;
+    match (status.signal(), status.code()) {
+        (Some(sig), _) => match sig {
+            libc::SIGSEGV => "SIGSEGV".into(),
+            libc::SIGABRT => "SIGABRT".into(),
+            libc::SIGBUS => "SIGBUS".into(),
+            libc::SIGILL => "SIGILL".into(),
+            libc::SIGFPE => "SIGFPE".into(),
+            libc::SIGKILL => "SIGKILL".into(),
+            libc::SIGTERM => "SIGTERM".into(),
+            libc::SIGPIPE => "SIGPIPE".into(),
+            other => format!("signal {other}"),
+        },
+        (None, Some(code)) => format!("exit status {code} (the plugin ended the process)"),
+        (None, None) => "an unknown exit".into(),
+    }
+}
+
+struct Running {
+    child: Child,
+    stdin: ChildStdin,
+    frames: Receiver<std::io::Result<Vec<u8>>>,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// How to start the runner.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunnerCommand {
+    /// The program.
+    pub program: PathBuf,
+    /// Its arguments (e.g. a hidden subcommand).
+    pub args: Vec<String>,
+}
+
+/// What a (re)started runner reported after loading.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct LoadedInfo {
+    pub(crate) plugins: Vec<PluginInfo>,
+    pub(crate) registrations: Vec<RegInfo>,
+    pub(crate) warnings: Vec<String>,
+    pub(crate) late: Vec<usize>,
+}
+
+/// The parent's side: a runner process with the plugins loaded, restarted
+/// after each crash or timeout.
+pub(crate) struct ChildRunner {
+    command: RunnerCommand,
+    paths: Vec<PathBuf>,
+    capacity: usize,
+    timeout: Duration,
+    running: Option<Running>,
+}
+
+impl ChildRunner {
+    pub(crate) fn start(
+        command: RunnerCommand,
+        paths: Vec<PathBuf>,
+        capacity: usize,
+        timeout: Duration,
+    ) -> Result<(Self, LoadedInfo), String> {
+        let mut runner = Self {
+            command,
+            paths,
+            capacity,
+            timeout,
+            running: None,
+        };
+        let info = runner.spawn()?;
+        Ok((runner, info))
+    }
+
+    fn spawn(&mut self) -> Result<LoadedInfo, String> {
+        self.running = None;
+        let mut child = Command::new(&self.command.program)
+            .args(&self.command.args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|e| {
+                format!(
+                    "cannot start the native runner {}: {e}",
+                    self.command.program.display()
+                )
+            })?;
+        let (Some(stdin), Some(mut stdout)) = (child.stdin.take(), child.stdout.take()) else {
+            return Err("the native runner has no pipes".into());
+        };
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            loop {
+                let frame = read_frame(&mut stdout);
+                let stop = frame.is_err();
+                if tx.send(frame).is_err() || stop {
+                    break;
+                }
+            }
+        });
+        self.running = Some(Running {
+            child,
+            stdin,
+            frames: rx,
+        });
+        let load = Request::Load {
+            paths: self.paths.clone(),
+            capacity: self.capacity,
+        };
+        match self.exchange(&load) {
+            Ok(Response::Loaded {
+                plugins,
+                registrations,
+                warnings,
+                late,
+            }) => Ok(LoadedInfo {
+                plugins,
+                registrations,
+                warnings,
+                late,
+            }),
+            Ok(Response::Failed { error }) => Err(error),
+            Ok(other) => Err(format!("unexpected answer to load: {other:?}")),
+            Err(Failure::Crash { signal }) => {
+                Err(format!("the runner crashed with {signal} while loading"))
+            }
+            Err(f) => Err(format!("loading failed: {f}")),
+        }
+    }
+
+    fn exchange(&mut self, request: &Request) -> Result<Response, Failure> {
+        let timeout = self.timeout;
+        let Some(running) = self.running.as_mut() else {
+            return Err(Failure::Crash {
+                signal: "no runner".into(),
+            });
+        };
+        if write_frame(&mut running.stdin, request).is_err() {
+            return Err(self.reap());
+        }
+        match running.frames.recv_timeout(timeout) {
+            Ok(Ok(frame)) => serde_json::from_slice(&frame).map_err(|e| Failure::BadOutput {
+                reason: format!("runner answered garbage: {e}"),
+            }),
+            Ok(Err(_)) | Err(RecvTimeoutError::Disconnected) => Err(self.reap()),
+            Err(RecvTimeoutError::Timeout) => {
+                self.running = None;
+                Err(Failure::Timeout {
+                    limit_ms: u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX),
+                })
+            }
+        }
+    }
+
+    /// The runner is gone: collect how it died.
+    fn reap(&mut self) -> Failure {
+        let Some(mut running) = self.running.take() else {
+            return Failure::Crash {
+                signal: "no runner".into(),
+            };
+        };
+        let status = running.child.wait();
+        let signal = status.map_or_else(|e| format!("an unknown end ({e})"), death);
+        Failure::Crash { signal }
+    }
+
+    pub(crate) fn call(&mut self, reg: usize, input: &HookInput) -> Result<HookOutput, Failure> {
+        if self.running.is_none() {
+            self.spawn().map_err(|e| Failure::Crash {
+                signal: format!("runner restart failed: {e}"),
+            })?;
+        }
+        match self.exchange(&Request::Call {
+            reg,
+            input: input.clone(),
+        })? {
+            Response::Called { output } => Ok(output),
+            other => Err(Failure::BadOutput {
+                reason: format!("runner answered {other:?}"),
+            }),
+        }
+    }
+
+    pub(crate) fn shutdown(&mut self) {
+        if self.running.is_some() {
+            let _ = self.exchange(&Request::Shutdown);
+        }
+        self.running = None;
+    }
+}
+
+impl Drop for ChildRunner {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}

@@ -1,0 +1,479 @@
+//! The FeatherFly host side: alphabetical loading and the six pipelines,
+//! over plugins loaded in this process or in a child runner.
+
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::calls::{HookInput, HookOutput, PluginInfo, RegInfo, RegKind};
+use super::child::{ChildRunner, RunnerCommand};
+use super::library::InProcess;
+use super::rules::{headers_json, interpret, pattern_matches};
+use crate::engine::{
+    Bytes, Failure, HttpMethod, HttpResponse, Outcome, Pipeline, Profile, Trace, TraceMode,
+};
+use crate::{Error, Result};
+
+/// Where native plugins run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Isolation {
+    /// In this process: fastest; a crashing plugin takes the host down.
+    InProcess,
+    /// In a child runner: crashes and hangs become outcomes.
+    Child {
+        /// How to start the runner.
+        command: RunnerCommand,
+        /// How long one hook call may take.
+        timeout: Duration,
+    },
+}
+
+/// Options for loading native plugins.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NativeOptions {
+    /// Capacity of every host-owned output buffer (default 1 MiB).
+    pub capacity: usize,
+    /// Where plugins run.
+    pub isolation: Isolation,
+}
+
+impl Default for NativeOptions {
+    fn default() -> Self {
+        Self {
+            capacity: 1 << 20,
+            isolation: Isolation::InProcess,
+        }
+    }
+}
+
+enum Backend {
+    InProcess(InProcess),
+    Child(ChildRunner),
+}
+
+impl Backend {
+    fn call(&mut self, reg: usize, input: &HookInput) -> std::result::Result<HookOutput, Failure> {
+        match self {
+            Backend::InProcess(set) => Ok(set.call(reg, input)),
+            Backend::Child(child) => child.call(reg, input),
+        }
+    }
+}
+
+/// A request as the request hooks see it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NativeRequest {
+    /// The method.
+    pub method: HttpMethod,
+    /// The path.
+    pub path: String,
+    /// Headers in arrival order.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+/// The result of a pipeline over one value.
+#[derive(Debug)]
+pub struct ValueRun {
+    /// The value after the pipeline.
+    pub value: Vec<u8>,
+    /// Every step.
+    pub trace: Trace,
+}
+
+/// The result of the request hooks.
+#[derive(Debug)]
+pub struct RequestRun {
+    /// The short-circuit response, if a hook answered.
+    pub response: Option<HttpResponse>,
+    /// Every step, intercept then middleware.
+    pub trace: Trace,
+}
+
+/// The result of a CloudPanel command's hooks.
+#[derive(Debug)]
+pub struct CloudPanelRun {
+    /// The args after the hooks.
+    pub args: Vec<u8>,
+    /// The cancel reason, if a hook cancelled.
+    pub cancelled: Option<String>,
+    /// Every step.
+    pub trace: Trace,
+}
+
+/// The result of an event's handlers.
+#[derive(Debug)]
+pub struct EventRun {
+    /// The plugin that cancelled the remaining handlers, if one did.
+    pub cancelled_by: Option<String>,
+    /// Every step.
+    pub trace: Trace,
+}
+
+/// A FeatherFly daemon's plugin system, run by hookcheck.
+pub struct FeatherFlyHost {
+    backend: RefCell<Backend>,
+    plugins: Vec<PluginInfo>,
+    regs: Vec<RegInfo>,
+    warnings: Vec<String>,
+    late: RefCell<Vec<usize>>,
+    profile: Profile,
+    trace_mode: TraceMode,
+}
+
+impl std::fmt::Debug for FeatherFlyHost {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FeatherFlyHost")
+            .field("plugins", &self.plugins)
+            .finish()
+    }
+}
+
+/// `.so` files in `dir`, alphabetically by file name.
+pub fn plugin_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io("read directory", dir, e))?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "so"))
+        .collect();
+    paths.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
+    Ok(paths)
+}
+
+impl FeatherFlyHost {
+    /// Loads `paths` sorted alphabetically by file name (that order is
+    /// every pipeline's order).
+    pub fn load(paths: &[PathBuf], options: &NativeOptions) -> Result<Self> {
+        let mut paths = paths.to_vec();
+        paths.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
+        let (backend, plugins, regs, warnings, late) = match &options.isolation {
+            Isolation::InProcess => {
+                let set = InProcess::load(&paths, options.capacity)?;
+                let info = (
+                    set.plugins(),
+                    set.registrations(),
+                    set.warnings().to_vec(),
+                    set.late_registrations(),
+                );
+                (Backend::InProcess(set), info.0, info.1, info.2, info.3)
+            }
+            Isolation::Child { command, timeout } => {
+                let (runner, info) =
+                    ChildRunner::start(command.clone(), paths.clone(), options.capacity, *timeout)
+                        .map_err(|reason| Error::PluginLoad {
+                            plugin: describe(&paths),
+                            reason,
+                        })?;
+                (
+                    Backend::Child(runner),
+                    info.plugins,
+                    info.registrations,
+                    info.warnings,
+                    info.late,
+                )
+            }
+        };
+        Ok(Self {
+            backend: RefCell::new(backend),
+            plugins,
+            regs,
+            warnings,
+            late: RefCell::new(late),
+            profile: Profile::featherfly(),
+            trace_mode: TraceMode::Full,
+        })
+    }
+
+    /// Loads every `.so` in `dir`.
+    pub fn load_dir(dir: &Path, options: &NativeOptions) -> Result<Self> {
+        Self::load(&plugin_files(dir)?, options)
+    }
+
+    /// Sets how much every run records.
+    pub fn with_trace_mode(mut self, mode: TraceMode) -> Self {
+        self.trace_mode = mode;
+        self
+    }
+
+    /// Loaded plugins in load order.
+    pub fn plugins(&self) -> &[PluginInfo] {
+        &self.plugins
+    }
+
+    /// Every registration in load order.
+    pub fn registrations(&self) -> &[RegInfo] {
+        &self.regs
+    }
+
+    /// Load warnings: skipped plugins, refused registrations.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// Registration attempts after `init` so far, per plugin (all refused).
+    pub fn late_registrations(&self) -> Vec<usize> {
+        self.late.borrow().clone()
+    }
+
+    fn plugin_name(&self, reg: &RegInfo) -> &str {
+        self.plugins
+            .get(reg.plugin)
+            .map_or("?", |p| p.name.as_str())
+    }
+
+    /// Calls one registration and interprets the result.
+    fn step(&self, index: usize, input: &HookInput) -> Outcome {
+        let reg = &self.regs[index];
+        let name = self.plugin_name(reg);
+        match self.backend.borrow_mut().call(index, input) {
+            Ok(out) => {
+                if out.late_registrations > 0
+                    && let Some(count) = self.late.borrow_mut().get_mut(reg.plugin)
+                {
+                    *count += out.late_registrations;
+                }
+                interpret(&reg.kind, &out, name)
+            }
+            Err(failure) => Outcome::error(name, reg.kind.hook_name(), failure),
+        }
+    }
+
+    fn run<'a>(
+        &'a self,
+        hook: &str,
+        value: Vec<u8>,
+        matching: impl Iterator<Item = usize> + 'a,
+        input: impl Fn(&[u8]) -> HookInput + 'a,
+        trace: &mut Trace,
+    ) -> crate::engine::Folded {
+        let spec = self
+            .profile
+            .hook(hook)
+            .unwrap_or_else(|| unreachable!("featherfly lacks {hook}"));
+        let input = &input;
+        let steps = matching.map(move |i| {
+            (self.plugin_name(&self.regs[i]), move |v: &[u8]| {
+                self.step(i, &input(v))
+            })
+        });
+        Pipeline::new(spec).run(value, steps, trace)
+    }
+
+    fn matching(&self, pred: impl Fn(&RegKind) -> bool) -> impl Iterator<Item = usize> + '_ {
+        let hits: Vec<usize> = self
+            .regs
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| pred(&r.kind))
+            .map(|(i, _)| i)
+            .collect();
+        hits.into_iter()
+    }
+
+    /// `config.mutate`: every hook in load order over the raw YAML; a
+    /// failing hook keeps the prior YAML.
+    pub fn config_mutate(&self, yaml: &[u8]) -> ValueRun {
+        let mut trace = Trace::new(self.trace_mode);
+        let regs = self.matching(|k| matches!(k, RegKind::Config));
+        let folded = self.run(
+            "config.mutate",
+            yaml.to_vec(),
+            regs,
+            |v| HookInput::Config {
+                yaml: Bytes::from(v),
+            },
+            &mut trace,
+        );
+        ValueRun {
+            value: folded.value,
+            trace,
+        }
+    }
+
+    /// Request hooks for `req.path`: every `request.intercept`, then every
+    /// `middleware.inject`; the first RESPOND answers the request.
+    pub fn request(&self, req: &NativeRequest) -> RequestRun {
+        let mut trace = Trace::new(self.trace_mode);
+        let headers = Bytes(headers_json(&req.headers));
+        for (phase, hook) in [(1, "request.intercept"), (2, "middleware.inject")] {
+            let regs = self.matching(|k| matches!(k, RegKind::Request { phase: p, pattern } if *p == phase && pattern_matches(pattern, &req.path)));
+            let input = |_: &[u8]| HookInput::Request {
+                phase,
+                method: req.method.code(),
+                path: req.path.clone(),
+                headers_json: headers.clone(),
+                body: Bytes(req.body.clone()),
+            };
+            let folded = self.run(hook, Vec::new(), regs, input, &mut trace);
+            if let Some(stop) = folded.stop
+                && let Outcome::Respond {
+                    status,
+                    headers,
+                    body,
+                } = stop.outcome
+            {
+                let body = String::from_utf8_lossy(&body.0).into_owned();
+                return RequestRun {
+                    response: Some(HttpResponse {
+                        status,
+                        headers,
+                        body,
+                    }),
+                    trace,
+                };
+            }
+        }
+        RequestRun {
+            response: None,
+            trace,
+        }
+    }
+
+    /// A plugin route: the first registration with this method and exact
+    /// path answers; a failing handler answers 500. `None` when no plugin
+    /// registered the route.
+    pub fn route(
+        &self,
+        method: HttpMethod,
+        path: &str,
+        body: &[u8],
+    ) -> Option<(HttpResponse, Trace)> {
+        let index = self.regs.iter().position(|r| matches!(&r.kind, RegKind::Route { method: m, path: p } if *m == method.code() && p == path))?;
+        let mut trace = Trace::new(self.trace_mode);
+        let input = |_: &[u8]| HookInput::Route {
+            method: method.code(),
+            path: path.to_owned(),
+            body: Bytes(body.to_vec()),
+        };
+        let folded = self.run(
+            "route",
+            Vec::new(),
+            std::iter::once(index),
+            input,
+            &mut trace,
+        );
+        let response = match folded.stop {
+            Some(stop) => match stop.outcome {
+                Outcome::Respond {
+                    status,
+                    headers,
+                    body,
+                } => HttpResponse {
+                    status,
+                    headers,
+                    body: String::from_utf8_lossy(&body.0).into_owned(),
+                },
+                other => {
+                    let body = serde_json::json!({ "error": "plugin_route_failed", "message": other.to_string() });
+                    HttpResponse::new(stop.status.unwrap_or(500), body.to_string())
+                }
+            },
+            None => HttpResponse::new(500, r#"{"error":"plugin_route_failed"}"#),
+        };
+        Some((response, trace))
+    }
+
+    /// JSON mixins for a response to `method path`: every matching
+    /// `json.response` over the body, then every matching `json.actions`
+    /// over the top-level `actions` array (`[]` when absent), put back as
+    /// `actions`.
+    pub fn json(&self, method: HttpMethod, path: &str, body: &[u8]) -> ValueRun {
+        let mut trace = Trace::new(self.trace_mode);
+        let input = |target: u32| {
+            move |v: &[u8]| HookInput::Json {
+                target,
+                route: path.to_owned(),
+                method: method.code(),
+                json: Bytes::from(v),
+            }
+        };
+        let bodies = self.matching(
+            |k| matches!(k, RegKind::Json { target: 1, pattern } if pattern_matches(pattern, path)),
+        );
+        let folded = self.run("json.response", body.to_vec(), bodies, input(1), &mut trace);
+        let mut value = folded.value;
+        let actions_hooks: Vec<usize> =
+            self.matching(|k| matches!(k, RegKind::Json { target: 2, pattern } if pattern_matches(pattern, path))).collect();
+        if actions_hooks.is_empty() {
+            return ValueRun { value, trace };
+        }
+        let Ok(Value::Object(mut object)) = serde_json::from_slice::<Value>(&value) else {
+            return ValueRun { value, trace };
+        };
+        let actions = object
+            .get("actions")
+            .cloned()
+            .unwrap_or_else(|| Value::Array(Vec::new()));
+        let start = serde_json::to_vec(&actions).unwrap_or_default();
+        let folded = self.run(
+            "json.actions",
+            start.clone(),
+            actions_hooks.into_iter(),
+            input(2),
+            &mut trace,
+        );
+        if folded.value != start
+            && let Ok(actions @ Value::Array(_)) = serde_json::from_slice::<Value>(&folded.value)
+        {
+            object.insert("actions".into(), actions);
+            value = serde_json::to_vec(&Value::Object(object)).unwrap_or(value);
+        }
+        ValueRun { value, trace }
+    }
+
+    /// CloudPanel command hooks: CONTINUE keeps the args, MODIFIED replaces
+    /// them, CANCEL stops the command with its reason.
+    pub fn cloudpanel(&self, operation: &str, command: &str, args: &[u8]) -> CloudPanelRun {
+        let mut trace = Trace::new(self.trace_mode);
+        let regs = self.matching(|k| matches!(k, RegKind::CloudPanel));
+        let input = |v: &[u8]| HookInput::CloudPanel {
+            operation: operation.to_owned(),
+            command: command.to_owned(),
+            args: Bytes::from(v),
+        };
+        let folded = self.run("cloudpanel.command", args.to_vec(), regs, input, &mut trace);
+        let cancelled = folded.stop.and_then(|s| match s.outcome {
+            Outcome::Cancel { reason } => Some(reason),
+            _ => None,
+        });
+        CloudPanelRun {
+            args: folded.value,
+            cancelled,
+            trace,
+        }
+    }
+
+    /// Fires lifecycle event `event` (1–47) with `payload`; a handler's
+    /// cancel stops the remaining handlers of this event.
+    pub fn event(&self, event: u32, payload: &[u8]) -> EventRun {
+        let mut trace = Trace::new(self.trace_mode);
+        let regs = self.matching(|k| matches!(k, RegKind::Event { event: e } if *e == event));
+        let input = |_: &[u8]| HookInput::Event {
+            event,
+            payload: Bytes::from(payload),
+        };
+        let folded = self.run("lifecycle", Vec::new(), regs, input, &mut trace);
+        EventRun {
+            cancelled_by: folded.stop.map(|s| s.plugin),
+            trace,
+        }
+    }
+
+    /// Runs every plugin's `shutdown` (also done on drop).
+    pub fn shutdown(&self) {
+        match &mut *self.backend.borrow_mut() {
+            Backend::InProcess(set) => set.shutdown(),
+            Backend::Child(child) => child.shutdown(),
+        }
+    }
+}
+
+fn describe(paths: &[PathBuf]) -> String {
+    match paths {
+        [one] => one.display().to_string(),
+        many => format!("{} native plugins", many.len()),
+    }
+}

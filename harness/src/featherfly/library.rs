@@ -1,0 +1,415 @@
+//! Native plugins loaded into this process through `libloading`, and raw
+//! hook calls with host-owned output buffers of fixed capacity.
+
+use std::path::{Path, PathBuf};
+
+use hookcheck_pdk::featherfly::{
+    CloudPanelCommandContext, ConfigMutateContext, EventContext, FEATHERFLY_PLUGIN_API_VERSION,
+    HostApi, JsonMutateContext, PluginEntry, RequestHookContext, RouteHandlerContext,
+};
+use libloading::Library;
+
+use super::calls::{HookInput, HookOutput, PluginInfo, RegInfo, RegKind};
+use super::registry::{Callback, LoadState, capture_logs, host_api};
+use crate::engine::Bytes;
+use crate::{Error, Result};
+
+/// The symbol every FeatherFly plugin exports.
+pub const ENTRY_SYMBOL: &str = "featherfly_plugin_entry";
+/// Bytes past the capacity that the host watches for overruns.
+const GUARD: usize = 64;
+const CANARY: u8 = 0xa5;
+const UNSET: usize = usize::MAX;
+
+struct Loaded {
+    info: PluginInfo,
+    entry: PluginEntry,
+    state: Box<LoadState>,
+    _api: Box<HostApi>,
+    _name: Box<[u8]>,
+    shut_down: bool,
+    // Dropped last: every pointer above points into it.
+    _lib: Library,
+}
+
+/// A host-owned output buffer: `capacity` bytes, then guard bytes.
+struct OutBuf {
+    data: Vec<u8>,
+    capacity: usize,
+}
+
+impl OutBuf {
+    fn new(capacity: usize) -> Self {
+        let mut data = vec![0; capacity + GUARD];
+        data[capacity..].fill(CANARY);
+        Self { data, capacity }
+    }
+
+    fn arm(&mut self) -> *mut u8 {
+        self.data[self.capacity..].fill(CANARY);
+        self.data.as_mut_ptr()
+    }
+
+    fn overflowed(&self) -> bool {
+        self.data[self.capacity..].iter().any(|b| *b != CANARY)
+    }
+
+    /// The written bytes for length `len`, or the claimed length when it
+    /// exceeds the capacity.
+    fn take(&self, len: usize) -> (Option<Bytes>, Option<u64>) {
+        match len {
+            UNSET => (None, None),
+            n if n > self.capacity => (None, Some(n as u64)),
+            n => (Some(Bytes(self.data[..n].to_vec())), None),
+        }
+    }
+}
+
+/// Plugins loaded into this process, their registrations in load order,
+/// and reusable output buffers.
+pub struct InProcess {
+    plugins: Vec<Loaded>,
+    regs: Vec<(RegInfo, Callback)>,
+    out: OutBuf,
+    reason: OutBuf,
+    warnings: Vec<String>,
+}
+
+impl std::fmt::Debug for InProcess {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InProcess")
+            .field(
+                "plugins",
+                &self.plugins.iter().map(|p| &p.info).collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+fn read_str(ptr: *const u8, len: usize, what: &str) -> std::result::Result<String, String> {
+    if len == 0 {
+        return Ok(String::new());
+    }
+    if ptr.is_null() || len > 4096 {
+        return Err(format!(
+            "descriptor {what} is not a string (pointer {ptr:?}, length {len})"
+        ));
+    }
+    // SAFETY: the descriptor points at the plugin's static string.
+    let bytes = unsafe { std::slice::from_raw_parts(ptr, len) };
+    String::from_utf8(bytes.to_vec()).map_err(|_| format!("descriptor {what} is not valid UTF-8"))
+}
+
+impl InProcess {
+    /// Loads `paths` in the order given (the caller sorts them), calling
+    /// each `init` and firing `plugin.loaded` after each. A plugin whose API
+    /// version is not 8 is skipped with a warning.
+    pub fn load(paths: &[PathBuf], capacity: usize) -> Result<Self> {
+        let mut set = Self {
+            plugins: Vec::new(),
+            regs: Vec::new(),
+            out: OutBuf::new(capacity),
+            reason: OutBuf::new(capacity.min(64 << 10)),
+            warnings: Vec::new(),
+        };
+        for path in paths {
+            set.load_one(path)?;
+        }
+        Ok(set)
+    }
+
+    fn load_one(&mut self, path: &Path) -> Result<()> {
+        let artifact = |reason: String| Error::Artifact {
+            path: path.to_owned(),
+            reason,
+        };
+        // SAFETY: loading a library runs its initializers; that is what
+        // loading a plugin means. Crashes are contained by the child runner.
+        let lib = unsafe { Library::new(path) }
+            .map_err(|e| artifact(format!("not a loadable shared library: {e}")))?;
+        // SAFETY: the contract fixes the symbol's type.
+        let entry_fn =
+            unsafe { lib.get::<extern "C" fn() -> PluginEntry>(ENTRY_SYMBOL.as_bytes()) }.map_err(
+                |_| {
+                    artifact(format!(
+                        "no `{ENTRY_SYMBOL}` symbol: not a FeatherFly plugin"
+                    ))
+                },
+            )?;
+        let entry = entry_fn();
+        let desc = entry.descriptor;
+        if desc.api_version != FEATHERFLY_PLUGIN_API_VERSION {
+            self.warnings.push(format!(
+                "skipped {}: plugin API version {} is not the host's {FEATHERFLY_PLUGIN_API_VERSION}",
+                path.display(),
+                desc.api_version
+            ));
+            return Ok(());
+        }
+        let name = read_str(desc.name_ptr, desc.name_len, "name").map_err(artifact)?;
+        let version = read_str(desc.version_ptr, desc.version_len, "version").map_err(artifact)?;
+        let index = self.plugins.len();
+        let state = LoadState::new();
+        let name_bytes: Box<[u8]> = name.as_bytes().into();
+        let api = Box::new(host_api(&name_bytes, &state));
+        let code = match entry.vtable.init {
+            Some(init) => capture_logs(|| init(&raw const *api)).0,
+            None => 0,
+        };
+        state.close();
+        if code != 0 {
+            return Err(Error::PluginLoad {
+                plugin: name,
+                reason: format!("init returned {code} (non-zero fails the load)"),
+            });
+        }
+        for why in state
+            .rejected
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+        {
+            self.warnings
+                .push(format!("plugin `{name}`: registration refused: {why}"));
+        }
+        let file = path
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        for (kind, cb) in state.registrations() {
+            self.regs.push((
+                RegInfo {
+                    plugin: index,
+                    kind,
+                },
+                cb,
+            ));
+        }
+        self.plugins.push(Loaded {
+            info: PluginInfo {
+                name: name.clone(),
+                version,
+                file,
+            },
+            entry,
+            state,
+            _api: api,
+            _name: name_bytes,
+            shut_down: false,
+            _lib: lib,
+        });
+        // plugin.loaded (5) goes to every handler registered so far.
+        let loaded: Vec<usize> = (0..self.regs.len())
+            .filter(|&i| matches!(self.regs[i].0.kind, RegKind::Event { event: 5 }))
+            .collect();
+        for reg in loaded {
+            let input = HookInput::Event {
+                event: 5,
+                payload: Bytes::from(name.as_str()),
+            };
+            let out = self.call(reg, &input);
+            if out.code == 1 {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Descriptors of the loaded plugins.
+    pub fn plugins(&self) -> Vec<PluginInfo> {
+        self.plugins.iter().map(|p| p.info.clone()).collect()
+    }
+
+    /// Every registration, in load order.
+    pub fn registrations(&self) -> Vec<RegInfo> {
+        self.regs.iter().map(|(r, _)| r.clone()).collect()
+    }
+
+    /// Load warnings (skipped plugins, refused registrations).
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// How many registration attempts each plugin made after its `init`
+    /// returned (all refused).
+    pub fn late_registrations(&self) -> Vec<usize> {
+        self.plugins
+            .iter()
+            .map(|p| p.state.late.load(std::sync::atomic::Ordering::SeqCst))
+            .collect()
+    }
+
+    /// Calls registration `reg` with `input`. The callback and the input
+    /// kind must match; a mismatch is answered with code `i32::MIN`.
+    pub fn call(&mut self, reg: usize, input: &HookInput) -> HookOutput {
+        let Some((info, cb)) = self.regs.get(reg).map(|(i, c)| (i.clone(), *c)) else {
+            return HookOutput {
+                code: i32::MIN,
+                ..HookOutput::default()
+            };
+        };
+        let late = |set: &Self| {
+            set.plugins.get(info.plugin).map_or(0, |p| {
+                p.state.late.load(std::sync::atomic::Ordering::SeqCst)
+            })
+        };
+        let before = late(self);
+        let (mut out, logs) = capture_logs(|| self.raw_call(cb, input));
+        out.logs = logs;
+        out.late_registrations = late(self) - before;
+        out
+    }
+
+    fn raw_call(&mut self, cb: Callback, input: &HookInput) -> HookOutput {
+        let mut len: usize = UNSET;
+        let mut status: u16 = 0;
+        let mut reason_len: usize = UNSET;
+        let out_ptr = self.out.arm();
+        let capacity = self.out.capacity;
+        let code = match (cb, input) {
+            (Callback::Event(f), HookInput::Event { event, payload }) => {
+                let ctx = EventContext {
+                    event: *event,
+                    payload_ptr: payload.0.as_ptr(),
+                    payload_len: payload.0.len(),
+                };
+                return HookOutput {
+                    code: i32::from(f(&raw const ctx).cancelled),
+                    ..HookOutput::default()
+                };
+            }
+            (Callback::Config(f), HookInput::Config { yaml }) => {
+                let ctx = ConfigMutateContext {
+                    yaml_in_ptr: yaml.0.as_ptr(),
+                    yaml_in_len: yaml.0.len(),
+                    yaml_out_ptr: out_ptr,
+                    yaml_out_capacity: capacity,
+                    yaml_out_len: &raw mut len,
+                };
+                f(&raw const ctx)
+            }
+            (
+                Callback::Json(f),
+                HookInput::Json {
+                    target,
+                    route,
+                    method,
+                    json,
+                },
+            ) => {
+                let ctx = JsonMutateContext {
+                    target: *target,
+                    route_ptr: route.as_ptr(),
+                    route_len: route.len(),
+                    method: *method,
+                    json_in_ptr: json.0.as_ptr(),
+                    json_in_len: json.0.len(),
+                    json_out_ptr: out_ptr,
+                    json_out_capacity: capacity,
+                    json_out_len: &raw mut len,
+                };
+                f(&raw const ctx)
+            }
+            (
+                Callback::Request(f),
+                HookInput::Request {
+                    phase,
+                    method,
+                    path,
+                    headers_json,
+                    body,
+                },
+            ) => {
+                let ctx = RequestHookContext {
+                    phase: *phase,
+                    method: *method,
+                    path_ptr: path.as_ptr(),
+                    path_len: path.len(),
+                    headers_json_ptr: headers_json.0.as_ptr(),
+                    headers_json_len: headers_json.0.len(),
+                    body_in_ptr: body.0.as_ptr(),
+                    body_in_len: body.0.len(),
+                    status_code: &raw mut status,
+                    response_body_ptr: out_ptr,
+                    response_body_capacity: capacity,
+                    response_body_len: &raw mut len,
+                };
+                f(&raw const ctx)
+            }
+            (Callback::Route(f), HookInput::Route { method, path, body }) => {
+                let ctx = RouteHandlerContext {
+                    method: *method,
+                    path_ptr: path.as_ptr(),
+                    path_len: path.len(),
+                    body_in_ptr: body.0.as_ptr(),
+                    body_in_len: body.0.len(),
+                    body_out_ptr: out_ptr,
+                    body_out_capacity: capacity,
+                    body_out_len: &raw mut len,
+                    status_code: &raw mut status,
+                };
+                f(&raw const ctx)
+            }
+            (
+                Callback::CloudPanel(f),
+                HookInput::CloudPanel {
+                    operation,
+                    command,
+                    args,
+                },
+            ) => {
+                let reason_ptr = self.reason.arm();
+                let ctx = CloudPanelCommandContext {
+                    operation_ptr: operation.as_ptr(),
+                    operation_len: operation.len(),
+                    command_ptr: command.as_ptr(),
+                    command_len: command.len(),
+                    args_json_in_ptr: args.0.as_ptr(),
+                    args_json_in_len: args.0.len(),
+                    args_json_out_ptr: out_ptr,
+                    args_json_out_capacity: capacity,
+                    args_json_out_len: &raw mut len,
+                    cancel_reason_ptr: reason_ptr,
+                    cancel_reason_capacity: self.reason.capacity,
+                    cancel_reason_len: &raw mut reason_len,
+                };
+                f(&raw const ctx)
+            }
+            _ => {
+                return HookOutput {
+                    code: i32::MIN,
+                    ..HookOutput::default()
+                };
+            }
+        };
+        let (output, claimed_len) = self.out.take(len);
+        let reason = self.reason.take(reason_len).0;
+        HookOutput {
+            code,
+            output,
+            claimed_len,
+            overflowed: self.out.overflowed() || self.reason.overflowed(),
+            status,
+            reason,
+            logs: Vec::new(),
+            late_registrations: 0,
+        }
+    }
+
+    /// Runs every plugin's `shutdown` once, in load order.
+    pub fn shutdown(&mut self) {
+        for p in &mut self.plugins {
+            if !std::mem::replace(&mut p.shut_down, true)
+                && let Some(f) = p.entry.vtable.shutdown
+            {
+                f();
+            }
+        }
+    }
+}
+
+impl Drop for InProcess {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}

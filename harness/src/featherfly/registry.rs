@@ -1,0 +1,250 @@
+//! The `HostApi` the host hands to `init`: trampolines that record each
+//! plugin's registrations, refuse registration after `init`, and never
+//! trust a `user_data` pointer they did not hand out.
+
+use std::cell::RefCell;
+use std::collections::HashSet;
+use std::ffi::c_void;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
+
+use hookcheck_pdk::featherfly::{
+    CloudPanelCallback, ConfigCallback, EventCallback, FEATHERFLY_PLUGIN_API_VERSION, HostApi,
+    JsonCallback, RequestCallback, RouteCallback,
+};
+
+use super::calls::RegKind;
+
+/// A registered callback.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Callback {
+    Event(EventCallback),
+    Config(ConfigCallback),
+    Request(RequestCallback),
+    Route(RouteCallback),
+    Json(JsonCallback),
+    CloudPanel(CloudPanelCallback),
+}
+
+/// Registration state of one plugin; its address is the `hook_state`.
+#[derive(Debug)]
+pub(crate) struct LoadState {
+    open: AtomicBool,
+    pub(crate) late: AtomicUsize,
+    pub(crate) rejected: Mutex<Vec<String>>,
+    pub(crate) regs: Mutex<Vec<(RegKind, Callback)>>,
+}
+
+/// Addresses of every live `LoadState`.
+static LIVE: Mutex<Option<HashSet<usize>>> = Mutex::new(None);
+
+thread_local! {
+    /// The log lines of the plugin currently being called on this thread.
+    static LOG: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };
+}
+
+/// Collects `log_info` lines while `f` runs.
+pub(crate) fn capture_logs<T>(f: impl FnOnce() -> T) -> (T, Vec<String>) {
+    LOG.with(|l| *l.borrow_mut() = Some(Vec::new()));
+    let out = f();
+    let lines = LOG.with(|l| l.borrow_mut().take()).unwrap_or_default();
+    (out, lines)
+}
+
+impl LoadState {
+    pub(crate) fn new() -> Box<Self> {
+        let state = Box::new(Self {
+            open: AtomicBool::new(true),
+            late: AtomicUsize::new(0),
+            rejected: Mutex::new(Vec::new()),
+            regs: Mutex::new(Vec::new()),
+        });
+        let addr = &raw const *state as usize;
+        LIVE.lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get_or_insert_with(HashSet::new)
+            .insert(addr);
+        state
+    }
+
+    /// Ends the registration window (`init` returned).
+    pub(crate) fn close(&self) {
+        self.open.store(false, Ordering::SeqCst);
+    }
+
+    pub(crate) fn registrations(&self) -> Vec<(RegKind, Callback)> {
+        self.regs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+}
+
+impl Drop for LoadState {
+    fn drop(&mut self) {
+        let addr = &raw const *self as usize;
+        if let Some(set) = LIVE.lock().unwrap_or_else(PoisonError::into_inner).as_mut() {
+            set.remove(&addr);
+        }
+    }
+}
+
+/// Codes the trampolines return.
+const OK: i32 = 0;
+const UNKNOWN_STATE: i32 = -1;
+const AFTER_INIT: i32 = -3;
+const INVALID: i32 = -4;
+
+fn with_state(
+    user_data: *mut c_void,
+    f: impl FnOnce(&LoadState) -> Result<(RegKind, Callback), String>,
+) -> i32 {
+    let addr = user_data as usize;
+    let known = LIVE
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .as_ref()
+        .is_some_and(|s| s.contains(&addr));
+    if !known {
+        return UNKNOWN_STATE;
+    }
+    // SAFETY: `addr` is the address of a live, boxed `LoadState` (checked above).
+    let state = unsafe { &*(addr as *const LoadState) };
+    if !state.open.load(Ordering::SeqCst) {
+        state.late.fetch_add(1, Ordering::SeqCst);
+        return AFTER_INIT;
+    }
+    match f(state) {
+        Ok(reg) => {
+            state
+                .regs
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(reg);
+            OK
+        }
+        Err(why) => {
+            state
+                .rejected
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(why);
+            INVALID
+        }
+    }
+}
+
+fn text(ptr: *const u8, len: usize, what: &str) -> Result<String, String> {
+    if ptr.is_null() && len > 0 {
+        return Err(format!("{what} pointer is null"));
+    }
+    if len > 4096 {
+        return Err(format!("{what} is {len} bytes long"));
+    }
+    let bytes = if len == 0 {
+        &[][..]
+    } else {
+        // SAFETY: the plugin passes a pointer and length to its own string.
+        unsafe { std::slice::from_raw_parts(ptr, len) }
+    };
+    String::from_utf8(bytes.to_vec()).map_err(|_| format!("{what} is not UTF-8"))
+}
+
+extern "C" fn register_hook(event: u32, cb: EventCallback, user_data: *mut c_void) -> i32 {
+    with_state(user_data, |_| {
+        if !(1..=47).contains(&event) {
+            return Err(format!("register_hook: event id {event} is not 1-47"));
+        }
+        Ok((RegKind::Event { event }, Callback::Event(cb)))
+    })
+}
+
+extern "C" fn register_json_hook(
+    target: u32,
+    p: *const u8,
+    l: usize,
+    cb: JsonCallback,
+    user_data: *mut c_void,
+) -> i32 {
+    with_state(user_data, |_| {
+        if !(1..=2).contains(&target) {
+            return Err(format!("register_json_hook: target {target} is not 1 or 2"));
+        }
+        let pattern = text(p, l, "register_json_hook pattern")?;
+        Ok((RegKind::Json { target, pattern }, Callback::Json(cb)))
+    })
+}
+
+extern "C" fn register_config_hook(cb: ConfigCallback, user_data: *mut c_void) -> i32 {
+    with_state(user_data, |_| Ok((RegKind::Config, Callback::Config(cb))))
+}
+
+extern "C" fn register_request_hook(
+    phase: u32,
+    p: *const u8,
+    l: usize,
+    cb: RequestCallback,
+    user_data: *mut c_void,
+) -> i32 {
+    with_state(user_data, |_| {
+        if !(1..=2).contains(&phase) {
+            return Err(format!(
+                "register_request_hook: phase {phase} is not 1 or 2"
+            ));
+        }
+        let pattern = text(p, l, "register_request_hook pattern")?;
+        Ok((RegKind::Request { phase, pattern }, Callback::Request(cb)))
+    })
+}
+
+extern "C" fn register_route(
+    method: u32,
+    p: *const u8,
+    l: usize,
+    cb: RouteCallback,
+    user_data: *mut c_void,
+) -> i32 {
+    with_state(user_data, |_| {
+        if !(1..=5).contains(&method) {
+            return Err(format!("register_route: method {method} is not 1-5"));
+        }
+        let path = text(p, l, "register_route path")?;
+        Ok((RegKind::Route { method, path }, Callback::Route(cb)))
+    })
+}
+
+extern "C" fn register_cloudpanel_hook(cb: CloudPanelCallback, user_data: *mut c_void) -> i32 {
+    with_state(user_data, |_| {
+        Ok((RegKind::CloudPanel, Callback::CloudPanel(cb)))
+    })
+}
+
+extern "C" fn log_info(ptr: *const u8, len: usize) {
+    let line = match text(ptr, len.min(4096), "log line") {
+        Ok(t) => t,
+        Err(e) => format!("<{e}>"),
+    };
+    LOG.with(|l| {
+        if let Some(lines) = l.borrow_mut().as_mut() {
+            lines.push(line);
+        }
+    });
+}
+
+/// The `HostApi` for one plugin: its name and its `LoadState` as
+/// `hook_state`. The name bytes must outlive the plugin.
+pub(crate) fn host_api(name: &[u8], state: &LoadState) -> HostApi {
+    HostApi {
+        api_version: FEATHERFLY_PLUGIN_API_VERSION,
+        plugin_name_ptr: name.as_ptr(),
+        plugin_name_len: name.len(),
+        hook_state: (&raw const *state).cast_mut().cast::<c_void>(),
+        register_hook: Some(register_hook),
+        register_json_hook: Some(register_json_hook),
+        register_config_hook: Some(register_config_hook),
+        register_request_hook: Some(register_request_hook),
+        register_route: Some(register_route),
+        register_cloudpanel_hook: Some(register_cloudpanel_hook),
+        log_info: Some(log_info),
+    }
+}

@@ -1,0 +1,178 @@
+//! The FeatherFly host rules as pure functions: route patterns, header
+//! redaction, and what each return code means for each hook.
+
+use serde_json::{Map, Value};
+
+use super::calls::{HookOutput, RegKind};
+use crate::engine::{Failure, Outcome};
+
+/// Whether a request or JSON hook `pattern` covers `path`: `*` covers
+/// everything, `/api/*` everything under `/api/`, and any other pattern
+/// covers itself and the paths below it (`/api` covers `/api/system`).
+pub fn pattern_matches(pattern: &str, path: &str) -> bool {
+    if pattern == "*" {
+        return true;
+    }
+    if let Some(base) = pattern.strip_suffix('*') {
+        let dir = base.trim_end_matches('/');
+        return path.starts_with(base) || path == dir;
+    }
+    let base = pattern.trim_end_matches('/');
+    path == base
+        || path
+            .strip_prefix(base)
+            .is_some_and(|rest| rest.starts_with('/'))
+        || base.is_empty()
+}
+
+/// Headers as the plugin sees them: a JSON object with lowercase keys,
+/// later duplicates winning, and `authorization` redacted.
+pub fn headers_json(headers: &[(String, String)]) -> Vec<u8> {
+    let mut map = Map::new();
+    for (k, v) in headers {
+        let key = k.to_ascii_lowercase();
+        let value = if key == "authorization" {
+            "[REDACTED]".to_owned()
+        } else {
+            v.clone()
+        };
+        map.insert(key, Value::String(value));
+    }
+    Value::Object(map).to_string().into_bytes()
+}
+
+fn bad(reason: impl Into<String>) -> Failure {
+    Failure::BadOutput {
+        reason: reason.into(),
+    }
+}
+
+/// The written output of a call that claims to have written one.
+fn written(out: &HookOutput, code_name: &str) -> Result<Vec<u8>, Failure> {
+    if out.overflowed {
+        return Err(bad(format!(
+            "{code_name}: wrote past the output buffer's capacity"
+        )));
+    }
+    if let Some(claimed) = out.claimed_len {
+        return Err(bad(format!(
+            "{code_name}: claimed {claimed} output bytes, more than the buffer's capacity"
+        )));
+    }
+    out.output
+        .as_ref()
+        .map(|b| b.0.clone())
+        .ok_or_else(|| bad(format!("{code_name} but wrote no output length")))
+}
+
+fn check_json(bytes: &[u8], what: &str) -> Result<Value, Failure> {
+    serde_json::from_slice(bytes).map_err(|e| bad(format!("{what} is not valid JSON: {e}")))
+}
+
+fn unknown(code: i32) -> Failure {
+    bad(format!(
+        "returned {code}, which the contract does not define for this hook"
+    ))
+}
+
+fn status_ok(status: u16) -> bool {
+    (100..=599).contains(&status)
+}
+
+/// What a raw hook output means under the contract's code table.
+pub fn interpret(kind: &RegKind, out: &HookOutput, plugin: &str) -> Outcome {
+    let hook = kind.hook_name();
+    let fail = |f: Failure| Outcome::error(plugin, hook, f);
+    let code = out.code;
+    if code < 0 {
+        let failure = if out.overflowed {
+            bad(format!("returned {code} after writing past the capacity"))
+        } else {
+            Failure::Code {
+                code: i64::from(code),
+            }
+        };
+        return fail(failure);
+    }
+    match kind {
+        RegKind::Event { .. } => match code {
+            0 => Outcome::Continue,
+            1 => Outcome::Cancel {
+                reason: format!("plugin `{plugin}` cancelled the event"),
+            },
+            other => fail(bad(format!("HookResult.cancelled is {other}, not 0 or 1"))),
+        },
+        RegKind::Config => match code {
+            0 => match written(out, "CONFIG_MUTATE_MODIFIED") {
+                Ok(yaml) => match serde_yaml_ng::from_slice::<serde_yaml_ng::Value>(&yaml) {
+                    Ok(_) => Outcome::modified(yaml),
+                    Err(e) => fail(bad(format!("output is not valid YAML: {e}"))),
+                },
+                Err(f) => fail(f),
+            },
+            1 => Outcome::Continue,
+            other => fail(unknown(other)),
+        },
+        RegKind::Json { target, .. } => match code {
+            0 => match written(out, "JSON_MUTATE_MODIFIED")
+                .and_then(|b| check_json(&b, "output").map(|v| (b, v)))
+            {
+                Ok((_, v)) if *target == 2 && !v.is_array() => {
+                    fail(bad(format!("json.actions output is not an array: {v}")))
+                }
+                Ok((bytes, _)) => Outcome::modified(bytes),
+                Err(f) => fail(f),
+            },
+            1 => Outcome::Continue,
+            other => fail(unknown(other)),
+        },
+        RegKind::Request { .. } => match code {
+            0 => Outcome::Continue,
+            1 if !status_ok(out.status) => fail(bad(format!(
+                "REQUEST_RESPOND without a valid status (status is {})",
+                out.status
+            ))),
+            1 => match written(out, "REQUEST_RESPOND") {
+                Ok(body) => Outcome::Respond {
+                    status: out.status,
+                    headers: Vec::new(),
+                    body: body.into(),
+                },
+                Err(f) => fail(f),
+            },
+            other => fail(unknown(other)),
+        },
+        RegKind::Route { .. } => match code {
+            0 if !status_ok(out.status) => fail(bad(format!(
+                "ROUTE_OK without a valid status (status is {})",
+                out.status
+            ))),
+            0 => match written(out, "ROUTE_OK") {
+                Ok(body) => Outcome::Respond {
+                    status: out.status,
+                    headers: Vec::new(),
+                    body: body.into(),
+                },
+                Err(f) => fail(f),
+            },
+            other => fail(unknown(other)),
+        },
+        RegKind::CloudPanel => match code {
+            0 => Outcome::Continue,
+            1 => match written(out, "CLOUDPANEL_MODIFIED")
+                .and_then(|b| check_json(&b, "args").map(|_| b))
+            {
+                Ok(args) => Outcome::modified(args),
+                Err(f) => fail(f),
+            },
+            2 => {
+                let reason = out.reason.as_ref().map_or_else(
+                    || "cancelled without a reason".to_owned(),
+                    |r| String::from_utf8_lossy(&r.0).into_owned(),
+                );
+                Outcome::Cancel { reason }
+            }
+            other => fail(unknown(other)),
+        },
+    }
+}

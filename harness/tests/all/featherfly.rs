@@ -1,0 +1,564 @@
+//! The `featherfly` contract: the v8 C ABI, pipelines and codes, misbehaving
+//! plugins, and crash containment in a child runner (contracts §3).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use hookcheck::engine::{Failure, HttpMethod, Outcome};
+use hookcheck::featherfly::{
+    FeatherFlyHost, Isolation, NativeOptions, NativeRequest, RunnerCommand,
+};
+use hookcheck_fixtures::artifacts::native_fixture;
+use serde_json::{Value, json};
+
+fn in_process(names: &[&str]) -> FeatherFlyHost {
+    let paths: Vec<PathBuf> = names.iter().map(|n| native_fixture(n)).collect();
+    FeatherFlyHost::load(&paths, &NativeOptions::default()).unwrap()
+}
+
+fn child_options(timeout: Duration) -> NativeOptions {
+    let command = RunnerCommand {
+        program: env!("CARGO_BIN_EXE_hookcheck-native-runner").into(),
+        args: vec![],
+    };
+    NativeOptions {
+        capacity: 1 << 20,
+        isolation: Isolation::Child { command, timeout },
+    }
+}
+
+fn in_child(names: &[&str], timeout: Duration) -> FeatherFlyHost {
+    let paths: Vec<PathBuf> = names.iter().map(|n| native_fixture(n)).collect();
+    FeatherFlyHost::load(&paths, &child_options(timeout)).unwrap()
+}
+
+fn get(path: &str, headers: &[(&str, &str)]) -> NativeRequest {
+    NativeRequest {
+        method: HttpMethod::Get,
+        path: path.into(),
+        headers: headers
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect(),
+        body: Vec::new(),
+    }
+}
+
+fn json_of(bytes: &[u8]) -> Value {
+    serde_json::from_slice(bytes).unwrap()
+}
+
+fn failure_of(outcome: &Outcome) -> String {
+    outcome.to_string()
+}
+
+#[cfg(target_arch = "x86_64")]
+#[test]
+fn layout_matches_the_v8_abi_on_x86_64() {
+    use hookcheck_pdk::featherfly::*;
+    use std::mem::{offset_of, size_of};
+    assert_eq!(size_of::<PluginDescriptor>(), 40);
+    assert_eq!(
+        [
+            offset_of!(PluginDescriptor, api_version),
+            offset_of!(PluginDescriptor, name_ptr),
+            offset_of!(PluginDescriptor, name_len),
+            offset_of!(PluginDescriptor, version_ptr),
+            offset_of!(PluginDescriptor, version_len)
+        ],
+        [0, 8, 16, 24, 32]
+    );
+    assert_eq!(size_of::<PluginVTable>(), 16);
+    assert_eq!(
+        [
+            offset_of!(PluginVTable, init),
+            offset_of!(PluginVTable, shutdown)
+        ],
+        [0, 8]
+    );
+    assert_eq!(size_of::<PluginEntry>(), 56);
+    assert_eq!(
+        [
+            offset_of!(PluginEntry, descriptor),
+            offset_of!(PluginEntry, vtable)
+        ],
+        [0, 40]
+    );
+    assert_eq!(size_of::<HostApi>(), 88);
+    assert_eq!(
+        [
+            offset_of!(HostApi, api_version),
+            offset_of!(HostApi, plugin_name_ptr),
+            offset_of!(HostApi, plugin_name_len),
+            offset_of!(HostApi, hook_state),
+            offset_of!(HostApi, register_hook),
+            offset_of!(HostApi, register_json_hook),
+            offset_of!(HostApi, register_config_hook),
+            offset_of!(HostApi, register_request_hook),
+            offset_of!(HostApi, register_route),
+            offset_of!(HostApi, register_cloudpanel_hook),
+            offset_of!(HostApi, log_info),
+        ],
+        [0, 8, 16, 24, 32, 40, 48, 56, 64, 72, 80]
+    );
+    assert_eq!(size_of::<EventContext>(), 24);
+    assert_eq!(
+        [
+            offset_of!(EventContext, event),
+            offset_of!(EventContext, payload_ptr),
+            offset_of!(EventContext, payload_len)
+        ],
+        [0, 8, 16]
+    );
+    assert_eq!(size_of::<JsonMutateContext>(), 72);
+    assert_eq!(
+        [
+            offset_of!(JsonMutateContext, target),
+            offset_of!(JsonMutateContext, route_ptr),
+            offset_of!(JsonMutateContext, route_len),
+            offset_of!(JsonMutateContext, method),
+            offset_of!(JsonMutateContext, json_in_ptr),
+            offset_of!(JsonMutateContext, json_in_len),
+            offset_of!(JsonMutateContext, json_out_ptr),
+            offset_of!(JsonMutateContext, json_out_capacity),
+            offset_of!(JsonMutateContext, json_out_len),
+        ],
+        [0, 8, 16, 24, 32, 40, 48, 56, 64]
+    );
+    assert_eq!(size_of::<ConfigMutateContext>(), 40);
+    assert_eq!(
+        [
+            offset_of!(ConfigMutateContext, yaml_in_ptr),
+            offset_of!(ConfigMutateContext, yaml_in_len),
+            offset_of!(ConfigMutateContext, yaml_out_ptr),
+            offset_of!(ConfigMutateContext, yaml_out_capacity),
+            offset_of!(ConfigMutateContext, yaml_out_len),
+        ],
+        [0, 8, 16, 24, 32]
+    );
+    assert_eq!(size_of::<RequestHookContext>(), 88);
+    assert_eq!(
+        [
+            offset_of!(RequestHookContext, phase),
+            offset_of!(RequestHookContext, method),
+            offset_of!(RequestHookContext, path_ptr),
+            offset_of!(RequestHookContext, path_len),
+            offset_of!(RequestHookContext, headers_json_ptr),
+            offset_of!(RequestHookContext, headers_json_len),
+            offset_of!(RequestHookContext, body_in_ptr),
+            offset_of!(RequestHookContext, body_in_len),
+            offset_of!(RequestHookContext, status_code),
+            offset_of!(RequestHookContext, response_body_ptr),
+            offset_of!(RequestHookContext, response_body_capacity),
+            offset_of!(RequestHookContext, response_body_len),
+        ],
+        [0, 4, 8, 16, 24, 32, 40, 48, 56, 64, 72, 80]
+    );
+    assert_eq!(size_of::<RouteHandlerContext>(), 72);
+    assert_eq!(
+        [
+            offset_of!(RouteHandlerContext, method),
+            offset_of!(RouteHandlerContext, path_ptr),
+            offset_of!(RouteHandlerContext, path_len),
+            offset_of!(RouteHandlerContext, body_in_ptr),
+            offset_of!(RouteHandlerContext, body_in_len),
+            offset_of!(RouteHandlerContext, body_out_ptr),
+            offset_of!(RouteHandlerContext, body_out_capacity),
+            offset_of!(RouteHandlerContext, body_out_len),
+            offset_of!(RouteHandlerContext, status_code),
+        ],
+        [0, 8, 16, 24, 32, 40, 48, 56, 64]
+    );
+    assert_eq!(size_of::<CloudPanelCommandContext>(), 96);
+    assert_eq!(
+        [
+            offset_of!(CloudPanelCommandContext, operation_ptr),
+            offset_of!(CloudPanelCommandContext, operation_len),
+            offset_of!(CloudPanelCommandContext, command_ptr),
+            offset_of!(CloudPanelCommandContext, command_len),
+            offset_of!(CloudPanelCommandContext, args_json_in_ptr),
+            offset_of!(CloudPanelCommandContext, args_json_in_len),
+            offset_of!(CloudPanelCommandContext, args_json_out_ptr),
+            offset_of!(CloudPanelCommandContext, args_json_out_capacity),
+            offset_of!(CloudPanelCommandContext, args_json_out_len),
+            offset_of!(CloudPanelCommandContext, cancel_reason_ptr),
+            offset_of!(CloudPanelCommandContext, cancel_reason_capacity),
+            offset_of!(CloudPanelCommandContext, cancel_reason_len),
+        ],
+        [0, 8, 16, 24, 32, 40, 48, 56, 64, 72, 80, 88]
+    );
+    assert_eq!(size_of::<HookResult>(), 1);
+}
+
+#[test]
+fn all_hooks_registers_every_hook_type_in_init() {
+    let host = in_process(&["all_hooks"]);
+    assert_eq!(host.plugins()[0].name, "all-hooks");
+    assert_eq!(host.plugins()[0].version, "0.1.0");
+    let kinds: Vec<&str> = host
+        .registrations()
+        .iter()
+        .map(|r| r.kind.hook_name())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "lifecycle",
+            "lifecycle",
+            "lifecycle",
+            "config.mutate",
+            "request.intercept",
+            "middleware.inject",
+            "json.response",
+            "json.actions",
+            "cloudpanel.command",
+            "route"
+        ]
+    );
+}
+
+#[test]
+fn config_mutate_modified_then_unchanged() {
+    let host = in_process(&["all_hooks"]);
+    let run = host.config_mutate(b"listen: 127.0.0.1:9090\n");
+    assert_eq!(run.value, b"# all-hooks\nlisten: 127.0.0.1:9090\n");
+    assert!(matches!(
+        run.trace.steps[0].outcome,
+        Outcome::Modified { .. }
+    ));
+    let again = host.config_mutate(&run.value);
+    assert_eq!(again.value, run.value);
+    assert_eq!(again.trace.steps[0].outcome, Outcome::Continue);
+}
+
+#[test]
+fn request_hooks_respond_continue_and_see_redacted_lowercase_headers() {
+    let host = in_process(&["all_hooks"]);
+    let run = host.request(&get(
+        "/api/system",
+        &[("X-Block", "1"), ("Authorization", "Bearer secret")],
+    ));
+    let response = run.response.expect("intercept responds");
+    assert_eq!(response.status, 403);
+    assert_eq!(
+        json_of(response.body.as_bytes()),
+        json!({"blocked": true, "auth": "[REDACTED]"})
+    );
+    assert_eq!(
+        run.trace.steps.len(),
+        1,
+        "middleware never ran after RESPOND"
+    );
+    let pass = host.request(&get("/api/system", &[]));
+    assert!(pass.response.is_none());
+    assert_eq!(pass.trace.steps.len(), 2, "intercept then middleware");
+    assert_eq!(pass.trace.steps[0].hook, "request.intercept");
+    assert_eq!(pass.trace.steps[1].hook, "middleware.inject");
+    let outside = host.request(&get("/other", &[("x-block", "1")]));
+    assert!(outside.response.is_none(), "`/api/*` does not cover /other");
+    let maintenance = host.request(&get("/maintenance", &[]));
+    assert_eq!(
+        maintenance.response.unwrap().status,
+        503,
+        "`*` covers everything"
+    );
+}
+
+#[test]
+fn routes_match_method_and_exact_path() {
+    let host = in_process(&["all_hooks"]);
+    host.event(2, b"127.0.0.1:9090");
+    let (response, _) = host.route(HttpMethod::Get, "/plugins/hello", b"").unwrap();
+    assert_eq!(response.status, 200);
+    assert_eq!(
+        json_of(response.body.as_bytes()),
+        json!({"ok": true, "started": 1})
+    );
+    assert!(
+        host.route(HttpMethod::Post, "/plugins/hello", b"")
+            .is_none()
+    );
+    assert!(
+        host.route(HttpMethod::Get, "/plugins/hello/x", b"")
+            .is_none()
+    );
+}
+
+#[test]
+fn json_mixins_body_then_actions() {
+    let host = in_process(&["all_hooks"]);
+    let run = host.json(HttpMethod::Get, "/api/system", br#"{"version":"1.0"}"#);
+    assert_eq!(
+        json_of(&run.value),
+        json!({"version": "1.0", "all_hooks": true, "actions": [{"id": "all-hooks", "label": "All hooks", "step": "review"}]})
+    );
+    let hooks: Vec<&str> = run.trace.steps.iter().map(|s| s.hook.as_str()).collect();
+    assert_eq!(hooks, ["json.response", "json.actions"]);
+    let other = host.json(HttpMethod::Get, "/health", br#"{"ok":true}"#);
+    assert_eq!(
+        json_of(&other.value),
+        json!({"ok": true}),
+        "no hook covers /health"
+    );
+}
+
+#[test]
+fn mixin_chain_runs_in_alphabetical_file_order() {
+    let host = in_process(&["mixin_c", "mixin_a", "mixin_b"]);
+    let names: Vec<&str> = host.plugins().iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["mixin-a", "mixin-b", "mixin-c"]);
+    let run = host.json(
+        HttpMethod::Get,
+        "/api/system",
+        br#"{"actions":[{"id":"core","label":"Core","step":"x"}]}"#,
+    );
+    let value = json_of(&run.value);
+    assert_eq!(value["trail"], "abc");
+    let ids: Vec<&str> = value["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["core", "mixin-a", "mixin-b", "mixin-c"]);
+    assert_eq!(
+        value["actions"][3]["step"], 3,
+        "mixin-c saw the three actions before it"
+    );
+}
+
+#[test]
+fn cloudpanel_continue_modified_cancel() {
+    let host = in_process(&["all_hooks"]);
+    let cancel = host.cloudpanel("site:delete", "site:delete", br#"{"domain":"a.com"}"#);
+    assert_eq!(
+        cancel.cancelled.as_deref(),
+        Some("site deletion disabled by all_hooks")
+    );
+    assert_eq!(cancel.args, br#"{"domain":"a.com"}"#);
+    let modified = host.cloudpanel("db:add", "db:add", br#"{"name":"shop"}"#);
+    assert_eq!(
+        json_of(&modified.args),
+        json!({"name": "shop", "engine": "mariadb"})
+    );
+    assert!(modified.cancelled.is_none());
+    let cont = host.cloudpanel("site:add:php", "site:add:php", br#"{"domain":"b.com"}"#);
+    assert_eq!(cont.args, br#"{"domain":"b.com"}"#);
+    assert_eq!(cont.trace.steps[0].outcome, Outcome::Continue);
+}
+
+#[test]
+fn lifecycle_cancel_stops_later_handlers_of_that_event() {
+    let host = in_process(&["all_hooks", "mixin_a"]);
+    let run = host.event(3, b"cancel");
+    assert_eq!(run.cancelled_by.as_deref(), Some("all-hooks"));
+    let calm = host.event(3, b"");
+    assert!(calm.cancelled_by.is_none());
+    assert!(
+        host.event(46, b"{}").trace.steps.is_empty(),
+        "nobody listens to 46"
+    );
+}
+
+#[test]
+fn wrong_api_version_is_skipped_with_a_warning_naming_both() {
+    let host = in_process(&["wrong_api_version", "mixin_a"]);
+    assert_eq!(host.plugins().len(), 1);
+    assert!(
+        host.warnings()[0].contains("plugin API version 7 is not the host's 8"),
+        "{:?}",
+        host.warnings()
+    );
+}
+
+#[test]
+fn missing_entry_and_failing_init_are_load_errors() {
+    let err = FeatherFlyHost::load(&[native_fixture("no_entry")], &NativeOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("no_entry.so") && err.contains("no `featherfly_plugin_entry` symbol"),
+        "{err}"
+    );
+    let err = FeatherFlyHost::load(&[native_fixture("init_fails")], &NativeOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        "failed to load plugin `init-fails`: init returned 3 (non-zero fails the load)"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let junk = dir.path().join("junk.so");
+    std::fs::write(&junk, b"not elf").unwrap();
+    let err = FeatherFlyHost::load(&[junk], &NativeOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("junk.so") && err.contains("not a loadable shared library"),
+        "{err}"
+    );
+}
+
+#[test]
+fn registration_after_init_is_refused() {
+    let host = in_process(&["registers_after_init"]);
+    let run = host.json(HttpMethod::Get, "/x", b"{}");
+    assert_eq!(
+        run.trace.steps[0].outcome,
+        Outcome::Continue,
+        "the plugin saw a refusal"
+    );
+    assert_eq!(host.late_registrations(), [1]);
+    assert_eq!(host.registrations().len(), 1);
+}
+
+#[test]
+fn misbehaving_outputs_are_errors_and_the_prior_value_is_kept() {
+    let small = NativeOptions {
+        capacity: 256,
+        isolation: Isolation::InProcess,
+    };
+    let host = FeatherFlyHost::load(
+        &[
+            native_fixture("writes_past_capacity"),
+            native_fixture("modified_without_output"),
+            native_fixture("invalid_json"),
+        ],
+        &small,
+    )
+    .unwrap();
+    let run = host.json(HttpMethod::Get, "/api/x", br#"{"keep":true}"#);
+    assert_eq!(
+        json_of(&run.value),
+        json!({"keep": true}),
+        "prior JSON kept"
+    );
+    let texts: Vec<String> = run
+        .trace
+        .steps
+        .iter()
+        .map(|s| failure_of(&s.outcome))
+        .collect();
+    assert!(
+        texts[0].contains("plugin `invalid-json` returned bad output: output is not valid JSON"),
+        "{texts:?}"
+    );
+    assert!(
+        texts[1].contains("JSON_MUTATE_MODIFIED but wrote no output length"),
+        "{texts:?}"
+    );
+    assert!(
+        texts[2].contains("wrote past the output buffer's capacity"),
+        "{texts:?}"
+    );
+    assert!(
+        texts[3].contains(
+            "plugin `invalid-json` returned bad output: json.actions output is not an array"
+        ),
+        "{texts:?}"
+    );
+    let config = host.config_mutate(b"a: 1\n");
+    assert_eq!(config.value, b"a: 1\n", "prior YAML kept");
+    let texts: Vec<String> = config
+        .trace
+        .steps
+        .iter()
+        .map(|s| failure_of(&s.outcome))
+        .collect();
+    assert!(texts[0].contains("output is not valid YAML"), "{texts:?}");
+    assert!(
+        texts[1].contains("CONFIG_MUTATE_MODIFIED but wrote no output length"),
+        "{texts:?}"
+    );
+}
+
+#[test]
+fn respond_without_status_is_an_error_and_the_request_continues() {
+    let host = in_process(&["respond_without_status"]);
+    let run = host.request(&get("/", &[]));
+    assert!(run.response.is_none());
+    let text = failure_of(&run.trace.steps[0].outcome);
+    assert!(
+        text.contains("REQUEST_RESPOND without a valid status (status is 0)"),
+        "{text}"
+    );
+}
+
+fn crash_then_recover(fixture: &str, expected: &str) {
+    let host = in_child(&["mixin_a", fixture], Duration::from_secs(20));
+    let run = host.json(HttpMethod::Get, "/api/system", b"{}");
+    assert_eq!(
+        json_of(&run.value)["trail"],
+        "a",
+        "mixin-a's output survives the crash after it"
+    );
+    let step = |run: &hookcheck::featherfly::ValueRun| {
+        run.trace
+            .steps
+            .iter()
+            .find(|s| s.plugin == fixture)
+            .map(|s| s.outcome.clone())
+            .unwrap()
+    };
+    assert_eq!(
+        failure_of(&step(&run)),
+        format!("error: plugin `{fixture}` crashed with {expected} in json.response")
+    );
+    // the host carries on: the runner restarts and serves the next call
+    let again = host.json(HttpMethod::Get, "/api/system", br#"{"trail":"x"}"#);
+    assert_eq!(json_of(&again.value)["trail"], "xa");
+    assert!(matches!(
+        step(&again).failure(),
+        Some(Failure::Crash { .. })
+    ));
+}
+
+#[test]
+fn a_segfault_in_the_child_is_an_outcome_naming_the_signal() {
+    crash_then_recover("segfault", "SIGSEGV");
+}
+
+#[test]
+fn abort_in_the_child_is_an_outcome() {
+    crash_then_recover("aborts", "SIGABRT");
+}
+
+#[test]
+fn a_panic_across_extern_c_is_an_outcome() {
+    crash_then_recover("panics", "SIGABRT");
+}
+
+#[test]
+fn exit_zero_inside_a_hook_is_an_outcome() {
+    crash_then_recover("exits", "exit status 0 (the plugin ended the process)");
+}
+
+#[test]
+fn a_hook_that_sleeps_times_out_and_the_next_call_works() {
+    let host = in_child(&["mixin_a", "sleeps"], Duration::from_millis(500));
+    let run = host.json(HttpMethod::Get, "/api/system", b"{}");
+    assert_eq!(
+        run.trace.steps[1].outcome.failure(),
+        Some(&Failure::Timeout { limit_ms: 500 })
+    );
+    let route = host.json(HttpMethod::Get, "/api/x", br#"{"trail":"z"}"#);
+    assert_eq!(json_of(&route.value)["trail"], "za");
+}
+
+#[test]
+fn the_child_runner_gives_the_same_answers_as_in_process() {
+    let child = in_child(&["all_hooks", "mixin_b"], Duration::from_secs(20));
+    let local = in_process(&["all_hooks", "mixin_b"]);
+    let body = br#"{"version":"1"}"#;
+    assert_eq!(
+        child.json(HttpMethod::Get, "/api/system", body).value,
+        local.json(HttpMethod::Get, "/api/system", body).value
+    );
+    assert_eq!(
+        child.config_mutate(b"a: 1\n").value,
+        local.config_mutate(b"a: 1\n").value
+    );
+    let req = get("/api/system", &[("x-block", "1")]);
+    assert_eq!(child.request(&req).response, local.request(&req).response);
+    assert_eq!(child.registrations(), local.registrations());
+}
