@@ -1,23 +1,19 @@
-//! `hookcheck`: run plugins through the hook engine from the command line.
+//! `hookcheck`: check plugins against their host's contract.
 
+mod conformance;
 mod demo;
 mod fixtures;
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-
-/// Exit code: everything passed.
-const EXIT_OK: u8 = 0;
-/// Exit code: a plugin broke its contract.
-const EXIT_FAILED: u8 = 1;
-/// Exit code: bad usage or input that cannot be used at all.
-const EXIT_USAGE: u8 = 2;
+use hookcheck_conformance::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 
 /// hookcheck: executable plugin-host contracts.
 ///
-/// Exit codes: 0 all good; 1 a plugin broke its contract; 2 bad usage or
-/// unusable input.
+/// Exit codes: 0 every required check passed; 1 a required check failed (or
+/// any check with --strict, or an expectation was not met); 2 bad usage, or
+/// an artifact that cannot be loaded at all.
 #[derive(Debug, Parser)]
 #[command(name = "hookcheck", version, about, long_about)]
 struct Cli {
@@ -27,19 +23,37 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Check one plugin against its host's contract, check by check.
+    Conformance(conformance::ConformanceArgs),
+    /// List the checks of the catalog.
+    Checks(conformance::ChecksArgs),
+    /// Print everything about one check: rule, source, severity, a fixture
+    /// that breaks it.
+    Explain(conformance::ExplainArgs),
     /// Run the bundled in-process example plugins (pylon and rustant)
     /// through the engine and print every step's outcome.
     Demo(demo::DemoArgs),
     /// Build this repository's fixture plugins from source into
     /// `target/fixtures/{wasm,native}/` (needs the `wasm32-wasip1` target).
     Fixtures,
+    /// The child-process runner for native plugins (framed JSON on
+    /// stdin/stdout); started by `conformance`, not by hand.
+    #[command(hide = true)]
+    NativeRunner,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Conformance(args) => conformance::run(&args),
+        Command::Checks(args) => conformance::list(&args),
+        Command::Explain(args) => conformance::explain(&args),
         Command::Demo(args) => demo::run(&args),
         Command::Fixtures => fixtures::run(),
+        Command::NativeRunner => {
+            let code = hookcheck::featherfly::serve_runner();
+            return ExitCode::from(u8::try_from(code).unwrap_or(EXIT_USAGE));
+        }
     };
     match result {
         Ok(true) => ExitCode::from(EXIT_OK),

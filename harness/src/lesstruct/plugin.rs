@@ -135,8 +135,11 @@ impl WasmPlugin {
         let binary = wat::parse_bytes(bytes).map_err(|e| bad(format!("not a WASM module: {e}")))?;
         let module = Module::new(&engine.engine, &binary)
             .map_err(|e| bad(format!("not a valid WASM module: {e:#}")))?;
-        let hooks = validate_exports(&module).map_err(bad)?;
-        validate_imports(&module, manifest.is_some()).map_err(bad)?;
+        let facts = inspect_module(&module, manifest.is_some());
+        if let Some(problem) = facts.problems.first() {
+            return Err(bad(problem.to_string()));
+        }
+        let hooks = facts.hooks;
         let pre = engine
             .linker
             .instantiate_pre(&module)
@@ -183,6 +186,13 @@ impl WasmPlugin {
     /// Its capability manifest, if it has one.
     pub fn manifest(&self) -> Option<&CapabilityManifest> {
         self.ctx.manifest.as_ref()
+    }
+
+    /// Compiles `bytes` (binary or text) on `engine` without linking, for
+    /// inspection.
+    pub fn compile(engine: &WasmEngine, bytes: &[u8]) -> std::result::Result<Module, String> {
+        let binary = wat::parse_bytes(bytes).map_err(|e| format!("not a WASM module: {e}"))?;
+        Module::new(&engine.engine, &binary).map_err(|e| format!("not a valid WASM module: {e:#}"))
     }
 
     /// The compiled module (for inspecting its layout).
@@ -243,6 +253,14 @@ impl WasmPlugin {
             hooks,
             result_len,
         })
+    }
+
+    /// Instantiates now (running `_initialize`), if no live instance exists.
+    pub fn instantiate_now(&mut self) -> Result<(), Failure> {
+        if self.live.is_none() {
+            self.live = Some(self.instantiate()?);
+        }
+        Ok(())
     }
 
     /// Calls `hook_<hook>` exactly as the Lesstruct host does: `input` at
@@ -320,80 +338,120 @@ impl WasmPlugin {
     }
 }
 
-/// Checks `memory` and the hook signatures; returns the hook names.
-fn validate_exports(module: &Module) -> std::result::Result<Vec<String>, String> {
+/// One way a module breaks the Lesstruct load rules.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LoadProblem {
+    /// No `memory` export, or `memory` is not a memory.
+    NoMemory(String),
+    /// A `hook_*` export that is not `(i32, i32) -> i32`.
+    HookSignature(String),
+    /// `__hook_result_len` is not `(i32) -> i32`.
+    ResultLenSignature(String),
+    /// An import from a module other than WASI and `lesstruct`.
+    ForeignImport(String),
+    /// A `lesstruct` import the host does not provide, or with the wrong type.
+    BadHostImport(String),
+    /// A `lesstruct` import without a capability manifest.
+    ImportWithoutManifest(String),
+}
+
+impl std::fmt::Display for LoadProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NoMemory(m)
+            | Self::HookSignature(m)
+            | Self::ResultLenSignature(m)
+            | Self::ForeignImport(m)
+            | Self::BadHostImport(m)
+            | Self::ImportWithoutManifest(m) => f.write_str(m),
+        }
+    }
+}
+
+/// What a module exports and imports, and every load rule it breaks.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ModuleFacts {
+    /// Hook names without `hook_`, in export order.
+    pub hooks: Vec<String>,
+    /// Whether it exports `__hook_result_len`.
+    pub has_result_len: bool,
+    /// Imports as `module.name`.
+    pub imports: Vec<String>,
+    /// Every broken load rule, in module order.
+    pub problems: Vec<LoadProblem>,
+}
+
+/// Inspects a compiled module against the Lesstruct load rules.
+pub fn inspect_module(module: &Module, has_manifest: bool) -> ModuleFacts {
+    let mut facts = ModuleFacts::default();
     let mut has_memory = false;
-    let mut hooks = Vec::new();
     for export in module.exports() {
         let name = export.name();
         match (name, export.ty()) {
             ("memory", ExternType::Memory(_)) => has_memory = true,
-            ("memory", other) => {
-                return Err(format!("export `memory` is a {other:?}, expected a memory"));
+            ("memory", other) => facts.problems.push(LoadProblem::NoMemory(format!("export `memory` is a {other:?}, expected a memory"))),
+            ("__hook_result_len", ExternType::Func(f)) => {
+                facts.has_result_len = true;
+                if !(is_i32s(f.params(), 1) && is_i32s(f.results(), 1)) {
+                    facts.problems.push(LoadProblem::ResultLenSignature(format!(
+                        "export `__hook_result_len` has type {}, expected (i32) -> (i32)",
+                        signature(&f)
+                    )));
+                }
             }
-            ("__hook_result_len", ExternType::Func(f))
-                if !(is_i32s(f.params(), 1) && is_i32s(f.results(), 1)) =>
-            {
-                return Err(format!(
-                    "export `__hook_result_len` has type {}, expected (i32) -> (i32)",
-                    signature(&f)
-                ));
-            }
-            ("__hook_result_len", ExternType::Func(_)) => {}
             (n, ExternType::Func(f)) if n.starts_with("hook_") => {
-                if !(is_i32s(f.params(), 2) && is_i32s(f.results(), 1)) {
-                    return Err(format!(
+                if is_i32s(f.params(), 2) && is_i32s(f.results(), 1) {
+                    facts.hooks.push(n.trim_start_matches("hook_").to_owned());
+                } else {
+                    facts.problems.push(LoadProblem::HookSignature(format!(
                         "export `{n}` has type {}, expected (i32, i32) -> (i32)",
                         signature(&f)
-                    ));
+                    )));
                 }
-                hooks.push(n.trim_start_matches("hook_").to_owned());
             }
             (n, other) if n.starts_with("hook_") || n == "__hook_result_len" => {
-                return Err(format!("export `{n}` is a {other:?}, expected a function"));
+                facts.problems.push(LoadProblem::HookSignature(format!("export `{n}` is a {other:?}, expected a function")));
             }
             _ => {}
         }
     }
-    if !has_memory {
-        return Err(
-            "the module exports no `memory`; the host has nowhere to write the input".into(),
+    if !has_memory && !facts.problems.iter().any(|p| matches!(p, LoadProblem::NoMemory(_))) {
+        facts.problems.insert(
+            0,
+            LoadProblem::NoMemory("the module exports no `memory`; the host has nowhere to write the input".into()),
         );
     }
-    Ok(hooks)
-}
-
-/// Checks every import is WASI or a granted `lesstruct` function.
-fn validate_imports(module: &Module, has_manifest: bool) -> std::result::Result<(), String> {
     for import in module.imports() {
         let (m, n) = (import.module(), import.name());
+        facts.imports.push(format!("{m}.{n}"));
         if m == WASI_MODULE {
             continue;
         }
         if m != "lesstruct" {
-            return Err(format!(
+            facts.problems.push(LoadProblem::ForeignImport(format!(
                 "imports `{m}.{n}`; the host provides only `{WASI_MODULE}` and `lesstruct`"
-            ));
+            )));
+            continue;
         }
         let Some((_, params, returns)) = HOST_FUNCTIONS.iter().find(|(f, _, _)| *f == n) else {
-            return Err(format!(
-                "imports `lesstruct.{n}`, which the host does not provide"
-            ));
+            facts.problems.push(LoadProblem::BadHostImport(format!("imports `lesstruct.{n}`, which the host does not provide")));
+            continue;
         };
         if !has_manifest {
-            return Err(format!(
+            facts.problems.push(LoadProblem::ImportWithoutManifest(format!(
                 "imports `lesstruct.{n}` but has no capability manifest: without `<name>.manifest` a plugin gets no host functions"
-            ));
+            )));
+            continue;
         }
-        let ExternType::Func(f) = import.ty() else {
-            return Err(format!("imports `lesstruct.{n}` as a non-function"));
+        let ok = match import.ty() {
+            ExternType::Func(f) => is_i32s(f.params(), *params) && is_i32s(f.results(), usize::from(*returns)),
+            _ => false,
         };
-        if !(is_i32s(f.params(), *params) && is_i32s(f.results(), usize::from(*returns))) {
-            return Err(format!(
-                "imports `lesstruct.{n}` with type {}, the host's has {params} i32 parameters",
-                signature(&f)
-            ));
+        if !ok {
+            facts.problems.push(LoadProblem::BadHostImport(format!(
+                "imports `lesstruct.{n}` with the wrong type; the host's has {params} i32 parameters"
+            )));
         }
     }
-    Ok(())
+    facts
 }

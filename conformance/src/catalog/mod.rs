@@ -1,0 +1,29 @@
+//! The check catalog, by profile, and the bundled in-process plugins that
+//! `pylon:NAME` / `rustant:NAME` name.
+
+mod bundled;
+mod featherfly;
+mod lesstruct;
+mod pylon;
+mod rustant;
+
+use hookcheck::engine::Contract;
+
+pub(crate) use bundled::bundled;
+pub use bundled::bundled_names;
+
+use crate::check::Check;
+
+/// Every check, optionally of one profile, in catalog order.
+pub fn catalog(profile: Option<Contract>) -> Vec<&'static Check> {
+    [pylon::CHECKS, lesstruct::CHECKS, featherfly::CHECKS, rustant::CHECKS]
+        .into_iter()
+        .flatten()
+        .filter(|c| profile.is_none_or(|p| c.profile == p))
+        .collect()
+}
+
+/// The check with `id` (case-insensitive).
+pub fn find(id: &str) -> Option<&'static Check> {
+    catalog(None).into_iter().find(|c| c.id.eq_ignore_ascii_case(id))
+}

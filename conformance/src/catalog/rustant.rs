@@ -1,0 +1,163 @@
+//! `RU-*`: the Rustant contract (contracts §4, seed 004).
+
+use hookcheck::engine::{Contract, Outcome, call_guarded};
+use hookcheck::rustant::{AgentHookPoint, AgentHost, HookResult, SecurityPolicy, Version, Violation, validate};
+use serde_json::json;
+
+use crate::check::{Check, Severity, Verdict};
+use crate::subject::{RustantSubject, Subject};
+
+const SRC: &str = "contracts/README.md §4; seed 004 (Rustant: developing plugins)";
+
+const fn check(
+    id: &'static str,
+    title: &'static str,
+    rule: &'static str,
+    severity: Severity,
+    breaker: &'static str,
+    run: fn(&Subject) -> Verdict,
+) -> Check {
+    Check { id, profile: Contract::Rustant, title, rule, source: SRC, severity, breaker, run }
+}
+
+fn on_agent(s: &Subject, f: impl FnOnce(&RustantSubject) -> Verdict) -> Verdict {
+    match s {
+        Subject::Rustant(r) => f(r),
+        Subject::RustantNative(_) => Verdict::skip("a native Rustant plugin is never loaded; see RU-NATIVE-001"),
+        _ => Verdict::skip("not a Rustant subject"),
+    }
+}
+
+fn violations(r: &RustantSubject, pick: fn(&Violation) -> bool) -> Verdict {
+    let plugin = (r.make)();
+    let found = call_guarded(|| {
+        let meta = plugin.metadata().clone();
+        validate(&meta, plugin.tools().len(), plugin.hooks().len(), &SecurityPolicy::default())
+    });
+    match found {
+        Err(f) => Verdict::fail(format!("metadata, tools or hooks {f}")),
+        Ok(v) => match v.iter().find(|v| pick(v)) {
+            Some(v) => Verdict::fail(v.to_string()),
+            None => Verdict::pass("the validator finds nothing"),
+        },
+    }
+}
+
+fn ru_meta_001(s: &Subject) -> Verdict {
+    on_agent(s, |r| {
+        let plugin = (r.make)();
+        let meta = plugin.metadata();
+        if meta.name.trim().is_empty() || meta.version.trim().is_empty() {
+            return Verdict::fail("name and version must not be empty");
+        }
+        match Version::parse(&meta.min_core_version) {
+            Some(v) => Verdict::pass(format!("`{}` {} needs core {v}", meta.name, meta.version)),
+            None => Verdict::fail(format!("min_core_version `{}` is not a version", meta.min_core_version)),
+        }
+    })
+}
+fn ru_cap_001(s: &Subject) -> Verdict {
+    on_agent(s, |r| violations(r, |v| matches!(v, Violation::CapabilityNotAllowed { .. })))
+}
+fn ru_cap_002(s: &Subject) -> Verdict {
+    on_agent(s, |r| violations(r, |v| matches!(v, Violation::ExceedsDeclaredScope { .. })))
+}
+fn ru_load_001(s: &Subject) -> Verdict {
+    on_agent(s, |r| {
+        let mut plugin = (r.make)();
+        match call_guarded(|| plugin.on_load()) {
+            Ok(Ok(())) => Verdict::pass("on_load succeeds"),
+            Ok(Err(e)) => Verdict::fail(format!("on_load failed: {e}")),
+            Err(f) => Verdict::fail(format!("on_load {f}")),
+        }
+    })
+}
+fn run_points(r: &RustantSubject) -> Result<Vec<hookcheck::rustant::AgentRun>, Verdict> {
+    let policy = SecurityPolicy {
+        allowed_capabilities: [
+            hookcheck::rustant::Capability::ToolRegistration,
+            hookcheck::rustant::Capability::HookRegistration,
+            hookcheck::rustant::Capability::FileSystemAccess,
+            hookcheck::rustant::Capability::NetworkAccess,
+            hookcheck::rustant::Capability::ShellExecution,
+            hookcheck::rustant::Capability::SecretAccess,
+        ]
+        .into_iter()
+        .collect(),
+        ..SecurityPolicy::default()
+    };
+    let (host, report) = AgentHost::load(&policy, vec![(r.make)()]);
+    if let Some((name, why)) = report.blocked.first() {
+        return Err(Verdict::skip(format!("`{name}` does not load: {}", why.join("; "))));
+    }
+    let data = [
+        json!({"tool": "search", "args": ["rust"]}),
+        json!({"tool": "shell", "args": []}),
+        json!({"prompt": "summarize this", "model": "m"}),
+        json!({"session": "s1"}),
+    ];
+    Ok(AgentHookPoint::ALL.iter().flat_map(|p| data.iter().map(|d| host.run(*p, d.clone()))).collect())
+}
+fn ru_hook_001(s: &Subject) -> Verdict {
+    on_agent(s, |r| match run_points(r) {
+        Err(v) => v,
+        Ok(runs) => {
+            for run in &runs {
+                for step in &run.trace.steps {
+                    if let Outcome::Error { error } = &step.outcome {
+                        return Verdict::fail(error.to_string());
+                    }
+                }
+            }
+            Verdict::pass(format!("{} hook runs, no panic", runs.len()))
+        }
+    })
+}
+fn ru_hook_002(s: &Subject) -> Verdict {
+    on_agent(s, |r| match run_points(r) {
+        Err(v) => v,
+        Ok(runs) => {
+            for run in &runs {
+                for step in &run.trace.steps {
+                    if matches!(step.outcome, Outcome::Modified { .. }) && step.input == step.output {
+                        return Verdict::fail(format!(
+                            "`{}` returned Modified at {} without changing the context",
+                            step.plugin, step.hook
+                        ));
+                    }
+                }
+            }
+            let modified = runs.iter().filter(|r| r.result == HookResult::Modified).count();
+            Verdict::pass(format!("{modified} Modified results, each with a changed context"))
+        }
+    })
+}
+fn ru_native_001(s: &Subject) -> Verdict {
+    match s {
+        Subject::RustantNative(n) => match (&n.plugin_rustc, &n.host_rustc) {
+            (Some(p), Some(h)) if p == h => Verdict::pass(format!(
+                "built by {p}, as the host is; a boxed trait object across the boundary is still sound only with identical crate versions too"
+            )),
+            (Some(p), Some(h)) => Verdict::fail(format!(
+                "`rustant_plugin_create` returns Box<dyn Plugin>, whose layout and vtable belong to one compiler build: the plugin was built by `{p}`, the host by `{h}`; loading it is undefined behaviour, so it is not loaded"
+            )),
+            (None, _) => Verdict::fail(
+                "the library carries no `rustc version` in .comment: its compiler cannot be matched to the host's, and Box<dyn Plugin> is unsound across compilers",
+            ),
+            (Some(p), None) => Verdict::skip(format!("built by {p}; this host's own compiler version is unknown")),
+        },
+        Subject::Rustant(_) => Verdict::pass("in-process: the same compiler built plugin and host"),
+        _ => Verdict::skip("not a Rustant subject"),
+    }
+}
+
+/// The Rustant checks.
+pub(crate) const CHECKS: &[Check] = &[
+    check("RU-META-001", "metadata is valid", "A plugin gives metadata: name, version, description, author, minimum core version, capabilities.", Severity::Required, "rustant:bad_metadata", ru_meta_001),
+    check("RU-CAP-001", "declares only allowed capabilities", "The PluginSecurityValidator verifies that plugins only request capabilities they need.", Severity::Required, "rustant:network_hungry", ru_cap_001),
+    check("RU-CAP-002", "stays within its declared scope", "The validator blocks plugins that exceed their declared scope (tools need ToolRegistration, hooks HookRegistration).", Severity::Required, "rustant:undeclared_tools", ru_cap_002),
+    check("RU-LOAD-001", "on_load succeeds", "async fn on_load(&mut self) -> Result<(), PluginError>.", Severity::Required, "rustant:failing_on_load", ru_load_001),
+    check("RU-HOOK-001", "hooks do not panic", "Each hook returns a HookResult: Continue, Block(reason) or Modified.", Severity::Required, "rustant:panicky_hook", ru_hook_001),
+    check("RU-HOOK-002", "Modified means modified", "Modified — continue with modified context.", Severity::Recommended, "rustant:fake_modified", ru_hook_002),
+    check("RU-NATIVE-001", "native plugin built by the host's compiler", "Native plugins export rustant_plugin_create returning a boxed Rust trait object — only sound when plugin and host are built by the same compiler with the same crate versions.", Severity::Required, "native-foreign-rustc:rustant_native", ru_native_001),
+];

@@ -1,0 +1,207 @@
+//! `hookcheck conformance`, `checks` and `explain`.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+use clap::Args;
+use hookcheck::engine::Contract;
+use hookcheck_conformance::{
+    Event, Expectations, ProfileChoice, Report, RunOptions, Status, Subject, catalog, find, json_report, junit_report,
+    markdown_report, run_checks,
+};
+use regex::Regex;
+
+/// Options of `hookcheck conformance`.
+#[derive(Debug, Args)]
+pub(crate) struct ConformanceArgs {
+    /// The plugin: a `.wasm`/`.wat` module (lesstruct), a `.so` (featherfly,
+    /// or rustant when it exports `rustant_plugin_create`), or a bundled
+    /// in-process plugin `pylon:NAME` / `rustant:NAME`.
+    path: String,
+    /// The contract to check against; `auto` detects it from the artifact
+    /// (extension, exports, entry symbol) and says what it chose.
+    #[arg(long, default_value = "auto", value_parser = parse_profile)]
+    profile: ProfileChoice,
+    /// Write junit.xml, report.json and report.md into this directory.
+    #[arg(long)]
+    report_dir: Option<PathBuf>,
+    /// Write the JUnit XML report here.
+    #[arg(long)]
+    junit: Option<PathBuf>,
+    /// Write the JSON report here (schema: reports/README.md).
+    #[arg(long)]
+    json: Option<PathBuf>,
+    /// Write the Markdown report here (fits $GITHUB_STEP_SUMMARY).
+    #[arg(long)]
+    markdown: Option<PathBuf>,
+    /// A TOML file of known failures and skips, each with a reason; a
+    /// listed failure that passes fails the run.
+    #[arg(long)]
+    expectations: Option<PathBuf>,
+    /// Run only the checks whose id matches this regex.
+    #[arg(long, value_name = "REGEX")]
+    only: Option<Regex>,
+    /// Skip the checks whose id matches this regex.
+    #[arg(long, value_name = "REGEX")]
+    skip: Option<Regex>,
+    /// Count recommended checks as required.
+    #[arg(long)]
+    strict: bool,
+}
+
+fn parse_profile(s: &str) -> Result<ProfileChoice, String> {
+    s.parse()
+}
+
+/// Options of `hookcheck checks`.
+#[derive(Debug, Args)]
+pub(crate) struct ChecksArgs {
+    /// Only this profile's checks.
+    #[arg(long, value_parser = parse_contract)]
+    profile: Option<Contract>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+fn parse_contract(s: &str) -> Result<Contract, String> {
+    Contract::from_name(s).ok_or_else(|| format!("`{s}` is not a profile (pylon, lesstruct, featherfly, rustant)"))
+}
+
+/// Options of `hookcheck explain`.
+#[derive(Debug, Args)]
+pub(crate) struct ExplainArgs {
+    /// The check id, e.g. LS-MEM-004.
+    id: String,
+}
+
+fn write(path: &Path, text: &str) -> anyhow::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("failed to create directory {}", dir.display()))?;
+    }
+    std::fs::write(path, text).with_context(|| format!("failed to write {}", path.display()))
+}
+
+fn write_reports(args: &ConformanceArgs, report: &Report) -> anyhow::Result<Vec<PathBuf>> {
+    let mut targets: Vec<(PathBuf, &str)> = Vec::new();
+    if let Some(dir) = &args.report_dir {
+        targets.push((dir.join("junit.xml"), "junit"));
+        targets.push((dir.join("report.json"), "json"));
+        targets.push((dir.join("report.md"), "markdown"));
+    }
+    targets.extend(args.junit.iter().map(|p| (p.clone(), "junit")));
+    targets.extend(args.json.iter().map(|p| (p.clone(), "json")));
+    targets.extend(args.markdown.iter().map(|p| (p.clone(), "markdown")));
+    for (path, kind) in &targets {
+        let text = match *kind {
+            "junit" => junit_report(report)?,
+            "json" => json_report(report)?,
+            _ => markdown_report(report),
+        };
+        write(path, &text)?;
+    }
+    Ok(targets.into_iter().map(|(p, _)| p).collect())
+}
+
+fn summary(report: &Report) {
+    let width = report.checks.iter().map(|c| c.title.len()).max().unwrap_or(10).min(48);
+    println!("\n{:<14} {:<6} {:<11} {:<width$}  evidence", "check", "status", "severity", "title");
+    for c in &report.checks {
+        let mark = match c.status {
+            Status::Fail if c.fails_run => "FAIL",
+            Status::Fail => "fail*",
+            Status::Pass => "pass",
+            Status::Skip => "skip",
+        };
+        let mut evidence: String = c.evidence.chars().take(110).collect();
+        if c.evidence.chars().count() > 110 {
+            evidence.push('…');
+        }
+        println!("{:<14} {:<6} {:<11} {:<width$}  {evidence}", c.id, mark, c.severity.to_string(), c.title);
+    }
+    let t = report.totals;
+    println!(
+        "\n{}: {} checks, {} passed, {} failed, {} skipped — {}",
+        report.artifact,
+        t.total,
+        t.passed,
+        t.failed,
+        t.skipped,
+        if report.passed() { "conforms".to_owned() } else { format!("does not conform ({})", report.failing_ids().join(", ")) }
+    );
+}
+
+/// Runs the checks; `Ok(false)` when the run fails.
+pub(crate) fn run(args: &ConformanceArgs) -> anyhow::Result<bool> {
+    let expectations = match &args.expectations {
+        Some(p) => Expectations::read(p)?,
+        None => Expectations::default(),
+    };
+    let (subject, why) = Subject::open(&args.path, args.profile, None)?;
+    eprintln!("hookcheck: checking {} against {why}", subject.display_name());
+    let options = RunOptions { only: args.only.clone(), skip: args.skip.clone(), strict: args.strict, expectations };
+    let tty = std::io::stderr().is_terminal();
+    let report = run_checks(&subject, &options, |event| match event {
+        Event::Started { total } if total == 0 => eprintln!("no check selected"),
+        Event::Started { .. } => {}
+        Event::Finished { index, total, result } => {
+            let line = format!("[{index:>2}/{total}] {:<13} {} ({:.0?})", result.id, result.status, result.duration);
+            if tty {
+                let colour = match result.status {
+                    Status::Pass => "32",
+                    Status::Fail if result.fails_run => "31",
+                    _ => "33",
+                };
+                eprintln!("\x1b[{colour}m{line}\x1b[0m");
+            } else {
+                eprintln!("{line}");
+            }
+        }
+    });
+    if report.totals.total == 0 {
+        bail!("no check matched --only/--skip for profile {}", report.profile);
+    }
+    summary(&report);
+    for path in write_reports(args, &report)? {
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(report.passed())
+}
+
+/// `hookcheck checks`.
+pub(crate) fn list(args: &ChecksArgs) -> anyhow::Result<bool> {
+    let checks = catalog(args.profile);
+    if args.json {
+        let items: Vec<_> = checks
+            .iter()
+            .map(|c| {
+                serde_json::json!({
+                    "id": c.id, "profile": c.profile, "title": c.title, "severity": c.severity,
+                    "rule": c.rule, "source": c.source, "breaker": c.breaker,
+                })
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&items)?);
+        return Ok(true);
+    }
+    for c in &checks {
+        println!("{:<14} {:<11} {:<12} {}", c.id, c.profile.to_string(), c.severity.to_string(), c.title);
+    }
+    println!("\n{} checks", checks.len());
+    Ok(true)
+}
+
+/// `hookcheck explain ID`.
+pub(crate) fn explain(args: &ExplainArgs) -> anyhow::Result<bool> {
+    let Some(c) = find(&args.id) else {
+        bail!("`{}` is not a check id; `hookcheck checks` lists them", args.id);
+    };
+    println!("{} — {}\n", c.id, c.title);
+    println!("profile:   {}", c.profile);
+    println!("severity:  {}", c.severity);
+    println!("rule:      {}", c.rule);
+    println!("source:    {}", c.source);
+    println!("breaks it: {} (a fixture plugin that fails this check)", c.breaker);
+    Ok(true)
+}

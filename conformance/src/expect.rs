@@ -1,0 +1,68 @@
+//! The expectations file: known failures and skips, each with a reason.
+//!
+//! ```toml
+//! [[expect]]
+//! id = "LS-HOOK-008"
+//! status = "fail"          # or "skip"
+//! reason = "the counter is the point of this plugin"
+//! ```
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::check::Status;
+use crate::{Error, Result};
+
+/// One expected failure or skip.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expectation {
+    /// The check id.
+    pub id: String,
+    /// `fail` or `skip`.
+    pub status: Status,
+    /// Why (required).
+    pub reason: String,
+}
+
+/// Every expectation of a run.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expectations {
+    /// The entries.
+    #[serde(default)]
+    pub expect: Vec<Expectation>,
+}
+
+impl Expectations {
+    /// Reads and checks an expectations file: statuses are `fail` or
+    /// `skip`, reasons are not empty, ids exist in the catalog.
+    pub fn read(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
+        Self::parse(&text, path)
+    }
+
+    /// Parses expectations text; `path` names it in errors.
+    pub fn parse(text: &str, path: &Path) -> Result<Self> {
+        let bad = |reason: String| Error::Expectations { path: path.to_owned(), reason };
+        let parsed: Self = toml::from_str(text).map_err(|e| bad(e.to_string().trim().replace('\n', " ")))?;
+        for e in &parsed.expect {
+            if crate::find(&e.id).is_none() {
+                return Err(bad(format!("`{}` is not a check id (see `hookcheck checks`)", e.id)));
+            }
+            if e.status == Status::Pass {
+                return Err(bad(format!("`{}`: status must be `fail` or `skip`", e.id)));
+            }
+            if e.reason.trim().is_empty() {
+                return Err(bad(format!("`{}`: every expectation needs a reason", e.id)));
+            }
+        }
+        Ok(parsed)
+    }
+
+    /// The expectation for check `id`.
+    pub fn get(&self, id: &str) -> Option<&Expectation> {
+        self.expect.iter().find(|e| e.id.eq_ignore_ascii_case(id))
+    }
+}

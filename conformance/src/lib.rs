@@ -1,0 +1,34 @@
+//! hookcheck-conformance: the numbered checks of every contract, the runner
+//! that applies them to one plugin, and the reports CI reads.
+//!
+//! ```no_run
+//! use hookcheck_conformance::{Subject, RunOptions, run_checks, ProfileChoice};
+//! let (subject, _why) = Subject::open("target/fixtures/wasm/hello.wasm", ProfileChoice::Auto, None).unwrap();
+//! let report = run_checks(&subject, &RunOptions::default(), |_| {});
+//! assert!(report.passed());
+//! ```
+
+mod catalog;
+mod check;
+mod error;
+mod expect;
+mod inputs;
+mod report;
+mod runner;
+mod subject;
+
+pub use catalog::{bundled_names, catalog, find};
+pub use check::{Check, Severity, Status, Verdict};
+pub use error::{Error, Result};
+pub use expect::{Expectation, Expectations};
+pub use report::{json_report, junit_report, markdown_report};
+pub use runner::{CheckResult, Event, Report, RunOptions, Totals, run_checks};
+pub use subject::{ProfileChoice, Subject};
+
+/// Exit code: every required check passed.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: a required check failed (or any check, with `--strict`), or
+/// an expectation was not met.
+pub const EXIT_FAILED: u8 = 1;
+/// Exit code: bad usage, or an artifact that cannot be loaded at all.
+pub const EXIT_USAGE: u8 = 2;

@@ -1,0 +1,51 @@
+//! The Markdown report, fit for `$GITHUB_STEP_SUMMARY`.
+
+use std::fmt::Write;
+
+use crate::check::Status;
+use crate::runner::Report;
+
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+/// The report as Markdown: a verdict line, then failures first, then the
+/// full table.
+pub fn markdown_report(report: &Report) -> String {
+    let t = &report.totals;
+    let mut out = String::new();
+    let verdict = if report.passed() { "✅ conforms" } else { "❌ does not conform" };
+    let _ = writeln!(out, "## hookcheck: `{}` {verdict} to `{}`\n", report.artifact, report.profile);
+    let _ = writeln!(
+        out,
+        "{} checks: **{} passed**, **{} failed**, {} skipped; {} fail the run{}.\n",
+        t.total,
+        t.passed,
+        t.failed,
+        t.skipped,
+        t.failing,
+        if report.strict { " (strict)" } else { "" }
+    );
+    let failing: Vec<_> = report.checks.iter().filter(|c| c.fails_run).collect();
+    if !failing.is_empty() {
+        let _ = writeln!(out, "### What to fix\n");
+        for c in failing {
+            let _ = writeln!(out, "- **{}** {}: {}", c.id, c.title, cell(&c.evidence));
+        }
+        let _ = writeln!(out);
+    }
+    let _ = writeln!(out, "| check | status | severity | title | evidence |\n|---|---|---|---|---|");
+    for c in &report.checks {
+        let status = match c.status {
+            Status::Pass => "✅ pass",
+            Status::Fail if c.fails_run => "❌ fail",
+            Status::Fail => "⚠️ fail",
+            Status::Skip => "⏭️ skip",
+        };
+        let _ = writeln!(out, "| {} | {status} | {} | {} | {} |", c.id, c.severity, cell(c.title), cell(&c.evidence));
+    }
+    if let Some(sha) = &report.sha256 {
+        let _ = writeln!(out, "\n<sub>{} · sha256 `{sha}`</sub>", report.tool);
+    }
+    out
+}

@@ -1,0 +1,184 @@
+//! Running the checks of a subject's profile, with progress events.
+
+use std::time::{Duration, Instant};
+
+use hookcheck::engine::{Contract, call_guarded};
+use regex::Regex;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::catalog::catalog;
+use crate::check::{Check, Severity, Status, Verdict};
+use crate::expect::Expectations;
+use crate::subject::Subject;
+
+/// How to run.
+#[derive(Clone, Debug, Default)]
+pub struct RunOptions {
+    /// Run only checks whose id matches.
+    pub only: Option<Regex>,
+    /// Skip checks whose id matches.
+    pub skip: Option<Regex>,
+    /// Recommended checks count as required.
+    pub strict: bool,
+    /// Known failures and skips.
+    pub expectations: Expectations,
+}
+
+/// One check's outcome.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CheckResult {
+    /// The check id.
+    pub id: &'static str,
+    /// Its title.
+    pub title: &'static str,
+    /// Its severity.
+    pub severity: Severity,
+    /// What it found.
+    pub status: Status,
+    /// The evidence or reason.
+    pub evidence: String,
+    /// How long it ran.
+    #[serde(rename = "duration_ms", serialize_with = "ms")]
+    pub duration: Duration,
+    /// What the expectations file says about it, if anything.
+    pub expected: Option<Status>,
+    /// Whether this result fails the run.
+    pub fails_run: bool,
+}
+
+fn ms<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64((d.as_secs_f64() * 1e6).round() / 1e3)
+}
+
+/// Counts over a run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    /// Checks reported.
+    pub total: usize,
+    /// Passed.
+    pub passed: usize,
+    /// Failed.
+    pub failed: usize,
+    /// Skipped.
+    pub skipped: usize,
+    /// Failures that fail the run (required, or any with `--strict`, not
+    /// expected), plus unexpected passes.
+    pub failing: usize,
+}
+
+/// A finished run.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    /// The report format version.
+    pub schema_version: u32,
+    /// `hookcheck <version>`.
+    pub tool: String,
+    /// The artifact (path, or `pylon:NAME`).
+    pub artifact: String,
+    /// The artifact's SHA-256, for files.
+    pub sha256: Option<String>,
+    /// The profile.
+    pub profile: Contract,
+    /// Whether recommended checks counted as required.
+    pub strict: bool,
+    /// Every check, in catalog order.
+    pub checks: Vec<CheckResult>,
+    /// Counts.
+    pub totals: Totals,
+}
+
+impl Report {
+    /// Whether the run passes (exit code 0).
+    pub fn passed(&self) -> bool {
+        self.totals.failing == 0
+    }
+
+    /// The ids of the results that fail the run.
+    pub fn failing_ids(&self) -> Vec<&'static str> {
+        self.checks.iter().filter(|c| c.fails_run).map(|c| c.id).collect()
+    }
+}
+
+/// Progress of a run.
+#[derive(Clone, Copy, Debug)]
+pub enum Event<'a> {
+    /// The run starts with this many checks.
+    Started {
+        /// How many.
+        total: usize,
+    },
+    /// A check finished.
+    Finished {
+        /// Its position, from 1.
+        index: usize,
+        /// How many in all.
+        total: usize,
+        /// The result.
+        result: &'a CheckResult,
+    },
+}
+
+fn selected(check: &Check, options: &RunOptions) -> bool {
+    options.only.as_ref().is_none_or(|r| r.is_match(check.id)) && !options.skip.as_ref().is_some_and(|r| r.is_match(check.id))
+}
+
+/// Runs every selected check of the subject's profile, calling `progress`
+/// as it goes.
+pub fn run_checks(subject: &Subject, options: &RunOptions, mut progress: impl FnMut(Event<'_>)) -> Report {
+    let checks: Vec<&Check> = catalog(Some(subject.contract())).into_iter().filter(|c| selected(c, options)).collect();
+    progress(Event::Started { total: checks.len() });
+    let mut results = Vec::new();
+    for (i, check) in checks.iter().enumerate() {
+        let expected = options.expectations.get(check.id).map(|e| (e.status, e.reason.clone()));
+        let start = Instant::now();
+        let verdict = match &expected {
+            Some((Status::Skip, reason)) => Verdict::skip(format!("skipped by the expectations file: {reason}")),
+            _ => call_guarded(|| check.run(subject))
+                .unwrap_or_else(|f| Verdict::fail(format!("hookcheck itself failed in this check ({f}); please report it"))),
+        };
+        let duration = start.elapsed();
+        let counts = check.severity == Severity::Required || options.strict;
+        let (fails_run, evidence) = match (&expected, verdict.status) {
+            (Some((Status::Fail, _)), Status::Pass) => {
+                (true, format!("expected to fail, but passed: remove it from the expectations file ({})", verdict.evidence))
+            }
+            (Some((Status::Fail, reason)), Status::Fail) => (false, format!("{} (expected: {reason})", verdict.evidence)),
+            (_, Status::Fail) => (counts, verdict.evidence),
+            _ => (false, verdict.evidence),
+        };
+        let result = CheckResult {
+            id: check.id,
+            title: check.title,
+            severity: check.severity,
+            status: verdict.status,
+            evidence,
+            duration,
+            expected: expected.map(|(s, _)| s),
+            fails_run,
+        };
+        progress(Event::Finished { index: i + 1, total: checks.len(), result: &result });
+        results.push(result);
+    }
+    let count = |s: Status| results.iter().filter(|r| r.status == s).count();
+    let totals = Totals {
+        total: results.len(),
+        passed: count(Status::Pass),
+        failed: count(Status::Fail),
+        skipped: count(Status::Skip),
+        failing: results.iter().filter(|r| r.fails_run).count(),
+    };
+    let sha256 = subject.path().and_then(|p| std::fs::read(p).ok()).map(|bytes| {
+        Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect()
+    });
+    Report {
+        schema_version: 1,
+        tool: format!("hookcheck {}", env!("CARGO_PKG_VERSION")),
+        artifact: subject.display_name(),
+        sha256,
+        profile: subject.contract(),
+        strict: options.strict,
+        checks: results,
+        totals,
+    }
+}

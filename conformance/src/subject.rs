@@ -1,0 +1,298 @@
+//! What a conformance run checks: a plugin artifact (or a bundled
+//! in-process plugin), with its profile detected or chosen.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use hookcheck::engine::Contract;
+use hookcheck::featherfly::{FeatherFlyHost, Isolation, NativeOptions, RunnerCommand};
+use hookcheck::lesstruct::{CapabilityManifest, LesstructHost, WasmLimits};
+use hookcheck::pylon::Plugin;
+use hookcheck::rustant::AgentPlugin;
+
+use crate::{Error, Result};
+
+/// Which profile to check against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProfileChoice {
+    /// Detect from the artifact.
+    Auto,
+    /// A named profile.
+    Fixed(Contract),
+}
+
+impl std::str::FromStr for ProfileChoice {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        if s == "auto" {
+            return Ok(Self::Auto);
+        }
+        Contract::from_name(s)
+            .map(Self::Fixed)
+            .ok_or_else(|| format!("`{s}` is not a profile (auto, pylon, lesstruct, featherfly, rustant)"))
+    }
+}
+
+/// A WASM module for the Lesstruct profile.
+#[derive(Debug)]
+pub struct WasmSubject {
+    /// The file.
+    pub path: PathBuf,
+    /// The plugin's name (the file stem).
+    pub name: String,
+    /// The module in binary form.
+    pub binary: Vec<u8>,
+    /// The manifest beside it: absent, parsed, or the parse error.
+    pub manifest: Option<std::result::Result<CapabilityManifest, String>>,
+    /// Limits for every check's host.
+    pub limits: WasmLimits,
+}
+
+impl WasmSubject {
+    /// A fresh host with this plugin loaded; the error is the load error.
+    pub fn host(&self) -> std::result::Result<LesstructHost, String> {
+        let mut host = LesstructHost::new(self.limits).map_err(|e| e.to_string())?;
+        let manifest = self.manifest.clone().and_then(std::result::Result::ok);
+        host.load_bytes(&self.name, &self.binary, manifest).map_err(|e| e.to_string())?;
+        Ok(host)
+    }
+}
+
+/// Every hook of a native plugin driven once with the standard inputs.
+#[derive(Debug)]
+pub struct Exercise {
+    /// Labelled traces.
+    pub traces: Vec<(String, hookcheck::engine::Trace)>,
+    /// Registration attempts after init.
+    pub late: usize,
+}
+
+/// A native `.so` for the FeatherFly profile.
+#[derive(Debug)]
+pub struct NativeSubject {
+    /// The file.
+    pub path: PathBuf,
+    /// How to start the child runner.
+    pub runner: RunnerCommand,
+    /// How long one hook call may take.
+    pub timeout: Duration,
+    /// Dynamic symbols it exports.
+    pub symbols: Vec<String>,
+    /// The shared exercise run, made on first use.
+    pub exercised: std::sync::OnceLock<std::result::Result<Exercise, String>>,
+}
+
+impl NativeSubject {
+    /// The plugin loaded in a fresh child runner with output capacity
+    /// `capacity`.
+    pub fn host(&self, capacity: usize) -> std::result::Result<FeatherFlyHost, String> {
+        let options = NativeOptions {
+            capacity,
+            isolation: Isolation::Child { command: self.runner.clone(), timeout: self.timeout },
+        };
+        FeatherFlyHost::load(std::slice::from_ref(&self.path), &options).map_err(|e| e.to_string())
+    }
+}
+
+type PylonMaker = Box<dyn Fn() -> Box<dyn Plugin> + Send + Sync>;
+type AgentMaker = Box<dyn Fn() -> Box<dyn AgentPlugin> + Send + Sync>;
+
+/// An in-process Pylon plugin, built fresh for each check.
+pub struct PylonSubject {
+    /// Its name.
+    pub name: String,
+    /// Builds a fresh instance.
+    pub make: PylonMaker,
+}
+
+/// An in-process Rustant plugin, built fresh for each check.
+pub struct RustantSubject {
+    /// Its name.
+    pub name: String,
+    /// Builds a fresh instance.
+    pub make: AgentMaker,
+}
+
+/// A native Rustant plugin: never loaded, only read.
+#[derive(Debug)]
+pub struct RustantNativeSubject {
+    /// The file.
+    pub path: PathBuf,
+    /// The `rustc version …` line in its `.comment` section.
+    pub plugin_rustc: Option<String>,
+    /// The same line of the host (this executable).
+    pub host_rustc: Option<String>,
+}
+
+/// The thing a run checks.
+pub enum Subject {
+    /// A Lesstruct WASM module.
+    Wasm(WasmSubject),
+    /// A FeatherFly native plugin.
+    Native(NativeSubject),
+    /// A Pylon in-process plugin.
+    Pylon(PylonSubject),
+    /// A Rustant in-process plugin.
+    Rustant(RustantSubject),
+    /// A Rustant native plugin.
+    RustantNative(RustantNativeSubject),
+}
+
+impl std::fmt::Debug for Subject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Subject({})", self.display_name())
+    }
+}
+
+/// The `rustc version …` line of an ELF file's `.comment` section.
+pub(crate) fn rustc_of(data: &[u8]) -> Option<String> {
+    use object::{Object, ObjectSection};
+    let file = object::File::parse(data).ok()?;
+    let comment = file.section_by_name(".comment")?.data().ok()?;
+    comment
+        .split(|b| *b == 0)
+        .filter_map(|s| std::str::from_utf8(s).ok())
+        .find(|s| s.starts_with("rustc version"))
+        .map(str::to_owned)
+}
+
+fn elf_symbols(path: &Path, data: &[u8]) -> Result<Vec<String>> {
+    use object::{Object, ObjectSymbol};
+    let file = object::File::parse(data).map_err(|e| Error::Artifact {
+        path: path.to_owned(),
+        reason: format!("not a shared library this host can read: {e}"),
+    })?;
+    let names = file
+        .dynamic_symbols()
+        .filter(|s| s.is_definition() && s.is_global())
+        .filter_map(|s| s.name().ok().map(str::to_owned))
+        .collect();
+    Ok(names)
+}
+
+impl Subject {
+    /// Opens `spec`: a `.wasm`/`.wat` file, a `.so` file, or a bundled
+    /// in-process plugin `pylon:NAME` / `rustant:NAME`. Returns the subject
+    /// and a sentence saying which profile was chosen and why. Native
+    /// plugins run in `runner` (default: this executable's hidden
+    /// `native-runner` subcommand).
+    pub fn open(spec: &str, choice: ProfileChoice, runner: Option<RunnerCommand>) -> Result<(Subject, String)> {
+        if let Some((kind, name)) = spec.split_once(':')
+            && matches!(kind, "pylon" | "rustant")
+            && !Path::new(spec).exists()
+        {
+            return crate::catalog::bundled(kind, name, choice);
+        }
+        let path = PathBuf::from(spec);
+        let bad = |reason: String| Error::Artifact { path: path.clone(), reason };
+        let data = std::fs::read(&path).map_err(|e| Error::io("read", &path, e))?;
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
+        let is_wasm = data.starts_with(b"\0asm") || ext == "wat";
+        let is_elf = data.starts_with(b"\x7fELF");
+        let profile = match choice {
+            ProfileChoice::Fixed(c) => c,
+            ProfileChoice::Auto if is_wasm => Contract::Lesstruct,
+            ProfileChoice::Auto if is_elf => {
+                let symbols = elf_symbols(&path, &data)?;
+                if symbols.iter().any(|s| s == "featherfly_plugin_entry") {
+                    Contract::FeatherFly
+                } else if symbols.iter().any(|s| s == "rustant_plugin_create") {
+                    Contract::Rustant
+                } else {
+                    return Err(bad(
+                        "a shared library that exports neither `featherfly_plugin_entry` nor `rustant_plugin_create`; pass --profile to check it anyway".into(),
+                    ));
+                }
+            }
+            ProfileChoice::Auto => {
+                return Err(bad("not a plugin: neither a WASM module (`\\0asm`) nor an ELF shared library".into()));
+            }
+        };
+        let why = match choice {
+            ProfileChoice::Fixed(c) => format!("profile {c} (from --profile)"),
+            ProfileChoice::Auto if is_wasm => "profile lesstruct (a WASM module)".into(),
+            ProfileChoice::Auto if profile == Contract::FeatherFly => "profile featherfly (exports `featherfly_plugin_entry`)".into(),
+            ProfileChoice::Auto => "profile rustant (exports `rustant_plugin_create`)".into(),
+        };
+        let name = path.file_stem().map_or_else(|| "plugin".into(), |s| s.to_string_lossy().into_owned());
+        let subject = match profile {
+            Contract::Lesstruct => {
+                if !is_wasm {
+                    return Err(bad("the lesstruct profile needs a WASM module".into()));
+                }
+                let binary = wat::parse_bytes(&data).map_err(|e| bad(format!("not a WASM module: {e}")))?.into_owned();
+                let manifest_path = path.with_extension("manifest");
+                let manifest = manifest_path
+                    .is_file()
+                    .then(|| CapabilityManifest::read(&manifest_path).map_err(|e| e.to_string()));
+                let limits = WasmLimits { deadline: Duration::from_secs(2), ..WasmLimits::default() };
+                Subject::Wasm(WasmSubject { path, name, binary, manifest, limits })
+            }
+            Contract::FeatherFly => {
+                if !is_elf {
+                    return Err(bad("the featherfly profile needs an ELF shared library".into()));
+                }
+                let symbols = elf_symbols(&path, &data)?;
+                let runner = match runner {
+                    Some(r) => r,
+                    None => RunnerCommand {
+                        program: std::env::current_exe().map_err(|e| Error::io("find", "the current executable", e))?,
+                        args: vec!["native-runner".into()],
+                    },
+                };
+                Subject::Native(NativeSubject { path, runner, timeout: Duration::from_secs(2), symbols, exercised: std::sync::OnceLock::new() })
+            }
+            Contract::Rustant => {
+                if !is_elf {
+                    return Err(bad("a rustant artifact must be a native shared library; in-process plugins are checked from `cargo test` or as `rustant:NAME`".into()));
+                }
+                let host_rustc = std::env::current_exe().ok().and_then(|p| std::fs::read(p).ok()).and_then(|d| rustc_of(&d));
+                Subject::RustantNative(RustantNativeSubject { path, plugin_rustc: rustc_of(&data), host_rustc })
+            }
+            Contract::Pylon => {
+                return Err(bad("pylon plugins are Rust values compiled into the host; check them from `cargo test` with hookcheck_conformance, or name a bundled one as `pylon:NAME`".into()));
+            }
+        };
+        Ok((subject, why))
+    }
+
+    /// The contract this subject is checked against.
+    pub fn contract(&self) -> Contract {
+        match self {
+            Subject::Wasm(_) => Contract::Lesstruct,
+            Subject::Native(_) => Contract::FeatherFly,
+            Subject::Pylon(_) => Contract::Pylon,
+            Subject::Rustant(_) | Subject::RustantNative(_) => Contract::Rustant,
+        }
+    }
+
+    /// The artifact's path, if it is a file.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Subject::Wasm(s) => Some(&s.path),
+            Subject::Native(s) => Some(&s.path),
+            Subject::RustantNative(s) => Some(&s.path),
+            Subject::Pylon(_) | Subject::Rustant(_) => None,
+        }
+    }
+
+    /// A name for reports.
+    pub fn display_name(&self) -> String {
+        match self {
+            Subject::Pylon(p) => format!("pylon:{}", p.name),
+            Subject::Rustant(p) => format!("rustant:{}", p.name),
+            other => other.path().map(|p| p.display().to_string()).unwrap_or_default(),
+        }
+    }
+
+    /// A subject for an in-process Pylon plugin built by `make`.
+    pub fn pylon(name: impl Into<String>, make: impl Fn() -> Box<dyn Plugin> + Send + Sync + 'static) -> Self {
+        Subject::Pylon(PylonSubject { name: name.into(), make: Box::new(make) })
+    }
+
+    /// A subject for an in-process Rustant plugin built by `make`.
+    pub fn rustant(name: impl Into<String>, make: impl Fn() -> Box<dyn AgentPlugin> + Send + Sync + 'static) -> Self {
+        Subject::Rustant(RustantSubject { name: name.into(), make: Box::new(make) })
+    }
+}
