@@ -4,6 +4,18 @@
 default:
     @just --list
 
+# Check one plugin against its contract: just conformance PATH [--report-dir DIR] [--strict] …
+conformance path *args:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    case "{{path}}" in target/fixtures/*) just fixtures >/dev/null ;; esac
+    cargo build --quiet -p hookcheck-conformance
+    exec target/debug/hookcheck conformance "{{path}}" {{args}}
+
+# List the conformance checks (optionally: just checks --profile lesstruct)
+checks *args:
+    cargo run --quiet -p hookcheck-conformance -- checks {{args}}
+
 # Run the bundled example plugins through the engine (pylon + rustant)
 demo:
     cargo run --quiet -p hookcheck-conformance -- demo

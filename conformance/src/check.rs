@@ -60,17 +60,26 @@ pub struct Verdict {
 impl Verdict {
     /// A pass, with what was checked.
     pub fn pass(evidence: impl Into<String>) -> Self {
-        Self { status: Status::Pass, evidence: evidence.into() }
+        Self {
+            status: Status::Pass,
+            evidence: evidence.into(),
+        }
     }
 
     /// A failure, with the evidence.
     pub fn fail(evidence: impl Into<String>) -> Self {
-        Self { status: Status::Fail, evidence: evidence.into() }
+        Self {
+            status: Status::Fail,
+            evidence: evidence.into(),
+        }
     }
 
     /// A skip, with the reason.
     pub fn skip(reason: impl Into<String>) -> Self {
-        Self { status: Status::Skip, evidence: reason.into() }
+        Self {
+            status: Status::Skip,
+            evidence: reason.into(),
+        }
     }
 }
 
@@ -96,7 +105,10 @@ pub struct Check {
 
 impl fmt::Debug for Check {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Check").field("id", &self.id).field("title", &self.title).finish()
+        f.debug_struct("Check")
+            .field("id", &self.id)
+            .field("title", &self.title)
+            .finish()
     }
 }
 

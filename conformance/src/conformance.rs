@@ -7,8 +7,8 @@ use anyhow::{Context as _, bail};
 use clap::Args;
 use hookcheck::engine::Contract;
 use hookcheck_conformance::{
-    Event, Expectations, ProfileChoice, Report, RunOptions, Status, Subject, catalog, find, json_report, junit_report,
-    markdown_report, run_checks,
+    Event, Expectations, ProfileChoice, Report, RunOptions, Status, Subject, catalog, find,
+    json_report, junit_report, markdown_report, run_checks,
 };
 use regex::Regex;
 
@@ -66,7 +66,8 @@ pub(crate) struct ChecksArgs {
 }
 
 fn parse_contract(s: &str) -> Result<Contract, String> {
-    Contract::from_name(s).ok_or_else(|| format!("`{s}` is not a profile (pylon, lesstruct, featherfly, rustant)"))
+    Contract::from_name(s)
+        .ok_or_else(|| format!("`{s}` is not a profile (pylon, lesstruct, featherfly, rustant)"))
 }
 
 /// Options of `hookcheck explain`.
@@ -78,7 +79,8 @@ pub(crate) struct ExplainArgs {
 
 fn write(path: &Path, text: &str) -> anyhow::Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("failed to create directory {}", dir.display()))?;
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("failed to create directory {}", dir.display()))?;
     }
     std::fs::write(path, text).with_context(|| format!("failed to write {}", path.display()))
 }
@@ -105,8 +107,17 @@ fn write_reports(args: &ConformanceArgs, report: &Report) -> anyhow::Result<Vec<
 }
 
 fn summary(report: &Report) {
-    let width = report.checks.iter().map(|c| c.title.len()).max().unwrap_or(10).min(48);
-    println!("\n{:<14} {:<6} {:<11} {:<width$}  evidence", "check", "status", "severity", "title");
+    let width = report
+        .checks
+        .iter()
+        .map(|c| c.title.len())
+        .max()
+        .unwrap_or(10)
+        .min(48);
+    println!(
+        "\n{:<14} {:<6} {:<11} {:<width$}  evidence",
+        "check", "status", "severity", "title"
+    );
     for c in &report.checks {
         let mark = match c.status {
             Status::Fail if c.fails_run => "FAIL",
@@ -118,7 +129,13 @@ fn summary(report: &Report) {
         if c.evidence.chars().count() > 110 {
             evidence.push('…');
         }
-        println!("{:<14} {:<6} {:<11} {:<width$}  {evidence}", c.id, mark, c.severity.to_string(), c.title);
+        println!(
+            "{:<14} {:<6} {:<11} {:<width$}  {evidence}",
+            c.id,
+            mark,
+            c.severity.to_string(),
+            c.title
+        );
     }
     let t = report.totals;
     println!(
@@ -128,7 +145,11 @@ fn summary(report: &Report) {
         t.passed,
         t.failed,
         t.skipped,
-        if report.passed() { "conforms".to_owned() } else { format!("does not conform ({})", report.failing_ids().join(", ")) }
+        if report.passed() {
+            "conforms".to_owned()
+        } else {
+            format!("does not conform ({})", report.failing_ids().join(", "))
+        }
     );
 }
 
@@ -139,14 +160,29 @@ pub(crate) fn run(args: &ConformanceArgs) -> anyhow::Result<bool> {
         None => Expectations::default(),
     };
     let (subject, why) = Subject::open(&args.path, args.profile, None)?;
-    eprintln!("hookcheck: checking {} against {why}", subject.display_name());
-    let options = RunOptions { only: args.only.clone(), skip: args.skip.clone(), strict: args.strict, expectations };
+    eprintln!(
+        "hookcheck: checking {} against {why}",
+        subject.display_name()
+    );
+    let options = RunOptions {
+        only: args.only.clone(),
+        skip: args.skip.clone(),
+        strict: args.strict,
+        expectations,
+    };
     let tty = std::io::stderr().is_terminal();
     let report = run_checks(&subject, &options, |event| match event {
-        Event::Started { total } if total == 0 => eprintln!("no check selected"),
+        Event::Started { total: 0 } => eprintln!("no check selected"),
         Event::Started { .. } => {}
-        Event::Finished { index, total, result } => {
-            let line = format!("[{index:>2}/{total}] {:<13} {} ({:.0?})", result.id, result.status, result.duration);
+        Event::Finished {
+            index,
+            total,
+            result,
+        } => {
+            let line = format!(
+                "[{index:>2}/{total}] {:<13} {} ({:.0?})",
+                result.id, result.status, result.duration
+            );
             if tty {
                 let colour = match result.status {
                     Status::Pass => "32",
@@ -160,7 +196,10 @@ pub(crate) fn run(args: &ConformanceArgs) -> anyhow::Result<bool> {
         }
     });
     if report.totals.total == 0 {
-        bail!("no check matched --only/--skip for profile {}", report.profile);
+        bail!(
+            "no check matched --only/--skip for profile {}",
+            report.profile
+        );
     }
     summary(&report);
     for path in write_reports(args, &report)? {
@@ -186,7 +225,13 @@ pub(crate) fn list(args: &ChecksArgs) -> anyhow::Result<bool> {
         return Ok(true);
     }
     for c in &checks {
-        println!("{:<14} {:<11} {:<12} {}", c.id, c.profile.to_string(), c.severity.to_string(), c.title);
+        println!(
+            "{:<14} {:<11} {:<12} {}",
+            c.id,
+            c.profile.to_string(),
+            c.severity.to_string(),
+            c.title
+        );
     }
     println!("\n{} checks", checks.len());
     Ok(true)
@@ -195,13 +240,19 @@ pub(crate) fn list(args: &ChecksArgs) -> anyhow::Result<bool> {
 /// `hookcheck explain ID`.
 pub(crate) fn explain(args: &ExplainArgs) -> anyhow::Result<bool> {
     let Some(c) = find(&args.id) else {
-        bail!("`{}` is not a check id; `hookcheck checks` lists them", args.id);
+        bail!(
+            "`{}` is not a check id; `hookcheck checks` lists them",
+            args.id
+        );
     };
     println!("{} — {}\n", c.id, c.title);
     println!("profile:   {}", c.profile);
     println!("severity:  {}", c.severity);
     println!("rule:      {}", c.rule);
     println!("source:    {}", c.source);
-    println!("breaks it: {} (a fixture plugin that fails this check)", c.breaker);
+    println!(
+        "breaks it: {} (a fixture plugin that fails this check)",
+        c.breaker
+    );
     Ok(true)
 }

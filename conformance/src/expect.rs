@@ -45,11 +45,18 @@ impl Expectations {
 
     /// Parses expectations text; `path` names it in errors.
     pub fn parse(text: &str, path: &Path) -> Result<Self> {
-        let bad = |reason: String| Error::Expectations { path: path.to_owned(), reason };
-        let parsed: Self = toml::from_str(text).map_err(|e| bad(e.to_string().trim().replace('\n', " ")))?;
+        let bad = |reason: String| Error::Expectations {
+            path: path.to_owned(),
+            reason,
+        };
+        let parsed: Self =
+            toml::from_str(text).map_err(|e| bad(e.to_string().trim().replace('\n', " ")))?;
         for e in &parsed.expect {
             if crate::find(&e.id).is_none() {
-                return Err(bad(format!("`{}` is not a check id (see `hookcheck checks`)", e.id)));
+                return Err(bad(format!(
+                    "`{}` is not a check id (see `hookcheck checks`)",
+                    e.id
+                )));
             }
             if e.status == Status::Pass {
                 return Err(bad(format!("`{}`: status must be `fail` or `skip`", e.id)));

@@ -24,7 +24,10 @@ pub(crate) const CONFIG_YAML: &[u8] = b"system:\n  plugins_directory: /var/lib/f
 /// FeatherFly JSON bodies for routes, with and without `actions`.
 pub(crate) fn json_bodies() -> Vec<(&'static str, Value)> {
     vec![
-        ("/api/system", json!({"version": "8.1.0", "uptime": 12, "actions": [{"id": "restart", "label": "Restart", "step": "confirm"}]})),
+        (
+            "/api/system",
+            json!({"version": "8.1.0", "uptime": 12, "actions": [{"id": "restart", "label": "Restart", "step": "confirm"}]}),
+        ),
         ("/api/sites", json!({"sites": [{"domain": "example.com"}]})),
         ("/health", json!({"ok": true})),
     ]
@@ -33,8 +36,20 @@ pub(crate) fn json_bodies() -> Vec<(&'static str, Value)> {
 /// FeatherFly CloudPanel commands: operation, command, args.
 pub(crate) fn cloudpanel_commands() -> Vec<(&'static str, &'static str, Value)> {
     vec![
-        ("site:add:php", "site:add:php", json!({"domainName": "example.com", "phpVersion": "8.3"})),
-        ("db:add", "db:add", json!({"databaseName": "shop", "databaseUserName": "shop"})),
-        ("site:delete", "site:delete", json!({"domainName": "old.example.com", "force": true})),
+        (
+            "site:add:php",
+            "site:add:php",
+            json!({"domainName": "example.com", "phpVersion": "8.3"}),
+        ),
+        (
+            "db:add",
+            "db:add",
+            json!({"databaseName": "shop", "databaseUserName": "shop"}),
+        ),
+        (
+            "site:delete",
+            "site:delete",
+            json!({"domainName": "old.example.com", "force": true}),
+        ),
     ]
 }

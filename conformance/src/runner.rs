@@ -96,7 +96,11 @@ impl Report {
 
     /// The ids of the results that fail the run.
     pub fn failing_ids(&self) -> Vec<&'static str> {
-        self.checks.iter().filter(|c| c.fails_run).map(|c| c.id).collect()
+        self.checks
+            .iter()
+            .filter(|c| c.fails_run)
+            .map(|c| c.id)
+            .collect()
     }
 }
 
@@ -120,30 +124,54 @@ pub enum Event<'a> {
 }
 
 fn selected(check: &Check, options: &RunOptions) -> bool {
-    options.only.as_ref().is_none_or(|r| r.is_match(check.id)) && !options.skip.as_ref().is_some_and(|r| r.is_match(check.id))
+    options.only.as_ref().is_none_or(|r| r.is_match(check.id))
+        && !options.skip.as_ref().is_some_and(|r| r.is_match(check.id))
 }
 
 /// Runs every selected check of the subject's profile, calling `progress`
 /// as it goes.
-pub fn run_checks(subject: &Subject, options: &RunOptions, mut progress: impl FnMut(Event<'_>)) -> Report {
-    let checks: Vec<&Check> = catalog(Some(subject.contract())).into_iter().filter(|c| selected(c, options)).collect();
-    progress(Event::Started { total: checks.len() });
+pub fn run_checks(
+    subject: &Subject,
+    options: &RunOptions,
+    mut progress: impl FnMut(Event<'_>),
+) -> Report {
+    let checks: Vec<&Check> = catalog(Some(subject.contract()))
+        .into_iter()
+        .filter(|c| selected(c, options))
+        .collect();
+    progress(Event::Started {
+        total: checks.len(),
+    });
     let mut results = Vec::new();
     for (i, check) in checks.iter().enumerate() {
-        let expected = options.expectations.get(check.id).map(|e| (e.status, e.reason.clone()));
+        let expected = options
+            .expectations
+            .get(check.id)
+            .map(|e| (e.status, e.reason.clone()));
         let start = Instant::now();
         let verdict = match &expected {
-            Some((Status::Skip, reason)) => Verdict::skip(format!("skipped by the expectations file: {reason}")),
-            _ => call_guarded(|| check.run(subject))
-                .unwrap_or_else(|f| Verdict::fail(format!("hookcheck itself failed in this check ({f}); please report it"))),
+            Some((Status::Skip, reason)) => {
+                Verdict::skip(format!("skipped by the expectations file: {reason}"))
+            }
+            _ => call_guarded(|| check.run(subject)).unwrap_or_else(|f| {
+                Verdict::fail(format!(
+                    "hookcheck itself failed in this check ({f}); please report it"
+                ))
+            }),
         };
         let duration = start.elapsed();
         let counts = check.severity == Severity::Required || options.strict;
         let (fails_run, evidence) = match (&expected, verdict.status) {
-            (Some((Status::Fail, _)), Status::Pass) => {
-                (true, format!("expected to fail, but passed: remove it from the expectations file ({})", verdict.evidence))
+            (Some((Status::Fail, _)), Status::Pass) => (
+                true,
+                format!(
+                    "expected to fail, but passed: remove it from the expectations file ({})",
+                    verdict.evidence
+                ),
+            ),
+            (Some((Status::Fail, reason)), Status::Fail) => {
+                (false, format!("{} (expected: {reason})", verdict.evidence))
             }
-            (Some((Status::Fail, reason)), Status::Fail) => (false, format!("{} (expected: {reason})", verdict.evidence)),
             (_, Status::Fail) => (counts, verdict.evidence),
             _ => (false, verdict.evidence),
         };
@@ -157,7 +185,11 @@ pub fn run_checks(subject: &Subject, options: &RunOptions, mut progress: impl Fn
             expected: expected.map(|(s, _)| s),
             fails_run,
         };
-        progress(Event::Finished { index: i + 1, total: checks.len(), result: &result });
+        progress(Event::Finished {
+            index: i + 1,
+            total: checks.len(),
+            result: &result,
+        });
         results.push(result);
     }
     let count = |s: Status| results.iter().filter(|r| r.status == s).count();
@@ -168,9 +200,15 @@ pub fn run_checks(subject: &Subject, options: &RunOptions, mut progress: impl Fn
         skipped: count(Status::Skip),
         failing: results.iter().filter(|r| r.fails_run).count(),
     };
-    let sha256 = subject.path().and_then(|p| std::fs::read(p).ok()).map(|bytes| {
-        Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect()
-    });
+    let sha256 = subject
+        .path()
+        .and_then(|p| std::fs::read(p).ok())
+        .map(|bytes| {
+            Sha256::digest(&bytes)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect()
+        });
     Report {
         schema_version: 1,
         tool: format!("hookcheck {}", env!("CARGO_PKG_VERSION")),

@@ -28,9 +28,9 @@ impl std::str::FromStr for ProfileChoice {
         if s == "auto" {
             return Ok(Self::Auto);
         }
-        Contract::from_name(s)
-            .map(Self::Fixed)
-            .ok_or_else(|| format!("`{s}` is not a profile (auto, pylon, lesstruct, featherfly, rustant)"))
+        Contract::from_name(s).map(Self::Fixed).ok_or_else(|| {
+            format!("`{s}` is not a profile (auto, pylon, lesstruct, featherfly, rustant)")
+        })
     }
 }
 
@@ -54,7 +54,8 @@ impl WasmSubject {
     pub fn host(&self) -> std::result::Result<LesstructHost, String> {
         let mut host = LesstructHost::new(self.limits).map_err(|e| e.to_string())?;
         let manifest = self.manifest.clone().and_then(std::result::Result::ok);
-        host.load_bytes(&self.name, &self.binary, manifest).map_err(|e| e.to_string())?;
+        host.load_bytes(&self.name, &self.binary, manifest)
+            .map_err(|e| e.to_string())?;
         Ok(host)
     }
 }
@@ -89,7 +90,10 @@ impl NativeSubject {
     pub fn host(&self, capacity: usize) -> std::result::Result<FeatherFlyHost, String> {
         let options = NativeOptions {
             capacity,
-            isolation: Isolation::Child { command: self.runner.clone(), timeout: self.timeout },
+            isolation: Isolation::Child {
+                command: self.runner.clone(),
+                timeout: self.timeout,
+            },
         };
         FeatherFlyHost::load(std::slice::from_ref(&self.path), &options).map_err(|e| e.to_string())
     }
@@ -177,7 +181,11 @@ impl Subject {
     /// and a sentence saying which profile was chosen and why. Native
     /// plugins run in `runner` (default: this executable's hidden
     /// `native-runner` subcommand).
-    pub fn open(spec: &str, choice: ProfileChoice, runner: Option<RunnerCommand>) -> Result<(Subject, String)> {
+    pub fn open(
+        spec: &str,
+        choice: ProfileChoice,
+        runner: Option<RunnerCommand>,
+    ) -> Result<(Subject, String)> {
         if let Some((kind, name)) = spec.split_once(':')
             && matches!(kind, "pylon" | "rustant")
             && !Path::new(spec).exists()
@@ -185,9 +193,15 @@ impl Subject {
             return crate::catalog::bundled(kind, name, choice);
         }
         let path = PathBuf::from(spec);
-        let bad = |reason: String| Error::Artifact { path: path.clone(), reason };
+        let bad = |reason: String| Error::Artifact {
+            path: path.clone(),
+            reason,
+        };
         let data = std::fs::read(&path).map_err(|e| Error::io("read", &path, e))?;
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default();
         let is_wasm = data.starts_with(b"\0asm") || ext == "wat";
         let is_elf = data.starts_with(b"\x7fELF");
         let profile = match choice {
@@ -206,49 +220,83 @@ impl Subject {
                 }
             }
             ProfileChoice::Auto => {
-                return Err(bad("not a plugin: neither a WASM module (`\\0asm`) nor an ELF shared library".into()));
+                return Err(bad(
+                    "not a plugin: neither a WASM module (`\\0asm`) nor an ELF shared library"
+                        .into(),
+                ));
             }
         };
         let why = match choice {
             ProfileChoice::Fixed(c) => format!("profile {c} (from --profile)"),
             ProfileChoice::Auto if is_wasm => "profile lesstruct (a WASM module)".into(),
-            ProfileChoice::Auto if profile == Contract::FeatherFly => "profile featherfly (exports `featherfly_plugin_entry`)".into(),
+            ProfileChoice::Auto if profile == Contract::FeatherFly => {
+                "profile featherfly (exports `featherfly_plugin_entry`)".into()
+            }
             ProfileChoice::Auto => "profile rustant (exports `rustant_plugin_create`)".into(),
         };
-        let name = path.file_stem().map_or_else(|| "plugin".into(), |s| s.to_string_lossy().into_owned());
+        let name = path
+            .file_stem()
+            .map_or_else(|| "plugin".into(), |s| s.to_string_lossy().into_owned());
         let subject = match profile {
             Contract::Lesstruct => {
                 if !is_wasm {
                     return Err(bad("the lesstruct profile needs a WASM module".into()));
                 }
-                let binary = wat::parse_bytes(&data).map_err(|e| bad(format!("not a WASM module: {e}")))?.into_owned();
+                let binary = wat::parse_bytes(&data)
+                    .map_err(|e| bad(format!("not a WASM module: {e}")))?
+                    .into_owned();
                 let manifest_path = path.with_extension("manifest");
                 let manifest = manifest_path
                     .is_file()
                     .then(|| CapabilityManifest::read(&manifest_path).map_err(|e| e.to_string()));
-                let limits = WasmLimits { deadline: Duration::from_secs(2), ..WasmLimits::default() };
-                Subject::Wasm(WasmSubject { path, name, binary, manifest, limits })
+                let limits = WasmLimits {
+                    deadline: Duration::from_secs(2),
+                    ..WasmLimits::default()
+                };
+                Subject::Wasm(WasmSubject {
+                    path,
+                    name,
+                    binary,
+                    manifest,
+                    limits,
+                })
             }
             Contract::FeatherFly => {
                 if !is_elf {
-                    return Err(bad("the featherfly profile needs an ELF shared library".into()));
+                    return Err(bad(
+                        "the featherfly profile needs an ELF shared library".into()
+                    ));
                 }
                 let symbols = elf_symbols(&path, &data)?;
                 let runner = match runner {
                     Some(r) => r,
                     None => RunnerCommand {
-                        program: std::env::current_exe().map_err(|e| Error::io("find", "the current executable", e))?,
+                        program: std::env::current_exe()
+                            .map_err(|e| Error::io("find", "the current executable", e))?,
                         args: vec!["native-runner".into()],
                     },
                 };
-                Subject::Native(NativeSubject { path, runner, timeout: Duration::from_secs(2), symbols, exercised: std::sync::OnceLock::new() })
+                Subject::Native(NativeSubject {
+                    path,
+                    runner,
+                    timeout: Duration::from_secs(2),
+                    symbols,
+                    exercised: std::sync::OnceLock::new(),
+                })
             }
             Contract::Rustant => {
                 if !is_elf {
                     return Err(bad("a rustant artifact must be a native shared library; in-process plugins are checked from `cargo test` or as `rustant:NAME`".into()));
                 }
-                let host_rustc = std::env::current_exe().ok().and_then(|p| std::fs::read(p).ok()).and_then(|d| rustc_of(&d));
-                Subject::RustantNative(RustantNativeSubject { path, plugin_rustc: rustc_of(&data), host_rustc })
+                let host_rustc = std::env::current_exe()
+                    .ok()
+                    .and_then(|p| std::fs::read(p).ok())
+                    .and_then(|d| rustc_of(&d));
+                Subject::RustantNative(RustantNativeSubject {
+                    path,
+                    plugin_rustc: rustc_of(&data),
+                    host_rustc,
+                })
             }
             Contract::Pylon => {
                 return Err(bad("pylon plugins are Rust values compiled into the host; check them from `cargo test` with hookcheck_conformance, or name a bundled one as `pylon:NAME`".into()));
@@ -282,17 +330,32 @@ impl Subject {
         match self {
             Subject::Pylon(p) => format!("pylon:{}", p.name),
             Subject::Rustant(p) => format!("rustant:{}", p.name),
-            other => other.path().map(|p| p.display().to_string()).unwrap_or_default(),
+            other => other
+                .path()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
         }
     }
 
     /// A subject for an in-process Pylon plugin built by `make`.
-    pub fn pylon(name: impl Into<String>, make: impl Fn() -> Box<dyn Plugin> + Send + Sync + 'static) -> Self {
-        Subject::Pylon(PylonSubject { name: name.into(), make: Box::new(make) })
+    pub fn pylon(
+        name: impl Into<String>,
+        make: impl Fn() -> Box<dyn Plugin> + Send + Sync + 'static,
+    ) -> Self {
+        Subject::Pylon(PylonSubject {
+            name: name.into(),
+            make: Box::new(make),
+        })
     }
 
     /// A subject for an in-process Rustant plugin built by `make`.
-    pub fn rustant(name: impl Into<String>, make: impl Fn() -> Box<dyn AgentPlugin> + Send + Sync + 'static) -> Self {
-        Subject::Rustant(RustantSubject { name: name.into(), make: Box::new(make) })
+    pub fn rustant(
+        name: impl Into<String>,
+        make: impl Fn() -> Box<dyn AgentPlugin> + Send + Sync + 'static,
+    ) -> Self {
+        Subject::Rustant(RustantSubject {
+            name: name.into(),
+            make: Box::new(make),
+        })
     }
 }

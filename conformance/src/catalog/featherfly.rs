@@ -22,7 +22,16 @@ const fn check(
     breaker: &'static str,
     run: fn(&Subject) -> Verdict,
 ) -> Check {
-    Check { id, profile: Contract::FeatherFly, title, rule, source: SRC, severity, breaker, run }
+    Check {
+        id,
+        profile: Contract::FeatherFly,
+        title,
+        rule,
+        source: SRC,
+        severity,
+        breaker,
+        run,
+    }
 }
 
 fn on_native(s: &Subject, f: impl FnOnce(&NativeSubject) -> Verdict) -> Verdict {
@@ -33,14 +42,21 @@ fn on_native(s: &Subject, f: impl FnOnce(&NativeSubject) -> Verdict) -> Verdict 
 }
 
 fn host(n: &NativeSubject) -> Result<FeatherFlyHost, Verdict> {
-    n.host(CAPACITY).map_err(|e| Verdict::skip(format!("the plugin does not load ({e}); see the FF-LOAD checks")))
+    n.host(CAPACITY).map_err(|e| {
+        Verdict::skip(format!(
+            "the plugin does not load ({e}); see the FF-LOAD checks"
+        ))
+    })
 }
 
 fn request(path: &str, headers: &[(&str, &str)]) -> NativeRequest {
     NativeRequest {
         method: HttpMethod::Get,
         path: path.into(),
-        headers: headers.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect(),
+        headers: headers
+            .iter()
+            .map(|(k, v)| ((*k).into(), (*v).into()))
+            .collect(),
         body: Vec::new(),
     }
 }
@@ -49,16 +65,36 @@ fn request(path: &str, headers: &[(&str, &str)]) -> NativeRequest {
 /// trace, labelled.
 fn exercise(host: &FeatherFlyHost) -> Vec<(String, Trace)> {
     let mut out = Vec::new();
-    out.push(("config.mutate".to_owned(), host.config_mutate(CONFIG_YAML).trace));
+    out.push((
+        "config.mutate".to_owned(),
+        host.config_mutate(CONFIG_YAML).trace,
+    ));
     for path in ["/api/system", "/plugins/hello", "/"] {
-        out.push((format!("request GET {path}"), host.request(&request(path, &[("Authorization", "Bearer t"), ("X-Block", "1")])).trace));
-        out.push((format!("request GET {path}"), host.request(&request(path, &[])).trace));
+        out.push((
+            format!("request GET {path}"),
+            host.request(&request(
+                path,
+                &[("Authorization", "Bearer t"), ("X-Block", "1")],
+            ))
+            .trace,
+        ));
+        out.push((
+            format!("request GET {path}"),
+            host.request(&request(path, &[])).trace,
+        ));
     }
     for (path, body) in json_bodies() {
-        out.push((format!("json GET {path}"), host.json(HttpMethod::Get, path, body.to_string().as_bytes()).trace));
+        out.push((
+            format!("json GET {path}"),
+            host.json(HttpMethod::Get, path, body.to_string().as_bytes())
+                .trace,
+        ));
     }
     for (op, cmd, args) in cloudpanel_commands() {
-        out.push((format!("cloudpanel {cmd}"), host.cloudpanel(op, cmd, args.to_string().as_bytes()).trace));
+        out.push((
+            format!("cloudpanel {cmd}"),
+            host.cloudpanel(op, cmd, args.to_string().as_bytes()).trace,
+        ));
     }
     let routes: Vec<(u32, String)> = host
         .registrations()
@@ -90,7 +126,11 @@ fn exercised(n: &NativeSubject) -> Result<&crate::subject::Exercise, Verdict> {
         let late = host.late_registrations().iter().sum();
         Ok(crate::subject::Exercise { traces, late })
     });
-    done.as_ref().map_err(|e| Verdict::skip(format!("the plugin does not load ({e}); see the FF-LOAD checks")))
+    done.as_ref().map_err(|e| {
+        Verdict::skip(format!(
+            "the plugin does not load ({e}); see the FF-LOAD checks"
+        ))
+    })
 }
 
 fn failure_rule(s: &Subject, ok: &str, pick: fn(&Failure) -> bool) -> Verdict {
@@ -126,14 +166,21 @@ fn ff_load_001(s: &Subject) -> Verdict {
         if n.symbols.iter().any(|s| s == "featherfly_plugin_entry") {
             Verdict::pass("exports `featherfly_plugin_entry`")
         } else {
-            Verdict::fail(format!("`featherfly_plugin_entry` is not among its {} exported symbols", n.symbols.len()))
+            Verdict::fail(format!(
+                "`featherfly_plugin_entry` is not among its {} exported symbols",
+                n.symbols.len()
+            ))
         }
     })
 }
 fn ff_load_002(s: &Subject) -> Verdict {
     on_native(s, |n| match n.host(CAPACITY) {
         Err(e) => Verdict::skip(format!("does not load: {e}")),
-        Ok(h) => match h.warnings().iter().find(|w| w.contains("plugin API version")) {
+        Ok(h) => match h
+            .warnings()
+            .iter()
+            .find(|w| w.contains("plugin API version"))
+        {
             Some(w) => Verdict::fail(w.clone()),
             None => Verdict::pass("api_version is 8"),
         },
@@ -145,7 +192,9 @@ fn ff_load_003(s: &Subject) -> Verdict {
         Err(e) => Verdict::skip(format!("does not load: {e}")),
         Ok(h) => match h.plugins().first() {
             Some(p) if p.name.trim().is_empty() => Verdict::fail("the descriptor's name is empty"),
-            Some(p) if p.version.trim().is_empty() => Verdict::fail("the descriptor's version is empty"),
+            Some(p) if p.version.trim().is_empty() => {
+                Verdict::fail("the descriptor's version is empty")
+            }
             Some(p) => Verdict::pass(format!("name `{}`, version `{}`", p.name, p.version)),
             None => Verdict::skip("no plugin loaded (see FF-LOAD-002)"),
         },
@@ -162,10 +211,20 @@ fn ff_load_005(s: &Subject) -> Verdict {
     on_native(s, |n| match n.host(CAPACITY) {
         Err(e) => Verdict::skip(format!("does not load: {e}")),
         Ok(h) => {
-            let refused: Vec<&String> = h.warnings().iter().filter(|w| w.contains("registration refused")).collect();
+            let refused: Vec<&String> = h
+                .warnings()
+                .iter()
+                .filter(|w| w.contains("registration refused"))
+                .collect();
             match refused.first() {
-                Some(first) => Verdict::fail(format!("{} invalid registration(s), first: {first}", refused.len())),
-                None => Verdict::pass(format!("{} registrations, all valid", h.registrations().len())),
+                Some(first) => Verdict::fail(format!(
+                    "{} invalid registration(s), first: {first}",
+                    refused.len()
+                )),
+                None => Verdict::pass(format!(
+                    "{} registrations, all valid",
+                    h.registrations().len()
+                )),
             }
         }
     })
@@ -177,7 +236,9 @@ fn ff_load_006(s: &Subject) -> Verdict {
             Err(v) => return v,
         };
         if late > 0 {
-            Verdict::fail(format!("tried to register {late} hook(s) after init returned; the host refuses (hooks may be registered only during init)"))
+            Verdict::fail(format!(
+                "tried to register {late} hook(s) after init returned; the host refuses (hooks may be registered only during init)"
+            ))
         } else {
             Verdict::pass("registered hooks only during init")
         }
@@ -191,19 +252,29 @@ fn ff_load_007(s: &Subject) -> Verdict {
     })
 }
 fn ff_cfg_001(s: &Subject) -> Verdict {
-    failure_rule(s, "config output is valid YAML", |f| reason_has(f, "not valid YAML"))
+    failure_rule(s, "config output is valid YAML", |f| {
+        reason_has(f, "not valid YAML")
+    })
 }
 fn ff_out_001(s: &Subject) -> Verdict {
-    failure_rule(s, "MODIFIED always comes with output", |f| reason_has(f, "but wrote no output length"))
+    failure_rule(s, "MODIFIED always comes with output", |f| {
+        reason_has(f, "but wrote no output length")
+    })
 }
 fn ff_code_001(s: &Subject) -> Verdict {
-    failure_rule(s, "every code is one the tables define", |f| reason_has(f, "which the contract does not define"))
+    failure_rule(s, "every code is one the tables define", |f| {
+        reason_has(f, "which the contract does not define")
+    })
 }
 fn ff_json_001(s: &Subject) -> Verdict {
-    failure_rule(s, "JSON output is valid JSON", |f| reason_has(f, "is not valid JSON"))
+    failure_rule(s, "JSON output is valid JSON", |f| {
+        reason_has(f, "is not valid JSON")
+    })
 }
 fn ff_json_002(s: &Subject) -> Verdict {
-    failure_rule(s, "json.actions output is an array", |f| reason_has(f, "json.actions output is not an array"))
+    failure_rule(s, "json.actions output is an array", |f| {
+        reason_has(f, "json.actions output is not an array")
+    })
 }
 fn ff_json_003(s: &Subject) -> Verdict {
     on_native(s, |n| {
@@ -213,11 +284,23 @@ fn ff_json_003(s: &Subject) -> Verdict {
         };
         for (path, body) in json_bodies() {
             let run = host.json(HttpMethod::Get, path, body.to_string().as_bytes());
-            let Ok(value) = serde_json::from_slice::<Value>(&run.value) else { continue };
-            for item in value.get("actions").and_then(Value::as_array).into_iter().flatten() {
-                let missing: Vec<&str> = ["id", "label", "step"].into_iter().filter(|k| item.get(k).is_none()).collect();
+            let Ok(value) = serde_json::from_slice::<Value>(&run.value) else {
+                continue;
+            };
+            for item in value
+                .get("actions")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let missing: Vec<&str> = ["id", "label", "step"]
+                    .into_iter()
+                    .filter(|k| item.get(k).is_none())
+                    .collect();
                 if !missing.is_empty() {
-                    return Verdict::fail(format!("GET {path}: action {item} lacks {missing:?}; actions are {{ id, label, step }}"));
+                    return Verdict::fail(format!(
+                        "GET {path}: action {item} lacks {missing:?}; actions are {{ id, label, step }}"
+                    ));
                 }
             }
         }
@@ -225,37 +308,63 @@ fn ff_json_003(s: &Subject) -> Verdict {
     })
 }
 fn ff_json_004(s: &Subject) -> Verdict {
-    failure_rule(s, "output fits the host's buffer", |f| reason_has(f, "capacity"))
+    failure_rule(s, "output fits the host's buffer", |f| {
+        reason_has(f, "capacity")
+    })
 }
 fn ff_req_001(s: &Subject) -> Verdict {
-    failure_rule(s, "every RESPOND sets a status 100-599", |f| reason_has(f, "REQUEST_RESPOND without a valid status"))
+    failure_rule(s, "every RESPOND sets a status 100-599", |f| {
+        reason_has(f, "REQUEST_RESPOND without a valid status")
+    })
 }
 fn ff_req_002(s: &Subject) -> Verdict {
-    failure_rule(s, "every RESPOND writes a body length", |f| reason_has(f, "REQUEST_RESPOND but wrote no output length"))
+    failure_rule(s, "every RESPOND writes a body length", |f| {
+        reason_has(f, "REQUEST_RESPOND but wrote no output length")
+    })
 }
 fn ff_route_001(s: &Subject) -> Verdict {
-    failure_rule(s, "every ROUTE_OK writes a valid status and body", |f| reason_has(f, "ROUTE_OK"))
+    failure_rule(s, "every ROUTE_OK writes a valid status and body", |f| {
+        reason_has(f, "ROUTE_OK")
+    })
 }
 fn ff_cp_001(s: &Subject) -> Verdict {
-    failure_rule(s, "CLOUDPANEL_MODIFIED args are JSON", |f| reason_has(f, "args is not valid JSON") || reason_has(f, "CLOUDPANEL_MODIFIED"))
+    failure_rule(s, "CLOUDPANEL_MODIFIED args are JSON", |f| {
+        reason_has(f, "args is not valid JSON") || reason_has(f, "CLOUDPANEL_MODIFIED")
+    })
 }
 fn ff_evt_001(s: &Subject) -> Verdict {
-    failure_rule(s, "HookResult.cancelled is 0 or 1", |f| reason_has(f, "HookResult.cancelled"))
+    failure_rule(s, "HookResult.cancelled is 0 or 1", |f| {
+        reason_has(f, "HookResult.cancelled")
+    })
 }
 fn crash_rule(s: &Subject, ok: &str, pick: fn(&str) -> bool) -> Verdict {
-    failure_rule_dyn(s, ok, move |f| matches!(f, Failure::Crash { signal } if pick(signal)))
+    failure_rule_dyn(
+        s,
+        ok,
+        move |f| matches!(f, Failure::Crash { signal } if pick(signal)),
+    )
 }
 fn ff_safe_001(s: &Subject) -> Verdict {
-    crash_rule(s, "no memory fault (SIGSEGV, SIGBUS)", |sig| sig == "SIGSEGV" || sig == "SIGBUS")
+    crash_rule(s, "no memory fault (SIGSEGV, SIGBUS)", |sig| {
+        sig == "SIGSEGV" || sig == "SIGBUS"
+    })
 }
 fn ff_safe_002(s: &Subject) -> Verdict {
-    crash_rule(s, "no abort (abort(), or a panic unwinding into extern \"C\")", |sig| sig == "SIGABRT")
+    crash_rule(
+        s,
+        "no abort (abort(), or a panic unwinding into extern \"C\")",
+        |sig| sig == "SIGABRT",
+    )
 }
 fn ff_safe_003(s: &Subject) -> Verdict {
-    crash_rule(s, "never ends the daemon process", |sig| sig.starts_with("exit status"))
+    crash_rule(s, "never ends the daemon process", |sig| {
+        sig.starts_with("exit status")
+    })
 }
 fn ff_safe_004(s: &Subject) -> Verdict {
-    failure_rule(s, "every hook returns within 2 s", |f| matches!(f, Failure::Timeout { .. }))
+    failure_rule(s, "every hook returns within 2 s", |f| {
+        matches!(f, Failure::Timeout { .. })
+    })
 }
 fn ff_det_001(s: &Subject) -> Verdict {
     on_native(s, |n| {
@@ -304,38 +413,217 @@ fn ff_perf_001(s: &Subject) -> Verdict {
         let median = times[times.len() / 2];
         let budget = Duration::from_millis(2);
         if median > budget {
-            Verdict::fail(format!("request hooks take {median:?} per request (median of 21, child-process round trip included); the budget is {budget:?}"))
+            Verdict::fail(format!(
+                "request hooks take {median:?} per request (median of 21, child-process round trip included); the budget is {budget:?}"
+            ))
         } else {
-            Verdict::pass(format!("request hooks take {median:?} per request (median of 21, child-process round trip included)"))
+            Verdict::pass(format!(
+                "request hooks take {median:?} per request (median of 21, child-process round trip included)"
+            ))
         }
     })
 }
 
 /// The FeatherFly checks.
 pub(crate) const CHECKS: &[Check] = &[
-    check("FF-LOAD-001", "exports the entry symbol", "A plugin exports one symbol: `featherfly_plugin_entry`.", Severity::Required, "native:no_entry", ff_load_001),
-    check("FF-LOAD-002", "API version 8", "If descriptor.api_version ≠ daemon API version, the plugin is skipped with a warning.", Severity::Required, "native:wrong_api_version", ff_load_002),
-    check("FF-LOAD-003", "descriptor name and version", "Descriptor name and version are UTF-8 strings (ptr/len, not NUL-terminated); the name identifies the plugin.", Severity::Required, "native:bad_descriptor", ff_load_003),
-    check("FF-LOAD-004", "init returns 0", "init return codes: 0 = success. Any other value fails plugin load.", Severity::Required, "native:init_fails", ff_load_004),
-    check("FF-LOAD-005", "registrations are valid", "Events are ids 1–47; JSON targets 1, 2; phases 1, 2; methods 1–5.", Severity::Required, "native:bad_registration", ff_load_005),
-    check("FF-LOAD-006", "registers only during init", "Register hooks only inside init.", Severity::Required, "native:registers_after_init", ff_load_006),
-    check("FF-LOAD-007", "loads without crashing", "The daemon loads each .so, checks the plugin API version, calls init.", Severity::Required, "native:init_crashes", ff_load_007),
-    check("FF-CFG-001", "config output is YAML", "config.mutate: output replacement YAML bytes via write_yaml_output.", Severity::Required, "native:invalid_json", ff_cfg_001),
-    check("FF-OUT-001", "MODIFIED writes output", "CONFIG_MUTATE_MODIFIED / JSON_MUTATE_MODIFIED (0) — output written via write_* helpers.", Severity::Required, "native:modified_without_output", ff_out_001),
-    check("FF-CODE-001", "return codes are in the tables", "Each hook's codes: the table's non-negative codes, or negative for an error.", Severity::Required, "native:unknown_codes", ff_code_001),
-    check("FF-JSON-001", "JSON output is JSON", "JSON hooks receive JSON, may rewrite it, and return modified output.", Severity::Required, "native:invalid_json", ff_json_001),
-    check("FF-JSON-002", "actions output is an array", "json.actions: mutate only the top-level actions array; output is inserted into the top-level actions field.", Severity::Required, "native:invalid_json", ff_json_002),
-    check("FF-JSON-003", "actions are { id, label, step }", "Action: a panel step object { id, label, step }.", Severity::Required, "native:bad_actions", ff_json_003),
-    check("FF-JSON-004", "output fits the buffer", "Output buffers are host-owned with a fixed capacity; writing more must fail (the SDK's writers return -2).", Severity::Required, "native:writes_past_capacity", ff_json_004),
-    check("FF-REQ-001", "RESPOND sets a status", "REQUEST_RESPOND (1) — short-circuit with write_request_response (status + body).", Severity::Required, "native:respond_without_status", ff_req_001),
-    check("FF-REQ-002", "RESPOND writes a body", "REQUEST_RESPOND (1) — short-circuit; body from write_request_response.", Severity::Required, "native:respond_without_body", ff_req_002),
-    check("FF-ROUTE-001", "routes answer with status and body", "ROUTE_OK (0) — response written via write_route_response.", Severity::Required, "native:bad_route", ff_route_001),
-    check("FF-CP-001", "CloudPanel args are JSON", "CLOUDPANEL_MODIFIED (1) — output written via write_cloudpanel_args (CLI args JSON).", Severity::Required, "native:bad_cloudpanel", ff_cp_001),
-    check("FF-EVT-001", "lifecycle results are 0 or 1", "HookResult: cancelled 0 continue, 1 cancel.", Severity::Required, "native:bad_event", ff_evt_001),
-    check("FF-SAFE-001", "no memory faults", "Plugins run inside the daemon: a fault in a hook takes the daemon down.", Severity::Required, "native:segfault", ff_safe_001),
-    check("FF-SAFE-002", "no abort or panic across extern \"C\"", "A panic that unwinds out of an extern \"C\" hook aborts the daemon.", Severity::Required, "native:aborts", ff_safe_002),
-    check("FF-SAFE-003", "never exits the process", "shutdown() runs at daemon stop; a plugin never ends the daemon.", Severity::Required, "native:exits", ff_safe_003),
-    check("FF-SAFE-004", "returns in time", "Request and JSON hooks run on every matching HTTP request.", Severity::Required, "native:sleeps", ff_safe_004),
-    check("FF-DET-001", "deterministic", "The same input through a pipeline gives the same output (each hook sees the previous output).", Severity::Required, "native:nondeterministic", ff_det_001),
-    check("FF-PERF-001", "request hooks within budget", "request.intercept runs on every matching request, before the handler: keep it fast.", Severity::Recommended, "native:slow_request", ff_perf_001),
+    check(
+        "FF-LOAD-001",
+        "exports the entry symbol",
+        "A plugin exports one symbol: `featherfly_plugin_entry`.",
+        Severity::Required,
+        "native:no_entry",
+        ff_load_001,
+    ),
+    check(
+        "FF-LOAD-002",
+        "API version 8",
+        "If descriptor.api_version ≠ daemon API version, the plugin is skipped with a warning.",
+        Severity::Required,
+        "native:wrong_api_version",
+        ff_load_002,
+    ),
+    check(
+        "FF-LOAD-003",
+        "descriptor name and version",
+        "Descriptor name and version are UTF-8 strings (ptr/len, not NUL-terminated); the name identifies the plugin.",
+        Severity::Required,
+        "native:bad_descriptor",
+        ff_load_003,
+    ),
+    check(
+        "FF-LOAD-004",
+        "init returns 0",
+        "init return codes: 0 = success. Any other value fails plugin load.",
+        Severity::Required,
+        "native:init_fails",
+        ff_load_004,
+    ),
+    check(
+        "FF-LOAD-005",
+        "registrations are valid",
+        "Events are ids 1–47; JSON targets 1, 2; phases 1, 2; methods 1–5.",
+        Severity::Required,
+        "native:bad_registration",
+        ff_load_005,
+    ),
+    check(
+        "FF-LOAD-006",
+        "registers only during init",
+        "Register hooks only inside init.",
+        Severity::Required,
+        "native:registers_after_init",
+        ff_load_006,
+    ),
+    check(
+        "FF-LOAD-007",
+        "loads without crashing",
+        "The daemon loads each .so, checks the plugin API version, calls init.",
+        Severity::Required,
+        "native:init_crashes",
+        ff_load_007,
+    ),
+    check(
+        "FF-CFG-001",
+        "config output is YAML",
+        "config.mutate: output replacement YAML bytes via write_yaml_output.",
+        Severity::Required,
+        "native:invalid_json",
+        ff_cfg_001,
+    ),
+    check(
+        "FF-OUT-001",
+        "MODIFIED writes output",
+        "CONFIG_MUTATE_MODIFIED / JSON_MUTATE_MODIFIED (0) — output written via write_* helpers.",
+        Severity::Required,
+        "native:modified_without_output",
+        ff_out_001,
+    ),
+    check(
+        "FF-CODE-001",
+        "return codes are in the tables",
+        "Each hook's codes: the table's non-negative codes, or negative for an error.",
+        Severity::Required,
+        "native:unknown_codes",
+        ff_code_001,
+    ),
+    check(
+        "FF-JSON-001",
+        "JSON output is JSON",
+        "JSON hooks receive JSON, may rewrite it, and return modified output.",
+        Severity::Required,
+        "native:invalid_json",
+        ff_json_001,
+    ),
+    check(
+        "FF-JSON-002",
+        "actions output is an array",
+        "json.actions: mutate only the top-level actions array; output is inserted into the top-level actions field.",
+        Severity::Required,
+        "native:invalid_json",
+        ff_json_002,
+    ),
+    check(
+        "FF-JSON-003",
+        "actions are { id, label, step }",
+        "Action: a panel step object { id, label, step }.",
+        Severity::Required,
+        "native:bad_actions",
+        ff_json_003,
+    ),
+    check(
+        "FF-JSON-004",
+        "output fits the buffer",
+        "Output buffers are host-owned with a fixed capacity; writing more must fail (the SDK's writers return -2).",
+        Severity::Required,
+        "native:writes_past_capacity",
+        ff_json_004,
+    ),
+    check(
+        "FF-REQ-001",
+        "RESPOND sets a status",
+        "REQUEST_RESPOND (1) — short-circuit with write_request_response (status + body).",
+        Severity::Required,
+        "native:respond_without_status",
+        ff_req_001,
+    ),
+    check(
+        "FF-REQ-002",
+        "RESPOND writes a body",
+        "REQUEST_RESPOND (1) — short-circuit; body from write_request_response.",
+        Severity::Required,
+        "native:respond_without_body",
+        ff_req_002,
+    ),
+    check(
+        "FF-ROUTE-001",
+        "routes answer with status and body",
+        "ROUTE_OK (0) — response written via write_route_response.",
+        Severity::Required,
+        "native:bad_route",
+        ff_route_001,
+    ),
+    check(
+        "FF-CP-001",
+        "CloudPanel args are JSON",
+        "CLOUDPANEL_MODIFIED (1) — output written via write_cloudpanel_args (CLI args JSON).",
+        Severity::Required,
+        "native:bad_cloudpanel",
+        ff_cp_001,
+    ),
+    check(
+        "FF-EVT-001",
+        "lifecycle results are 0 or 1",
+        "HookResult: cancelled 0 continue, 1 cancel.",
+        Severity::Required,
+        "native:bad_event",
+        ff_evt_001,
+    ),
+    check(
+        "FF-SAFE-001",
+        "no memory faults",
+        "Plugins run inside the daemon: a fault in a hook takes the daemon down.",
+        Severity::Required,
+        "native:segfault",
+        ff_safe_001,
+    ),
+    check(
+        "FF-SAFE-002",
+        "no abort or panic across extern \"C\"",
+        "A panic that unwinds out of an extern \"C\" hook aborts the daemon.",
+        Severity::Required,
+        "native:aborts",
+        ff_safe_002,
+    ),
+    check(
+        "FF-SAFE-003",
+        "never exits the process",
+        "shutdown() runs at daemon stop; a plugin never ends the daemon.",
+        Severity::Required,
+        "native:exits",
+        ff_safe_003,
+    ),
+    check(
+        "FF-SAFE-004",
+        "returns in time",
+        "Request and JSON hooks run on every matching HTTP request.",
+        Severity::Required,
+        "native:sleeps",
+        ff_safe_004,
+    ),
+    check(
+        "FF-DET-001",
+        "deterministic",
+        "The same input through a pipeline gives the same output (each hook sees the previous output).",
+        Severity::Required,
+        "native:nondeterministic",
+        ff_det_001,
+    ),
+    check(
+        "FF-PERF-001",
+        "request hooks within budget",
+        "request.intercept runs on every matching request, before the handler: keep it fast.",
+        Severity::Recommended,
+        "native:slow_request",
+        ff_perf_001,
+    ),
 ];

@@ -21,7 +21,16 @@ const fn check(
     breaker: &'static str,
     run: fn(&Subject) -> Verdict,
 ) -> Check {
-    Check { id, profile: Contract::Lesstruct, title, rule, source: SRC, severity, breaker, run }
+    Check {
+        id,
+        profile: Contract::Lesstruct,
+        title,
+        rule,
+        source: SRC,
+        severity,
+        breaker,
+        run,
+    }
 }
 
 fn on_wasm(s: &Subject, f: impl FnOnce(&WasmSubject) -> Verdict) -> Verdict {
@@ -48,20 +57,32 @@ fn load_rule(s: &Subject, what: &str, pick: fn(&LoadProblem) -> bool) -> Verdict
 }
 
 fn host(w: &WasmSubject) -> Result<LesstructHost, Verdict> {
-    w.host().map_err(|e| Verdict::skip(format!("the plugin does not load ({e}); see the LS-LOAD checks")))
+    w.host().map_err(|e| {
+        Verdict::skip(format!(
+            "the plugin does not load ({e}); see the LS-LOAD checks"
+        ))
+    })
 }
 
 /// Saves every standard input through a fresh host.
 fn saves(w: &WasmSubject) -> Result<(LesstructHost, Vec<SaveRun>), Verdict> {
     let mut host = host(w)?;
-    let runs = lesstruct_contents().into_iter().map(|c| host.before_save(c)).collect();
+    let runs = lesstruct_contents()
+        .into_iter()
+        .map(|c| host.before_save(c))
+        .collect();
     Ok((host, runs))
 }
 
 /// The first failure of any step, with the input it happened on.
 fn first_failure(runs: &[SaveRun], pick: impl Fn(&Failure) -> bool) -> Option<(usize, Failure)> {
     runs.iter().enumerate().find_map(|(i, r)| {
-        r.trace.steps.iter().find_map(|s| s.outcome.failure().filter(|f| pick(f)).map(|f| (i, f.clone())))
+        r.trace.steps.iter().find_map(|s| {
+            s.outcome
+                .failure()
+                .filter(|f| pick(f))
+                .map(|f| (i, f.clone()))
+        })
     })
 }
 
@@ -80,7 +101,11 @@ fn failure_rule(s: &Subject, ok: &str, pick: fn(&Failure) -> bool) -> Verdict {
 
 fn oob(f: &Failure) -> Option<(u64, u64, u64)> {
     match f {
-        Failure::OutOfBounds { offset, len, memory_size } => Some((*offset, *len, *memory_size)),
+        Failure::OutOfBounds {
+            offset,
+            len,
+            memory_size,
+        } => Some((*offset, *len, *memory_size)),
         _ => None,
     }
 }
@@ -90,7 +115,9 @@ fn data_rule(s: &Subject, start: u64, len: u64, area: &str, only_with_imports: b
         if only_with_imports {
             match facts(w) {
                 Ok(f) if !f.imports.iter().any(|i| i.starts_with("lesstruct.")) => {
-                    return Verdict::pass("imports no host functions, so the host never writes there");
+                    return Verdict::pass(
+                        "imports no host functions, so the host never writes there",
+                    );
                 }
                 Err(e) => return Verdict::skip(e),
                 _ => {}
@@ -106,7 +133,10 @@ fn data_rule(s: &Subject, start: u64, len: u64, area: &str, only_with_imports: b
                 d.offset,
                 start + len
             )),
-            None => Verdict::pass(format!("{} data segments, none in the {area}", segments.len())),
+            None => Verdict::pass(format!(
+                "{} data segments, none in the {area}",
+                segments.len()
+            )),
         }
     })
 }
@@ -131,37 +161,68 @@ fn raw_results(w: &WasmSubject, hook: &str) -> Result<Vec<(usize, Value)>, Verdi
 }
 
 fn ls_load_001(s: &Subject) -> Verdict {
-    load_rule(s, "exports `memory`", |p| matches!(p, LoadProblem::NoMemory(_)))
+    load_rule(s, "exports `memory`", |p| {
+        matches!(p, LoadProblem::NoMemory(_))
+    })
 }
 fn ls_load_002(s: &Subject) -> Verdict {
-    load_rule(s, "every hook_* export is (i32, i32) -> i32", |p| matches!(p, LoadProblem::HookSignature(_)))
+    load_rule(s, "every hook_* export is (i32, i32) -> i32", |p| {
+        matches!(p, LoadProblem::HookSignature(_))
+    })
 }
 fn ls_load_003(s: &Subject) -> Verdict {
-    load_rule(s, "`__hook_result_len` is absent or (i32) -> i32", |p| matches!(p, LoadProblem::ResultLenSignature(_)))
+    load_rule(s, "`__hook_result_len` is absent or (i32) -> i32", |p| {
+        matches!(p, LoadProblem::ResultLenSignature(_))
+    })
 }
 fn ls_load_004(s: &Subject) -> Verdict {
     on_wasm(s, |w| match facts(w) {
         Err(e) => Verdict::fail(e),
         Ok(f) => {
-            let invoked: Vec<&String> = f.hooks.iter().filter(|h| INVOKED.contains(&h.as_str())).collect();
+            let invoked: Vec<&String> = f
+                .hooks
+                .iter()
+                .filter(|h| INVOKED.contains(&h.as_str()))
+                .collect();
             if invoked.is_empty() {
-                let list = f.hooks.iter().map(|h| format!("hook_{h}")).collect::<Vec<_>>().join(", ");
+                let list = f
+                    .hooks
+                    .iter()
+                    .map(|h| format!("hook_{h}"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 Verdict::fail(format!(
                     "exports only [{list}]: the host invokes hook_before_save, hook_after_create and hook_after_publish, so this plugin loads and never runs"
                 ))
             } else {
-                Verdict::pass(format!("exports invoked hooks: {}", invoked.iter().map(|h| format!("hook_{h}")).collect::<Vec<_>>().join(", ")))
+                Verdict::pass(format!(
+                    "exports invoked hooks: {}",
+                    invoked
+                        .iter()
+                        .map(|h| format!("hook_{h}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
             }
         }
     })
 }
 fn ls_load_005(s: &Subject) -> Verdict {
-    load_rule(s, "imports only WASI preview 1 and the six `lesstruct` functions", |p| {
-        matches!(p, LoadProblem::ForeignImport(_) | LoadProblem::BadHostImport(_))
-    })
+    load_rule(
+        s,
+        "imports only WASI preview 1 and the six `lesstruct` functions",
+        |p| {
+            matches!(
+                p,
+                LoadProblem::ForeignImport(_) | LoadProblem::BadHostImport(_)
+            )
+        },
+    )
 }
 fn ls_load_006(s: &Subject) -> Verdict {
-    load_rule(s, "imports host functions only with a manifest", |p| matches!(p, LoadProblem::ImportWithoutManifest(_)))
+    load_rule(s, "imports host functions only with a manifest", |p| {
+        matches!(p, LoadProblem::ImportWithoutManifest(_))
+    })
 }
 fn ls_load_007(s: &Subject) -> Verdict {
     on_wasm(s, |w| match &w.manifest {
@@ -188,10 +249,14 @@ fn ls_mem_001(s: &Subject) -> Verdict {
     })
 }
 fn ls_mem_002(s: &Subject) -> Verdict {
-    failure_rule(s, "no negative result offset", |f| oob(f).is_some_and(|(o, _, _)| o >= 1 << 31))
+    failure_rule(s, "no negative result offset", |f| {
+        oob(f).is_some_and(|(o, _, _)| o >= 1 << 31)
+    })
 }
 fn ls_mem_003(s: &Subject) -> Verdict {
-    failure_rule(s, "no offset + length wraps past 2^32", |f| oob(f).is_some_and(|(o, l, _)| o + l > u64::from(u32::MAX)))
+    failure_rule(s, "no offset + length wraps past 2^32", |f| {
+        oob(f).is_some_and(|(o, l, _)| o + l > u64::from(u32::MAX))
+    })
 }
 fn ls_mem_004(s: &Subject) -> Verdict {
     failure_rule(s, "every result length stays in memory", |f| {
@@ -205,22 +270,44 @@ fn ls_mem_006(s: &Subject) -> Verdict {
     data_rule(s, 4_096, 4_096, "host-answer area", true)
 }
 fn ls_out_001(s: &Subject) -> Verdict {
-    failure_rule(s, "every result is UTF-8", |f| matches!(f, Failure::BadOutput { reason } if reason.contains("not UTF-8")))
+    failure_rule(
+        s,
+        "every result is UTF-8",
+        |f| matches!(f, Failure::BadOutput { reason } if reason.contains("not UTF-8")),
+    )
 }
 fn ls_out_002(s: &Subject) -> Verdict {
-    failure_rule(s, "every result is JSON", |f| matches!(f, Failure::BadOutput { reason } if reason.contains("not JSON")))
+    failure_rule(
+        s,
+        "every result is JSON",
+        |f| matches!(f, Failure::BadOutput { reason } if reason.contains("not JSON")),
+    )
 }
 fn ls_out_003(s: &Subject) -> Verdict {
-    failure_rule(s, "every result is a JSON object", |f| matches!(f, Failure::BadOutput { reason } if reason.contains("not an object:")))
+    failure_rule(
+        s,
+        "every result is a JSON object",
+        |f| matches!(f, Failure::BadOutput { reason } if reason.contains("not an object:")),
+    )
 }
 fn ls_out_004(s: &Subject) -> Verdict {
-    failure_rule(s, "`customFields` is always an object", |f| matches!(f, Failure::BadOutput { reason } if reason.contains("`customFields` is not an object")))
+    failure_rule(
+        s,
+        "`customFields` is always an object",
+        |f| matches!(f, Failure::BadOutput { reason } if reason.contains("`customFields` is not an object")),
+    )
 }
 fn ls_hook_001(s: &Subject) -> Verdict {
-    failure_rule(s, "no trap", |f| matches!(f, Failure::Trap { message } if message != "stack overflow"))
+    failure_rule(
+        s,
+        "no trap",
+        |f| matches!(f, Failure::Trap { message } if message != "stack overflow"),
+    )
 }
 fn ls_hook_002(s: &Subject) -> Verdict {
-    failure_rule(s, "every call returns within the deadline", |f| matches!(f, Failure::Timeout { .. }))
+    failure_rule(s, "every call returns within the deadline", |f| {
+        matches!(f, Failure::Timeout { .. })
+    })
 }
 fn ls_hook_003(s: &Subject) -> Verdict {
     on_wasm(s, |w| {
@@ -231,14 +318,22 @@ fn ls_hook_003(s: &Subject) -> Verdict {
         let limit = w.limits.memory_bytes as u64;
         let size = host.plugins_mut()[0].memory_size().unwrap_or(0);
         if size + 65_536 >= limit {
-            Verdict::fail(format!("memory grew to {size} bytes, the store's limit is {limit}: the plugin grows until refused"))
+            Verdict::fail(format!(
+                "memory grew to {size} bytes, the store's limit is {limit}: the plugin grows until refused"
+            ))
         } else {
-            Verdict::pass(format!("memory is {size} bytes after the standard inputs (limit {limit})"))
+            Verdict::pass(format!(
+                "memory is {size} bytes after the standard inputs (limit {limit})"
+            ))
         }
     })
 }
 fn ls_hook_004(s: &Subject) -> Verdict {
-    failure_rule(s, "no stack overflow", |f| matches!(f, Failure::Trap { message } if message == "stack overflow"))
+    failure_rule(
+        s,
+        "no stack overflow",
+        |f| matches!(f, Failure::Trap { message } if message == "stack overflow"),
+    )
 }
 fn ls_hook_005(s: &Subject) -> Verdict {
     on_wasm(s, |w| {
@@ -248,16 +343,24 @@ fn ls_hook_005(s: &Subject) -> Verdict {
         };
         let inputs = lesstruct_contents();
         for (i, result) in &results {
-            let Some(obj) = result.as_object() else { continue };
-            let changed: Vec<&String> =
-                obj.iter().filter(|(k, v)| *k != "customFields" && inputs[*i].get(k.as_str()) != Some(v)).map(|(k, _)| k).collect();
+            let Some(obj) = result.as_object() else {
+                continue;
+            };
+            let changed: Vec<&String> = obj
+                .iter()
+                .filter(|(k, v)| *k != "customFields" && inputs[*i].get(k.as_str()) != Some(v))
+                .map(|(k, _)| k)
+                .collect();
             if !changed.is_empty() {
                 return Verdict::fail(format!(
                     "on standard input #{i} the result changes {changed:?}; the host reads back only `customFields` and drops the change"
                 ));
             }
         }
-        Verdict::pass(format!("{} results change nothing but customFields", results.len()))
+        Verdict::pass(format!(
+            "{} results change nothing but customFields",
+            results.len()
+        ))
     })
 }
 fn ls_hook_006(s: &Subject) -> Verdict {
@@ -268,7 +371,10 @@ fn ls_hook_006(s: &Subject) -> Verdict {
                 Err(v) => return v,
             };
             let inputs = lesstruct_contents();
-            if let Some((i, r)) = results.iter().find(|(i, r)| r.get("customFields").is_some_and(|c| Some(c) != inputs[*i].get("customFields"))) {
+            if let Some((i, r)) = results.iter().find(|(i, r)| {
+                r.get("customFields")
+                    .is_some_and(|c| Some(c) != inputs[*i].get("customFields"))
+            }) {
                 return Verdict::fail(format!(
                     "hook_{hook} returns new customFields on standard input #{i} ({}): after_* results are never stored",
                     r["customFields"]
@@ -334,14 +440,21 @@ fn ls_rob_001(s: &Subject) -> Verdict {
         };
         for (i, content) in lesstruct_contents().into_iter().enumerate() {
             let save = host.before_save(content.clone());
-            let traces = [save.trace, host.after_create(&content), host.after_publish(&content)];
+            let traces = [
+                save.trace,
+                host.after_create(&content),
+                host.after_publish(&content),
+            ];
             for step in traces.iter().flat_map(|t| t.steps.iter()) {
                 if let Outcome::Error { error } = &step.outcome {
                     return Verdict::fail(format!("standard input #{i}: {error}"));
                 }
             }
         }
-        Verdict::pass(format!("{} standard inputs through every invoked hook, no error", lesstruct_contents().len()))
+        Verdict::pass(format!(
+            "{} standard inputs through every invoked hook, no error",
+            lesstruct_contents().len()
+        ))
     })
 }
 fn ls_cap_001(s: &Subject) -> Verdict {
@@ -350,17 +463,27 @@ fn ls_cap_001(s: &Subject) -> Verdict {
             Ok(r) => r,
             Err(v) => return v,
         };
-        let denied: Vec<String> =
-            host.services().log_lines().into_iter().filter(|l| l.level == "denied").map(|l| l.message).collect();
+        let denied: Vec<String> = host
+            .services()
+            .log_lines()
+            .into_iter()
+            .filter(|l| l.level == "denied")
+            .map(|l| l.message)
+            .collect();
         match denied.first() {
-            Some(first) => Verdict::fail(format!("{} host call(s) refused under the manifest, first: {first}", denied.len())),
+            Some(first) => Verdict::fail(format!(
+                "{} host call(s) refused under the manifest, first: {first}",
+                denied.len()
+            )),
             None => Verdict::pass("every host call stayed within the manifest"),
         }
     })
 }
 fn ls_cap_002(s: &Subject) -> Verdict {
     on_wasm(s, |w| {
-        let Some(Ok(manifest)) = &w.manifest else { return Verdict::pass("no capabilities declared") };
+        let Some(Ok(manifest)) = &w.manifest else {
+            return Verdict::pass("no capabilities declared");
+        };
         let f = match facts(w) {
             Ok(f) => f,
             Err(e) => return Verdict::skip(e),
@@ -376,40 +499,246 @@ fn ls_cap_002(s: &Subject) -> Verdict {
         if unused.is_empty() {
             Verdict::pass("every declared capability has an import that uses it")
         } else {
-            Verdict::fail(format!("the manifest grants {} but the module imports no function that uses it", unused.join(" and ")))
+            Verdict::fail(format!(
+                "the manifest grants {} but the module imports no function that uses it",
+                unused.join(" and ")
+            ))
         }
     })
 }
 
 /// The Lesstruct checks.
 pub(crate) const CHECKS: &[Check] = &[
-    check("LS-LOAD-001", "exports `memory`", "Every plugin .wasm file must export `memory`.", Severity::Required, "wat:no_memory", ls_load_001),
-    check("LS-LOAD-002", "hook exports are (i32, i32) -> i32", "Every hook function must follow the signature (offset, length) -> resultOffset, all i32.", Severity::Required, "wat:wrong_signature", ls_load_002),
-    check("LS-LOAD-003", "`__hook_result_len` is (i32) -> i32", "The optional export `__hook_result_len(input_len) -> i32`.", Severity::Required, "wat:bad_result_len_sig", ls_load_003),
-    check("LS-LOAD-004", "exports a hook the host invokes", "The host invokes hook_before_save, hook_after_create, hook_after_publish; a plugin exporting only hook_on_plugin_loaded / hook_before_delete loads and never runs.", Severity::Required, "wat:only_never_invoked", ls_load_004),
-    check("LS-LOAD-005", "imports only WASI and `lesstruct`", "A .wasm for WASI preview 1; host functions are the six `lesstruct` imports.", Severity::Required, "wat:foreign_import", ls_load_005),
-    check("LS-LOAD-006", "host functions only with a manifest", "If no .manifest file exists, the plugin runs with zero host functions.", Severity::Required, "wat:import_without_manifest", ls_load_006),
-    check("LS-LOAD-007", "the manifest is valid", "Manifest `name` and `version` are required and non-empty; database permissions are read|write:content|media|users.", Severity::Required, "wat:bad_manifest", ls_load_007),
-    check("LS-LOAD-008", "instantiates", "Lesstruct discovers and loads the plugin at startup.", Severity::Required, "wat:start_traps", ls_load_008),
-    check("LS-MEM-001", "result offset lies in memory", "The host reads the result from the returned offset; a read outside memory is an error.", Severity::Required, "wat:oob_offset", ls_mem_001),
-    check("LS-MEM-002", "result offset is not negative", "Offsets are i32 wasm addresses; a negative one points past 2 GiB.", Severity::Required, "wat:negative_offset", ls_mem_002),
-    check("LS-MEM-003", "offset + length does not wrap", "The result range [offset, offset + len) must be a range in memory, not a 32-bit wrap.", Severity::Required, "wat:wrapping", ls_mem_003),
-    check("LS-MEM-004", "`__hook_result_len` stays in memory", "The result length is __hook_result_len(input_len) when exported; a read outside memory is an error.", Severity::Required, "wat:lying_len", ls_mem_004),
-    check("LS-MEM-005", "no data in the input area", "The host writes the input at offset 65536 into memory the plugin also owns.", Severity::Required, "wat:data_at_input", ls_mem_005),
-    check("LS-MEM-006", "no data in the host-answer area", "Host-function results are written at offset 4096; each call overwrites the last.", Severity::Required, "wat:data_at_result_area", ls_mem_006),
-    check("LS-OUT-001", "results are UTF-8", "All data passed through hooks is JSON-encoded bytes (UTF-8).", Severity::Required, "wat:invalid_utf8", ls_out_001),
-    check("LS-OUT-002", "results are JSON", "All data passed through hooks is JSON-encoded bytes (UTF-8).", Severity::Required, "wat:invalid_json", ls_out_002),
-    check("LS-OUT-003", "results are JSON objects", "Each hook's result is a JSON object containing (at most) customFields.", Severity::Required, "wat:returns_array", ls_out_003),
-    check("LS-OUT-004", "`customFields` is an object", "The host only reads back the customFields key; customFields is a JSON map.", Severity::Required, "wat:custom_fields_string", ls_out_004),
-    check("LS-HOOK-001", "before_save does not trap", "A before_save error (trap, bad result) → 500, content not saved.", Severity::Required, "wat:trap", ls_hook_001),
-    check("LS-HOOK-002", "returns within the deadline", "The real host's default: 30 s execution time per call (checked here with 2 s).", Severity::Required, "wat:infinite_loop", ls_hook_002),
-    check("LS-HOOK-003", "does not grow memory to the limit", "The real host's default: 64 MiB memory.", Severity::Required, "wat:grow_bomb", ls_hook_003),
-    check("LS-HOOK-004", "no stack overflow", "A before_save error (trap) → 500, content not saved.", Severity::Required, "wat:deep_recursion", ls_hook_004),
-    check("LS-HOOK-005", "changes only `customFields`", "From a before_save result the host reads back only customFields; other keys are ignored (a plugin that edits title has a bug the host hides).", Severity::Required, "wat:edits_title", ls_hook_005),
-    check("LS-HOOK-006", "after_* hooks write no customFields", "after_create and after_publish hooks can read but should not write system fields — their results are not stored.", Severity::Recommended, "wat:after_create_writes", ls_hook_006),
-    check("LS-HOOK-007", "deterministic", "The same input twice gives the same result (hooks are called once per save, in any process).", Severity::Required, "wat:nondeterministic", ls_hook_007),
-    check("LS-HOOK-008", "idempotent", "Saving an item the hooks already produced changes nothing more (updates re-run before_save).", Severity::Recommended, "wasm:not_idempotent", ls_hook_008),
-    check("LS-ROB-001", "robust on valid inputs", "Valid hook data (the eight keys, empty values included) never makes a plugin fail.", Severity::Required, "wasm:traps_on_empty_custom_fields", ls_rob_001),
-    check("LS-CAP-001", "host calls stay within the manifest", "URLs must match an allowlist pattern; every table touched needs read:<t> / write:<t>.", Severity::Required, "wasm:sneaky_db", ls_cap_001),
-    check("LS-CAP-002", "declares only capabilities it uses", "capabilities.http / capabilities.database are set if the plugin uses http_* / db_*.", Severity::Recommended, "wat:overgranted", ls_cap_002),
+    check(
+        "LS-LOAD-001",
+        "exports `memory`",
+        "Every plugin .wasm file must export `memory`.",
+        Severity::Required,
+        "wat:no_memory",
+        ls_load_001,
+    ),
+    check(
+        "LS-LOAD-002",
+        "hook exports are (i32, i32) -> i32",
+        "Every hook function must follow the signature (offset, length) -> resultOffset, all i32.",
+        Severity::Required,
+        "wat:wrong_signature",
+        ls_load_002,
+    ),
+    check(
+        "LS-LOAD-003",
+        "`__hook_result_len` is (i32) -> i32",
+        "The optional export `__hook_result_len(input_len) -> i32`.",
+        Severity::Required,
+        "wat:bad_result_len_sig",
+        ls_load_003,
+    ),
+    check(
+        "LS-LOAD-004",
+        "exports a hook the host invokes",
+        "The host invokes hook_before_save, hook_after_create, hook_after_publish; a plugin exporting only hook_on_plugin_loaded / hook_before_delete loads and never runs.",
+        Severity::Required,
+        "wat:only_never_invoked",
+        ls_load_004,
+    ),
+    check(
+        "LS-LOAD-005",
+        "imports only WASI and `lesstruct`",
+        "A .wasm for WASI preview 1; host functions are the six `lesstruct` imports.",
+        Severity::Required,
+        "wat:foreign_import",
+        ls_load_005,
+    ),
+    check(
+        "LS-LOAD-006",
+        "host functions only with a manifest",
+        "If no .manifest file exists, the plugin runs with zero host functions.",
+        Severity::Required,
+        "wat:import_without_manifest",
+        ls_load_006,
+    ),
+    check(
+        "LS-LOAD-007",
+        "the manifest is valid",
+        "Manifest `name` and `version` are required and non-empty; database permissions are read|write:content|media|users.",
+        Severity::Required,
+        "wat:bad_manifest",
+        ls_load_007,
+    ),
+    check(
+        "LS-LOAD-008",
+        "instantiates",
+        "Lesstruct discovers and loads the plugin at startup.",
+        Severity::Required,
+        "wat:start_traps",
+        ls_load_008,
+    ),
+    check(
+        "LS-MEM-001",
+        "result offset lies in memory",
+        "The host reads the result from the returned offset; a read outside memory is an error.",
+        Severity::Required,
+        "wat:oob_offset",
+        ls_mem_001,
+    ),
+    check(
+        "LS-MEM-002",
+        "result offset is not negative",
+        "Offsets are i32 wasm addresses; a negative one points past 2 GiB.",
+        Severity::Required,
+        "wat:negative_offset",
+        ls_mem_002,
+    ),
+    check(
+        "LS-MEM-003",
+        "offset + length does not wrap",
+        "The result range [offset, offset + len) must be a range in memory, not a 32-bit wrap.",
+        Severity::Required,
+        "wat:wrapping",
+        ls_mem_003,
+    ),
+    check(
+        "LS-MEM-004",
+        "`__hook_result_len` stays in memory",
+        "The result length is __hook_result_len(input_len) when exported; a read outside memory is an error.",
+        Severity::Required,
+        "wat:lying_len",
+        ls_mem_004,
+    ),
+    check(
+        "LS-MEM-005",
+        "no data in the input area",
+        "The host writes the input at offset 65536 into memory the plugin also owns.",
+        Severity::Required,
+        "wat:data_at_input",
+        ls_mem_005,
+    ),
+    check(
+        "LS-MEM-006",
+        "no data in the host-answer area",
+        "Host-function results are written at offset 4096; each call overwrites the last.",
+        Severity::Required,
+        "wat:data_at_result_area",
+        ls_mem_006,
+    ),
+    check(
+        "LS-OUT-001",
+        "results are UTF-8",
+        "All data passed through hooks is JSON-encoded bytes (UTF-8).",
+        Severity::Required,
+        "wat:invalid_utf8",
+        ls_out_001,
+    ),
+    check(
+        "LS-OUT-002",
+        "results are JSON",
+        "All data passed through hooks is JSON-encoded bytes (UTF-8).",
+        Severity::Required,
+        "wat:invalid_json",
+        ls_out_002,
+    ),
+    check(
+        "LS-OUT-003",
+        "results are JSON objects",
+        "Each hook's result is a JSON object containing (at most) customFields.",
+        Severity::Required,
+        "wat:returns_array",
+        ls_out_003,
+    ),
+    check(
+        "LS-OUT-004",
+        "`customFields` is an object",
+        "The host only reads back the customFields key; customFields is a JSON map.",
+        Severity::Required,
+        "wat:custom_fields_string",
+        ls_out_004,
+    ),
+    check(
+        "LS-HOOK-001",
+        "before_save does not trap",
+        "A before_save error (trap, bad result) → 500, content not saved.",
+        Severity::Required,
+        "wat:trap",
+        ls_hook_001,
+    ),
+    check(
+        "LS-HOOK-002",
+        "returns within the deadline",
+        "The real host's default: 30 s execution time per call (checked here with 2 s).",
+        Severity::Required,
+        "wat:infinite_loop",
+        ls_hook_002,
+    ),
+    check(
+        "LS-HOOK-003",
+        "does not grow memory to the limit",
+        "The real host's default: 64 MiB memory.",
+        Severity::Required,
+        "wat:grow_bomb",
+        ls_hook_003,
+    ),
+    check(
+        "LS-HOOK-004",
+        "no stack overflow",
+        "A before_save error (trap) → 500, content not saved.",
+        Severity::Required,
+        "wat:deep_recursion",
+        ls_hook_004,
+    ),
+    check(
+        "LS-HOOK-005",
+        "changes only `customFields`",
+        "From a before_save result the host reads back only customFields; other keys are ignored (a plugin that edits title has a bug the host hides).",
+        Severity::Required,
+        "wat:edits_title",
+        ls_hook_005,
+    ),
+    check(
+        "LS-HOOK-006",
+        "after_* hooks write no customFields",
+        "after_create and after_publish hooks can read but should not write system fields — their results are not stored.",
+        Severity::Recommended,
+        "wat:after_create_writes",
+        ls_hook_006,
+    ),
+    check(
+        "LS-HOOK-007",
+        "deterministic",
+        "The same input twice gives the same result (hooks are called once per save, in any process).",
+        Severity::Required,
+        "wat:nondeterministic",
+        ls_hook_007,
+    ),
+    check(
+        "LS-HOOK-008",
+        "idempotent",
+        "Saving an item the hooks already produced changes nothing more (updates re-run before_save).",
+        Severity::Recommended,
+        "wasm:not_idempotent",
+        ls_hook_008,
+    ),
+    check(
+        "LS-ROB-001",
+        "robust on valid inputs",
+        "Valid hook data (the eight keys, empty values included) never makes a plugin fail.",
+        Severity::Required,
+        "wasm:traps_on_empty_custom_fields",
+        ls_rob_001,
+    ),
+    check(
+        "LS-CAP-001",
+        "host calls stay within the manifest",
+        "URLs must match an allowlist pattern; every table touched needs read:<t> / write:<t>.",
+        Severity::Required,
+        "wasm:sneaky_db",
+        ls_cap_001,
+    ),
+    check(
+        "LS-CAP-002",
+        "declares only capabilities it uses",
+        "capabilities.http / capabilities.database are set if the plugin uses http_* / db_*.",
+        Severity::Recommended,
+        "wat:overgranted",
+        ls_cap_002,
+    ),
 ];

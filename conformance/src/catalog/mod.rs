@@ -16,14 +16,21 @@ use crate::check::Check;
 
 /// Every check, optionally of one profile, in catalog order.
 pub fn catalog(profile: Option<Contract>) -> Vec<&'static Check> {
-    [pylon::CHECKS, lesstruct::CHECKS, featherfly::CHECKS, rustant::CHECKS]
-        .into_iter()
-        .flatten()
-        .filter(|c| profile.is_none_or(|p| c.profile == p))
-        .collect()
+    [
+        pylon::CHECKS,
+        lesstruct::CHECKS,
+        featherfly::CHECKS,
+        rustant::CHECKS,
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|c| profile.is_none_or(|p| c.profile == p))
+    .collect()
 }
 
 /// The check with `id` (case-insensitive).
 pub fn find(id: &str) -> Option<&'static Check> {
-    catalog(None).into_iter().find(|c| c.id.eq_ignore_ascii_case(id))
+    catalog(None)
+        .into_iter()
+        .find(|c| c.id.eq_ignore_ascii_case(id))
 }

@@ -2,7 +2,9 @@
 
 use std::time::{Duration, Instant};
 
-use hookcheck::engine::{AuthContext, Contract, HttpMethod, Outcome, RequestMeta, WriteOp, call_guarded};
+use hookcheck::engine::{
+    AuthContext, Contract, HttpMethod, Outcome, RequestMeta, WriteOp, call_guarded,
+};
 use hookcheck::pylon::{PluginError, PylonHost};
 use hookcheck::store::EntityStore;
 use serde_json::{Value, json};
@@ -20,7 +22,16 @@ const fn check(
     breaker: &'static str,
     run: fn(&Subject) -> Verdict,
 ) -> Check {
-    Check { id, profile: Contract::Pylon, title, rule, source: SRC, severity, breaker, run }
+    Check {
+        id,
+        profile: Contract::Pylon,
+        title,
+        rule,
+        source: SRC,
+        severity,
+        breaker,
+        run,
+    }
 }
 
 fn on_pylon(s: &Subject, f: impl FnOnce(&PylonSubject) -> Verdict) -> Verdict {
@@ -34,31 +45,46 @@ fn host(p: &PylonSubject) -> Result<PylonHost, Verdict> {
     let mut host = PylonHost::new();
     match host.register((p.make)()) {
         Ok(_) => Ok(host),
-        Err(e) => Err(Verdict::skip(format!("does not register ({e}); see PY-INIT-001"))),
+        Err(e) => Err(Verdict::skip(format!(
+            "does not register ({e}); see PY-INIT-001"
+        ))),
     }
 }
 
 fn requests() -> Vec<RequestMeta> {
     vec![
         RequestMeta::new(HttpMethod::Get, "/api/posts", "203.0.113.7"),
-        RequestMeta::new(HttpMethod::Post, "/api/entities/Post", "198.51.100.2").with_header("content-type", "application/json"),
+        RequestMeta::new(HttpMethod::Post, "/api/entities/Post", "198.51.100.2")
+            .with_header("content-type", "application/json"),
         RequestMeta::new(HttpMethod::Delete, "/", "::1"),
     ]
 }
 
 fn writes() -> Vec<(&'static str, WriteOp, Value)> {
     vec![
-        ("Post", WriteOp::Insert, json!({"title": "Hello", "body": "text"})),
+        (
+            "Post",
+            WriteOp::Insert,
+            json!({"title": "Hello", "body": "text"}),
+        ),
         ("User", WriteOp::Insert, json!({"email": "a@example.com"})),
-        ("Post", WriteOp::Update, json!({"id": 1, "title": "Hello again", "createdAt": "2000-01-01T00:00:00Z"})),
+        (
+            "Post",
+            WriteOp::Update,
+            json!({"id": 1, "title": "Hello again", "createdAt": "2000-01-01T00:00:00Z"}),
+        ),
     ]
 }
 
 fn errors_in(trace: &hookcheck::engine::Trace, hook: &str) -> Option<String> {
-    trace.steps.iter().filter(|s| s.hook == hook).find_map(|s| match &s.outcome {
-        Outcome::Error { error } => Some(error.to_string()),
-        _ => None,
-    })
+    trace
+        .steps
+        .iter()
+        .filter(|s| s.hook == hook)
+        .find_map(|s| match &s.outcome {
+            Outcome::Error { error } => Some(error.to_string()),
+            _ => None,
+        })
 }
 
 fn py_name_001(s: &Subject) -> Verdict {
@@ -113,7 +139,9 @@ fn py_req_002(s: &Subject) -> Verdict {
         let median = times[times.len() / 2];
         let budget = Duration::from_micros(200);
         if median > budget {
-            Verdict::fail(format!("before_request takes {median:?} (median of 51); the hot-path budget is {budget:?}"))
+            Verdict::fail(format!(
+                "before_request takes {median:?} (median of 51); the hot-path budget is {budget:?}"
+            ))
         } else {
             Verdict::pass(format!("before_request takes {median:?} (median of 51)"))
         }
@@ -153,7 +181,14 @@ fn py_write_003(s: &Subject) -> Verdict {
     on_pylon(s, |p| {
         let plugin = (p.make)();
         let mut data = json!({"id": 1, "title": "x", "createdAt": "2000-01-01T00:00:00Z"});
-        match call_guarded(|| plugin.before_write("Post", WriteOp::Update, &mut data, &AuthContext::anonymous())) {
+        match call_guarded(|| {
+            plugin.before_write(
+                "Post",
+                WriteOp::Update,
+                &mut data,
+                &AuthContext::anonymous(),
+            )
+        }) {
             Ok(Ok(())) if data["createdAt"] != "2000-01-01T00:00:00Z" => Verdict::fail(format!(
                 "an update rewrote createdAt from 2000-01-01T00:00:00Z to {}: before_write must not overwrite createdAt on update",
                 data["createdAt"]
@@ -167,10 +202,14 @@ fn py_write_004(s: &Subject) -> Verdict {
     on_pylon(s, |p| {
         let plugin = (p.make)();
         for (entity, op, mut data) in writes() {
-            if let Ok(Ok(())) = call_guarded(|| plugin.before_write(entity, op, &mut data, &AuthContext::anonymous()))
-                && !data.is_object()
+            if let Ok(Ok(())) = call_guarded(|| {
+                plugin.before_write(entity, op, &mut data, &AuthContext::anonymous())
+            }) && !data.is_object()
             {
-                return Verdict::fail(format!("{} {entity}: before_write left the data as {data}, not an object", op.as_str()));
+                return Verdict::fail(format!(
+                    "{} {entity}: before_write left the data as {data}, not an object",
+                    op.as_str()
+                ));
             }
         }
         Verdict::pass("the data stays a JSON object")
@@ -181,11 +220,16 @@ fn py_route_001(s: &Subject) -> Verdict {
         let plugin = (p.make)();
         let routes = plugin.routes();
         let probe = "/hookcheck/not-a-route";
-        match call_guarded(|| plugin.handle_route(HttpMethod::Get, probe, "", &AuthContext::anonymous())) {
+        match call_guarded(|| {
+            plugin.handle_route(HttpMethod::Get, probe, "", &AuthContext::anonymous())
+        }) {
             Ok(Some((status, _))) => Verdict::fail(format!(
                 "answered GET {probe} with {status}, a route it never declared (declared: {routes:?}); answer None to pass a request on"
             )),
-            _ => Verdict::pass(format!("declines undeclared routes ({} declared)", routes.len())),
+            _ => Verdict::pass(format!(
+                "declines undeclared routes ({} declared)",
+                routes.len()
+            )),
         }
     })
 }
@@ -193,10 +237,13 @@ fn py_route_002(s: &Subject) -> Verdict {
     on_pylon(s, |p| {
         let plugin = (p.make)();
         for (method, path) in plugin.routes() {
-            if let Ok(Some((status, _))) = call_guarded(|| plugin.handle_route(method, &path, "{}", &AuthContext::anonymous()))
+            if let Ok(Some((status, _))) =
+                call_guarded(|| plugin.handle_route(method, &path, "{}", &AuthContext::anonymous()))
                 && !(100..=599).contains(&status)
             {
-                return Verdict::fail(format!("{method} {path} answered status {status}, not an HTTP status"));
+                return Verdict::fail(format!(
+                    "{method} {path} answered status {status}, not an HTTP status"
+                ));
             }
         }
         Verdict::pass("route statuses are 100-599")
@@ -206,11 +253,13 @@ fn py_err_001(s: &Subject) -> Verdict {
     on_pylon(s, |p| {
         let plugin = (p.make)();
         for (entity, op, mut data) in writes() {
-            if let Ok(Err(PluginError::ValidationFailed { code, message })) =
-                call_guarded(|| plugin.before_write(entity, op, &mut data, &AuthContext::anonymous()))
-                && code.trim().is_empty()
+            if let Ok(Err(PluginError::ValidationFailed { code, message })) = call_guarded(|| {
+                plugin.before_write(entity, op, &mut data, &AuthContext::anonymous())
+            }) && code.trim().is_empty()
             {
-                return Verdict::fail(format!("ValidationFailed with an empty code (message `{message}`): clients get `error: \"\"`"));
+                return Verdict::fail(format!(
+                    "ValidationFailed with an empty code (message `{message}`): clients get `error: \"\"`"
+                ));
             }
         }
         Verdict::pass("validation errors carry a code")
@@ -219,15 +268,92 @@ fn py_err_001(s: &Subject) -> Verdict {
 
 /// The Pylon checks.
 pub(crate) const CHECKS: &[Check] = &[
-    check("PY-NAME-001", "a stable, non-empty name", "fn name(&self) -> &str: stable identifier — must match the plugin name in the manifest.", Severity::Required, "pylon:empty_name", py_name_001),
-    check("PY-INIT-001", "init succeeds", "init(config) is called once at startup; Err fails the plugin.", Severity::Required, "pylon:failing_init", py_init_001),
-    check("PY-REQ-001", "before_request does not panic", "Don't call .unwrap() in hooks. A panic in a plugin can crash the runtime thread.", Severity::Required, "pylon:panics_in_before_request", py_req_001),
-    check("PY-REQ-002", "before_request within budget", "before_request runs on every HTTP request — if it allocates or locks, it shows up at p99.", Severity::Recommended, "pylon:slow_before_request", py_req_002),
-    check("PY-WRITE-001", "before_write does not panic", "Don't call .unwrap() in hooks; return errors instead.", Severity::Required, "pylon:panics_in_before_write", py_write_001),
-    check("PY-WRITE-002", "after_write does not panic", "after-write side effects must never fail a successful write.", Severity::Required, "pylon:panics_in_after_write", py_write_002),
-    check("PY-WRITE-003", "update keeps createdAt", "if op == WriteOp::Insert && !obj.contains_key(\"createdAt\") — an update must not overwrite createdAt (non-idempotent before_write).", Severity::Required, "pylon:overwrites_created_at", py_write_003),
-    check("PY-WRITE-004", "data stays an object", "before_write mutates `data` in place to inject fields.", Severity::Required, "pylon:replaces_data", py_write_004),
-    check("PY-ROUTE-001", "answers only declared routes", "routes() returns the (method, path) pairs the router dispatches to handle_route; None passes the request on.", Severity::Required, "pylon:greedy_router", py_route_001),
-    check("PY-ROUTE-002", "route statuses are HTTP statuses", "handle_route returns Some((status, body)).", Severity::Required, "pylon:bad_status_router", py_route_002),
-    check("PY-ERR-001", "validation errors carry a code", "Err(PluginError::ValidationFailed { code, message }) rejects the write with a 400 response.", Severity::Required, "pylon:empty_code_validator", py_err_001),
+    check(
+        "PY-NAME-001",
+        "a stable, non-empty name",
+        "fn name(&self) -> &str: stable identifier — must match the plugin name in the manifest.",
+        Severity::Required,
+        "pylon:empty_name",
+        py_name_001,
+    ),
+    check(
+        "PY-INIT-001",
+        "init succeeds",
+        "init(config) is called once at startup; Err fails the plugin.",
+        Severity::Required,
+        "pylon:failing_init",
+        py_init_001,
+    ),
+    check(
+        "PY-REQ-001",
+        "before_request does not panic",
+        "Don't call .unwrap() in hooks. A panic in a plugin can crash the runtime thread.",
+        Severity::Required,
+        "pylon:panics_in_before_request",
+        py_req_001,
+    ),
+    check(
+        "PY-REQ-002",
+        "before_request within budget",
+        "before_request runs on every HTTP request — if it allocates or locks, it shows up at p99.",
+        Severity::Recommended,
+        "pylon:slow_before_request",
+        py_req_002,
+    ),
+    check(
+        "PY-WRITE-001",
+        "before_write does not panic",
+        "Don't call .unwrap() in hooks; return errors instead.",
+        Severity::Required,
+        "pylon:panics_in_before_write",
+        py_write_001,
+    ),
+    check(
+        "PY-WRITE-002",
+        "after_write does not panic",
+        "after-write side effects must never fail a successful write.",
+        Severity::Required,
+        "pylon:panics_in_after_write",
+        py_write_002,
+    ),
+    check(
+        "PY-WRITE-003",
+        "update keeps createdAt",
+        "if op == WriteOp::Insert && !obj.contains_key(\"createdAt\") — an update must not overwrite createdAt (non-idempotent before_write).",
+        Severity::Required,
+        "pylon:overwrites_created_at",
+        py_write_003,
+    ),
+    check(
+        "PY-WRITE-004",
+        "data stays an object",
+        "before_write mutates `data` in place to inject fields.",
+        Severity::Required,
+        "pylon:replaces_data",
+        py_write_004,
+    ),
+    check(
+        "PY-ROUTE-001",
+        "answers only declared routes",
+        "routes() returns the (method, path) pairs the router dispatches to handle_route; None passes the request on.",
+        Severity::Required,
+        "pylon:greedy_router",
+        py_route_001,
+    ),
+    check(
+        "PY-ROUTE-002",
+        "route statuses are HTTP statuses",
+        "handle_route returns Some((status, body)).",
+        Severity::Required,
+        "pylon:bad_status_router",
+        py_route_002,
+    ),
+    check(
+        "PY-ERR-001",
+        "validation errors carry a code",
+        "Err(PluginError::ValidationFailed { code, message }) rejects the write with a 400 response.",
+        Severity::Required,
+        "pylon:empty_code_validator",
+        py_err_001,
+    ),
 ];

@@ -1,7 +1,9 @@
 //! `RU-*`: the Rustant contract (contracts §4, seed 004).
 
 use hookcheck::engine::{Contract, Outcome, call_guarded};
-use hookcheck::rustant::{AgentHookPoint, AgentHost, HookResult, SecurityPolicy, Version, Violation, validate};
+use hookcheck::rustant::{
+    AgentHookPoint, AgentHost, HookResult, SecurityPolicy, Version, Violation, validate,
+};
 use serde_json::json;
 
 use crate::check::{Check, Severity, Verdict};
@@ -17,13 +19,24 @@ const fn check(
     breaker: &'static str,
     run: fn(&Subject) -> Verdict,
 ) -> Check {
-    Check { id, profile: Contract::Rustant, title, rule, source: SRC, severity, breaker, run }
+    Check {
+        id,
+        profile: Contract::Rustant,
+        title,
+        rule,
+        source: SRC,
+        severity,
+        breaker,
+        run,
+    }
 }
 
 fn on_agent(s: &Subject, f: impl FnOnce(&RustantSubject) -> Verdict) -> Verdict {
     match s {
         Subject::Rustant(r) => f(r),
-        Subject::RustantNative(_) => Verdict::skip("a native Rustant plugin is never loaded; see RU-NATIVE-001"),
+        Subject::RustantNative(_) => {
+            Verdict::skip("a native Rustant plugin is never loaded; see RU-NATIVE-001")
+        }
         _ => Verdict::skip("not a Rustant subject"),
     }
 }
@@ -32,7 +45,12 @@ fn violations(r: &RustantSubject, pick: fn(&Violation) -> bool) -> Verdict {
     let plugin = (r.make)();
     let found = call_guarded(|| {
         let meta = plugin.metadata().clone();
-        validate(&meta, plugin.tools().len(), plugin.hooks().len(), &SecurityPolicy::default())
+        validate(
+            &meta,
+            plugin.tools().len(),
+            plugin.hooks().len(),
+            &SecurityPolicy::default(),
+        )
     });
     match found {
         Err(f) => Verdict::fail(format!("metadata, tools or hooks {f}")),
@@ -52,15 +70,22 @@ fn ru_meta_001(s: &Subject) -> Verdict {
         }
         match Version::parse(&meta.min_core_version) {
             Some(v) => Verdict::pass(format!("`{}` {} needs core {v}", meta.name, meta.version)),
-            None => Verdict::fail(format!("min_core_version `{}` is not a version", meta.min_core_version)),
+            None => Verdict::fail(format!(
+                "min_core_version `{}` is not a version",
+                meta.min_core_version
+            )),
         }
     })
 }
 fn ru_cap_001(s: &Subject) -> Verdict {
-    on_agent(s, |r| violations(r, |v| matches!(v, Violation::CapabilityNotAllowed { .. })))
+    on_agent(s, |r| {
+        violations(r, |v| matches!(v, Violation::CapabilityNotAllowed { .. }))
+    })
 }
 fn ru_cap_002(s: &Subject) -> Verdict {
-    on_agent(s, |r| violations(r, |v| matches!(v, Violation::ExceedsDeclaredScope { .. })))
+    on_agent(s, |r| {
+        violations(r, |v| matches!(v, Violation::ExceedsDeclaredScope { .. }))
+    })
 }
 fn ru_load_001(s: &Subject) -> Verdict {
     on_agent(s, |r| {
@@ -88,7 +113,10 @@ fn run_points(r: &RustantSubject) -> Result<Vec<hookcheck::rustant::AgentRun>, V
     };
     let (host, report) = AgentHost::load(&policy, vec![(r.make)()]);
     if let Some((name, why)) = report.blocked.first() {
-        return Err(Verdict::skip(format!("`{name}` does not load: {}", why.join("; "))));
+        return Err(Verdict::skip(format!(
+            "`{name}` does not load: {}",
+            why.join("; ")
+        )));
     }
     let data = [
         json!({"tool": "search", "args": ["rust"]}),
@@ -96,7 +124,10 @@ fn run_points(r: &RustantSubject) -> Result<Vec<hookcheck::rustant::AgentRun>, V
         json!({"prompt": "summarize this", "model": "m"}),
         json!({"session": "s1"}),
     ];
-    Ok(AgentHookPoint::ALL.iter().flat_map(|p| data.iter().map(|d| host.run(*p, d.clone()))).collect())
+    Ok(AgentHookPoint::ALL
+        .iter()
+        .flat_map(|p| data.iter().map(|d| host.run(*p, d.clone())))
+        .collect())
 }
 fn ru_hook_001(s: &Subject) -> Verdict {
     on_agent(s, |r| match run_points(r) {
@@ -119,7 +150,8 @@ fn ru_hook_002(s: &Subject) -> Verdict {
         Ok(runs) => {
             for run in &runs {
                 for step in &run.trace.steps {
-                    if matches!(step.outcome, Outcome::Modified { .. }) && step.input == step.output {
+                    if matches!(step.outcome, Outcome::Modified { .. }) && step.input == step.output
+                    {
                         return Verdict::fail(format!(
                             "`{}` returned Modified at {} without changing the context",
                             step.plugin, step.hook
@@ -127,8 +159,13 @@ fn ru_hook_002(s: &Subject) -> Verdict {
                     }
                 }
             }
-            let modified = runs.iter().filter(|r| r.result == HookResult::Modified).count();
-            Verdict::pass(format!("{modified} Modified results, each with a changed context"))
+            let modified = runs
+                .iter()
+                .filter(|r| r.result == HookResult::Modified)
+                .count();
+            Verdict::pass(format!(
+                "{modified} Modified results, each with a changed context"
+            ))
         }
     })
 }
@@ -144,7 +181,9 @@ fn ru_native_001(s: &Subject) -> Verdict {
             (None, _) => Verdict::fail(
                 "the library carries no `rustc version` in .comment: its compiler cannot be matched to the host's, and Box<dyn Plugin> is unsound across compilers",
             ),
-            (Some(p), None) => Verdict::skip(format!("built by {p}; this host's own compiler version is unknown")),
+            (Some(p), None) => Verdict::skip(format!(
+                "built by {p}; this host's own compiler version is unknown"
+            )),
         },
         Subject::Rustant(_) => Verdict::pass("in-process: the same compiler built plugin and host"),
         _ => Verdict::skip("not a Rustant subject"),
@@ -153,11 +192,60 @@ fn ru_native_001(s: &Subject) -> Verdict {
 
 /// The Rustant checks.
 pub(crate) const CHECKS: &[Check] = &[
-    check("RU-META-001", "metadata is valid", "A plugin gives metadata: name, version, description, author, minimum core version, capabilities.", Severity::Required, "rustant:bad_metadata", ru_meta_001),
-    check("RU-CAP-001", "declares only allowed capabilities", "The PluginSecurityValidator verifies that plugins only request capabilities they need.", Severity::Required, "rustant:network_hungry", ru_cap_001),
-    check("RU-CAP-002", "stays within its declared scope", "The validator blocks plugins that exceed their declared scope (tools need ToolRegistration, hooks HookRegistration).", Severity::Required, "rustant:undeclared_tools", ru_cap_002),
-    check("RU-LOAD-001", "on_load succeeds", "async fn on_load(&mut self) -> Result<(), PluginError>.", Severity::Required, "rustant:failing_on_load", ru_load_001),
-    check("RU-HOOK-001", "hooks do not panic", "Each hook returns a HookResult: Continue, Block(reason) or Modified.", Severity::Required, "rustant:panicky_hook", ru_hook_001),
-    check("RU-HOOK-002", "Modified means modified", "Modified — continue with modified context.", Severity::Recommended, "rustant:fake_modified", ru_hook_002),
-    check("RU-NATIVE-001", "native plugin built by the host's compiler", "Native plugins export rustant_plugin_create returning a boxed Rust trait object — only sound when plugin and host are built by the same compiler with the same crate versions.", Severity::Required, "native-foreign-rustc:rustant_native", ru_native_001),
+    check(
+        "RU-META-001",
+        "metadata is valid",
+        "A plugin gives metadata: name, version, description, author, minimum core version, capabilities.",
+        Severity::Required,
+        "rustant:bad_metadata",
+        ru_meta_001,
+    ),
+    check(
+        "RU-CAP-001",
+        "declares only allowed capabilities",
+        "The PluginSecurityValidator verifies that plugins only request capabilities they need.",
+        Severity::Required,
+        "rustant:network_hungry",
+        ru_cap_001,
+    ),
+    check(
+        "RU-CAP-002",
+        "stays within its declared scope",
+        "The validator blocks plugins that exceed their declared scope (tools need ToolRegistration, hooks HookRegistration).",
+        Severity::Required,
+        "rustant:undeclared_tools",
+        ru_cap_002,
+    ),
+    check(
+        "RU-LOAD-001",
+        "on_load succeeds",
+        "async fn on_load(&mut self) -> Result<(), PluginError>.",
+        Severity::Required,
+        "rustant:failing_on_load",
+        ru_load_001,
+    ),
+    check(
+        "RU-HOOK-001",
+        "hooks do not panic",
+        "Each hook returns a HookResult: Continue, Block(reason) or Modified.",
+        Severity::Required,
+        "rustant:panicky_hook",
+        ru_hook_001,
+    ),
+    check(
+        "RU-HOOK-002",
+        "Modified means modified",
+        "Modified — continue with modified context.",
+        Severity::Recommended,
+        "rustant:fake_modified",
+        ru_hook_002,
+    ),
+    check(
+        "RU-NATIVE-001",
+        "native plugin built by the host's compiler",
+        "Native plugins export rustant_plugin_create returning a boxed Rust trait object — only sound when plugin and host are built by the same compiler with the same crate versions.",
+        Severity::Required,
+        "native-foreign-rustc:rustant_native",
+        ru_native_001,
+    ),
 ];

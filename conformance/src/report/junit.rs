@@ -33,5 +33,8 @@ pub fn junit_report(report: &Report) -> Result<String> {
     }
     let mut junit = Junit::new("hookcheck conformance");
     junit.add_test_suite(suite);
-    junit.to_string().map_err(|e| Error::Render { format: "junit", reason: e.to_string() })
+    junit.to_string().map_err(|e| Error::Render {
+        format: "junit",
+        reason: e.to_string(),
+    })
 }

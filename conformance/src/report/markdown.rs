@@ -14,8 +14,16 @@ fn cell(text: &str) -> String {
 pub fn markdown_report(report: &Report) -> String {
     let t = &report.totals;
     let mut out = String::new();
-    let verdict = if report.passed() { "✅ conforms" } else { "❌ does not conform" };
-    let _ = writeln!(out, "## hookcheck: `{}` {verdict} to `{}`\n", report.artifact, report.profile);
+    let verdict = if report.passed() {
+        "✅ conforms"
+    } else {
+        "❌ does not conform"
+    };
+    let _ = writeln!(
+        out,
+        "## hookcheck: `{}` {verdict} to `{}`\n",
+        report.artifact, report.profile
+    );
     let _ = writeln!(
         out,
         "{} checks: **{} passed**, **{} failed**, {} skipped; {} fail the run{}.\n",
@@ -34,7 +42,10 @@ pub fn markdown_report(report: &Report) -> String {
         }
         let _ = writeln!(out);
     }
-    let _ = writeln!(out, "| check | status | severity | title | evidence |\n|---|---|---|---|---|");
+    let _ = writeln!(
+        out,
+        "| check | status | severity | title | evidence |\n|---|---|---|---|---|"
+    );
     for c in &report.checks {
         let status = match c.status {
             Status::Pass => "✅ pass",
@@ -42,7 +53,14 @@ pub fn markdown_report(report: &Report) -> String {
             Status::Fail => "⚠️ fail",
             Status::Skip => "⏭️ skip",
         };
-        let _ = writeln!(out, "| {} | {status} | {} | {} | {} |", c.id, c.severity, cell(c.title), cell(&c.evidence));
+        let _ = writeln!(
+            out,
+            "| {} | {status} | {} | {} | {} |",
+            c.id,
+            c.severity,
+            cell(c.title),
+            cell(&c.evidence)
+        );
     }
     if let Some(sha) = &report.sha256 {
         let _ = writeln!(out, "\n<sub>{} · sha256 `{sha}`</sub>", report.tool);

@@ -87,7 +87,10 @@ pub fn data_segments(module: &[u8]) -> Option<Vec<DataSegment>> {
     if module.get(..8)? != b"\0asm\x01\0\0\0" {
         return None;
     }
-    let mut r = Reader { bytes: module, at: 8 };
+    let mut r = Reader {
+        bytes: module,
+        at: 8,
+    };
     let mut out = Vec::new();
     while r.at < module.len() {
         let id = r.byte()?;

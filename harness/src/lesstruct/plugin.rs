@@ -389,7 +389,9 @@ pub fn inspect_module(module: &Module, has_manifest: bool) -> ModuleFacts {
         let name = export.name();
         match (name, export.ty()) {
             ("memory", ExternType::Memory(_)) => has_memory = true,
-            ("memory", other) => facts.problems.push(LoadProblem::NoMemory(format!("export `memory` is a {other:?}, expected a memory"))),
+            ("memory", other) => facts.problems.push(LoadProblem::NoMemory(format!(
+                "export `memory` is a {other:?}, expected a memory"
+            ))),
             ("__hook_result_len", ExternType::Func(f)) => {
                 facts.has_result_len = true;
                 if !(is_i32s(f.params(), 1) && is_i32s(f.results(), 1)) {
@@ -410,15 +412,24 @@ pub fn inspect_module(module: &Module, has_manifest: bool) -> ModuleFacts {
                 }
             }
             (n, other) if n.starts_with("hook_") || n == "__hook_result_len" => {
-                facts.problems.push(LoadProblem::HookSignature(format!("export `{n}` is a {other:?}, expected a function")));
+                facts.problems.push(LoadProblem::HookSignature(format!(
+                    "export `{n}` is a {other:?}, expected a function"
+                )));
             }
             _ => {}
         }
     }
-    if !has_memory && !facts.problems.iter().any(|p| matches!(p, LoadProblem::NoMemory(_))) {
+    if !has_memory
+        && !facts
+            .problems
+            .iter()
+            .any(|p| matches!(p, LoadProblem::NoMemory(_)))
+    {
         facts.problems.insert(
             0,
-            LoadProblem::NoMemory("the module exports no `memory`; the host has nowhere to write the input".into()),
+            LoadProblem::NoMemory(
+                "the module exports no `memory`; the host has nowhere to write the input".into(),
+            ),
         );
     }
     for import in module.imports() {
@@ -434,7 +445,9 @@ pub fn inspect_module(module: &Module, has_manifest: bool) -> ModuleFacts {
             continue;
         }
         let Some((_, params, returns)) = HOST_FUNCTIONS.iter().find(|(f, _, _)| *f == n) else {
-            facts.problems.push(LoadProblem::BadHostImport(format!("imports `lesstruct.{n}`, which the host does not provide")));
+            facts.problems.push(LoadProblem::BadHostImport(format!(
+                "imports `lesstruct.{n}`, which the host does not provide"
+            )));
             continue;
         };
         if !has_manifest {
@@ -444,7 +457,9 @@ pub fn inspect_module(module: &Module, has_manifest: bool) -> ModuleFacts {
             continue;
         }
         let ok = match import.ty() {
-            ExternType::Func(f) => is_i32s(f.params(), *params) && is_i32s(f.results(), usize::from(*returns)),
+            ExternType::Func(f) => {
+                is_i32s(f.params(), *params) && is_i32s(f.results(), usize::from(*returns))
+            }
             _ => false,
         };
         if !ok {

@@ -1,0 +1,218 @@
+//! The `hookcheck` command as a user runs it.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use crate::support::spec;
+
+fn hookcheck(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hookcheck"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn a_well_behaved_wasm_plugin_conforms() {
+    let out = hookcheck(&["conformance", &spec("wasm:hello")]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    assert!(text(&out.stderr).contains("against profile lesstruct (a WASM module)"));
+    assert!(
+        text(&out.stdout).contains("29 passed, 0 failed"),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+#[test]
+fn a_broken_plugin_exits_1_naming_the_failing_checks() {
+    let out = hookcheck(&["conformance", &spec("wat:trap")]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("does not conform (LS-HOOK-001, LS-ROB-001)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("plugin `trap` trapped"), "{stdout}");
+}
+
+#[test]
+fn a_crashing_native_plugin_is_a_failed_check_not_a_crash() {
+    let out = hookcheck(&["conformance", &spec("native:segfault")]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("plugin `segfault` crashed with SIGSEGV in json.response"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("FF-SAFE-001"), "{stdout}");
+}
+
+#[test]
+fn files_that_are_not_plugins_exit_2_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("notes.txt");
+    std::fs::write(&notes, "hello").unwrap();
+    for (path, reason) in [
+        (
+            notes.display().to_string(),
+            "not a plugin: neither a WASM module",
+        ),
+        (
+            dir.path().join("missing.wasm").display().to_string(),
+            "No such file",
+        ),
+        (
+            "pylon:nope".to_owned(),
+            "no bundled pylon plugin `nope` (known: timestamps",
+        ),
+    ] {
+        let out = hookcheck(&["conformance", &path]);
+        assert_eq!(out.status.code(), Some(2), "{path}");
+        let stderr = text(&out.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.starts_with("error: failed to "), "{stderr}");
+        assert!(stderr.contains(reason), "{stderr}");
+        assert!(out.stdout.is_empty());
+    }
+    let out = hookcheck(&["conformance", &spec("wasm:hello"), "--profile", "nonsense"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("is not a profile"));
+}
+
+#[test]
+fn expectations_turn_known_failures_green_and_unexpected_passes_red() {
+    let dir = tempfile::tempdir().unwrap();
+    let known = dir.path().join("known.toml");
+    std::fs::write(
+        &known,
+        "[[expect]]\nid = \"LS-HOOK-001\"\nstatus = \"fail\"\nreason = \"traps on purpose\"\n\n[[expect]]\nid = \"LS-ROB-001\"\nstatus = \"fail\"\nreason = \"same trap\"\n",
+    )
+    .unwrap();
+    let out = hookcheck(&[
+        "conformance",
+        &spec("wat:trap"),
+        "--expectations",
+        known.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    let stale = dir.path().join("stale.toml");
+    std::fs::write(
+        &stale,
+        "[[expect]]\nid = \"LS-MEM-001\"\nstatus = \"fail\"\nreason = \"was broken once\"\n",
+    )
+    .unwrap();
+    let out = hookcheck(&[
+        "conformance",
+        &spec("wasm:hello"),
+        "--expectations",
+        stale.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout).contains("expected to fail, but passed"),
+        "{}",
+        text(&out.stdout)
+    );
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        "[[expect]]\nid = \"LS-NOPE-001\"\nstatus = \"fail\"\nreason = \"x\"\n",
+    )
+    .unwrap();
+    let out = hookcheck(&[
+        "conformance",
+        &spec("wasm:hello"),
+        "--expectations",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("bad.toml")
+            && text(&out.stderr).contains("`LS-NOPE-001` is not a check id")
+    );
+}
+
+#[test]
+fn strict_makes_recommended_failures_count() {
+    let plugin = spec("wasm:not_idempotent");
+    let out = hookcheck(&["conformance", &plugin]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("fail*"),
+        "a recommended failure is shown"
+    );
+    let out = hookcheck(&["conformance", &plugin, "--strict"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stdout).contains("(LS-HOOK-008)"));
+}
+
+#[test]
+fn only_and_skip_select_checks() {
+    let out = hookcheck(&["conformance", &spec("wat:trap"), "--only", "^LS-MEM"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        text(&out.stdout).contains("6 checks, 6 passed"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = hookcheck(&[
+        "conformance",
+        &spec("wat:trap"),
+        "--skip",
+        "LS-(HOOK-001|ROB-001)",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let out = hookcheck(&["conformance", &spec("wat:trap"), "--only", "NOTHING"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn bundled_in_process_plugins_can_be_checked_by_name() {
+    let out = hookcheck(&["conformance", "pylon:timestamps"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    let out = hookcheck(&["conformance", "pylon:overwrites_created_at"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stdout).contains("PY-WRITE-003"));
+}
+
+#[test]
+fn checks_and_explain_describe_the_catalog() {
+    let out = hookcheck(&["checks", "--profile", "featherfly"]);
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("FF-JSON-003") && !stdout.contains("LS-MEM-001"));
+    let out = hookcheck(&["checks", "--json"]);
+    let items: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(items.len() >= 60);
+    let out = hookcheck(&["explain", "ls-mem-004"]);
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("__hook_result_len") && stdout.contains("wat:lying_len"),
+        "{stdout}"
+    );
+    let out = hookcheck(&["explain", "XX-1"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn help_documents_the_exit_codes() {
+    let out = hookcheck(&["--help"]);
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("0 every required check passed") && stdout.contains("2 bad usage"),
+        "{stdout}"
+    );
+    assert!(Path::new(env!("CARGO_BIN_EXE_hookcheck")).exists());
+}

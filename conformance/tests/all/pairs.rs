@@ -1,0 +1,116 @@
+//! Every check fails on the fixture that breaks it, with evidence, and
+//! passes on a well-behaved plugin. A check without such a pair cannot be
+//! added: its `breaker` is a required field and is run here.
+
+use hookcheck::engine::Contract;
+use hookcheck_conformance::{ProfileChoice, Status, catalog};
+use rstest::rstest;
+
+use crate::support::{open, open_as};
+
+fn good(profile: Contract) -> &'static str {
+    match profile {
+        Contract::Lesstruct => "wasm:hello",
+        Contract::FeatherFly => "native:all_hooks",
+        Contract::Pylon => "pylon:timestamps",
+        Contract::Rustant => "rustant:session_logger",
+    }
+}
+
+#[rstest]
+#[case::pylon(Contract::Pylon)]
+#[case::lesstruct(Contract::Lesstruct)]
+#[case::featherfly(Contract::FeatherFly)]
+#[case::rustant(Contract::Rustant)]
+fn every_check_fails_on_its_breaker_and_passes_on_a_good_plugin(#[case] profile: Contract) {
+    let checks = catalog(Some(profile));
+    assert!(!checks.is_empty());
+    let well_behaved = open(good(profile));
+    let mut problems = Vec::new();
+    for check in checks {
+        let broken = open_as(check.breaker, ProfileChoice::Fixed(profile));
+        let verdict = check.run(&broken);
+        if verdict.status != Status::Fail || verdict.evidence.trim().is_empty() {
+            problems.push(format!(
+                "{} on its breaker {}: {:?} {}",
+                check.id, check.breaker, verdict.status, verdict.evidence
+            ));
+        }
+        let verdict = check.run(&well_behaved);
+        if verdict.status != Status::Pass {
+            problems.push(format!(
+                "{} on {}: {:?} {}",
+                check.id,
+                good(profile),
+                verdict.status,
+                verdict.evidence
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn the_catalog_has_at_least_60_checks_with_unique_ids_and_rules() {
+    let all = catalog(None);
+    assert!(all.len() >= 60, "{} checks", all.len());
+    let mut ids: Vec<&str> = all.iter().map(|c| c.id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), all.len(), "ids are unique");
+    for c in &all {
+        assert!(
+            !c.rule.is_empty() && !c.source.is_empty() && !c.title.is_empty(),
+            "{}",
+            c.id
+        );
+        let prefix = match c.profile {
+            Contract::Pylon => "PY-",
+            Contract::Lesstruct => "LS-",
+            Contract::FeatherFly => "FF-",
+            Contract::Rustant => "RU-",
+        };
+        assert!(
+            c.id.starts_with(prefix),
+            "{} belongs to {}",
+            c.id,
+            c.profile
+        );
+    }
+}
+
+#[test]
+fn a_native_rustant_plugin_from_this_compiler_passes_and_says_why_boxes_are_fragile() {
+    let check = hookcheck_conformance::find("RU-NATIVE-001").unwrap();
+    let verdict = check.run(&open("native:rustant_native"));
+    assert_eq!(verdict.status, Status::Pass, "{}", verdict.evidence);
+    assert!(
+        verdict.evidence.contains("same crate versions")
+            || verdict.evidence.contains("identical crate versions")
+    );
+    let foreign = check.run(&open("native-foreign-rustc:rustant_native"));
+    assert!(
+        foreign.evidence.contains("rustc version 1.05"),
+        "{}",
+        foreign.evidence
+    );
+    assert!(
+        foreign.evidence.contains("undefined behaviour"),
+        "{}",
+        foreign.evidence
+    );
+}
+
+#[test]
+fn a_panic_across_extern_c_is_caught_by_the_abort_check() {
+    let check = hookcheck_conformance::find("FF-SAFE-002").unwrap();
+    let verdict = check.run(&open("native:panics"));
+    assert_eq!(verdict.status, Status::Fail);
+    assert!(
+        verdict
+            .evidence
+            .contains("plugin `panics` crashed with SIGABRT in json.response"),
+        "{}",
+        verdict.evidence
+    );
+}

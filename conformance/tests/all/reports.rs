@@ -1,0 +1,128 @@
+//! The reports read back: JUnit parses into the statuses the runner
+//! reported, JSON validates against its schema, Markdown names the fixes.
+
+use std::collections::BTreeMap;
+use std::process::Command;
+
+use hookcheck_fixtures::artifacts::workspace_root;
+use quick_xml::Reader;
+use quick_xml::events::Event;
+use serde_json::Value;
+
+use crate::support::spec;
+
+fn run_with_reports(reference: &str) -> (tempfile::TempDir, i32) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_hookcheck"))
+        .args(["conformance", &spec(reference), "--report-dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    (dir, out.status.code().unwrap())
+}
+
+/// testcase name -> "pass" | "fail" | "skip", from JUnit XML.
+fn junit_statuses(xml: &str) -> BTreeMap<String, String> {
+    let mut reader = Reader::from_str(xml);
+    let mut out = BTreeMap::new();
+    let mut current: Option<String> = None;
+    loop {
+        match reader.read_event().unwrap() {
+            Event::Start(e) | Event::Empty(e) if e.name().as_ref() == b"testcase" => {
+                let name = e
+                    .attributes()
+                    .flatten()
+                    .find(|a| a.key.as_ref() == b"name")
+                    .map(|a| a.unescape_value().unwrap().into_owned())
+                    .unwrap();
+                let id = name.split_whitespace().next().unwrap().to_owned();
+                out.insert(id.clone(), "pass".to_owned());
+                current = Some(id);
+            }
+            Event::Start(e) | Event::Empty(e)
+                if matches!(e.name().as_ref(), b"failure" | b"skipped") =>
+            {
+                let status = if e.name().as_ref() == b"failure" {
+                    "fail"
+                } else {
+                    "skip"
+                };
+                out.insert(current.clone().unwrap(), status.to_owned());
+            }
+            Event::End(e) if e.name().as_ref() == b"testcase" => current = None,
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn junit_and_json_agree_and_json_matches_its_schema() {
+    for (fixture, code) in [
+        ("wat:lying_len", 1),
+        ("wasm:hello", 0),
+        ("native:bad_actions", 1),
+        ("pylon:slugify", 0),
+    ] {
+        let (dir, exit) = run_with_reports(fixture);
+        assert_eq!(exit, code, "{fixture}");
+        let json: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.json")).unwrap())
+                .unwrap();
+        let schema: Value = serde_json::from_str(
+            &std::fs::read_to_string(workspace_root().join("reports/conformance.schema.json"))
+                .unwrap(),
+        )
+        .unwrap();
+        let validator = jsonschema::validator_for(&schema).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&json)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{fixture}: {errors:?}");
+        let from_json: BTreeMap<String, String> = json["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["id"].as_str().unwrap().to_owned(),
+                    c["status"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        let xml = std::fs::read_to_string(dir.path().join("junit.xml")).unwrap();
+        assert_eq!(junit_statuses(&xml), from_json, "{fixture}");
+        let md = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+        if code == 1 {
+            assert!(md.contains("### What to fix"), "{md}");
+        } else {
+            assert!(md.contains("✅ conforms"), "{md}");
+        }
+    }
+}
+
+#[test]
+fn the_schema_rejects_a_report_that_breaks_it() {
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(workspace_root().join("reports/conformance.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let (dir, _) = run_with_reports("wat:trap");
+    let mut json: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.json")).unwrap())
+            .unwrap();
+    assert!(validator.is_valid(&json));
+    json["checks"][0]["status"] = Value::from("maybe");
+    assert!(!validator.is_valid(&json));
+}
+
+#[test]
+fn junit_failure_text_is_the_evidence() {
+    let (dir, _) = run_with_reports("wat:lying_len");
+    let xml = std::fs::read_to_string(dir.path().join("junit.xml")).unwrap();
+    assert!(xml.contains("pointed outside memory"), "{xml}");
+    assert_eq!(junit_statuses(&xml)["LS-MEM-004"], "fail");
+}
