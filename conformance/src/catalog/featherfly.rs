@@ -391,6 +391,32 @@ fn ff_det_001(s: &Subject) -> Verdict {
         Verdict::pass("the same input gives the same output")
     })
 }
+fn ff_order_001(s: &Subject) -> Verdict {
+    on_native(s, |n| {
+        let host = match host(n) {
+            Ok(h) => h,
+            Err(v) => return v,
+        };
+        for (path, body) in json_bodies() {
+            let run = host.json(HttpMethod::Get, path, body.to_string().as_bytes());
+            let Ok(after) = serde_json::from_slice::<Value>(&run.value) else {
+                continue;
+            };
+            let dropped: Vec<&String> = body
+                .as_object()
+                .into_iter()
+                .flat_map(|o| o.keys())
+                .filter(|k| after.get(k.as_str()).is_none())
+                .collect();
+            if !dropped.is_empty() {
+                return Verdict::fail(format!(
+                    "GET {path}: json.response drops {dropped:?} from the body; mixins stack in load order, so a plugin that replaces the body erases every plugin before it"
+                ));
+            }
+        }
+        Verdict::pass("keeps every key of the body it did not add")
+    })
+}
 fn ff_perf_001(s: &Subject) -> Verdict {
     on_native(s, |n| {
         let host = match host(n) {
@@ -617,6 +643,14 @@ pub(crate) const CHECKS: &[Check] = &[
         Severity::Required,
         "native:nondeterministic",
         ff_det_001,
+    ),
+    check(
+        "FF-ORDER-001",
+        "keeps keys it does not own",
+        "Mixins: multiple plugins stack transformations on the same response in load order; small plugins each do one job.",
+        Severity::Required,
+        "native:clobbers_body",
+        ff_order_001,
     ),
     check(
         "FF-PERF-001",

@@ -432,6 +432,36 @@ fn ls_hook_008(s: &Subject) -> Verdict {
         Verdict::pass("saving a saved item changes nothing more")
     })
 }
+fn ls_order_001(s: &Subject) -> Verdict {
+    on_wasm(s, |w| {
+        let (_, runs) = match saves(w) {
+            Ok(r) => r,
+            Err(v) => return v,
+        };
+        for (i, (run, input)) in runs
+            .iter()
+            .zip(lesstruct_contents())
+            .enumerate()
+            .filter(|(_, (r, _))| r.saved)
+        {
+            let Some(before) = input["customFields"].as_object() else {
+                continue;
+            };
+            let dropped: Vec<&String> = before
+                .keys()
+                .filter(|k| run.content["customFields"].get(k.as_str()).is_none())
+                .collect();
+            if !dropped.is_empty() {
+                return Verdict::fail(format!(
+                    "on standard input #{i} the result drops customFields {dropped:?} it did not set: in a chain, whichever plugin runs last wins, so load order decides the content"
+                ));
+            }
+        }
+        Verdict::pass(
+            "keeps every custom field it does not own, so its place in the load order does not matter",
+        )
+    })
+}
 fn ls_rob_001(s: &Subject) -> Verdict {
     on_wasm(s, |w| {
         let mut host = match host(w) {
@@ -716,6 +746,14 @@ pub(crate) const CHECKS: &[Check] = &[
         Severity::Recommended,
         "wasm:not_idempotent",
         ls_hook_008,
+    ),
+    check(
+        "LS-ORDER-001",
+        "keeps fields it does not own",
+        "Plugins load alphabetically and each before_save sees the previous output; a result that drops other fields makes the outcome depend on load order.",
+        Severity::Required,
+        "wat:clobbers_custom_fields",
+        ls_order_001,
     ),
     check(
         "LS-ROB-001",
