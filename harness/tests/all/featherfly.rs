@@ -562,3 +562,14 @@ fn the_child_runner_gives_the_same_answers_as_in_process() {
     assert_eq!(child.request(&req).response, local.request(&req).response);
     assert_eq!(child.registrations(), local.registrations());
 }
+
+#[test]
+fn shutdown_runs_once_when_the_host_is_dropped() {
+    let marker = std::env::temp_dir().join(format!("hookcheck-shutdown-{}", std::process::id()));
+    let _ = std::fs::remove_file(&marker);
+    let host = in_process(&["shutdown_marker"]);
+    assert!(!marker.exists(), "not before the daemon stops");
+    drop(host);
+    assert_eq!(std::fs::read(&marker).unwrap(), b"shut down");
+    std::fs::remove_file(&marker).unwrap();
+}
