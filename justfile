@@ -29,6 +29,26 @@ test:
     cargo test --workspace --all-targets
     cargo test --workspace --doc
 
+# Run every benchmark; writes reports/bench/before_request.{json,svg,md}
+bench *args:
+    cargo bench -p hookcheck-benches {{args}}
+
+# Record before_request percentiles and fail if a ratio_p99 regressed past the baseline
+bench-check:
+    cargo run --release --quiet -p hookcheck-benches --bin bench-check
+
+# Run every property test with many cases (about ten minutes here) and print the count
+prop-long cases="4000":
+    #!/usr/bin/env bash
+    set -euo pipefail
+    start=$(date +%s)
+    PROPTEST_CASES={{cases}} cargo test --release -p hookcheck --test all properties:: -- --test-threads 2
+    echo "ran 6 properties x {{cases}} cases = $((6 * {{cases}})) generated cases, plus 2 x 256 broken-model runs, in $(( $(date +%s) - start )) s"
+
+# Build the cargo-fuzz target for the memory-protocol reader (needs nightly + cargo-fuzz)
+fuzz *args:
+    cd fuzz && cargo +nightly fuzz run memory_protocol {{args}}
+
 # Format every crate
 fmt:
     cargo fmt --all

@@ -16,5 +16,7 @@ pub mod lesstruct;
 pub mod pylon;
 pub mod rustant;
 pub mod store;
+#[cfg(feature = "proptest")]
+pub mod strategies;
 
 pub use error::{Error, Result};

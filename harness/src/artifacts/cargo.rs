@@ -99,7 +99,10 @@ impl CargoBuild {
 }
 
 /// Copies each artifact into `dir` as `<name>.<ext>`, where `name` is the
-/// file stem without a `lib` prefix; returns the new paths.
+/// file stem without a `lib` prefix; returns the new paths. Each copy is
+/// written beside its destination and renamed over it, so a library that
+/// is loaded right now keeps its (old) file instead of being overwritten
+/// in place under its mapping.
 pub fn copy_artifacts(artifacts: &[PathBuf], dir: &Path) -> Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io("create directory", dir, e))?;
     let mut out = Vec::new();
@@ -114,7 +117,9 @@ pub fn copy_artifacts(artifacts: &[PathBuf], dir: &Path) -> Result<Vec<PathBuf>>
             .map(|e| e.to_string_lossy().into_owned())
             .unwrap_or_default();
         let dest = dir.join(format!("{name}.{ext}"));
-        std::fs::copy(src, &dest).map_err(|e| Error::io("copy", &dest, e))?;
+        let partial = dir.join(format!(".{name}.{ext}.partial"));
+        std::fs::copy(src, &partial).map_err(|e| Error::io("copy", &partial, e))?;
+        std::fs::rename(&partial, &dest).map_err(|e| Error::io("replace", &dest, e))?;
         out.push(dest);
     }
     Ok(out)

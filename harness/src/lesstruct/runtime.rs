@@ -181,13 +181,19 @@ impl WasmEngine {
         })
     }
 
+    /// The underlying wasmtime engine (epoch interruption on), for tools
+    /// that must measure against the same configuration.
+    pub fn wasmtime(&self) -> &Engine {
+        &self.engine
+    }
+
     /// The limits every store gets.
     pub fn limits(&self) -> WasmLimits {
         self.limits
     }
 
     /// Deadline in epoch ticks, rounded up, plus one for the tick in flight.
-    pub(crate) fn deadline_ticks(&self) -> u64 {
+    pub fn deadline_ticks(&self) -> u64 {
         let ticks = self.limits.deadline.as_nanos().div_ceil(TICK.as_nanos());
         u64::try_from(ticks).unwrap_or(u64::MAX).saturating_add(1)
     }

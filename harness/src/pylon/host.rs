@@ -20,7 +20,7 @@ struct Entry {
 /// A Pylon runtime: plugins in registration order, and the host rules of
 /// contracts §1 applied to every hook call.
 pub struct PylonHost {
-    profile: Profile,
+    specs: Specs,
     plugins: Vec<Entry>,
     trace_mode: TraceMode,
 }
@@ -70,10 +70,29 @@ pub struct RouteRun {
     pub trace: Trace,
 }
 
-fn spec(profile: &Profile, name: &str) -> &'static HookSpec {
-    profile
-        .hook(name)
-        .unwrap_or_else(|| unreachable!("pylon profile lacks {name}"))
+/// The hook specs the host folds by, looked up once.
+struct Specs {
+    before_request: &'static HookSpec,
+    before_write: &'static HookSpec,
+    after_write: &'static HookSpec,
+    handle_route: &'static HookSpec,
+}
+
+impl Specs {
+    fn pylon() -> Self {
+        let profile = Profile::pylon();
+        let spec = |name: &str| {
+            profile
+                .hook(name)
+                .unwrap_or_else(|| unreachable!("pylon profile lacks {name}"))
+        };
+        Self {
+            before_request: spec("before_request"),
+            before_write: spec("before_write"),
+            after_write: spec("after_write"),
+            handle_route: spec("handle_route"),
+        }
+    }
 }
 
 fn rejection(err: &PluginError) -> Outcome {
@@ -121,7 +140,7 @@ impl PylonHost {
     /// A host with no plugins.
     pub fn new() -> Self {
         Self {
-            profile: Profile::pylon(),
+            specs: Specs::pylon(),
             plugins: Vec::new(),
             trace_mode: TraceMode::Full,
         }
@@ -213,8 +232,7 @@ impl PylonHost {
             };
             (e.name.as_str(), call)
         });
-        let folded =
-            Pipeline::new(spec(&self.profile, "before_request")).run(Vec::new(), steps, &mut trace);
+        let folded = Pipeline::new(self.specs.before_request).run(Vec::new(), steps, &mut trace);
         RequestRun {
             response: stop_response(&folded),
             trace,
@@ -243,8 +261,7 @@ impl PylonHost {
             let call = move |current: &[u8]| before_write_step(e, entity, op, current, auth);
             (e.name.as_str(), call)
         });
-        let folded =
-            Pipeline::new(spec(&self.profile, "before_write")).run(input, steps, &mut trace);
+        let folded = Pipeline::new(self.specs.before_write).run(input, steps, &mut trace);
         if let Some(response) = stop_response(&folded) {
             return Ok(WriteRun {
                 response,
@@ -268,7 +285,7 @@ impl PylonHost {
             };
             (e.name.as_str(), call)
         });
-        Pipeline::new(spec(&self.profile, "after_write")).run(row_bytes, observers, &mut trace);
+        Pipeline::new(self.specs.after_write).run(row_bytes, observers, &mut trace);
         let status = if op == WriteOp::Insert { 201 } else { 200 };
         let response = HttpResponse::new(status, row.to_string());
         Ok(WriteRun {
@@ -317,8 +334,7 @@ impl PylonHost {
             };
             (e.name.as_str(), call)
         });
-        let folded =
-            Pipeline::new(spec(&self.profile, "handle_route")).run(Vec::new(), steps, &mut trace);
+        let folded = Pipeline::new(self.specs.handle_route).run(Vec::new(), steps, &mut trace);
         match (stop_response(&folded), folded.stop) {
             (Some(response), Some(stop)) => RouteRun {
                 response,

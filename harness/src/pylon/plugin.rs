@@ -8,7 +8,8 @@ use crate::engine::{AuthContext, HttpMethod, HttpResponse, RequestMeta, WriteOp}
 
 /// An error a Pylon plugin returns from a hook. The host maps it to HTTP:
 /// [`PluginError::ValidationFailed`] → 400, [`PluginError::RateLimited`] →
-/// 429 with `Retry-After`, [`PluginError::Internal`] → 500.
+/// 429 with `Retry-After`, [`PluginError::Forbidden`] → 403,
+/// [`PluginError::Internal`] → 500.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PluginError {
     /// The input breaks a rule; answered with 400.
@@ -22,6 +23,11 @@ pub enum PluginError {
     RateLimited {
         /// Seconds until the caller may retry.
         retry_after_secs: u64,
+    },
+    /// The caller may not do this; answered with 403.
+    Forbidden {
+        /// Why.
+        message: String,
     },
     /// Anything else; answered with 500.
     Internal {
@@ -44,6 +50,7 @@ impl PluginError {
         match self {
             Self::ValidationFailed { .. } => 400,
             Self::RateLimited { .. } => 429,
+            Self::Forbidden { .. } => 403,
             Self::Internal { .. } => 500,
         }
     }
@@ -53,6 +60,7 @@ impl PluginError {
         match self {
             Self::ValidationFailed { code, .. } => code,
             Self::RateLimited { .. } => "rate_limited",
+            Self::Forbidden { .. } => "forbidden",
             Self::Internal { .. } => "internal",
         }
     }
@@ -85,7 +93,7 @@ impl fmt::Display for PluginError {
             Self::RateLimited { retry_after_secs } => {
                 write!(f, "rate limited, retry after {retry_after_secs} s")
             }
-            Self::Internal { message } => f.write_str(message),
+            Self::Forbidden { message } | Self::Internal { message } => f.write_str(message),
         }
     }
 }

@@ -13,6 +13,7 @@ mod featherfly;
 mod lesstruct_capabilities;
 mod lesstruct_host;
 mod lesstruct_protocol;
+mod properties;
 mod pylon;
 mod rustant;
 mod store;

@@ -1,0 +1,203 @@
+//! The three builds of the gate, each with its engine path and its floor.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use hookcheck::engine::{AuthContext, HttpMethod, RequestMeta, TraceMode};
+use hookcheck::featherfly::{FeatherFlyHost, NativeOptions, NativeRequest};
+use hookcheck::lesstruct::{HostServices, INPUT_OFFSET, WasmEngine, WasmLimits, WasmPlugin};
+use hookcheck::pylon::{Plugin, PylonHost};
+use hookcheck_fixtures::Gate;
+use hookcheck_fixtures::artifacts::{native_fixture_release, wasm_fixture, workspace_root};
+use serde_json::Value;
+
+use crate::BenchError;
+use wasmtime::{Linker, Memory, Module, Store, TypedFunc};
+use wasmtime_wasi::p1::WasiP1Ctx;
+
+/// The recorded ~530-byte request every form sees.
+pub fn request_json() -> Result<Vec<u8>, BenchError> {
+    let path = workspace_root().join("fixtures/requests/before_request_530.json");
+    std::fs::read(&path).map_err(|e| BenchError(format!("failed to read {}: {e}", path.display())))
+}
+
+fn w<T>(r: wasmtime::Result<T>) -> Result<T, BenchError> {
+    r.map_err(|e| BenchError(format!("failed to set up the raw wasmtime floor: {e:#}")))
+}
+
+type RawGate = unsafe extern "C" fn(*const u8, usize) -> i32;
+
+/// The raw wasmtime floor: same module, same copy into memory, same epoch
+/// interruption, no engine.
+struct RawWasm {
+    store: Store<WasiP1Ctx>,
+    memory: Memory,
+    func: TypedFunc<(i32, i32), i32>,
+    ticks: u64,
+}
+
+/// Everything the benchmarks call.
+pub struct Forms {
+    pylon: PylonHost,
+    gate: Gate,
+    meta: RequestMeta,
+    auth: AuthContext,
+    native: FeatherFlyHost,
+    native_req: NativeRequest,
+    headers_json: Vec<u8>,
+    raw_native: RawGate,
+    _lib: libloading::Library,
+    wasm_engine: WasmEngine,
+    wasm: WasmPlugin,
+    wasm_input: Vec<u8>,
+    raw_wasm: RawWasm,
+    /// The WASM module's path (for compile/instantiate benches).
+    pub wasm_path: PathBuf,
+}
+
+impl Forms {
+    /// Builds the fixtures (first time) and sets every form up.
+    pub fn new() -> Result<Self, BenchError> {
+        let request: Value = serde_json::from_slice(&request_json()?)
+            .map_err(|e| BenchError(format!("failed to parse the recorded request: {e}")))?;
+        let headers: Vec<(String, String)> = request["headers"]
+            .as_object()
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let client_ip = request["client_ip"].as_str().unwrap_or_default().to_owned();
+        let path = request["path"].as_str().unwrap_or("/").to_owned();
+
+        let mut pylon = PylonHost::new().with_trace_mode(TraceMode::Off);
+        pylon.register(Box::new(Gate))?;
+        let mut meta = RequestMeta::new(HttpMethod::Get, path.clone(), client_ip);
+        meta.headers.clone_from(&headers);
+
+        let so = native_fixture_release("gate")?;
+        let native = FeatherFlyHost::load(std::slice::from_ref(&so), &NativeOptions::default())?
+            .with_trace_mode(TraceMode::Off);
+        let native_req = NativeRequest {
+            method: HttpMethod::Get,
+            path,
+            headers: headers.clone(),
+            body: Vec::new(),
+        };
+        let headers_json = hookcheck::featherfly::headers_json(&headers);
+        // SAFETY: loading the fixture we just built; its `gate_raw` has this type.
+        let lib = unsafe { libloading::Library::new(&so) }
+            .map_err(|e| BenchError(format!("failed to load {}: {e}", so.display())))?;
+        // SAFETY: as above.
+        let raw_native = *unsafe { lib.get::<RawGate>(b"gate_raw") }
+            .map_err(|e| BenchError(format!("failed to find gate_raw: {e}")))?;
+
+        let wasm_path = wasm_fixture("gate");
+        let wasm_engine = WasmEngine::new(WasmLimits::default())?;
+        let services = Arc::new(HostServices::new()?);
+        let wasm = WasmPlugin::load(&wasm_engine, &wasm_path, services)?;
+        let wasm_input = request_json()?;
+        let raw_wasm = Self::raw_wasm(&wasm_engine, &wasm_path)?;
+        Ok(Self {
+            pylon,
+            gate: Gate,
+            meta,
+            auth: AuthContext::anonymous(),
+            native,
+            native_req,
+            headers_json,
+            raw_native,
+            _lib: lib,
+            wasm_engine,
+            wasm,
+            wasm_input,
+            raw_wasm,
+            wasm_path,
+        })
+    }
+
+    fn raw_wasm(engine: &WasmEngine, path: &PathBuf) -> Result<RawWasm, BenchError> {
+        let module = w(Module::from_file(engine.wasmtime(), path))?;
+        let mut linker: Linker<WasiP1Ctx> = Linker::new(engine.wasmtime());
+        w(wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |c| c))?;
+        let mut store = Store::new(
+            engine.wasmtime(),
+            wasmtime_wasi::WasiCtxBuilder::new().build_p1(),
+        );
+        store.set_epoch_deadline(engine.deadline_ticks());
+        store.epoch_deadline_trap();
+        let instance = w(linker.instantiate(&mut store, &module))?;
+        if let Ok(init) = instance.get_typed_func::<(), ()>(&mut store, "_initialize") {
+            w(init.call(&mut store, ()))?;
+        }
+        let memory = instance
+            .get_memory(&mut store, "memory")
+            .ok_or_else(|| BenchError("failed to find the gate module's memory".into()))?;
+        let func =
+            w(instance.get_typed_func::<(i32, i32), i32>(&mut store, "hook_before_request"))?;
+        Ok(RawWasm {
+            store,
+            memory,
+            func,
+            ticks: engine.deadline_ticks(),
+        })
+    }
+
+    /// The engine this process's WASM plugin runs on.
+    pub fn wasm_engine(&self) -> &WasmEngine {
+        &self.wasm_engine
+    }
+
+    /// In-process, through the Pylon host. `true` when the request goes on.
+    pub fn in_process(&self) -> bool {
+        self.pylon
+            .before_request(&self.meta, &self.auth)
+            .response
+            .is_none()
+    }
+
+    /// In-process floor: the plugin's method called directly.
+    pub fn in_process_floor(&self) -> bool {
+        self.gate.before_request(&self.meta, &self.auth).is_ok()
+    }
+
+    /// Native, through the FeatherFly host (in-process isolation).
+    pub fn native(&self) -> bool {
+        self.native.request(&self.native_req).response.is_none()
+    }
+
+    /// Native floor: the same function through a raw `libloading` symbol.
+    pub fn native_floor(&self) -> bool {
+        // SAFETY: `gate_raw` reads `len` bytes at the pointer we pass.
+        unsafe { (self.raw_native)(self.headers_json.as_ptr(), self.headers_json.len()) == 0 }
+    }
+
+    /// WASM, through the engine's memory protocol.
+    pub fn wasm(&mut self) -> bool {
+        matches!(
+            self.wasm.call_hook("before_request", &self.wasm_input),
+            Ok(None)
+        )
+    }
+
+    /// WASM floor: the same copy into memory and a raw typed call under the
+    /// same epoch interruption.
+    pub fn wasm_floor(&mut self) -> bool {
+        let raw = &mut self.raw_wasm;
+        let len = self.wasm_input.len();
+        if raw
+            .memory
+            .write(&mut raw.store, INPUT_OFFSET as usize, &self.wasm_input)
+            .is_err()
+        {
+            return false;
+        }
+        raw.store.set_epoch_deadline(raw.ticks);
+        matches!(
+            raw.func
+                .call(&mut raw.store, (INPUT_OFFSET as i32, len as i32)),
+            Ok(0)
+        )
+    }
+}

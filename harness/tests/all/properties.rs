@@ -1,0 +1,537 @@
+//! Property tests: the memory-protocol read and return-code folding against
+//! small reference models, over generated values, through the real paths.
+
+use std::ops::Range;
+use std::sync::{Arc, OnceLock};
+
+use hookcheck::engine::{
+    AuthContext, Bytes, Failure, HttpMethod, Outcome, Pipeline, Profile, RequestMeta, Trace,
+    TraceMode,
+};
+use hookcheck::featherfly::{HookOutput, RegKind, interpret};
+use hookcheck::lesstruct::{HostServices, WasmEngine, WasmLimits, WasmPlugin, locate_result};
+use hookcheck::pylon::{Plugin, PluginError, PylonHost};
+use hookcheck::rustant::{
+    AgentHookPoint, AgentHost, AgentPlugin, Capability, Hook, HookContext, HookResult,
+    PluginMetadata, SecurityPolicy,
+};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestRunner};
+use serde_json::json;
+
+const PAGE: u64 = 65_536;
+
+/// A memory-protocol read: offset, length, memory size → range or failure.
+type Reader = fn(i32, i32, u64) -> Result<Option<Range<usize>>, Failure>;
+const PATTERN_AT: u64 = 1024;
+
+fn pattern() -> Vec<u8> {
+    (0u32..200).map(|i| (i * 7 + 3) as u8).collect()
+}
+
+/// One generated module + call.
+#[derive(Clone, Debug)]
+struct Case {
+    pages: u32,
+    grow: u32,
+    input: Vec<u8>,
+    offset: i32,
+    answer: Option<i32>,
+}
+
+/// What the reference model says the host must see.
+#[derive(Clone, Debug, PartialEq)]
+enum Expect {
+    NoChange,
+    Bytes(Vec<u8>),
+    Failure(Failure),
+}
+
+/// The memory after the call: pattern at 1024, input at 65536, grown to fit
+/// the input, then grown by the module.
+fn model_memory(case: &Case) -> Vec<u8> {
+    let needed = PAGE + case.input.len() as u64;
+    let start = (u64::from(case.pages) * PAGE).max(needed.div_ceil(PAGE) * PAGE);
+    let size = start + u64::from(case.grow) * PAGE;
+    let mut mem = vec![0u8; size as usize];
+    let p = pattern();
+    mem[PATTERN_AT as usize..PATTERN_AT as usize + p.len()].copy_from_slice(&p);
+    mem[PAGE as usize..PAGE as usize + case.input.len()].copy_from_slice(&case.input);
+    mem
+}
+
+/// The reference model of the Lesstruct read, written from the contract
+/// text: 0 is no change; the length is the answer or the input length; the
+/// range is unsigned 32-bit and must not wrap or pass the memory's end.
+fn model(case: &Case, reader: Reader) -> Expect {
+    let mem = model_memory(case);
+    let len = case.answer.unwrap_or(case.input.len() as i32);
+    match reader(case.offset, len, mem.len() as u64) {
+        Ok(None) => Expect::NoChange,
+        Ok(Some(r)) => mem.get(r).map_or_else(
+            || {
+                Expect::Failure(Failure::Trap {
+                    message: "model read past memory".into(),
+                })
+            },
+            |b| Expect::Bytes(b.to_vec()),
+        ),
+        Err(f) => Expect::Failure(f),
+    }
+}
+
+/// The contract's read, independent of the engine's code.
+fn reference_read(offset: i32, len: i32, size: u64) -> Result<Option<Range<usize>>, Failure> {
+    let (o, l) = (u64::from(offset as u32), u64::from(len as u32));
+    if o == 0 || l == 0 {
+        return Ok(None);
+    }
+    if o + l > size || o + l > u64::from(u32::MAX) {
+        return Err(Failure::OutOfBounds {
+            offset: o,
+            len: l,
+            memory_size: size,
+        });
+    }
+    Ok(Some(o as usize..(o + l) as usize))
+}
+
+/// A deliberately broken read: 32-bit wrapping sum.
+fn wrapping_read(offset: i32, len: i32, size: u64) -> Result<Option<Range<usize>>, Failure> {
+    let (o, l) = (offset as u32, len as u32);
+    if o == 0 || l == 0 {
+        return Ok(None);
+    }
+    let end = o.wrapping_add(l);
+    if u64::from(end) > size {
+        return Err(Failure::OutOfBounds {
+            offset: o.into(),
+            len: l.into(),
+            memory_size: size,
+        });
+    }
+    Ok(Some(o as usize..end.max(o) as usize))
+}
+
+fn near(size: u64) -> impl Strategy<Value = i32> {
+    let s = size as i64;
+    prop_oneof![
+        Just(0),
+        Just(PATTERN_AT as i32),
+        Just(PAGE as i32),
+        (s - 300..=s + 8).prop_map(|v| v as i32),
+        Just(-1),
+        Just(-16),
+        Just(i32::MIN),
+        Just(i32::MAX),
+        (1i32..(s as i32)),
+        any::<i32>(),
+    ]
+}
+
+fn case() -> impl Strategy<Value = Case> {
+    (
+        1u32..4,
+        0u32..3,
+        proptest::collection::vec(any::<u8>(), 0..400),
+    )
+        .prop_flat_map(|(pages, grow, input)| {
+            let needed = PAGE + input.len() as u64;
+            let size = (u64::from(pages) * PAGE).max(needed.div_ceil(PAGE) * PAGE)
+                + u64::from(grow) * PAGE;
+            let answer =
+                proptest::option::of(prop_oneof![near(size), (0i32..500), Just(-1), Just(0x20)]);
+            (Just(pages), Just(grow), Just(input), near(size), answer).prop_map(
+                |(pages, grow, input, offset, answer)| Case {
+                    pages,
+                    grow,
+                    input,
+                    offset,
+                    answer,
+                },
+            )
+        })
+}
+
+fn wat(case: &Case) -> String {
+    let data: String = pattern().iter().map(|b| format!("\\{b:02x}")).collect();
+    let grow = if case.grow > 0 {
+        format!("(drop (memory.grow (i32.const {})))", case.grow)
+    } else {
+        String::new()
+    };
+    let answer = case
+        .answer
+        .map(|a| {
+            format!(
+                "(func (export \"__hook_result_len\") (param i32) (result i32) (i32.const {a}))"
+            )
+        })
+        .unwrap_or_default();
+    format!(
+        "(module (memory (export \"memory\") {}) (data (i32.const {PATTERN_AT}) \"{data}\")
+           (func (export \"hook_before_save\") (param i32 i32) (result i32) {grow} (i32.const {}))
+           {answer})",
+        case.pages, case.offset
+    )
+}
+
+fn engine() -> &'static WasmEngine {
+    static ENGINE: OnceLock<WasmEngine> = OnceLock::new();
+    ENGINE.get_or_init(|| WasmEngine::new(WasmLimits::default()).unwrap())
+}
+
+fn services() -> Arc<HostServices> {
+    static SERVICES: OnceLock<Arc<HostServices>> = OnceLock::new();
+    Arc::clone(SERVICES.get_or_init(|| Arc::new(HostServices::new().unwrap())))
+}
+
+fn engine_answer(case: &Case) -> Expect {
+    let mut plugin =
+        WasmPlugin::from_bytes(engine(), "case", wat(case).as_bytes(), None, services()).unwrap();
+    match plugin.call_hook("before_save", &case.input) {
+        Ok(None) => Expect::NoChange,
+        Ok(Some(bytes)) => Expect::Bytes(bytes),
+        Err(f) => Expect::Failure(f),
+    }
+}
+
+proptest! {
+    #![proptest_config(Config::with_cases(std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(96)))]
+
+    /// Through real wasmtime: generated modules return generated offsets
+    /// and lengths; the engine answers exactly what the model says.
+    #[test]
+    fn the_engine_reads_exactly_what_the_model_says(case in case()) {
+        prop_assert_eq!(engine_answer(&case), model(&case, reference_read));
+    }
+
+    /// The engine's arithmetic agrees with the model on the whole `i32`
+    /// range, memory sizes up to 4 GiB included.
+    #[test]
+    fn locate_result_agrees_with_the_model(offset in any::<i32>(), len in any::<i32>(), pages in 0u64..=65_536) {
+        let size = pages * PAGE;
+        prop_assert_eq!(locate_result(offset, len, size), reference_read(offset, len, size));
+    }
+}
+
+#[test]
+fn a_wrong_bounds_check_is_found_by_the_property() {
+    let mut runner = TestRunner::new(Config::with_cases(256));
+    let result = runner.run(&case(), |case| {
+        prop_assert_eq!(model(&case, wrapping_read), model(&case, reference_read));
+        Ok(())
+    });
+    let Err(proptest::test_runner::TestError::Fail(_, minimal)) = result else {
+        panic!("the broken read went unnoticed")
+    };
+    let o = u64::from(minimal.offset as u32);
+    let l = u64::from(minimal.answer.unwrap_or(minimal.input.len() as i32) as u32);
+    assert!(
+        o + l > u64::from(u32::MAX),
+        "the counterexample wraps: {minimal:?}"
+    );
+}
+
+// ---- return codes ----
+
+/// A generated FeatherFly json.response step.
+#[derive(Clone, Debug)]
+struct NativeStep {
+    code: i32,
+    output: Option<Vec<u8>>,
+    claimed: Option<u64>,
+    overflowed: bool,
+}
+
+fn native_step() -> impl Strategy<Value = NativeStep> {
+    let code = prop_oneof![
+        Just(0),
+        Just(1),
+        Just(2),
+        Just(7),
+        Just(-1),
+        Just(-2),
+        Just(i32::MIN),
+        any::<i32>()
+    ];
+    let output = proptest::option::of(prop_oneof![
+        (0u32..100).prop_map(|n| format!("{{\"n\":{n}}}").into_bytes()),
+        Just(b"[1,2]".to_vec()),
+        Just(b"{nope".to_vec()),
+        Just(Vec::new()),
+    ]);
+    (
+        code,
+        output,
+        proptest::option::of(Just(2u64 << 20)),
+        proptest::bool::weighted(0.1),
+    )
+        .prop_map(|(code, output, claimed, overflowed)| NativeStep {
+            code,
+            output,
+            claimed,
+            overflowed,
+        })
+}
+
+/// FeatherFly's json.response table, from the contract: 0 MODIFIED needs
+/// a written, in-capacity, valid JSON output; 1 UNCHANGED; negative error;
+/// anything else is undefined (an error); every error keeps the prior JSON.
+fn native_model(start: &[u8], steps: &[NativeStep]) -> (Vec<u8>, Vec<&'static str>) {
+    let mut value = start.to_vec();
+    let mut kinds = Vec::new();
+    for s in steps {
+        let written_ok = !s.overflowed && s.claimed.is_none();
+        let valid = s
+            .output
+            .as_ref()
+            .filter(|_| written_ok)
+            .filter(|o| serde_json::from_slice::<serde_json::Value>(o).is_ok());
+        match (s.code, valid) {
+            (0, Some(out)) => {
+                value = out.clone();
+                kinds.push("modified");
+            }
+            (1, _) => kinds.push("continue"),
+            _ => kinds.push("error"),
+        }
+    }
+    (value, kinds)
+}
+
+fn output_of(s: &NativeStep) -> HookOutput {
+    HookOutput {
+        code: s.code,
+        output: if s.claimed.is_some() {
+            None
+        } else {
+            s.output.clone().map(Bytes)
+        },
+        claimed_len: s.claimed,
+        overflowed: s.overflowed,
+        ..HookOutput::default()
+    }
+}
+
+fn engine_fold(
+    steps: &[NativeStep],
+    table: fn(&RegKind, &HookOutput, &str) -> Outcome,
+) -> (Vec<u8>, Vec<&'static str>) {
+    let spec = Profile::featherfly().hook("json.response").unwrap();
+    let mut trace = Trace::new(TraceMode::Outcomes);
+    let kind = RegKind::Json {
+        target: 1,
+        pattern: "*".into(),
+    };
+    let names: Vec<String> = (0..steps.len()).map(|i| format!("p{i}")).collect();
+    let calls = names.iter().zip(steps).map(|(n, s)| {
+        let kind = &kind;
+        (n.as_str(), move |_: &[u8]| table(kind, &output_of(s), n))
+    });
+    let folded = Pipeline::new(spec).run(b"{\"start\":true}".to_vec(), calls, &mut trace);
+    (folded.value, trace.outcomes().map(Outcome::kind).collect())
+}
+
+/// A wrong code table: treats UNCHANGED (1) as MODIFIED.
+fn wrong_table(kind: &RegKind, out: &HookOutput, plugin: &str) -> Outcome {
+    let mut patched = out.clone();
+    if patched.code == 1 {
+        patched.code = 0;
+    }
+    interpret(kind, &patched, plugin)
+}
+
+proptest! {
+    #![proptest_config(Config::with_cases(std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(256)))]
+
+    /// FeatherFly: 1–8 native steps with generated codes and outputs fold to
+    /// the model's value and outcome kinds.
+    #[test]
+    fn featherfly_json_codes_fold_as_the_model_says(steps in proptest::collection::vec(native_step(), 1..=8)) {
+        prop_assert_eq!(engine_fold(&steps, interpret), native_model(b"{\"start\":true}", &steps));
+    }
+
+    /// Pylon: 1–8 in-process plugins returning generated results; the
+    /// first error or panic answers, with the contract's status.
+    #[test]
+    fn pylon_before_request_folds_as_the_model_says(results in proptest::collection::vec(0u8..5, 1..=8)) {
+        let mut host = PylonHost::new();
+        for (i, r) in results.iter().enumerate() {
+            host.register(Box::new(Scripted { name: format!("p{i}"), result: *r })).unwrap();
+        }
+        let run = host.before_request(&RequestMeta::new(HttpMethod::Get, "/", "1.2.3.4"), &AuthContext::anonymous());
+        let first = results.iter().position(|r| *r != 0);
+        let status = first.map(|i| match results[i] { 1 => 400, 2 => 429, 3 => 403, _ => 500 });
+        prop_assert_eq!(run.response.map(|r| r.status), status);
+        prop_assert_eq!(run.trace.steps.len(), first.map_or(results.len(), |i| i + 1));
+    }
+
+    /// Rustant: Block stops the chain, Modified passes its change on, a
+    /// panic is skipped, Continue changes nothing.
+    #[test]
+    fn rustant_chain_folds_as_the_model_says(results in proptest::collection::vec(0u8..4, 1..=8)) {
+        let plugins: Vec<Box<dyn AgentPlugin>> =
+            results.iter().enumerate().map(|(i, r)| Box::new(Agent::new(i, *r)) as Box<dyn AgentPlugin>).collect();
+        let (host, _) = AgentHost::load(&SecurityPolicy::default(), plugins);
+        let run = host.run(AgentHookPoint::BeforeToolExecution, json!({"marks": []}));
+        let block = results.iter().position(|r| *r == 1);
+        let ran = &results[..block.map_or(results.len(), |i| i + 1)];
+        let marks: Vec<serde_json::Value> = ran.iter().enumerate().filter(|(_, r)| **r == 2).map(|(i, _)| json!(i)).collect();
+        prop_assert_eq!(&run.data["marks"], &json!(marks));
+        let expected = match block {
+            Some(i) => HookResult::Block(format!("p{i}")),
+            None if !marks.is_empty() => HookResult::Modified,
+            None => HookResult::Continue,
+        };
+        prop_assert_eq!(run.result, expected);
+    }
+}
+
+#[test]
+fn a_wrong_code_table_is_found_by_the_property() {
+    let mut runner = TestRunner::new(Config::with_cases(256));
+    let result = runner.run(&proptest::collection::vec(native_step(), 1..=8), |steps| {
+        prop_assert_eq!(
+            engine_fold(&steps, wrong_table),
+            native_model(b"{\"start\":true}", &steps)
+        );
+        Ok(())
+    });
+    let Err(proptest::test_runner::TestError::Fail(_, minimal)) = result else {
+        panic!("the wrong table went unnoticed")
+    };
+    assert!(
+        minimal.iter().any(|s| s.code == 1),
+        "the counterexample uses UNCHANGED: {minimal:?}"
+    );
+}
+
+struct Scripted {
+    name: String,
+    result: u8,
+}
+
+impl Plugin for Scripted {
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn before_request(&self, _: &RequestMeta, _: &AuthContext) -> Result<(), PluginError> {
+        match self.result {
+            0 => Ok(()),
+            1 => Err(PluginError::validation("v", "bad")),
+            2 => Err(PluginError::RateLimited {
+                retry_after_secs: 3,
+            }),
+            3 => Err(PluginError::Forbidden {
+                message: "no".into(),
+            }),
+            _ => panic!("scripted panic"),
+        }
+    }
+}
+
+struct Agent {
+    meta: PluginMetadata,
+    index: usize,
+    result: u8,
+}
+
+impl Agent {
+    fn new(index: usize, result: u8) -> Self {
+        let meta = PluginMetadata {
+            name: format!("p{index}"),
+            version: "1".into(),
+            description: String::new(),
+            author: String::new(),
+            min_core_version: "1".into(),
+            capabilities: vec![Capability::HookRegistration],
+        };
+        Self {
+            meta,
+            index,
+            result,
+        }
+    }
+}
+
+impl AgentPlugin for Agent {
+    fn metadata(&self) -> &PluginMetadata {
+        &self.meta
+    }
+    fn hooks(&self) -> Vec<(AgentHookPoint, Box<dyn Hook>)> {
+        let (index, result) = (self.index, self.result);
+        let hook = move |ctx: &mut HookContext| match result {
+            0 => HookResult::Continue,
+            1 => HookResult::Block(format!("p{index}")),
+            2 => {
+                if let Some(marks) = ctx.data["marks"].as_array_mut() {
+                    marks.push(json!(index));
+                }
+                HookResult::Modified
+            }
+            _ => panic!("scripted agent panic"),
+        };
+        vec![(AgentHookPoint::BeforeToolExecution, Box::new(hook))]
+    }
+}
+
+// ---- for plugin authors ----
+
+#[test]
+fn the_totality_helper_finds_a_planted_trap_and_shrinks_it() {
+    use hookcheck::strategies::check_lesstruct_total;
+    let mut host = crate::support::lesstruct_host();
+    host.load_file(&hookcheck_fixtures::artifacts::wasm_fixture(
+        "traps_on_empty_custom_fields",
+    ))
+    .unwrap();
+    let failure = check_lesstruct_total(&mut host, Config::with_cases(64), None).unwrap_err();
+    assert!(
+        failure
+            .reason
+            .contains("plugin `traps_on_empty_custom_fields` trapped"),
+        "{}",
+        failure.reason
+    );
+    assert!(
+        failure.minimal.contains("\"customFields\": Object {}"),
+        "shrunk to empty customFields: {}",
+        failure.minimal
+    );
+    assert!(
+        failure.minimal.contains("\"title\": String(\"\")"),
+        "and everything else minimal: {}",
+        failure.minimal
+    );
+}
+
+#[test]
+fn the_totality_helper_passes_a_total_plugin() {
+    use hookcheck::strategies::check_lesstruct_total;
+    let mut host = crate::support::lesstruct_host();
+    host.load_file(&hookcheck_fixtures::artifacts::wasm_fixture(
+        "content_transform",
+    ))
+    .unwrap();
+    check_lesstruct_total(&mut host, Config::with_cases(64), None).unwrap();
+}
+
+proptest! {
+    /// The public strategies produce what they promise.
+    #[test]
+    fn strategies_make_valid_inputs(
+        content in hookcheck::strategies::lesstruct_content(),
+        yaml in hookcheck::strategies::featherfly_config_yaml(),
+        body in hookcheck::strategies::json_body_with_actions(),
+        meta in hookcheck::strategies::request_meta(),
+    ) {
+        prop_assert_eq!(content.as_object().map(|o| o.len()), Some(8));
+        prop_assert!(content["customFields"].is_object());
+        prop_assert!(serde_yaml_ng::from_str::<serde_yaml_ng::Value>(&yaml).is_ok(), "{}", yaml);
+        if let Some(actions) = body.get("actions") {
+            prop_assert!(actions.as_array().unwrap().iter().all(|a| a.get("id").is_some() && a.get("label").is_some() && a.get("step").is_some()));
+        }
+        prop_assert!(meta.path.starts_with('/'));
+    }
+}
