@@ -38,7 +38,7 @@ bench-check:
     cargo run --release --quiet -p hookcheck-benches --bin bench-check
 
 # Run every property test with many cases (about ten minutes here) and print the count
-prop-long cases="4000":
+prop-long cases="600000":
     #!/usr/bin/env bash
     set -euo pipefail
     start=$(date +%s)
