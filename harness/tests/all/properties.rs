@@ -535,3 +535,86 @@ proptest! {
         prop_assert!(meta.path.starts_with('/'));
     }
 }
+
+/// A generated Lesstruct plugin: what its `hook_before_save` does.
+#[derive(Clone, Debug)]
+enum WasmStep {
+    /// Returns 0.
+    NoChange,
+    /// Returns `{"customFields":{"p<i>":<n>}}`.
+    Set(u8),
+    /// Returns a result that is not JSON.
+    Garbage,
+    /// Traps.
+    Trap,
+}
+
+fn wasm_step() -> impl Strategy<Value = WasmStep> {
+    prop_oneof![3 => Just(WasmStep::NoChange), 4 => any::<u8>().prop_map(WasmStep::Set), 1 => Just(WasmStep::Garbage), 1 => Just(WasmStep::Trap)]
+}
+
+fn step_wat(i: usize, step: &WasmStep) -> String {
+    let result = |text: &str| {
+        let escaped = text.replace('"', "\\\"");
+        format!(
+            "(data (i32.const 1024) \"{escaped}\") (func (export \"hook_before_save\") (param i32 i32) (result i32) (i32.const 1024)) (func (export \"__hook_result_len\") (param i32) (result i32) (i32.const {}))",
+            text.len()
+        )
+    };
+    let body = match step {
+        WasmStep::NoChange => {
+            "(func (export \"hook_before_save\") (param i32 i32) (result i32) (i32.const 0))"
+                .to_owned()
+        }
+        WasmStep::Set(n) => result(&format!("{{\"customFields\":{{\"p{i}\":{n}}}}}")),
+        WasmStep::Garbage => result("{customFields"),
+        WasmStep::Trap => {
+            "(func (export \"hook_before_save\") (param i32 i32) (result i32) unreachable)"
+                .to_owned()
+        }
+    };
+    format!("(module (memory (export \"memory\") 2) {body})")
+}
+
+/// Each Lesstruct case compiles up to eight modules, so it runs a hundredth
+/// of `PROPTEST_CASES` (at least 64).
+fn lesstruct_cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|c| c.parse::<u32>().ok())
+        .map_or(64, |c| (c / 100).max(64))
+}
+
+proptest! {
+    #![proptest_config(Config::with_cases(lesstruct_cases()))]
+
+    /// Lesstruct: 1–8 real WASM plugins; 0 is no change, a result replaces
+    /// `customFields`, a trap or bad result fails the save with 500 and
+    /// stops the chain.
+    #[test]
+    fn lesstruct_before_save_folds_as_the_model_says(steps in proptest::collection::vec(wasm_step(), 1..=8)) {
+        let mut host = crate::support::lesstruct_host();
+        for (i, step) in steps.iter().enumerate() {
+            host.load_bytes(&format!("p{i}"), step_wat(i, step).as_bytes(), None).unwrap();
+        }
+        let run = host.before_save(crate::support::post("T", json!({"user": 1})));
+        let mut custom = json!({"user": 1});
+        let mut failed_at = None;
+        for (i, step) in steps.iter().enumerate() {
+            match step {
+                WasmStep::NoChange => {}
+                WasmStep::Set(n) => custom = json!({ format!("p{i}"): n }),
+                WasmStep::Garbage | WasmStep::Trap => {
+                    failed_at = Some(i);
+                    break;
+                }
+            }
+        }
+        prop_assert_eq!(run.saved, failed_at.is_none());
+        prop_assert_eq!(run.status, if failed_at.is_some() { 500 } else { 200 });
+        prop_assert_eq!(run.trace.steps.len(), failed_at.map_or(steps.len(), |i| i + 1));
+        if failed_at.is_none() {
+            prop_assert_eq!(&run.content["customFields"], &custom);
+        }
+    }
+}
