@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use hookcheck::engine::{Contract, Failure, HttpMethod, Outcome, Trace};
-use hookcheck::featherfly::{FeatherFlyHost, NativeRequest};
+use hookcheck::featherfly::{FeatherFlyHost, NativeRequest, reasons};
 use serde_json::Value;
 
 use crate::check::{Check, Severity, Verdict};
@@ -253,27 +253,27 @@ fn ff_load_007(s: &Subject) -> Verdict {
 }
 fn ff_cfg_001(s: &Subject) -> Verdict {
     failure_rule(s, "config output is valid YAML", |f| {
-        reason_has(f, "not valid YAML")
+        reason_has(f, reasons::NOT_YAML)
     })
 }
 fn ff_out_001(s: &Subject) -> Verdict {
     failure_rule(s, "MODIFIED always comes with output", |f| {
-        reason_has(f, "but wrote no output length")
+        reason_has(f, reasons::NO_OUTPUT)
     })
 }
 fn ff_code_001(s: &Subject) -> Verdict {
     failure_rule(s, "every code is one the tables define", |f| {
-        reason_has(f, "which the contract does not define")
+        reason_has(f, reasons::UNDEFINED_CODE)
     })
 }
 fn ff_json_001(s: &Subject) -> Verdict {
     failure_rule(s, "JSON output is valid JSON", |f| {
-        reason_has(f, "is not valid JSON")
+        reason_has(f, reasons::NOT_JSON)
     })
 }
 fn ff_json_002(s: &Subject) -> Verdict {
     failure_rule(s, "json.actions output is an array", |f| {
-        reason_has(f, "json.actions output is not an array")
+        reason_has(f, reasons::ACTIONS_NOT_ARRAY)
     })
 }
 fn ff_json_003(s: &Subject) -> Verdict {
@@ -309,32 +309,32 @@ fn ff_json_003(s: &Subject) -> Verdict {
 }
 fn ff_json_004(s: &Subject) -> Verdict {
     failure_rule(s, "output fits the host's buffer", |f| {
-        reason_has(f, "capacity")
+        reason_has(f, reasons::OVER_CAPACITY)
     })
 }
 fn ff_req_001(s: &Subject) -> Verdict {
     failure_rule(s, "every RESPOND sets a status 100-599", |f| {
-        reason_has(f, "REQUEST_RESPOND without a valid status")
+        reason_has(f, reasons::RESPOND_NO_STATUS)
     })
 }
 fn ff_req_002(s: &Subject) -> Verdict {
     failure_rule(s, "every RESPOND writes a body length", |f| {
-        reason_has(f, "REQUEST_RESPOND but wrote no output length")
+        reason_has(f, "REQUEST_RESPOND") && reason_has(f, reasons::NO_OUTPUT)
     })
 }
 fn ff_route_001(s: &Subject) -> Verdict {
     failure_rule(s, "every ROUTE_OK writes a valid status and body", |f| {
-        reason_has(f, "ROUTE_OK")
+        reason_has(f, reasons::ROUTE_OK)
     })
 }
 fn ff_cp_001(s: &Subject) -> Verdict {
     failure_rule(s, "CLOUDPANEL_MODIFIED args are JSON", |f| {
-        reason_has(f, "args is not valid JSON") || reason_has(f, "CLOUDPANEL_MODIFIED")
+        reason_has(f, reasons::CLOUDPANEL_ARGS)
     })
 }
 fn ff_evt_001(s: &Subject) -> Verdict {
     failure_rule(s, "HookResult.cancelled is 0 or 1", |f| {
-        reason_has(f, "HookResult.cancelled")
+        reason_has(f, reasons::EVENT_RESULT)
     })
 }
 fn crash_rule(s: &Subject, ok: &str, pick: fn(&str) -> bool) -> Verdict {

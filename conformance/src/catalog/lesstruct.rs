@@ -2,8 +2,9 @@
 
 use hookcheck::engine::{Contract, Failure, Outcome};
 use hookcheck::lesstruct::{
-    INVOKED, LesstructHost, LoadProblem, ModuleFacts, SaveRun, WasmEngine, WasmLimits, WasmPlugin,
-    data_segments, decode_result, inspect_module,
+    CUSTOM_FIELDS_NOT_OBJECT, INVOKED, LesstructHost, LoadProblem, ModuleFacts, NOT_JSON,
+    NOT_OBJECT, NOT_UTF8, SaveRun, WasmEngine, WasmLimits, WasmPlugin, data_segments,
+    decode_result, inspect_module,
 };
 use serde_json::Value;
 
@@ -273,28 +274,28 @@ fn ls_out_001(s: &Subject) -> Verdict {
     failure_rule(
         s,
         "every result is UTF-8",
-        |f| matches!(f, Failure::BadOutput { reason } if reason.contains("not UTF-8")),
+        |f| matches!(f, Failure::BadOutput { reason } if reason.contains(NOT_UTF8)),
     )
 }
 fn ls_out_002(s: &Subject) -> Verdict {
     failure_rule(
         s,
         "every result is JSON",
-        |f| matches!(f, Failure::BadOutput { reason } if reason.contains("not JSON")),
+        |f| matches!(f, Failure::BadOutput { reason } if reason.contains(NOT_JSON)),
     )
 }
 fn ls_out_003(s: &Subject) -> Verdict {
     failure_rule(
         s,
         "every result is a JSON object",
-        |f| matches!(f, Failure::BadOutput { reason } if reason.contains("not an object:")),
+        |f| matches!(f, Failure::BadOutput { reason } if reason.contains(NOT_OBJECT)),
     )
 }
 fn ls_out_004(s: &Subject) -> Verdict {
     failure_rule(
         s,
         "`customFields` is always an object",
-        |f| matches!(f, Failure::BadOutput { reason } if reason.contains("`customFields` is not an object")),
+        |f| matches!(f, Failure::BadOutput { reason } if reason.contains(CUSTOM_FIELDS_NOT_OBJECT)),
     )
 }
 fn ls_hook_001(s: &Subject) -> Verdict {

@@ -15,4 +15,4 @@ pub use host::{
     ValueRun, plugin_files,
 };
 pub use library::{ENTRY_SYMBOL, InProcess};
-pub use rules::{headers_json, interpret, pattern_matches};
+pub use rules::{headers_json, interpret, pattern_matches, reasons};

@@ -6,6 +6,33 @@ use serde_json::{Map, Value};
 use super::calls::{HookOutput, RegKind};
 use crate::engine::{Failure, Outcome};
 
+/// Phrases every `BadOutput` reason of its kind contains, so tools (the
+/// conformance checks) can tell failures apart without copying message text.
+pub mod reasons {
+    /// MODIFIED / RESPOND / ROUTE_OK without an output length.
+    pub const NO_OUTPUT: &str = "but wrote no output length";
+    /// An output past (or claiming more than) the host's buffer.
+    pub const OVER_CAPACITY: &str = "the output buffer's capacity";
+    /// A JSON output that does not parse.
+    pub const NOT_JSON: &str = "is not valid JSON";
+    /// A `config.mutate` output that does not parse.
+    pub const NOT_YAML: &str = "output is not valid YAML";
+    /// A code outside the hook's table.
+    pub const UNDEFINED_CODE: &str = "which the contract does not define";
+    /// A `json.actions` output that is not an array.
+    pub const ACTIONS_NOT_ARRAY: &str = "json.actions output is not an array";
+    /// REQUEST_RESPOND without a status in 100–599.
+    pub const RESPOND_NO_STATUS: &str = "REQUEST_RESPOND without a valid status";
+    /// ROUTE_OK without a valid status or body.
+    pub const ROUTE_OK: &str = "ROUTE_OK";
+    /// CLOUDPANEL_MODIFIED with unusable args.
+    pub const CLOUDPANEL_ARGS: &str = "CLOUDPANEL_MODIFIED";
+    /// A lifecycle `HookResult` other than 0 or 1.
+    pub const EVENT_RESULT: &str = "HookResult.cancelled is";
+}
+
+use reasons::*;
+
 /// Whether a request or JSON hook `pattern` covers `path`: `*` covers
 /// everything, `/api/*` everything under `/api/`, and any other pattern
 /// covers itself and the paths below it (`/api` covers `/api/system`).
@@ -50,29 +77,25 @@ fn bad(reason: impl Into<String>) -> Failure {
 /// The written output of a call that claims to have written one.
 fn written(out: &HookOutput, code_name: &str) -> Result<Vec<u8>, Failure> {
     if out.overflowed {
-        return Err(bad(format!(
-            "{code_name}: wrote past the output buffer's capacity"
-        )));
+        return Err(bad(format!("{code_name}: wrote past {OVER_CAPACITY}")));
     }
     if let Some(claimed) = out.claimed_len {
         return Err(bad(format!(
-            "{code_name}: claimed {claimed} output bytes, more than the buffer's capacity"
+            "{code_name}: claimed {claimed} output bytes, more than {OVER_CAPACITY}"
         )));
     }
     out.output
         .as_ref()
         .map(|b| b.0.clone())
-        .ok_or_else(|| bad(format!("{code_name} but wrote no output length")))
+        .ok_or_else(|| bad(format!("{code_name} {NO_OUTPUT}")))
 }
 
 fn check_json(bytes: &[u8], what: &str) -> Result<Value, Failure> {
-    serde_json::from_slice(bytes).map_err(|e| bad(format!("{what} is not valid JSON: {e}")))
+    serde_json::from_slice(bytes).map_err(|e| bad(format!("{what} {NOT_JSON}: {e}")))
 }
 
 fn unknown(code: i32) -> Failure {
-    bad(format!(
-        "returned {code}, which the contract does not define for this hook"
-    ))
+    bad(format!("returned {code}, {UNDEFINED_CODE} for this hook"))
 }
 
 fn status_ok(status: u16) -> bool {
@@ -86,7 +109,9 @@ pub fn interpret(kind: &RegKind, out: &HookOutput, plugin: &str) -> Outcome {
     let code = out.code;
     if code < 0 {
         let failure = if out.overflowed {
-            bad(format!("returned {code} after writing past the capacity"))
+            bad(format!(
+                "returned {code} after writing past {OVER_CAPACITY}"
+            ))
         } else {
             Failure::Code {
                 code: i64::from(code),
@@ -100,13 +125,13 @@ pub fn interpret(kind: &RegKind, out: &HookOutput, plugin: &str) -> Outcome {
             1 => Outcome::Cancel {
                 reason: format!("plugin `{plugin}` cancelled the event"),
             },
-            other => fail(bad(format!("HookResult.cancelled is {other}, not 0 or 1"))),
+            other => fail(bad(format!("{EVENT_RESULT} {other}, not 0 or 1"))),
         },
         RegKind::Config => match code {
             0 => match written(out, "CONFIG_MUTATE_MODIFIED") {
                 Ok(yaml) => match serde_yaml_ng::from_slice::<serde_yaml_ng::Value>(&yaml) {
                     Ok(_) => Outcome::modified(yaml),
-                    Err(e) => fail(bad(format!("output is not valid YAML: {e}"))),
+                    Err(e) => fail(bad(format!("{NOT_YAML}: {e}"))),
                 },
                 Err(f) => fail(f),
             },
@@ -118,7 +143,7 @@ pub fn interpret(kind: &RegKind, out: &HookOutput, plugin: &str) -> Outcome {
                 .and_then(|b| check_json(&b, "output").map(|v| (b, v)))
             {
                 Ok((_, v)) if *target == 2 && !v.is_array() => {
-                    fail(bad(format!("json.actions output is not an array: {v}")))
+                    fail(bad(format!("{ACTIONS_NOT_ARRAY}: {v}")))
                 }
                 Ok((bytes, _)) => Outcome::modified(bytes),
                 Err(f) => fail(f),
@@ -129,7 +154,7 @@ pub fn interpret(kind: &RegKind, out: &HookOutput, plugin: &str) -> Outcome {
         RegKind::Request { .. } => match code {
             0 => Outcome::Continue,
             1 if !status_ok(out.status) => fail(bad(format!(
-                "REQUEST_RESPOND without a valid status (status is {})",
+                "{RESPOND_NO_STATUS} (status is {})",
                 out.status
             ))),
             1 => match written(out, "REQUEST_RESPOND") {
@@ -144,10 +169,10 @@ pub fn interpret(kind: &RegKind, out: &HookOutput, plugin: &str) -> Outcome {
         },
         RegKind::Route { .. } => match code {
             0 if !status_ok(out.status) => fail(bad(format!(
-                "ROUTE_OK without a valid status (status is {})",
+                "{ROUTE_OK} without a valid status (status is {})",
                 out.status
             ))),
-            0 => match written(out, "ROUTE_OK") {
+            0 => match written(out, ROUTE_OK) {
                 Ok(body) => Outcome::Respond {
                     status: out.status,
                     headers: Vec::new(),
@@ -159,12 +184,14 @@ pub fn interpret(kind: &RegKind, out: &HookOutput, plugin: &str) -> Outcome {
         },
         RegKind::CloudPanel => match code {
             0 => Outcome::Continue,
-            1 => match written(out, "CLOUDPANEL_MODIFIED")
-                .and_then(|b| check_json(&b, "args").map(|_| b))
-            {
-                Ok(args) => Outcome::modified(args),
-                Err(f) => fail(f),
-            },
+            1 => {
+                match written(out, CLOUDPANEL_ARGS)
+                    .and_then(|b| check_json(&b, &format!("{CLOUDPANEL_ARGS} args")).map(|_| b))
+                {
+                    Ok(args) => Outcome::modified(args),
+                    Err(f) => fail(f),
+                }
+            }
             2 => {
                 let reason = out.reason.as_ref().map_or_else(
                     || "cancelled without a reason".to_owned(),

@@ -13,6 +13,11 @@ use super::schema::PostTypeSchema;
 use crate::engine::{Failure, Outcome, Pipeline, Profile, Trace, TraceMode};
 use crate::{Error, Result};
 
+/// Phrase in the reason for a `before_save` result that is not an object.
+pub const NOT_OBJECT: &str = "result is JSON but not an object";
+/// Phrase in the reason for a `customFields` that is not an object.
+pub const CUSTOM_FIELDS_NOT_OBJECT: &str = "result `customFields` is not an object";
+
 /// Hooks the real host defines but never calls.
 pub const NEVER_INVOKED: [&str; 2] = ["on_plugin_loaded", "before_delete"];
 /// Hooks the real host calls.
@@ -314,7 +319,7 @@ fn before_save_step(plugin: &mut WasmPlugin, current: &[u8]) -> Outcome {
         return fail(
             plugin,
             Failure::BadOutput {
-                reason: format!("result is JSON but not an object: {result}"),
+                reason: format!("{NOT_OBJECT}: {result}"),
             },
         );
     };
@@ -325,7 +330,7 @@ fn before_save_step(plugin: &mut WasmPlugin, current: &[u8]) -> Outcome {
         return fail(
             plugin,
             Failure::BadOutput {
-                reason: format!("result `customFields` is not an object: {custom}"),
+                reason: format!("{CUSTOM_FIELDS_NOT_OBJECT}: {custom}"),
             },
         );
     }

@@ -14,13 +14,17 @@ mod schema;
 mod urlcheck;
 
 pub use database::{ContentDb, DbDenied, DbMode, FORBIDDEN_TABLES};
-pub use host::{INVOKED, LesstructHost, NEVER_INVOKED, SaveRun};
+pub use host::{
+    CUSTOM_FIELDS_NOT_OBJECT, INVOKED, LesstructHost, NEVER_INVOKED, NOT_OBJECT, SaveRun,
+};
 pub use hostfns::HOST_FUNCTIONS;
 pub use http::{BODY_LIMIT, REQUEST_TIMEOUT};
 pub use layout::{DataSegment, data_segments};
 pub use manifest::{CapabilityManifest, DbGrant, GrantTable};
 pub use plugin::{LoadProblem, ModuleFacts, WasmPlugin, inspect_module};
-pub use protocol::{HOST_RESULT_OFFSET, INPUT_OFFSET, decode_result, locate_result};
+pub use protocol::{
+    HOST_RESULT_OFFSET, INPUT_OFFSET, NOT_JSON, NOT_UTF8, decode_result, locate_result,
+};
 pub use runtime::{HostServices, LogLine, WasmEngine, WasmLimits};
 pub use schema::{FieldDef, PostTypeSchema};
 pub use urlcheck::{UrlDenied, allowed_by, check_url, parse_request_url};

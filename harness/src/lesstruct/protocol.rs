@@ -7,6 +7,11 @@ use serde_json::Value;
 
 use crate::engine::Failure;
 
+/// Phrase in every reason for a result that is not UTF-8.
+pub const NOT_UTF8: &str = "result is not UTF-8";
+/// Phrase in every reason for a result that is not JSON.
+pub const NOT_JSON: &str = "result is not JSON";
+
 /// Where the host writes a hook's input.
 pub const INPUT_OFFSET: u32 = 65_536;
 /// Where the host writes host-function results.
@@ -47,16 +52,10 @@ pub fn locate_result(
 /// Decodes a hook result: UTF-8, then JSON.
 pub fn decode_result(bytes: &[u8]) -> Result<Value, Failure> {
     let text = std::str::from_utf8(bytes).map_err(|e| Failure::BadOutput {
-        reason: format!(
-            "result is not UTF-8: invalid byte at offset {}",
-            e.valid_up_to()
-        ),
+        reason: format!("{NOT_UTF8}: invalid byte at offset {}", e.valid_up_to()),
     })?;
     serde_json::from_str(text).map_err(|e| Failure::BadOutput {
-        reason: format!(
-            "result is not JSON: {e} (result starts {:?})",
-            preview(text)
-        ),
+        reason: format!("{NOT_JSON}: {e} (result starts {:?})", preview(text)),
     })
 }
 
