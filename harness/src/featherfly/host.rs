@@ -262,15 +262,16 @@ impl FeatherFlyHost {
         Pipeline::new(spec).run(value, steps, trace)
     }
 
-    fn matching(&self, pred: impl Fn(&RegKind) -> bool) -> impl Iterator<Item = usize> + '_ {
-        let hits: Vec<usize> = self
-            .regs
+    /// Indices of the registrations `pred` selects, in load order.
+    fn matching<'a>(
+        &'a self,
+        pred: impl Fn(&RegKind) -> bool + 'a,
+    ) -> impl Iterator<Item = usize> + 'a {
+        self.regs
             .iter()
             .enumerate()
-            .filter(|(_, r)| pred(&r.kind))
+            .filter(move |(_, r)| pred(&r.kind))
             .map(|(i, _)| i)
-            .collect();
-        hits.into_iter()
     }
 
     /// `config.mutate`: every hook in load order over the raw YAML; a
