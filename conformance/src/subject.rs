@@ -34,6 +34,18 @@ impl std::str::FromStr for ProfileChoice {
     }
 }
 
+/// The standard inputs saved once through a fresh host: what several
+/// Lesstruct checks read.
+#[derive(Debug)]
+pub struct Saved {
+    /// One save per standard input.
+    pub runs: Vec<hookcheck::lesstruct::SaveRun>,
+    /// The plugin's memory size afterwards.
+    pub memory_size: u64,
+    /// Host calls refused under the manifest (`function: reason`).
+    pub denied: Vec<String>,
+}
+
 /// A WASM module for the Lesstruct profile.
 #[derive(Debug)]
 pub struct WasmSubject {
@@ -47,6 +59,8 @@ pub struct WasmSubject {
     pub manifest: Option<std::result::Result<CapabilityManifest, String>>,
     /// Limits for every check's host.
     pub limits: WasmLimits,
+    /// The shared save run, made on first use.
+    pub saved: std::sync::OnceLock<std::result::Result<Saved, String>>,
 }
 
 impl WasmSubject {
@@ -259,6 +273,7 @@ impl Subject {
                     binary,
                     manifest,
                     limits,
+                    saved: std::sync::OnceLock::new(),
                 })
             }
             Contract::FeatherFly => {

@@ -133,11 +133,7 @@ fn exercised(n: &NativeSubject) -> Result<&crate::subject::Exercise, Verdict> {
     })
 }
 
-fn failure_rule(s: &Subject, ok: &str, pick: fn(&Failure) -> bool) -> Verdict {
-    failure_rule_dyn(s, ok, pick)
-}
-
-fn failure_rule_dyn(s: &Subject, ok: &str, pick: impl Fn(&Failure) -> bool) -> Verdict {
+fn failure_rule(s: &Subject, ok: &str, pick: impl Fn(&Failure) -> bool) -> Verdict {
     on_native(s, |n| {
         let traces = match exercised(n) {
             Ok(e) => &e.traces,
@@ -338,7 +334,7 @@ fn ff_evt_001(s: &Subject) -> Verdict {
     })
 }
 fn crash_rule(s: &Subject, ok: &str, pick: fn(&str) -> bool) -> Verdict {
-    failure_rule_dyn(
+    failure_rule(
         s,
         ok,
         move |f| matches!(f, Failure::Crash { signal } if pick(signal)),

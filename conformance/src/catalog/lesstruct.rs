@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::check::{Check, Severity, Verdict};
 use crate::inputs::lesstruct_contents;
-use crate::subject::{Subject, WasmSubject};
+use crate::subject::{Saved, Subject, WasmSubject};
 
 const SRC: &str = "contracts/README.md §2; seed 002 (Lesstruct Plugin Development Guide)";
 
@@ -75,6 +75,36 @@ fn saves(w: &WasmSubject) -> Result<(LesstructHost, Vec<SaveRun>), Verdict> {
     Ok((host, runs))
 }
 
+/// The standard inputs saved once per subject, shared by the checks that
+/// only read the outcome.
+fn saved(w: &WasmSubject) -> Result<&Saved, Verdict> {
+    let done = w.saved.get_or_init(|| {
+        let mut host = w.host()?;
+        let runs = lesstruct_contents()
+            .into_iter()
+            .map(|c| host.before_save(c))
+            .collect();
+        let memory_size = host.plugins_mut()[0].memory_size().unwrap_or(0);
+        let denied = host
+            .services()
+            .log_lines()
+            .into_iter()
+            .filter(|l| l.level == "denied")
+            .map(|l| l.message)
+            .collect();
+        Ok(Saved {
+            runs,
+            memory_size,
+            denied,
+        })
+    });
+    done.as_ref().map_err(|e| {
+        Verdict::skip(format!(
+            "the plugin does not load ({e}); see the LS-LOAD checks"
+        ))
+    })
+}
+
 /// The first failure of any step, with the input it happened on.
 fn first_failure(runs: &[SaveRun], pick: impl Fn(&Failure) -> bool) -> Option<(usize, Failure)> {
     runs.iter().enumerate().find_map(|(i, r)| {
@@ -89,11 +119,11 @@ fn first_failure(runs: &[SaveRun], pick: impl Fn(&Failure) -> bool) -> Option<(u
 
 fn failure_rule(s: &Subject, ok: &str, pick: fn(&Failure) -> bool) -> Verdict {
     on_wasm(s, |w| {
-        let (_, runs) = match saves(w) {
-            Ok(r) => r,
+        let runs = match saved(w) {
+            Ok(saved) => &saved.runs,
             Err(v) => return v,
         };
-        match first_failure(&runs, pick) {
+        match first_failure(runs, pick) {
             Some((i, f)) => Verdict::fail(format!("before_save on standard input #{i}: {f}")),
             None => Verdict::pass(format!("{ok} on {} standard inputs", runs.len())),
         }
@@ -312,12 +342,11 @@ fn ls_hook_002(s: &Subject) -> Verdict {
 }
 fn ls_hook_003(s: &Subject) -> Verdict {
     on_wasm(s, |w| {
-        let (mut host, _) = match saves(w) {
-            Ok(r) => r,
+        let size = match saved(w) {
+            Ok(saved) => saved.memory_size,
             Err(v) => return v,
         };
         let limit = w.limits.memory_bytes as u64;
-        let size = host.plugins_mut()[0].memory_size().unwrap_or(0);
         if size + 65_536 >= limit {
             Verdict::fail(format!(
                 "memory grew to {size} bytes, the store's limit is {limit}: the plugin grows until refused"
@@ -435,8 +464,8 @@ fn ls_hook_008(s: &Subject) -> Verdict {
 }
 fn ls_order_001(s: &Subject) -> Verdict {
     on_wasm(s, |w| {
-        let (_, runs) = match saves(w) {
-            Ok(r) => r,
+        let runs = match saved(w) {
+            Ok(saved) => &saved.runs,
             Err(v) => return v,
         };
         for (i, (run, input)) in runs
@@ -490,17 +519,10 @@ fn ls_rob_001(s: &Subject) -> Verdict {
 }
 fn ls_cap_001(s: &Subject) -> Verdict {
     on_wasm(s, |w| {
-        let (host, _) = match saves(w) {
-            Ok(r) => r,
+        let denied = match saved(w) {
+            Ok(saved) => &saved.denied,
             Err(v) => return v,
         };
-        let denied: Vec<String> = host
-            .services()
-            .log_lines()
-            .into_iter()
-            .filter(|l| l.level == "denied")
-            .map(|l| l.message)
-            .collect();
         match denied.first() {
             Some(first) => Verdict::fail(format!(
                 "{} host call(s) refused under the manifest, first: {first}",
