@@ -93,7 +93,7 @@ impl Forms {
         let raw_native = *unsafe { lib.get::<RawGate>(b"gate_raw") }
             .map_err(|e| BenchError(format!("failed to find gate_raw: {e}")))?;
 
-        let wasm_path = wasm_fixture("gate");
+        let wasm_path = wasm_fixture("gate_wasm");
         let wasm_engine = WasmEngine::new(WasmLimits::default())?;
         let services = Arc::new(HostServices::new()?);
         let wasm = WasmPlugin::load(&wasm_engine, &wasm_path, services)?;

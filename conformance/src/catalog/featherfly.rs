@@ -433,7 +433,9 @@ fn ff_perf_001(s: &Subject) -> Verdict {
             .collect();
         times.sort();
         let median = times[times.len() / 2];
-        let budget = Duration::from_millis(2);
+        // Far above a child round trip even on a loaded debug build, far
+        // below the breaker's 25 ms.
+        let budget = Duration::from_millis(10);
         if median > budget {
             Verdict::fail(format!(
                 "request hooks take {median:?} per request (median of 21, child-process round trip included); the budget is {budget:?}"

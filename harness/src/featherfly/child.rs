@@ -202,6 +202,12 @@ pub(crate) struct LoadedInfo {
     pub(crate) late: Vec<usize>,
 }
 
+/// How long loading (dlopen and every `init`) may take in the runner. It is
+/// separate from the per-call timeout: starting a process and mapping
+/// libraries on a loaded CI machine takes far longer than one hook call
+/// should, and a short call timeout must not make a healthy load fail.
+pub(crate) const LOAD_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// The parent's side: a runner process with the plugins loaded, restarted
 /// after each crash or timeout.
 pub(crate) struct ChildRunner {
@@ -237,6 +243,10 @@ impl ChildRunner {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
+            // A plugin panic that aborts the runner is reported as the
+            // crash outcome; a symbolized backtrace of it would only flood
+            // the host's stderr and take seconds to print.
+            .env("RUST_BACKTRACE", "0")
             .spawn()
             .map_err(|e| {
                 format!(
@@ -266,7 +276,7 @@ impl ChildRunner {
             paths: self.paths.clone(),
             capacity: self.capacity,
         };
-        match self.exchange(&load) {
+        match self.exchange(&load, LOAD_TIMEOUT) {
             Ok(Response::Loaded {
                 plugins,
                 registrations,
@@ -287,8 +297,7 @@ impl ChildRunner {
         }
     }
 
-    fn exchange(&mut self, request: &Request) -> Result<Response, Failure> {
-        let timeout = self.timeout;
+    fn exchange(&mut self, request: &Request, timeout: Duration) -> Result<Response, Failure> {
         let Some(running) = self.running.as_mut() else {
             return Err(Failure::Crash {
                 signal: "no runner".into(),
@@ -329,10 +338,11 @@ impl ChildRunner {
                 signal: format!("runner restart failed: {e}"),
             })?;
         }
-        match self.exchange(&Request::Call {
+        let request = Request::Call {
             reg,
             input: input.clone(),
-        })? {
+        };
+        match self.exchange(&request, self.timeout)? {
             Response::Called { output } => Ok(output),
             other => Err(Failure::BadOutput {
                 reason: format!("runner answered {other:?}"),
@@ -342,7 +352,7 @@ impl ChildRunner {
 
     pub(crate) fn shutdown(&mut self) {
         if self.running.is_some() {
-            let _ = self.exchange(&Request::Shutdown);
+            let _ = self.exchange(&Request::Shutdown, self.timeout);
         }
         self.running = None;
     }

@@ -25,7 +25,8 @@ pub enum Isolation {
     Child {
         /// How to start the runner.
         command: RunnerCommand,
-        /// How long one hook call may take.
+        /// How long one hook call may take (loading has its own, longer
+        /// limit).
         timeout: Duration,
     },
 }

@@ -535,11 +535,11 @@ fn exit_zero_inside_a_hook_is_an_outcome() {
 
 #[test]
 fn a_hook_that_sleeps_times_out_and_the_next_call_works() {
-    let host = in_child(&["mixin_a", "sleeps"], Duration::from_millis(500));
+    let host = in_child(&["mixin_a", "sleeps"], Duration::from_secs(2));
     let run = host.json(HttpMethod::Get, "/api/system", b"{}");
     assert_eq!(
         run.trace.steps[1].outcome.failure(),
-        Some(&Failure::Timeout { limit_ms: 500 })
+        Some(&Failure::Timeout { limit_ms: 2000 })
     );
     let route = host.json(HttpMethod::Get, "/api/x", br#"{"trail":"z"}"#);
     assert_eq!(json_of(&route.value)["trail"], "za");
