@@ -3,6 +3,7 @@
 mod conformance;
 mod demo;
 mod fixtures;
+mod serve;
 
 use std::process::ExitCode;
 
@@ -33,6 +34,12 @@ enum Command {
     /// Run the bundled in-process example plugins (pylon and rustant)
     /// through the engine and print every step's outcome.
     Demo(demo::DemoArgs),
+    /// Run the plugins of a directory behind a real HTTP server, optionally
+    /// recording every event as a fixture.
+    Serve(serve::ServeArgs),
+    /// Replay recorded fixtures against a set of plugins and print every
+    /// difference (exit 0 all matched, 1 a difference, 2 bad input).
+    Replay(serve::ReplayArgs),
     /// Build this repository's fixture plugins from source into
     /// `target/fixtures/{wasm,native}/` (needs the `wasm32-wasip1` target).
     Fixtures,
@@ -49,6 +56,8 @@ fn main() -> ExitCode {
         Command::Checks(args) => conformance::list(&args),
         Command::Explain(args) => conformance::explain(&args),
         Command::Demo(args) => demo::run(&args),
+        Command::Serve(args) => serve::run(&args),
+        Command::Replay(args) => serve::replay(&args),
         Command::Fixtures => fixtures::run(),
         Command::NativeRunner => {
             let code = hookcheck::featherfly::serve_runner();

@@ -67,6 +67,22 @@ pub enum Error {
         #[source]
         source: rusqlite::Error,
     },
+    /// A fixture file is malformed.
+    #[error("failed to read fixture {}: {reason}", path.display())]
+    Fixture {
+        /// The fixture file.
+        path: PathBuf,
+        /// What is wrong, with the line and field when known.
+        reason: String,
+    },
+    /// A set of plugins cannot be served or replayed under a profile.
+    #[error("failed to set up the {profile} host: {reason}")]
+    Host {
+        /// The profile.
+        profile: String,
+        /// Why.
+        reason: String,
+    },
     /// A write was malformed before any plugin saw it.
     #[error("failed to write `{entity}`: {reason}")]
     BadWrite {

@@ -12,8 +12,10 @@ pub mod artifacts;
 
 pub mod engine;
 pub mod featherfly;
+pub mod fixtures;
 pub mod lesstruct;
 pub mod pylon;
+pub mod replay;
 pub mod rustant;
 pub mod store;
 #[cfg(feature = "proptest")]

@@ -11,4 +11,5 @@
 mod cli;
 mod pairs;
 mod reports;
+mod serve;
 mod support;

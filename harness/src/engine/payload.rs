@@ -118,6 +118,7 @@ impl RequestMeta {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuthContext {
     /// The authenticated user, or `None` when anonymous.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
 
@@ -125,6 +126,11 @@ impl AuthContext {
     /// An anonymous caller.
     pub fn anonymous() -> Self {
         Self { user_id: None }
+    }
+
+    /// True when no user is authenticated.
+    pub fn is_anonymous(&self) -> bool {
+        self.user_id.is_none()
     }
 
     /// An authenticated user.

@@ -81,6 +81,12 @@ impl LesstructHost {
         self
     }
 
+    /// Records traces at `mode` (default [`TraceMode::Full`]).
+    pub fn with_trace_mode(mut self, mode: TraceMode) -> Self {
+        self.trace_mode = mode;
+        self
+    }
+
     /// The engine plugins run on.
     pub fn engine(&self) -> &WasmEngine {
         &self.engine
