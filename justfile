@@ -20,6 +20,14 @@ checks *args:
 demo:
     cargo run --quiet -p hookcheck-conformance -- demo
 
+# Serve plugins over HTTP: just serve featherfly target/fixtures/native [--record DIR] …
+serve profile dir *args:
+    cargo run --quiet -p hookcheck-conformance -- serve --profile {{profile}} --plugins {{dir}} {{args}}
+
+# Replay recorded fixtures: just replay fixtures/writes pylon fixtures/pylon/replay
+replay fixtures profile dir *args:
+    cargo run --quiet -p hookcheck-conformance -- replay {{fixtures}} --profile {{profile}} --plugins {{dir}} {{args}}
+
 # Build every fixture plugin from source into target/fixtures/{wasm,native}/
 fixtures:
     cargo run --quiet -p hookcheck-conformance -- fixtures

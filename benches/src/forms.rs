@@ -5,20 +5,33 @@ use std::sync::Arc;
 
 use hookcheck::engine::{AuthContext, HttpMethod, RequestMeta, TraceMode};
 use hookcheck::featherfly::{FeatherFlyHost, NativeOptions, NativeRequest};
+use hookcheck::fixtures::{Event, RequestEvent, read_fixture};
 use hookcheck::lesstruct::{HostServices, INPUT_OFFSET, WasmEngine, WasmLimits, WasmPlugin};
 use hookcheck::pylon::{Plugin, PylonHost};
 use hookcheck_fixtures::Gate;
 use hookcheck_fixtures::artifacts::{native_fixture_release, wasm_fixture, workspace_root};
-use serde_json::Value;
 
 use crate::BenchError;
 use wasmtime::{Linker, Memory, Module, Store, TypedFunc};
 use wasmtime_wasi::p1::WasiP1Ctx;
 
-/// The recorded ~530-byte request every form sees.
-pub fn request_json() -> Result<Vec<u8>, BenchError> {
+/// The recorded request fixture every form sees.
+pub fn recorded_request() -> Result<RequestEvent, BenchError> {
     let path = workspace_root().join("fixtures/requests/before_request_530.json");
-    std::fs::read(&path).map_err(|e| BenchError(format!("failed to read {}: {e}", path.display())))
+    match read_fixture(&path)?.event {
+        Event::Request(request) => Ok(request),
+        other => Err(BenchError(format!(
+            "failed to use {}: it holds a {} event, not a request",
+            path.display(),
+            other.kind()
+        ))),
+    }
+}
+
+/// The recorded request as the ~530 bytes of JSON the WASM form reads.
+pub fn request_json() -> Result<Vec<u8>, BenchError> {
+    serde_json::to_vec(&recorded_request()?)
+        .map_err(|e| BenchError(format!("failed to encode the recorded request: {e}")))
 }
 
 fn w<T>(r: wasmtime::Result<T>) -> Result<T, BenchError> {
@@ -58,18 +71,10 @@ pub struct Forms {
 impl Forms {
     /// Builds the fixtures (first time) and sets every form up.
     pub fn new() -> Result<Self, BenchError> {
-        let request: Value = serde_json::from_slice(&request_json()?)
-            .map_err(|e| BenchError(format!("failed to parse the recorded request: {e}")))?;
-        let headers: Vec<(String, String)> = request["headers"]
-            .as_object()
-            .map(|m| {
-                m.iter()
-                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let client_ip = request["client_ip"].as_str().unwrap_or_default().to_owned();
-        let path = request["path"].as_str().unwrap_or("/").to_owned();
+        let request = recorded_request()?;
+        let headers: Vec<(String, String)> = request.headers.clone().into_iter().collect();
+        let client_ip = request.client_ip.clone();
+        let path = request.path.clone();
 
         let mut pylon = PylonHost::new().with_trace_mode(TraceMode::Off);
         pylon.register(Box::new(Gate))?;

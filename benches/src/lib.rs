@@ -9,7 +9,7 @@ mod record;
 mod recorder;
 mod report;
 
-pub use forms::{Forms, request_json};
+pub use forms::{Forms, recorded_request, request_json};
 pub use gate::{Baseline, GateRow, check_against};
 pub use record::{Histograms, record};
 pub use recorder::{FormResult, Sampler, timer_overhead_ns};

@@ -90,7 +90,12 @@ impl Server {
         assert!(status.success());
         let exit = self.child.wait().unwrap();
         assert!(exit.success(), "serve exited with {exit}");
-        self.lines.try_iter().collect()
+        // The reader thread ends at EOF, right after the process is gone.
+        let mut rest = Vec::new();
+        while let Ok(line) = self.lines.recv_timeout(Duration::from_secs(30)) {
+            rest.push(line);
+        }
+        rest
     }
 }
 

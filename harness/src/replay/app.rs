@@ -156,7 +156,7 @@ impl Harness {
             return Err(Error::io(
                 "read plugin directory",
                 dir,
-                std::io::Error::new(std::io::ErrorKind::NotFound, "not a directory"),
+                std::io::Error::new(std::io::ErrorKind::NotFound, "no such directory"),
             ));
         }
         match contract {

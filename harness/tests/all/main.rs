@@ -15,6 +15,8 @@ mod lesstruct_host;
 mod lesstruct_protocol;
 mod properties;
 mod pylon;
+mod replay;
 mod rustant;
+mod snapshots;
 mod store;
 mod support;

@@ -1,0 +1,268 @@
+//! Fixtures and replay: the bundled fixtures replay clean, a changed
+//! expectation is reported at its stage, malformed fixtures name file, line
+//! and field, and writes land in SQLite only when no hook rejects them.
+
+use std::path::{Path, PathBuf};
+
+use hookcheck::Error;
+use hookcheck::engine::{Contract, HttpMethod, Outcome, WriteOp};
+use hookcheck::featherfly::{FeatherFlyHost, NativeOptions};
+use hookcheck::fixtures::{
+    Event, Fixture, RequestEvent, parse_fixture, read_dir, read_fixture, write_fixture,
+};
+use hookcheck::replay::{Harness, LoadOptions};
+use hookcheck_fixtures::artifacts::{native_fixture, wasm_fixture, workspace_root};
+use serde_json::json;
+
+use crate::support::lesstruct_host;
+
+fn bundled(dir: &str) -> PathBuf {
+    workspace_root().join("fixtures").join(dir)
+}
+
+fn pylon_harness() -> Harness {
+    let options = LoadOptions {
+        registry: hookcheck_fixtures::pylon_registry(),
+        ..LoadOptions::default()
+    };
+    Harness::load(Contract::Pylon, &bundled("pylon/replay"), options).unwrap()
+}
+
+fn featherfly_harness(names: &[&str]) -> Harness {
+    let paths: Vec<PathBuf> = names.iter().map(|n| native_fixture(n)).collect();
+    Harness::featherfly(FeatherFlyHost::load(&paths, &NativeOptions::default()).unwrap()).unwrap()
+}
+
+fn yaml_fixtures_of(dir: &str) -> Vec<(PathBuf, Fixture)> {
+    read_dir(&bundled(dir))
+        .unwrap()
+        .into_iter()
+        .filter(|(p, _)| p.extension().is_some_and(|e| e == "yaml"))
+        .collect()
+}
+
+#[test]
+fn bundled_request_and_write_fixtures_replay_clean_against_the_pylon_plugins() {
+    for dir in ["requests", "writes"] {
+        let fixtures = yaml_fixtures_of(dir);
+        assert!(fixtures.len() >= 2, "{dir} has examples");
+        let results = pylon_harness().replay_all(&fixtures);
+        for r in &results {
+            assert!(
+                r.matched() && r.unchecked.is_none(),
+                "{dir}/{}: {:?}",
+                r.name,
+                r.differences
+            );
+        }
+    }
+}
+
+#[test]
+fn bundled_config_and_json_fixtures_replay_clean_against_the_mixin_chain() {
+    for dir in ["config", "json"] {
+        let fixtures = yaml_fixtures_of(dir);
+        assert!(!fixtures.is_empty(), "{dir} has examples");
+        let mut harness =
+            featherfly_harness(&["all_hooks", "mixin_redact", "mixin_restart", "mixin_uptime"]);
+        for r in harness.replay_all(&fixtures) {
+            assert!(r.matched(), "{dir}/{}: {:?}", r.name, r.differences);
+        }
+    }
+}
+
+#[test]
+fn the_bench_request_is_a_request_fixture() {
+    let fixture = read_fixture(&bundled("requests/before_request_530.json")).unwrap();
+    let Event::Request(request) = fixture.event else {
+        panic!("not a request");
+    };
+    assert_eq!(request.headers.len(), 10);
+}
+
+#[test]
+fn a_changed_plugin_is_reported_at_its_stage() {
+    let fixtures = yaml_fixtures_of("json");
+    let mut harness = featherfly_harness(&[
+        "all_hooks",
+        "mixin_redact_v2",
+        "mixin_restart",
+        "mixin_uptime",
+    ]);
+    let results = harness.replay_all(&fixtures);
+    let differences = &results[0].differences;
+    let places: Vec<&str> = differences.iter().map(|d| d.at.as_str()).collect();
+    assert_eq!(
+        places[0], "stage 1 (`mixin-redact` json.response)",
+        "the first difference is the changed plugin's stage: {places:?}"
+    );
+    let text = differences[0].to_string();
+    assert!(
+        text.contains("-   secret: '[hidden]'") && text.contains("+   secret: '***'"),
+        "{text}"
+    );
+    assert!(places.contains(&"body"), "{places:?}");
+    assert!(
+        !places.iter().any(|p| p.contains("mixin-restart")),
+        "the actions stage did not change: {places:?}"
+    );
+}
+
+#[test]
+fn writes_land_with_the_plugins_mutations_and_rejected_writes_leave_no_row() {
+    let mut harness = pylon_harness();
+    let made = harness.request(
+        &RequestEvent::new(HttpMethod::Post, "/api/entities/post")
+            .with_user("u1")
+            .with_body(r#"{"title":"Hello, World!"}"#),
+    );
+    assert_eq!(made.status, Some(201), "{}", made.body);
+    assert_eq!(made.writes.len(), 1);
+    let refused = harness.request(
+        &RequestEvent::new(HttpMethod::Post, "/api/entities/post").with_body(r#"{"body":"x"}"#),
+    );
+    assert_eq!(refused.status, Some(400), "{}", refused.body);
+    let rejecting: Vec<&str> = refused
+        .trace
+        .steps
+        .iter()
+        .filter(|s| matches!(s.outcome, Outcome::Reject { .. }))
+        .map(|s| s.plugin.as_str())
+        .collect();
+    assert_eq!(rejecting, ["require_fields"]);
+    let rows = harness.store().rows("post").unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["slug"], "hello-world");
+    assert_eq!(rows[0]["createdAt"], "2023-11-14T22:13:20Z");
+    let bad =
+        harness.request(&RequestEvent::new(HttpMethod::Post, "/api/entities/post").with_body("{"));
+    assert_eq!(bad.status, Some(400));
+    assert!(bad.body.contains("bad_json"), "{}", bad.body);
+    let missing = harness.request(&RequestEvent::new(
+        HttpMethod::Delete,
+        "/api/entities/post/9",
+    ));
+    assert_eq!(missing.status, Some(400), "{}", missing.body);
+    assert!(
+        missing.body.contains("no row with id 9"),
+        "{}",
+        missing.body
+    );
+}
+
+#[test]
+fn lesstruct_writes_run_before_save_and_after_create() {
+    let mut host = lesstruct_host();
+    host.load_file(&wasm_fixture("hello")).unwrap();
+    let mut harness = Harness::lesstruct(host).unwrap();
+    let made = harness.request(
+        &RequestEvent::new(HttpMethod::Post, "/api/entities/post")
+            .with_body(r#"{"title":"T","content":"one two"}"#),
+    );
+    assert_eq!(made.status, Some(201), "{}", made.body);
+    let hooks: Vec<&str> = made.trace.steps.iter().map(|s| s.hook.as_str()).collect();
+    assert_eq!(hooks, ["before_save", "after_create"]);
+    let row = harness.store().get("post", 1).unwrap().unwrap();
+    assert_eq!(row["customFields"]["greeting"], "hello from wasm");
+}
+
+#[test]
+fn fixtures_round_trip_through_yaml_and_json() {
+    let dir = tempfile::tempdir().unwrap();
+    for original in yaml_fixtures_of("writes") {
+        for ext in ["yaml", "json"] {
+            let path = dir.path().join(format!("copy.{ext}"));
+            write_fixture(&path, &original.1).unwrap();
+            assert_eq!(read_fixture(&path).unwrap(), original.1, "{ext}");
+        }
+    }
+}
+
+fn parse_error(name: &str, text: &str) -> String {
+    match parse_fixture(Path::new(name), text) {
+        Err(e @ Error::Fixture { .. }) => e.to_string(),
+        other => panic!("expected a fixture error, got {other:?}"),
+    }
+}
+
+#[test]
+fn malformed_fixtures_name_the_file_the_line_and_the_field() {
+    let e = parse_error(
+        "bad.yaml",
+        "version: 1\nrequest:\n  method: FETCH\n  path: /x\n",
+    );
+    assert!(
+        e.starts_with("failed to read fixture bad.yaml: line 3"),
+        "{e}"
+    );
+    assert!(e.contains("request.method") && e.contains("FETCH"), "{e}");
+
+    let e = parse_error(
+        "bad.yaml",
+        "version: 1\nwrite:\n  entity: post\n  op: insert\n  data: {}\n  colour: red\n",
+    );
+    assert!(
+        e.contains("line 6") && e.contains("unknown field `colour`"),
+        "{e}"
+    );
+
+    let e = parse_error("bad.json", "{\"version\": 1,\n \"config\": {\"yaml\": 3}}");
+    assert!(e.contains("line 2") && e.contains("config.yaml"), "{e}");
+
+    let e = parse_error(
+        "two.yaml",
+        "version: 1\nconfig: {yaml: a}\njson: {route: /, body: {}}\n",
+    );
+    assert!(
+        e.contains("one event per fixture, found config and json"),
+        "{e}"
+    );
+
+    let e = parse_error("none.yaml", "version: 1\n");
+    assert!(e.contains("no event"), "{e}");
+
+    let e = parse_error("new.yaml", "version: 2\nconfig: {yaml: a}\n");
+    assert!(e.contains("version: 2 is not supported"), "{e}");
+
+    let e = read_fixture(Path::new("/no/such/fixture.yaml"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("/no/such/fixture.yaml"), "{e}");
+}
+
+#[test]
+fn a_write_recorded_inside_a_request_is_checked_against_that_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut recorder = pylon_harness();
+    let event =
+        RequestEvent::new(HttpMethod::Post, "/api/entities/post").with_body(r#"{"title":"A"}"#);
+    let observed = recorder.request(&event);
+    let (mut write, result) = observed.writes.into_iter().next().unwrap();
+    assert_eq!(write.op, WriteOp::Insert);
+    write.via_request = Some("0001-request.yaml".into());
+    let request = Fixture {
+        event: Event::Request(event),
+        expect: None,
+    };
+    let mut expect = result.expect();
+    expect.body = Some(json!({"title": "A", "slug": "a", "id": 1, "createdAt": "2023-11-14T22:13:20Z", "updatedAt": "2023-11-14T22:13:20Z"}).to_string());
+    let write = Fixture {
+        event: Event::Write(write),
+        expect: Some(expect),
+    };
+    write_fixture(&dir.path().join("0001-request.yaml"), &request).unwrap();
+    write_fixture(&dir.path().join("0002-write.yaml"), &write).unwrap();
+    let results = pylon_harness().replay_dir(dir.path()).unwrap();
+    assert_eq!(results.len(), 2);
+    assert!(results[1].matched(), "{:?}", results[1].differences);
+    let rows = {
+        let mut h = pylon_harness();
+        h.replay_dir(dir.path()).unwrap();
+        h.store().rows("post").unwrap()
+    };
+    assert_eq!(
+        rows.len(),
+        1,
+        "the write ran once, inside its request: {rows:?}"
+    );
+}
