@@ -194,6 +194,30 @@ impl Harness {
         }
     }
 
+    /// Loads these artifact files, in this order: `.so` files for
+    /// featherfly, `.wasm` files (each with its optional `.manifest`) for
+    /// lesstruct. Pylon plugins are values: use [`Harness::pylon`].
+    pub fn load_files(
+        contract: Contract,
+        files: &[std::path::PathBuf],
+        options: LoadOptions,
+    ) -> Result<Self> {
+        match contract {
+            Contract::FeatherFly => Self::featherfly(FeatherFlyHost::load(files, &options.native)?),
+            Contract::Lesstruct => {
+                let mut host = LesstructHost::new(options.wasm)?;
+                for file in files {
+                    host.load_file(file)?;
+                }
+                Self::lesstruct(host)
+            }
+            other => Err(Error::Host {
+                profile: other.name().to_owned(),
+                reason: "its plugins are in-process values, not files; build the host and use `Harness::pylon`".into(),
+            }),
+        }
+    }
+
     /// Uses `store` instead of the private in-memory database.
     pub fn with_store(mut self, store: EntityStore) -> Self {
         self.store = store;

@@ -40,6 +40,23 @@ impl Harness {
     }
 
     /// Runs `fixture` and compares the result with its expectation.
+    ///
+    /// ```
+    /// use std::path::Path;
+    /// use hookcheck::fixtures::parse_fixture;
+    /// use hookcheck::pylon::PylonHost;
+    /// use hookcheck::replay::Harness;
+    ///
+    /// let fixture = parse_fixture(Path::new("inline.yaml"), "
+    /// version: 1
+    /// request: { method: GET, path: /api/nothing }
+    /// expect: { status: 200 }
+    /// ").unwrap();
+    /// let result = Harness::pylon(PylonHost::new()).unwrap().replay(&fixture);
+    /// assert!(!result.matched());
+    /// assert_eq!(result.differences[0].at, "status");
+    /// assert!(result.differences[0].to_string().contains("+ 404"));
+    /// ```
     pub fn replay(&mut self, fixture: &Fixture) -> Replayed {
         let observed = self.run(&fixture.event);
         judge("fixture", fixture, &observed)

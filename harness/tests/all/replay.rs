@@ -266,3 +266,17 @@ fn a_write_recorded_inside_a_request_is_checked_against_that_request() {
         "the write ran once, inside its request: {rows:?}"
     );
 }
+
+#[test]
+fn a_harness_loads_artifact_files_and_refuses_what_a_profile_cannot_serve() {
+    let files = [wasm_fixture("hello"), wasm_fixture("slug")];
+    let harness = Harness::load_files(Contract::Lesstruct, &files, LoadOptions::default()).unwrap();
+    assert_eq!(harness.plugin_names(), ["hello", "slug"]);
+    let e = Harness::load_files(Contract::Pylon, &files, LoadOptions::default()).unwrap_err();
+    assert!(e.to_string().contains("Harness::pylon"), "{e}");
+    let dir = tempfile::tempdir().unwrap();
+    let e = Harness::load(Contract::FeatherFly, dir.path(), LoadOptions::default()).unwrap_err();
+    assert!(e.to_string().contains("no loadable .so plugin"), "{e}");
+    let e = Harness::load(Contract::Rustant, dir.path(), LoadOptions::default()).unwrap_err();
+    assert!(e.to_string().contains("not an HTTP host"), "{e}");
+}
