@@ -618,3 +618,107 @@ proptest! {
         }
     }
 }
+
+// ---- real native plugins with generated codes ----
+
+/// What one `scripted` copy is told to do (see
+/// `fixtures/plugins/native/examples/scripted.rs`).
+#[derive(Clone, Debug)]
+struct ScriptStep {
+    code: i32,
+    mode: char,
+    output: Vec<u8>,
+}
+
+fn script_step() -> impl Strategy<Value = ScriptStep> {
+    let code = prop_oneof![
+        3 => Just(0),
+        2 => Just(1),
+        1 => Just(2),
+        1 => Just(-1),
+        1 => Just(-2),
+        1 => Just(i32::MIN),
+        1 => any::<i32>(),
+    ];
+    let mode = prop_oneof![
+        4 => Just('w'),
+        1 => Just('n'),
+        1 => Just('c'),
+        1 => Just('o'),
+    ];
+    let output = prop_oneof![
+        (0u32..100).prop_map(|n| format!("{{\"n\":{n}}}").into_bytes()),
+        Just(b"[1,2]".to_vec()),
+        Just(b"{nope".to_vec()),
+        Just(Vec::new()),
+        Just(vec![0xff, 0xfe]),
+    ];
+    (code, mode, output).prop_map(|(code, mode, output)| ScriptStep { code, mode, output })
+}
+
+/// The step as the code-table model sees it.
+fn modelled(s: &ScriptStep) -> NativeStep {
+    NativeStep {
+        code: s.code,
+        output: (s.mode == 'w').then(|| s.output.clone()),
+        claimed: matches!(s.mode, 'c' | 'o').then_some(SCRIPT_CAPACITY as u64 + 1),
+        overflowed: s.mode == 'o',
+    }
+}
+
+const SCRIPT_CAPACITY: usize = 4096;
+
+fn script_route(steps: &[ScriptStep]) -> String {
+    let parts: Vec<String> = steps
+        .iter()
+        .map(|s| {
+            let hex: String = s.output.iter().map(|b| format!("{b:02x}")).collect();
+            format!("{},{},{hex}", s.code, s.mode)
+        })
+        .collect();
+    format!("/script/{}", parts.join("/"))
+}
+
+/// FeatherFly json.response over 1–8 real `.so` plugins (copies of
+/// `scripted`, loaded through `dlopen` like any plugin) returning generated
+/// codes and writing generated outputs — including nothing, a length past
+/// the capacity and bytes into the guard area: the final JSON and every
+/// step's outcome equal the code-table model's.
+#[test]
+fn real_native_plugins_fold_generated_codes_as_the_model_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let scripted = hookcheck_fixtures::artifacts::native_fixture("scripted");
+    let copies: Vec<std::path::PathBuf> = (0..8)
+        .map(|i| {
+            let path = dir.path().join(format!("scripted_{i}.so"));
+            std::fs::copy(&scripted, &path).unwrap();
+            path
+        })
+        .collect();
+    let options = hookcheck::featherfly::NativeOptions {
+        capacity: SCRIPT_CAPACITY,
+        isolation: hookcheck::featherfly::Isolation::InProcess,
+    };
+    let hosts: Vec<hookcheck::featherfly::FeatherFlyHost> = (1..=8)
+        .map(|k| {
+            hookcheck::featherfly::FeatherFlyHost::load(&copies[..k], &options)
+                .unwrap()
+                .with_trace_mode(TraceMode::Outcomes)
+        })
+        .collect();
+    let start = b"{\"start\":true}";
+    let mut runner = TestRunner::new(Config::default());
+    let result = runner.run(&proptest::collection::vec(script_step(), 1..=8), |steps| {
+        let host = &hosts[steps.len() - 1];
+        let run = host.json(HttpMethod::Get, &script_route(&steps), start);
+        let kinds: Vec<&str> = run.trace.outcomes().map(Outcome::kind).collect();
+        let model: Vec<NativeStep> = steps.iter().map(modelled).collect();
+        let (value, expected) = native_model(start, &model);
+        prop_assert_eq!(kinds, expected);
+        prop_assert_eq!(run.value, value);
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}

@@ -30,6 +30,11 @@ pub fn json_input(ctx: &JsonMutateContext) -> &[u8] {
     bytes(ctx.json_in_ptr, ctx.json_in_len)
 }
 
+/// The route path a JSON hook runs for.
+pub fn json_route(ctx: &JsonMutateContext) -> &[u8] {
+    bytes(ctx.route_ptr, ctx.route_len)
+}
+
 /// The YAML a config hook receives.
 pub fn config_input(ctx: &ConfigMutateContext) -> &[u8] {
     bytes(ctx.yaml_in_ptr, ctx.yaml_in_len)

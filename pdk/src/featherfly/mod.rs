@@ -23,8 +23,8 @@ mod macros;
 pub use abi::*;
 pub use events::PluginEvent;
 pub use io::{
-    cloudpanel_args, cloudpanel_command, config_input, event_payload, json_input, log_info,
-    register_cloudpanel_hook, register_config_hook, register_hook, register_json_hook,
+    cloudpanel_args, cloudpanel_command, config_input, event_payload, json_input, json_route,
+    log_info, register_cloudpanel_hook, register_config_hook, register_hook, register_json_hook,
     register_request_hook, register_route, request_body, request_headers, request_path, route_body,
     route_path, write_cloudpanel_args, write_cloudpanel_cancel, write_json_output,
     write_request_response, write_route_response, write_yaml_output,
