@@ -722,3 +722,178 @@ fn real_native_plugins_fold_generated_codes_as_the_model_says() {
         panic!("{e}");
     }
 }
+
+// ---- one pipeline, three plugin forms ----
+
+/// One step of a mixed pipeline: an in-process closure, a real `.so`
+/// (a `scripted` copy), or a real WASM module.
+#[derive(Clone, Debug)]
+enum MixedStep {
+    /// In-process: 0 no change, 1 a new JSON value, 2 a panic.
+    InProcess(u8),
+    /// Native, told what to do through the route.
+    Native(ScriptStep),
+    /// WASM, generated as WAT.
+    Wasm(WasmStep),
+}
+
+fn mixed_step() -> impl Strategy<Value = MixedStep> {
+    prop_oneof![
+        (0u8..3).prop_map(MixedStep::InProcess),
+        script_step().prop_map(MixedStep::Native),
+        wasm_step().prop_map(MixedStep::Wasm),
+    ]
+}
+
+/// What the model says one step does to the value: `Some(new)` modified,
+/// `None` continue, `Err` an error (the prior value is kept).
+fn mixed_model_step(i: usize, step: &MixedStep) -> Result<Option<Vec<u8>>, ()> {
+    match step {
+        MixedStep::InProcess(0) => Ok(None),
+        MixedStep::InProcess(1) => Ok(Some(format!("{{\"in_process\":{i}}}").into_bytes())),
+        MixedStep::InProcess(_) => Err(()),
+        MixedStep::Native(s) => {
+            let (value, kinds) = native_model(b"prior", std::slice::from_ref(&modelled(s)));
+            match kinds[0] {
+                "modified" => Ok(Some(value)),
+                "continue" => Ok(None),
+                _ => Err(()),
+            }
+        }
+        MixedStep::Wasm(WasmStep::NoChange) => Ok(None),
+        MixedStep::Wasm(WasmStep::Set(n)) => Ok(Some(
+            format!("{{\"customFields\":{{\"p{i}\":{n}}}}}").into_bytes(),
+        )),
+        MixedStep::Wasm(WasmStep::Garbage | WasmStep::Trap) => Err(()),
+    }
+}
+
+/// One transform pipeline (FeatherFly's json.response rule: an error keeps
+/// the prior value) over 1–8 plugins of mixed forms — in-process closures
+/// under the panic guard, real `.so` copies through `dlopen`, real WASM
+/// modules through wasmtime — each returning generated codes and outputs:
+/// the final value and every step's outcome kind equal the model's.
+#[test]
+fn a_pipeline_of_mixed_forms_folds_as_the_model_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let scripted = hookcheck_fixtures::artifacts::native_fixture("scripted");
+    let copies: Vec<std::path::PathBuf> = (0..8)
+        .map(|i| {
+            let path = dir.path().join(format!("scripted_{i}.so"));
+            std::fs::copy(&scripted, &path).unwrap();
+            path
+        })
+        .collect();
+    let native = std::cell::RefCell::new(
+        hookcheck::featherfly::InProcess::load(&copies, SCRIPT_CAPACITY).unwrap(),
+    );
+    let spec = Profile::featherfly().hook("json.response").unwrap();
+    let mut runner = TestRunner::new(Config::with_cases(lesstruct_cases()));
+    let result = runner.run(&proptest::collection::vec(mixed_step(), 1..=8), |steps| {
+        // Copy i follows step i of the route; steps of other forms leave
+        // their slot as UNCHANGED with no output.
+        let script: Vec<ScriptStep> = steps
+            .iter()
+            .map(|s| match s {
+                MixedStep::Native(n) => n.clone(),
+                _ => ScriptStep {
+                    code: 1,
+                    mode: 'n',
+                    output: Vec::new(),
+                },
+            })
+            .collect();
+        let route = script_route(&script);
+        let mut wasm: Vec<Option<WasmPlugin>> = steps
+            .iter()
+            .enumerate()
+            .map(|(i, s)| match s {
+                MixedStep::Wasm(w) => Some(
+                    WasmPlugin::from_bytes(
+                        engine(),
+                        &format!("w{i}"),
+                        step_wat(i, w).as_bytes(),
+                        None,
+                        services(),
+                    )
+                    .unwrap(),
+                ),
+                _ => None,
+            })
+            .collect();
+        let wasm = std::cell::RefCell::new(&mut wasm);
+        let names: Vec<String> = (0..steps.len()).map(|i| format!("p{i}")).collect();
+        let calls = steps.iter().enumerate().map(|(i, step)| {
+            let (name, route, native, wasm) = (&names[i], &route, &native, &wasm);
+            let call = move |current: &[u8]| -> Outcome {
+                match step {
+                    MixedStep::InProcess(kind) => {
+                        let kind = *kind;
+                        match hookcheck::engine::call_guarded(|| match kind {
+                            0 => None,
+                            1 => Some(format!("{{\"in_process\":{i}}}")),
+                            _ => panic!("generated panic"),
+                        }) {
+                            Ok(None) => Outcome::Continue,
+                            Ok(Some(v)) => Outcome::modified(v),
+                            Err(f) => Outcome::error(name, "json.response", f),
+                        }
+                    }
+                    MixedStep::Native(_) => {
+                        let input = hookcheck::featherfly::HookInput::Json {
+                            target: 1,
+                            route: route.clone(),
+                            method: 1,
+                            json: Bytes::from(current),
+                        };
+                        let out = native.borrow_mut().call(i, &input);
+                        let kind = RegKind::Json {
+                            target: 1,
+                            pattern: "*".into(),
+                        };
+                        interpret(&kind, &out, name)
+                    }
+                    MixedStep::Wasm(_) => {
+                        let mut plugins = wasm.borrow_mut();
+                        let Some(plugin) = plugins[i].as_mut() else {
+                            unreachable!("step {i} is WASM")
+                        };
+                        match plugin.call_hook("before_save", current) {
+                            Ok(None) => Outcome::Continue,
+                            Ok(Some(bytes)) => match hookcheck::lesstruct::decode_result(&bytes) {
+                                Ok(v) => Outcome::modified(v.to_string()),
+                                Err(f) => Outcome::error(name, "json.response", f),
+                            },
+                            Err(f) => Outcome::error(name, "json.response", f),
+                        }
+                    }
+                }
+            };
+            (name.as_str(), call)
+        });
+        let mut trace = Trace::new(TraceMode::Outcomes);
+        let folded = Pipeline::new(spec).run(b"{\"start\":true}".to_vec(), calls, &mut trace);
+
+        let mut value = b"{\"start\":true}".to_vec();
+        let mut kinds = Vec::new();
+        for (i, step) in steps.iter().enumerate() {
+            match mixed_model_step(i, step) {
+                Ok(Some(v)) => {
+                    value = v;
+                    kinds.push("modified");
+                }
+                Ok(None) => kinds.push("continue"),
+                Err(()) => kinds.push("error"),
+            }
+        }
+        prop_assert_eq!(
+            trace.outcomes().map(Outcome::kind).collect::<Vec<_>>(),
+            kinds
+        );
+        prop_assert_eq!(folded.value, value);
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
