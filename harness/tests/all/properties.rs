@@ -668,6 +668,19 @@ fn modelled(s: &ScriptStep) -> NativeStep {
 
 const SCRIPT_CAPACITY: usize = 4096;
 
+/// Eight copies of the `scripted` fixture in `dir`, `scripted_0.so` to
+/// `scripted_7.so`: eight distinct libraries for `dlopen`.
+fn scripted_copies(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let scripted = hookcheck_fixtures::artifacts::native_fixture("scripted");
+    (0..8)
+        .map(|i| {
+            let path = dir.join(format!("scripted_{i}.so"));
+            std::fs::copy(&scripted, &path).unwrap();
+            path
+        })
+        .collect()
+}
+
 fn script_route(steps: &[ScriptStep]) -> String {
     let parts: Vec<String> = steps
         .iter()
@@ -687,14 +700,7 @@ fn script_route(steps: &[ScriptStep]) -> String {
 #[test]
 fn real_native_plugins_fold_generated_codes_as_the_model_says() {
     let dir = tempfile::tempdir().unwrap();
-    let scripted = hookcheck_fixtures::artifacts::native_fixture("scripted");
-    let copies: Vec<std::path::PathBuf> = (0..8)
-        .map(|i| {
-            let path = dir.path().join(format!("scripted_{i}.so"));
-            std::fs::copy(&scripted, &path).unwrap();
-            path
-        })
-        .collect();
+    let copies = scripted_copies(dir.path());
     let options = hookcheck::featherfly::NativeOptions {
         capacity: SCRIPT_CAPACITY,
         isolation: hookcheck::featherfly::Isolation::InProcess,
@@ -776,14 +782,7 @@ fn mixed_model_step(i: usize, step: &MixedStep) -> Result<Option<Vec<u8>>, ()> {
 #[test]
 fn a_pipeline_of_mixed_forms_folds_as_the_model_says() {
     let dir = tempfile::tempdir().unwrap();
-    let scripted = hookcheck_fixtures::artifacts::native_fixture("scripted");
-    let copies: Vec<std::path::PathBuf> = (0..8)
-        .map(|i| {
-            let path = dir.path().join(format!("scripted_{i}.so"));
-            std::fs::copy(&scripted, &path).unwrap();
-            path
-        })
-        .collect();
+    let copies = scripted_copies(dir.path());
     let native = std::cell::RefCell::new(
         hookcheck::featherfly::InProcess::load(&copies, SCRIPT_CAPACITY).unwrap(),
     );
