@@ -242,14 +242,14 @@ impl InProcess {
     /// Calls registration `reg` with `input`. The callback and the input
     /// kind must match; a mismatch is answered with code `i32::MIN`.
     pub fn call(&mut self, reg: usize, input: &HookInput) -> HookOutput {
-        let Some((info, cb)) = self.regs.get(reg).map(|(i, c)| (i.clone(), *c)) else {
+        let Some((plugin, cb)) = self.regs.get(reg).map(|(i, c)| (i.plugin, *c)) else {
             return HookOutput {
                 code: i32::MIN,
                 ..HookOutput::default()
             };
         };
         let late = |set: &Self| {
-            set.plugins.get(info.plugin).map_or(0, |p| {
+            set.plugins.get(plugin).map_or(0, |p| {
                 p.state.late.load(std::sync::atomic::Ordering::SeqCst)
             })
         };
