@@ -41,9 +41,9 @@ test:
 bench *args:
     cargo bench -p hookcheck-benches {{args}}
 
-# Record before_request percentiles and fail if a ratio_p99 regressed past the baseline
-bench-check:
-    cargo run --release --quiet -p hookcheck-benches --bin bench-check
+# Record before_request percentiles and fail if a ratio_p99 regressed past the baseline (--features peer-extism adds Extism)
+bench-check *args:
+    cargo run --release --quiet -p hookcheck-benches {{args}} --bin bench-check
 
 # Run every property test with many cases (about ten minutes here) and print the count
 prop-long cases="600000":

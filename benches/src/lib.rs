@@ -5,12 +5,16 @@
 
 mod forms;
 mod gate;
+#[cfg(feature = "peer-extism")]
+mod peer;
 mod record;
 mod recorder;
 mod report;
 
 pub use forms::{Forms, recorded_request, request_json};
 pub use gate::{Baseline, GateRow, check_against};
+#[cfg(feature = "peer-extism")]
+pub use peer::ExtismPeer;
 pub use record::{Histograms, record};
 pub use recorder::{FormResult, Sampler, timer_overhead_ns};
 pub use report::{BenchReport, markdown_table, svg_plot, write_reports};

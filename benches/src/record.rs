@@ -52,6 +52,7 @@ pub fn record(samples: usize) -> Result<(BenchReport, Histograms), BenchError> {
     );
     results.insert("wasm".to_owned(), r);
     histograms.insert("wasm".to_owned(), (e, f));
+    let (peer_extism_p99_ns, peer_extism_ratio_p99) = peer(&sampler, &forms_cell)?;
     let machine = BTreeMap::from([
         (
             "cpus".to_owned(),
@@ -74,8 +75,31 @@ pub fn record(samples: usize) -> Result<(BenchReport, Histograms), BenchError> {
         timer_overhead_ns: overhead,
         interruption: "epoch (engine and floor alike)".into(),
         forms: results,
-        peer_extism_p99_ns: None,
-        peer_extism_ratio_p99: None,
+        peer_extism_p99_ns,
+        peer_extism_ratio_p99,
     };
     Ok((report, histograms))
+}
+
+/// With `peer-extism`: the Extism plugin interleaved with hookcheck's WASM
+/// path; its p99 and its p99 over hookcheck's.
+#[cfg(feature = "peer-extism")]
+fn peer(
+    sampler: &Sampler,
+    forms: &std::cell::RefCell<Forms>,
+) -> Result<(Option<u64>, Option<f64>), BenchError> {
+    let mut peer = crate::ExtismPeer::new(request_json()?)?;
+    let (r, _, _) = sampler.run(|| forms.borrow_mut().wasm(), || peer.call());
+    let ratio = r.floor_p99_ns as f64 / r.p99_ns.max(1) as f64;
+    Ok((Some(r.floor_p99_ns), Some(ratio)))
+}
+
+/// Without `peer-extism`: no peer.
+#[cfg(not(feature = "peer-extism"))]
+#[allow(clippy::unnecessary_wraps)]
+fn peer(
+    _: &Sampler,
+    _: &std::cell::RefCell<Forms>,
+) -> Result<(Option<u64>, Option<f64>), BenchError> {
+    Ok((None, None))
 }

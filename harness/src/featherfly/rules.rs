@@ -1,7 +1,10 @@
 //! The FeatherFly host rules as pure functions: route patterns, header
 //! redaction, and what each return code means for each hook.
 
-use serde_json::{Map, Value};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use serde_json::Value;
 
 use super::calls::{HookOutput, RegKind};
 use crate::engine::{Failure, Outcome};
@@ -55,17 +58,23 @@ pub fn pattern_matches(pattern: &str, path: &str) -> bool {
 /// Headers as the plugin sees them: a JSON object with lowercase keys,
 /// later duplicates winning, and `authorization` redacted.
 pub fn headers_json(headers: &[(String, String)]) -> Vec<u8> {
-    let mut map = Map::new();
+    // Borrowed keys and values: one allocation for the JSON, plus one per
+    // header name that is not lower case already. Runs on every request.
+    let mut map: BTreeMap<Cow<'_, str>, &str> = BTreeMap::new();
     for (k, v) in headers {
-        let key = k.to_ascii_lowercase();
-        let value = if key == "authorization" {
-            "[REDACTED]".to_owned()
+        let key = if k.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(k.to_ascii_lowercase())
         } else {
-            v.clone()
+            Cow::Borrowed(k.as_str())
         };
-        map.insert(key, Value::String(value));
+        let value = if key == "authorization" {
+            "[REDACTED]"
+        } else {
+            v.as_str()
+        };
+        map.insert(key, value);
     }
-    Value::Object(map).to_string().into_bytes()
+    serde_json::to_vec(&map).unwrap_or_else(|_| b"{}".to_vec())
 }
 
 fn bad(reason: impl Into<String>) -> Failure {
