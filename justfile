@@ -20,7 +20,7 @@ checks *args:
 demo:
     cargo run --quiet -p hookcheck-conformance -- demo
 
-# Serve plugins over HTTP: just serve featherfly target/fixtures/native [--record DIR] …
+# Serve plugins over HTTP: just serve pylon fixtures/pylon/replay [--listen ADDR] [--record DIR] …
 serve profile dir *args:
     cargo run --quiet -p hookcheck-conformance -- serve --profile {{profile}} --plugins {{dir}} {{args}}
 
