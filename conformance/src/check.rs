@@ -103,6 +103,37 @@ pub struct Check {
     pub(crate) run: fn(&Subject) -> Verdict,
 }
 
+/// What every check of one catalog module shares: its contract and the
+/// document its rules come from.
+pub(crate) struct Catalog {
+    pub(crate) profile: Contract,
+    pub(crate) source: &'static str,
+}
+
+impl Catalog {
+    /// One check of this catalog.
+    pub(crate) const fn check(
+        &self,
+        id: &'static str,
+        title: &'static str,
+        rule: &'static str,
+        severity: Severity,
+        breaker: &'static str,
+        run: fn(&Subject) -> Verdict,
+    ) -> Check {
+        Check {
+            id,
+            profile: self.profile,
+            title,
+            rule,
+            source: self.source,
+            severity,
+            breaker,
+            run,
+        }
+    }
+}
+
 impl fmt::Debug for Check {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Check")

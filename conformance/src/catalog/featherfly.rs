@@ -7,32 +7,15 @@ use hookcheck::engine::{Contract, Failure, HttpMethod, Outcome, Trace};
 use hookcheck::featherfly::{FeatherFlyHost, NativeRequest, reasons};
 use serde_json::Value;
 
-use crate::check::{Check, Severity, Verdict};
+use crate::check::{Catalog, Check, Severity, Verdict};
 use crate::inputs::{CONFIG_YAML, cloudpanel_commands, json_bodies};
 use crate::subject::{NativeSubject, Subject};
 
-const SRC: &str = "contracts/README.md §3; seed 003 (FeatherFly Plugin Reference, API v8)";
+const CATALOG: Catalog = Catalog {
+    profile: Contract::FeatherFly,
+    source: "contracts/README.md §3; seed 003 (FeatherFly Plugin Reference, API v8)",
+};
 const CAPACITY: usize = 1 << 20;
-
-const fn check(
-    id: &'static str,
-    title: &'static str,
-    rule: &'static str,
-    severity: Severity,
-    breaker: &'static str,
-    run: fn(&Subject) -> Verdict,
-) -> Check {
-    Check {
-        id,
-        profile: Contract::FeatherFly,
-        title,
-        rule,
-        source: SRC,
-        severity,
-        breaker,
-        run,
-    }
-}
 
 fn on_native(s: &Subject, f: impl FnOnce(&NativeSubject) -> Verdict) -> Verdict {
     match s {
@@ -450,7 +433,7 @@ fn ff_perf_001(s: &Subject) -> Verdict {
 
 /// The FeatherFly checks.
 pub(crate) const CHECKS: &[Check] = &[
-    check(
+    CATALOG.check(
         "FF-LOAD-001",
         "exports the entry symbol",
         "A plugin exports one symbol: `featherfly_plugin_entry`.",
@@ -458,7 +441,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "native:no_entry",
         ff_load_001,
     ),
-    check(
+    CATALOG.check(
         "FF-LOAD-002",
         "API version 8",
         "If descriptor.api_version ≠ daemon API version, the plugin is skipped with a warning.",
@@ -466,7 +449,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "native:wrong_api_version",
         ff_load_002,
     ),
-    check(
+    CATALOG.check(
         "FF-LOAD-003",
         "descriptor name and version",
         "Descriptor name and version are UTF-8 strings (ptr/len, not NUL-terminated); the name identifies the plugin.",
@@ -474,7 +457,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "native:bad_descriptor",
         ff_load_003,
     ),
-    check(
+    CATALOG.check(
         "FF-LOAD-004",
         "init returns 0",
         "init return codes: 0 = success. Any other value fails plugin load.",
@@ -482,7 +465,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "native:init_fails",
         ff_load_004,
     ),
-    check(
+    CATALOG.check(
         "FF-LOAD-005",
         "registrations are valid",
         "Events are ids 1–47; JSON targets 1, 2; phases 1, 2; methods 1–5.",
@@ -490,7 +473,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "native:bad_registration",
         ff_load_005,
     ),
-    check(
+    CATALOG.check(
         "FF-LOAD-006",
         "registers only during init",
         "Register hooks only inside init.",
@@ -498,7 +481,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "native:registers_after_init",
         ff_load_006,
     ),
-    check(
+    CATALOG.check(
         "FF-LOAD-007",
         "loads without crashing",
         "The daemon loads each .so, checks the plugin API version, calls init.",
@@ -506,7 +489,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "native:init_crashes",
         ff_load_007,
     ),
-    check(
+    CATALOG.check(
         "FF-CFG-001",
         "config output is YAML",
         "config.mutate: output replacement YAML bytes via write_yaml_output.",
@@ -514,7 +497,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "native:invalid_json",
         ff_cfg_001,
     ),
-    check(
+    CATALOG.check(
         "FF-OUT-001",
         "MODIFIED writes output",
         "CONFIG_MUTATE_MODIFIED / JSON_MUTATE_MODIFIED (0) — output written via write_* helpers.",
@@ -522,7 +505,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "native:modified_without_output",
         ff_out_001,
     ),
-    check(
+    CATALOG.check(
         "FF-CODE-001",
         "return codes are in the tables",
         "Each hook's codes: the table's non-negative codes, or negative for an error.",
@@ -530,7 +513,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "native:unknown_codes",
         ff_code_001,
     ),
-    check(
+    CATALOG.check(
         "FF-JSON-001",
         "JSON output is JSON",
         "JSON hooks receive JSON, may rewrite it, and return modified output.",
@@ -538,7 +521,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "native:invalid_json",
         ff_json_001,
     ),
-    check(
+    CATALOG.check(
         "FF-JSON-002",
         "actions output is an array",
         "json.actions: mutate only the top-level actions array; output is inserted into the top-level actions field.",
@@ -546,7 +529,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "native:invalid_json",
         ff_json_002,
     ),
-    check(
+    CATALOG.check(
         "FF-JSON-003",
         "actions are { id, label, step }",
         "Action: a panel step object { id, label, step }.",
@@ -554,7 +537,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "native:bad_actions",
         ff_json_003,
     ),
-    check(
+    CATALOG.check(
         "FF-JSON-004",
         "output fits the buffer",
         "Output buffers are host-owned with a fixed capacity; writing more must fail (the SDK's writers return -2).",
@@ -562,7 +545,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "native:writes_past_capacity",
         ff_json_004,
     ),
-    check(
+    CATALOG.check(
         "FF-REQ-001",
         "RESPOND sets a status",
         "REQUEST_RESPOND (1) — short-circuit with write_request_response (status + body).",
@@ -570,7 +553,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "native:respond_without_status",
         ff_req_001,
     ),
-    check(
+    CATALOG.check(
         "FF-REQ-002",
         "RESPOND writes a body",
         "REQUEST_RESPOND (1) — short-circuit; body from write_request_response.",
@@ -578,7 +561,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "native:respond_without_body",
         ff_req_002,
     ),
-    check(
+    CATALOG.check(
         "FF-ROUTE-001",
         "routes answer with status and body",
         "ROUTE_OK (0) — response written via write_route_response.",
@@ -586,7 +569,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "native:bad_route",
         ff_route_001,
     ),
-    check(
+    CATALOG.check(
         "FF-CP-001",
         "CloudPanel args are JSON",
         "CLOUDPANEL_MODIFIED (1) — output written via write_cloudpanel_args (CLI args JSON).",
@@ -594,7 +577,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "native:bad_cloudpanel",
         ff_cp_001,
     ),
-    check(
+    CATALOG.check(
         "FF-EVT-001",
         "lifecycle results are 0 or 1",
         "HookResult: cancelled 0 continue, 1 cancel.",
@@ -602,7 +585,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "native:bad_event",
         ff_evt_001,
     ),
-    check(
+    CATALOG.check(
         "FF-SAFE-001",
         "no memory faults",
         "Plugins run inside the daemon: a fault in a hook takes the daemon down.",
@@ -610,7 +593,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "native:segfault",
         ff_safe_001,
     ),
-    check(
+    CATALOG.check(
         "FF-SAFE-002",
         "no abort or panic across extern \"C\"",
         "A panic that unwinds out of an extern \"C\" hook aborts the daemon.",
@@ -618,7 +601,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "native:aborts",
         ff_safe_002,
     ),
-    check(
+    CATALOG.check(
         "FF-SAFE-003",
         "never exits the process",
         "shutdown() runs at daemon stop; a plugin never ends the daemon.",
@@ -626,7 +609,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "native:exits",
         ff_safe_003,
     ),
-    check(
+    CATALOG.check(
         "FF-SAFE-004",
         "returns in time",
         "Request and JSON hooks run on every matching HTTP request.",
@@ -634,7 +617,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "native:sleeps",
         ff_safe_004,
     ),
-    check(
+    CATALOG.check(
         "FF-DET-001",
         "deterministic",
         "The same input through a pipeline gives the same output (each hook sees the previous output).",
@@ -642,7 +625,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "native:nondeterministic",
         ff_det_001,
     ),
-    check(
+    CATALOG.check(
         "FF-ORDER-001",
         "keeps keys it does not own",
         "Mixins: multiple plugins stack transformations on the same response in load order; small plugins each do one job.",
@@ -650,7 +633,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "native:clobbers_body",
         ff_order_001,
     ),
-    check(
+    CATALOG.check(
         "FF-PERF-001",
         "request hooks within budget",
         "request.intercept runs on every matching request, before the handler: keep it fast.",

@@ -8,31 +8,14 @@ use hookcheck::lesstruct::{
 };
 use serde_json::Value;
 
-use crate::check::{Check, Severity, Verdict};
+use crate::check::{Catalog, Check, Severity, Verdict};
 use crate::inputs::lesstruct_contents;
 use crate::subject::{Saved, Subject, WasmSubject};
 
-const SRC: &str = "contracts/README.md §2; seed 002 (Lesstruct Plugin Development Guide)";
-
-const fn check(
-    id: &'static str,
-    title: &'static str,
-    rule: &'static str,
-    severity: Severity,
-    breaker: &'static str,
-    run: fn(&Subject) -> Verdict,
-) -> Check {
-    Check {
-        id,
-        profile: Contract::Lesstruct,
-        title,
-        rule,
-        source: SRC,
-        severity,
-        breaker,
-        run,
-    }
-}
+const CATALOG: Catalog = Catalog {
+    profile: Contract::Lesstruct,
+    source: "contracts/README.md §2; seed 002 (Lesstruct Plugin Development Guide)",
+};
 
 fn on_wasm(s: &Subject, f: impl FnOnce(&WasmSubject) -> Verdict) -> Verdict {
     match s {
@@ -562,7 +545,7 @@ fn ls_cap_002(s: &Subject) -> Verdict {
 
 /// The Lesstruct checks.
 pub(crate) const CHECKS: &[Check] = &[
-    check(
+    CATALOG.check(
         "LS-LOAD-001",
         "exports `memory`",
         "Every plugin .wasm file must export `memory`.",
@@ -570,7 +553,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "wat:no_memory",
         ls_load_001,
     ),
-    check(
+    CATALOG.check(
         "LS-LOAD-002",
         "hook exports are (i32, i32) -> i32",
         "Every hook function must follow the signature (offset, length) -> resultOffset, all i32.",
@@ -578,7 +561,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "wat:wrong_signature",
         ls_load_002,
     ),
-    check(
+    CATALOG.check(
         "LS-LOAD-003",
         "`__hook_result_len` is (i32) -> i32",
         "The optional export `__hook_result_len(input_len) -> i32`.",
@@ -586,7 +569,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "wat:bad_result_len_sig",
         ls_load_003,
     ),
-    check(
+    CATALOG.check(
         "LS-LOAD-004",
         "exports a hook the host invokes",
         "The host invokes hook_before_save, hook_after_create, hook_after_publish; a plugin exporting only hook_on_plugin_loaded / hook_before_delete loads and never runs.",
@@ -594,7 +577,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "wat:only_never_invoked",
         ls_load_004,
     ),
-    check(
+    CATALOG.check(
         "LS-LOAD-005",
         "imports only WASI and `lesstruct`",
         "A .wasm for WASI preview 1; host functions are the six `lesstruct` imports.",
@@ -602,7 +585,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "wat:foreign_import",
         ls_load_005,
     ),
-    check(
+    CATALOG.check(
         "LS-LOAD-006",
         "host functions only with a manifest",
         "If no .manifest file exists, the plugin runs with zero host functions.",
@@ -610,7 +593,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "wat:import_without_manifest",
         ls_load_006,
     ),
-    check(
+    CATALOG.check(
         "LS-LOAD-007",
         "the manifest is valid",
         "Manifest `name` and `version` are required and non-empty; database permissions are read|write:content|media|users.",
@@ -618,7 +601,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "wat:bad_manifest",
         ls_load_007,
     ),
-    check(
+    CATALOG.check(
         "LS-LOAD-008",
         "instantiates",
         "Lesstruct discovers and loads the plugin at startup.",
@@ -626,7 +609,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "wat:start_traps",
         ls_load_008,
     ),
-    check(
+    CATALOG.check(
         "LS-MEM-001",
         "result offset lies in memory",
         "The host reads the result from the returned offset; a read outside memory is an error.",
@@ -634,7 +617,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "wat:oob_offset",
         ls_mem_001,
     ),
-    check(
+    CATALOG.check(
         "LS-MEM-002",
         "result offset is not negative",
         "Offsets are i32 wasm addresses; a negative one points past 2 GiB.",
@@ -642,7 +625,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "wat:negative_offset",
         ls_mem_002,
     ),
-    check(
+    CATALOG.check(
         "LS-MEM-003",
         "offset + length does not wrap",
         "The result range [offset, offset + len) must be a range in memory, not a 32-bit wrap.",
@@ -650,7 +633,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "wat:wrapping",
         ls_mem_003,
     ),
-    check(
+    CATALOG.check(
         "LS-MEM-004",
         "`__hook_result_len` stays in memory",
         "The result length is __hook_result_len(input_len) when exported; a read outside memory is an error.",
@@ -658,7 +641,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "wat:lying_len",
         ls_mem_004,
     ),
-    check(
+    CATALOG.check(
         "LS-MEM-005",
         "no data in the input area",
         "The host writes the input at offset 65536 into memory the plugin also owns.",
@@ -666,7 +649,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "wat:data_at_input",
         ls_mem_005,
     ),
-    check(
+    CATALOG.check(
         "LS-MEM-006",
         "no data in the host-answer area",
         "Host-function results are written at offset 4096; each call overwrites the last.",
@@ -674,7 +657,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "wat:data_at_result_area",
         ls_mem_006,
     ),
-    check(
+    CATALOG.check(
         "LS-OUT-001",
         "results are UTF-8",
         "All data passed through hooks is JSON-encoded bytes (UTF-8).",
@@ -682,7 +665,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "wat:invalid_utf8",
         ls_out_001,
     ),
-    check(
+    CATALOG.check(
         "LS-OUT-002",
         "results are JSON",
         "All data passed through hooks is JSON-encoded bytes (UTF-8).",
@@ -690,7 +673,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "wat:invalid_json",
         ls_out_002,
     ),
-    check(
+    CATALOG.check(
         "LS-OUT-003",
         "results are JSON objects",
         "Each hook's result is a JSON object containing (at most) customFields.",
@@ -698,7 +681,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "wat:returns_array",
         ls_out_003,
     ),
-    check(
+    CATALOG.check(
         "LS-OUT-004",
         "`customFields` is an object",
         "The host only reads back the customFields key; customFields is a JSON map.",
@@ -706,7 +689,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "wat:custom_fields_string",
         ls_out_004,
     ),
-    check(
+    CATALOG.check(
         "LS-HOOK-001",
         "before_save does not trap",
         "A before_save error (trap, bad result) → 500, content not saved.",
@@ -714,7 +697,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "wat:trap",
         ls_hook_001,
     ),
-    check(
+    CATALOG.check(
         "LS-HOOK-002",
         "returns within the deadline",
         "The real host's default: 30 s execution time per call (checked here with 2 s).",
@@ -722,7 +705,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "wat:infinite_loop",
         ls_hook_002,
     ),
-    check(
+    CATALOG.check(
         "LS-HOOK-003",
         "does not grow memory to the limit",
         "The real host's default: 64 MiB memory.",
@@ -730,7 +713,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "wat:grow_bomb",
         ls_hook_003,
     ),
-    check(
+    CATALOG.check(
         "LS-HOOK-004",
         "no stack overflow",
         "A before_save error (trap) → 500, content not saved.",
@@ -738,7 +721,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "wat:deep_recursion",
         ls_hook_004,
     ),
-    check(
+    CATALOG.check(
         "LS-HOOK-005",
         "changes only `customFields`",
         "From a before_save result the host reads back only customFields; other keys are ignored (a plugin that edits title has a bug the host hides).",
@@ -746,7 +729,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "wat:edits_title",
         ls_hook_005,
     ),
-    check(
+    CATALOG.check(
         "LS-HOOK-006",
         "after_* hooks write no customFields",
         "after_create and after_publish hooks can read but should not write system fields — their results are not stored.",
@@ -754,7 +737,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "wat:after_create_writes",
         ls_hook_006,
     ),
-    check(
+    CATALOG.check(
         "LS-HOOK-007",
         "deterministic",
         "The same input twice gives the same result (hooks are called once per save, in any process).",
@@ -762,7 +745,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "wat:nondeterministic",
         ls_hook_007,
     ),
-    check(
+    CATALOG.check(
         "LS-HOOK-008",
         "idempotent",
         "Saving an item the hooks already produced changes nothing more (updates re-run before_save).",
@@ -770,7 +753,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "wasm:not_idempotent",
         ls_hook_008,
     ),
-    check(
+    CATALOG.check(
         "LS-ORDER-001",
         "keeps fields it does not own",
         "Plugins load alphabetically and each before_save sees the previous output; a result that drops other fields makes the outcome depend on load order.",
@@ -778,7 +761,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "wat:clobbers_custom_fields",
         ls_order_001,
     ),
-    check(
+    CATALOG.check(
         "LS-ROB-001",
         "robust on valid inputs",
         "Valid hook data (the eight keys, empty values included) never makes a plugin fail.",
@@ -786,7 +769,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "wasm:traps_on_empty_custom_fields",
         ls_rob_001,
     ),
-    check(
+    CATALOG.check(
         "LS-CAP-001",
         "host calls stay within the manifest",
         "URLs must match an allowlist pattern; every table touched needs read:<t> / write:<t>.",
@@ -794,7 +777,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "wasm:sneaky_db",
         ls_cap_001,
     ),
-    check(
+    CATALOG.check(
         "LS-CAP-002",
         "declares only capabilities it uses",
         "capabilities.http / capabilities.database are set if the plugin uses http_* / db_*.",

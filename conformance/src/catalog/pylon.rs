@@ -9,30 +9,13 @@ use hookcheck::pylon::{PluginError, PylonHost};
 use hookcheck::store::EntityStore;
 use serde_json::{Value, json};
 
-use crate::check::{Check, Severity, Verdict};
+use crate::check::{Catalog, Check, Severity, Verdict};
 use crate::subject::{PylonSubject, Subject};
 
-const SRC: &str = "contracts/README.md §1; seed 000 (Pylon: writing a plugin)";
-
-const fn check(
-    id: &'static str,
-    title: &'static str,
-    rule: &'static str,
-    severity: Severity,
-    breaker: &'static str,
-    run: fn(&Subject) -> Verdict,
-) -> Check {
-    Check {
-        id,
-        profile: Contract::Pylon,
-        title,
-        rule,
-        source: SRC,
-        severity,
-        breaker,
-        run,
-    }
-}
+const CATALOG: Catalog = Catalog {
+    profile: Contract::Pylon,
+    source: "contracts/README.md §1; seed 000 (Pylon: writing a plugin)",
+};
 
 fn on_pylon(s: &Subject, f: impl FnOnce(&PylonSubject) -> Verdict) -> Verdict {
     match s {
@@ -270,7 +253,7 @@ fn py_err_001(s: &Subject) -> Verdict {
 
 /// The Pylon checks.
 pub(crate) const CHECKS: &[Check] = &[
-    check(
+    CATALOG.check(
         "PY-NAME-001",
         "a stable, non-empty name",
         "fn name(&self) -> &str: stable identifier — must match the plugin name in the manifest.",
@@ -278,7 +261,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "pylon:empty_name",
         py_name_001,
     ),
-    check(
+    CATALOG.check(
         "PY-INIT-001",
         "init succeeds",
         "init(config) is called once at startup; Err fails the plugin.",
@@ -286,7 +269,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "pylon:failing_init",
         py_init_001,
     ),
-    check(
+    CATALOG.check(
         "PY-REQ-001",
         "before_request does not panic",
         "Don't call .unwrap() in hooks. A panic in a plugin can crash the runtime thread.",
@@ -294,7 +277,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "pylon:panics_in_before_request",
         py_req_001,
     ),
-    check(
+    CATALOG.check(
         "PY-REQ-002",
         "before_request within budget",
         "before_request runs on every HTTP request — if it allocates or locks, it shows up at p99.",
@@ -302,7 +285,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "pylon:slow_before_request",
         py_req_002,
     ),
-    check(
+    CATALOG.check(
         "PY-WRITE-001",
         "before_write does not panic",
         "Don't call .unwrap() in hooks; return errors instead.",
@@ -310,7 +293,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "pylon:panics_in_before_write",
         py_write_001,
     ),
-    check(
+    CATALOG.check(
         "PY-WRITE-002",
         "after_write does not panic",
         "after-write side effects must never fail a successful write.",
@@ -318,7 +301,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "pylon:panics_in_after_write",
         py_write_002,
     ),
-    check(
+    CATALOG.check(
         "PY-WRITE-003",
         "update keeps createdAt",
         "if op == WriteOp::Insert && !obj.contains_key(\"createdAt\") — an update must not overwrite createdAt (non-idempotent before_write).",
@@ -326,7 +309,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "pylon:overwrites_created_at",
         py_write_003,
     ),
-    check(
+    CATALOG.check(
         "PY-WRITE-004",
         "data stays an object",
         "before_write mutates `data` in place to inject fields.",
@@ -334,7 +317,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "pylon:replaces_data",
         py_write_004,
     ),
-    check(
+    CATALOG.check(
         "PY-ROUTE-001",
         "answers only declared routes",
         "routes() returns the (method, path) pairs the router dispatches to handle_route; None passes the request on.",
@@ -342,7 +325,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "pylon:greedy_router",
         py_route_001,
     ),
-    check(
+    CATALOG.check(
         "PY-ROUTE-002",
         "route statuses are HTTP statuses",
         "handle_route returns Some((status, body)).",
@@ -350,7 +333,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "pylon:bad_status_router",
         py_route_002,
     ),
-    check(
+    CATALOG.check(
         "PY-ERR-001",
         "validation errors carry a code",
         "Err(PluginError::ValidationFailed { code, message }) rejects the write with a 400 response.",

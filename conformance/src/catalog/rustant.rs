@@ -6,30 +6,13 @@ use hookcheck::rustant::{
 };
 use serde_json::json;
 
-use crate::check::{Check, Severity, Verdict};
+use crate::check::{Catalog, Check, Severity, Verdict};
 use crate::subject::{RustantSubject, Subject};
 
-const SRC: &str = "contracts/README.md §4; seed 004 (Rustant: developing plugins)";
-
-const fn check(
-    id: &'static str,
-    title: &'static str,
-    rule: &'static str,
-    severity: Severity,
-    breaker: &'static str,
-    run: fn(&Subject) -> Verdict,
-) -> Check {
-    Check {
-        id,
-        profile: Contract::Rustant,
-        title,
-        rule,
-        source: SRC,
-        severity,
-        breaker,
-        run,
-    }
-}
+const CATALOG: Catalog = Catalog {
+    profile: Contract::Rustant,
+    source: "contracts/README.md §4; seed 004 (Rustant: developing plugins)",
+};
 
 fn on_agent(s: &Subject, f: impl FnOnce(&RustantSubject) -> Verdict) -> Verdict {
     match s {
@@ -192,7 +175,7 @@ fn ru_native_001(s: &Subject) -> Verdict {
 
 /// The Rustant checks.
 pub(crate) const CHECKS: &[Check] = &[
-    check(
+    CATALOG.check(
         "RU-META-001",
         "metadata is valid",
         "A plugin gives metadata: name, version, description, author, minimum core version, capabilities.",
@@ -200,7 +183,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "rustant:bad_metadata",
         ru_meta_001,
     ),
-    check(
+    CATALOG.check(
         "RU-CAP-001",
         "declares only allowed capabilities",
         "The PluginSecurityValidator verifies that plugins only request capabilities they need.",
@@ -208,7 +191,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "rustant:network_hungry",
         ru_cap_001,
     ),
-    check(
+    CATALOG.check(
         "RU-CAP-002",
         "stays within its declared scope",
         "The validator blocks plugins that exceed their declared scope (tools need ToolRegistration, hooks HookRegistration).",
@@ -216,7 +199,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "rustant:undeclared_tools",
         ru_cap_002,
     ),
-    check(
+    CATALOG.check(
         "RU-LOAD-001",
         "on_load succeeds",
         "async fn on_load(&mut self) -> Result<(), PluginError>.",
@@ -224,7 +207,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "rustant:failing_on_load",
         ru_load_001,
     ),
-    check(
+    CATALOG.check(
         "RU-HOOK-001",
         "hooks do not panic",
         "Each hook returns a HookResult: Continue, Block(reason) or Modified.",
@@ -232,7 +215,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "rustant:panicky_hook",
         ru_hook_001,
     ),
-    check(
+    CATALOG.check(
         "RU-HOOK-002",
         "Modified means modified",
         "Modified — continue with modified context.",
@@ -240,7 +223,7 @@ pub(crate) const CHECKS: &[Check] = &[
         "rustant:fake_modified",
         ru_hook_002,
     ),
-    check(
+    CATALOG.check(
         "RU-NATIVE-001",
         "native plugin built by the host's compiler",
         "Native plugins export rustant_plugin_create returning a boxed Rust trait object — only sound when plugin and host are built by the same compiler with the same crate versions.",
