@@ -536,12 +536,13 @@ fn lesstruct_write(host: &mut LesstructHost, store: &EntityStore, event: &WriteE
         let message = run.error.unwrap_or_default();
         return Observed::response(error_response(run.status, "save_failed", &message), trace);
     }
+    // The stored row keys on `id`; `contentId` is hook data only.
     let mut row = run.content;
-    if let (Some(id), Value::Object(map)) = (event.data.get("id"), &mut row) {
-        map.insert("id".into(), id.clone());
+    if let Value::Object(map) = &mut row {
         map.remove("contentId");
-    } else if let Value::Object(map) = &mut row {
-        map.remove("contentId");
+        if let Some(id) = event.data.get("id") {
+            map.insert("id".into(), id.clone());
+        }
     }
     let response = store_write(store, &event.entity, event.op, &row);
     if response.status < 300

@@ -252,14 +252,11 @@ fn a_write_recorded_inside_a_request_is_checked_against_that_request() {
     };
     write_fixture(&dir.path().join("0001-request.yaml"), &request).unwrap();
     write_fixture(&dir.path().join("0002-write.yaml"), &write).unwrap();
-    let results = pylon_harness().replay_dir(dir.path()).unwrap();
+    let mut harness = pylon_harness();
+    let results = harness.replay_dir(dir.path()).unwrap();
     assert_eq!(results.len(), 2);
     assert!(results[1].matched(), "{:?}", results[1].differences);
-    let rows = {
-        let mut h = pylon_harness();
-        h.replay_dir(dir.path()).unwrap();
-        h.store().rows("post").unwrap()
-    };
+    let rows = harness.store().rows("post").unwrap();
     assert_eq!(
         rows.len(),
         1,
