@@ -2,7 +2,6 @@
 //! redaction, and what each return code means for each hook.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 use serde_json::Value;
 
@@ -55,26 +54,75 @@ pub fn pattern_matches(pattern: &str, path: &str) -> bool {
         || base.is_empty()
 }
 
-/// Headers as the plugin sees them: a JSON object with lowercase keys,
-/// later duplicates winning, and `authorization` redacted.
+/// Headers as the plugin sees them: a JSON object with lowercase keys in
+/// byte order, later duplicates winning, and `authorization` redacted.
 pub fn headers_json(headers: &[(String, String)]) -> Vec<u8> {
-    // Borrowed keys and values: one allocation for the JSON, plus one per
-    // header name that is not lower case already. Runs on every request.
-    let mut map: BTreeMap<Cow<'_, str>, &str> = BTreeMap::new();
-    for (k, v) in headers {
-        let key = if k.bytes().any(|b| b.is_ascii_uppercase()) {
-            Cow::Owned(k.to_ascii_lowercase())
-        } else {
-            Cow::Borrowed(k.as_str())
-        };
-        let value = if key == "authorization" {
-            "[REDACTED]"
-        } else {
-            v.as_str()
-        };
-        map.insert(key, value);
+    // Runs on every request, so it borrows what it can: one allocation for
+    // the list, one for the JSON, one per header name not lower case already.
+    let mut list: Vec<(Cow<'_, str>, &str)> = headers
+        .iter()
+        .map(|(k, v)| {
+            let key = if k.bytes().any(|b| b.is_ascii_uppercase()) {
+                Cow::Owned(k.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(k.as_str())
+            };
+            let value = if key == "authorization" {
+                "[REDACTED]"
+            } else {
+                v.as_str()
+            };
+            (key, value)
+        })
+        .collect();
+    // Stable: equal keys keep their request order, so the last one is the
+    // one to keep.
+    list.sort_by(|a, b| a.0.cmp(&b.0));
+    let size: usize = list.iter().map(|(k, v)| k.len() + v.len() + 6).sum();
+    let mut out = Vec::with_capacity(size + 2);
+    out.push(b'{');
+    for (i, (key, value)) in list.iter().enumerate() {
+        if list.get(i + 1).is_some_and(|next| next.0 == *key) {
+            continue;
+        }
+        if out.len() > 1 {
+            out.push(b',');
+        }
+        json_string(&mut out, key);
+        out.push(b':');
+        json_string(&mut out, value);
     }
-    serde_json::to_vec(&map).unwrap_or_else(|_| b"{}".to_vec())
+    out.push(b'}');
+    out
+}
+
+/// Appends `s` as a JSON string; copies it whole when nothing needs escaping.
+fn json_string(out: &mut Vec<u8>, s: &str) {
+    if needs_escape(s.as_bytes()) {
+        // Writing a `str` into a `Vec` cannot fail.
+        let _ = serde_json::to_writer(&mut *out, s);
+    } else {
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    }
+}
+
+/// Whether a byte of `s` needs a JSON escape: a control byte, `"` or `\`.
+/// Eight bytes at a time, since header values are scanned on every request.
+fn needs_escape(s: &[u8]) -> bool {
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
+    // Some byte of `x` is below `n` (n ≤ 128) exactly when a high bit of
+    // `(x - n·ONES) & !x` is set.
+    let below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGHS != 0;
+    let (words, rest) = s.as_chunks::<8>();
+    words.iter().any(|word| {
+        let x = u64::from_le_bytes(*word);
+        below(x, 0x20)
+            || below(x ^ (ONES * u64::from(b'"')), 1)
+            || below(x ^ (ONES * u64::from(b'\\')), 1)
+    }) || rest.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\')
 }
 
 fn bad(reason: impl Into<String>) -> Failure {

@@ -536,6 +536,73 @@ proptest! {
     }
 }
 
+/// A header name from a small set, in any case, so duplicates and
+/// `Authorization` come up often.
+fn header_name() -> impl Strategy<Value = String> {
+    (
+        prop::sample::select(vec!["authorization", "x-block", "accept", "x-a", "x-\"q\""]),
+        any::<u8>(),
+    )
+        .prop_map(|(name, mask)| {
+            name.chars()
+                .enumerate()
+                .map(|(i, c)| {
+                    if mask >> (i % 8) & 1 == 1 {
+                        c.to_ascii_uppercase()
+                    } else {
+                        c
+                    }
+                })
+                .collect()
+        })
+}
+
+/// A header value: plain text with at most one byte that is special to
+/// JSON (every control byte, `"`, `\`) or next to one (space, DEL, `]`,
+/// `#`, non-ASCII) at any position, or any printable Unicode.
+fn header_value() -> impl Strategy<Value = String> {
+    let specials: Vec<char> = (0u8..0x20)
+        .map(char::from)
+        .chain(['"', '\\', ' ', '!', '#', '[', ']', '\u{7f}', 'é', '€'])
+        .collect();
+    prop_oneof![
+        3 => (
+            "[a-zA-Z0-9 ,;=/.-]{0,24}",
+            prop::option::of((any::<prop::sample::Index>(), prop::sample::select(specials))),
+        )
+            .prop_map(|(plain, special)| {
+                let mut value = plain;
+                if let Some((at, c)) = special {
+                    value.insert(at.index(value.len() + 1), c);
+                }
+                value
+            }),
+        1 => "\\PC{0,24}",
+    ]
+}
+
+proptest! {
+    #![proptest_config(Config::with_cases(std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(256)))]
+
+    /// FeatherFly's headers JSON equals the plain model: a sorted map of
+    /// lowercase names, later duplicates winning, `authorization` redacted,
+    /// serialized by serde_json (escapes included).
+    #[test]
+    fn headers_json_matches_the_sorted_map_model(
+        headers in prop::collection::vec((header_name(), header_value()), 0..10),
+    ) {
+        let mut model = std::collections::BTreeMap::new();
+        for (k, v) in &headers {
+            let k = k.to_ascii_lowercase();
+            let v = if k == "authorization" { "[REDACTED]".to_owned() } else { v.clone() };
+            model.insert(k, v);
+        }
+        let expected = serde_json::to_vec(&model).unwrap();
+        let actual = hookcheck::featherfly::headers_json(&headers);
+        prop_assert_eq!(String::from_utf8_lossy(&actual), String::from_utf8_lossy(&expected));
+    }
+}
+
 /// A generated Lesstruct plugin: what its `hook_before_save` does.
 #[derive(Clone, Debug)]
 enum WasmStep {
