@@ -320,7 +320,7 @@ fn crash_rule(s: &Subject, ok: &str, pick: fn(&str) -> bool) -> Verdict {
     failure_rule(
         s,
         ok,
-        move |f| matches!(f, Failure::Crash { signal } if pick(signal)),
+        move |f| matches!(f, Failure::Crash { signal, .. } if pick(signal)),
     )
 }
 fn ff_safe_001(s: &Subject) -> Verdict {

@@ -135,6 +135,10 @@ pub enum Failure {
     Crash {
         /// The signal or exit that ended it (`SIGSEGV`, `exit status 0`).
         signal: String,
+        /// The last lines the process wrote to stderr before it died (a
+        /// panic message, an assertion), empty when it wrote none.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        stderr: String,
     },
     /// The plugin returned an error code the contract defines as failure.
     Code {
@@ -163,7 +167,10 @@ impl fmt::Display for Failure {
                 "pointed outside memory: {len} bytes at offset {offset}, memory is {memory_size} bytes"
             ),
             Failure::BadOutput { reason } => write!(f, "returned bad output: {reason}"),
-            Failure::Crash { signal } => write!(f, "crashed with {signal}"),
+            Failure::Crash { signal, stderr } => {
+                write!(f, "crashed with {signal}")?;
+                last_words(f, stderr)
+            }
             Failure::Code { code } => write!(f, "returned error code {code}"),
             Failure::Plugin { message } => write!(f, "returned an error: {message}"),
         }
@@ -189,8 +196,9 @@ impl fmt::Display for HookError {
             failure,
         } = self;
         match failure {
-            Failure::Crash { signal } => {
-                write!(f, "plugin `{plugin}` crashed with {signal} in {hook}")
+            Failure::Crash { signal, stderr } => {
+                write!(f, "plugin `{plugin}` crashed with {signal} in {hook}")?;
+                last_words(f, stderr)
             }
             Failure::Panic { message } => {
                 write!(f, "plugin `{plugin}` panicked in {hook}: {message}")
@@ -198,6 +206,34 @@ impl fmt::Display for HookError {
             other => write!(f, "plugin `{plugin}` {other} in {hook}"),
         }
     }
+}
+
+/// At most this many of a crashed process's last stderr lines go into the
+/// one-line message; the whole text stays in [`Failure::Crash`].
+const LAST_LINES: usize = 6;
+
+/// `; its stderr ended: … / …`: the last lines of a crashed process's
+/// stderr that say something, on one line. Blank lines, notes and the frames
+/// of a Rust backtrace (which a panic in a function that cannot unwind
+/// prints whatever `RUST_BACKTRACE` says) are left out.
+fn last_words(f: &mut fmt::Formatter<'_>, stderr: &str) -> fmt::Result {
+    let frame = |l: &str| {
+        l.starts_with("at ")
+            || l.split_once(": ")
+                .is_some_and(|(n, _)| n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let lines: Vec<&str> = stderr
+        .lines()
+        .map(str::trim)
+        .filter(|l| {
+            !l.is_empty() && !l.starts_with("note: ") && *l != "stack backtrace:" && !frame(l)
+        })
+        .collect();
+    if lines.is_empty() {
+        return Ok(());
+    }
+    let tail = &lines[lines.len().saturating_sub(LAST_LINES)..];
+    write!(f, "; its stderr ended: {}", tail.join(" / "))
 }
 
 /// The result of one hook call.

@@ -9,11 +9,15 @@
 //! length, then that many bytes of JSON. Requests are [`Request`]s, each
 //! answered by one [`Response`]. The runner moves its real stdout aside at
 //! start, so whatever plugins print goes to stderr and never into a frame.
+//! The parent reads that stderr and keeps its last few KiB: when the runner
+//! dies, they (a panic message, an assertion) go into the crash outcome.
 
+use std::collections::VecDeque;
 use std::io::{Read, Write};
 use std::path::PathBuf;
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Child, ChildStderr, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -123,15 +127,9 @@ pub fn serve_runner() -> i32 {
                 },
             },
             Ok(Request::Call { reg, input }) => match loaded.as_mut() {
-                Some(set) => {
-                    let output = set.call(reg, &input);
-                    Response::Called {
-                        output: HookOutput {
-                            logs: output.logs.clone(),
-                            ..output
-                        },
-                    }
-                }
+                Some(set) => Response::Called {
+                    output: set.call(reg, &input),
+                },
                 None => Response::Failed {
                     error: "nothing loaded".into(),
                 },
@@ -175,12 +173,98 @@ struct Running {
     child: Child,
     stdin: ChildStdin,
     frames: Receiver<std::io::Result<Vec<u8>>>,
+    stderr: StderrTail,
 }
 
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+/// How much of the runner's stderr the parent keeps since the last call
+/// began: this much from the start (where a panic message is) and this much
+/// from the end (where an abort message is).
+const STDERR_KEEP: usize = 8 * 1024;
+
+/// The start and the end of what the runner wrote to stderr, read on a
+/// thread of their own so a chatty plugin never blocks on a full pipe.
+struct StderrTail {
+    kept: Arc<Mutex<Kept>>,
+    /// Says "closed" once the runner's stderr reached end of file.
+    closed: Receiver<()>,
+}
+
+#[derive(Default)]
+struct Kept {
+    head: Vec<u8>,
+    tail: VecDeque<u8>,
+    /// Bytes dropped between `head` and `tail`.
+    skipped: usize,
+}
+
+impl Kept {
+    fn push(&mut self, mut bytes: &[u8]) {
+        let room = STDERR_KEEP - self.head.len();
+        if room > 0 {
+            let n = room.min(bytes.len());
+            self.head.extend_from_slice(&bytes[..n]);
+            bytes = &bytes[n..];
+        }
+        self.tail.extend(bytes);
+        let excess = self.tail.len().saturating_sub(STDERR_KEEP);
+        self.tail.drain(..excess);
+        self.skipped += excess;
+    }
+
+    fn text(&self) -> String {
+        let mut all = self.head.clone();
+        if self.skipped > 0 {
+            all.extend_from_slice(format!("\n[{} bytes left out]\n", self.skipped).as_bytes());
+        }
+        all.extend(&self.tail);
+        String::from_utf8_lossy(&all).into_owned()
+    }
+}
+
+impl StderrTail {
+    fn follow(mut stderr: ChildStderr) -> Self {
+        let kept = Arc::new(Mutex::new(Kept::default()));
+        let (tx, rx) = channel();
+        let sink = Arc::clone(&kept);
+        std::thread::spawn(move || {
+            let mut chunk = [0u8; 1024];
+            loop {
+                let n = match stderr.read(&mut chunk) {
+                    Ok(0) => break,
+                    Ok(n) => n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(_) => break,
+                };
+                sink.lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .push(&chunk[..n]);
+            }
+            let _ = tx.send(());
+        });
+        Self { kept, closed: rx }
+    }
+
+    /// Forgets what was written so far (before a call, so a crash report
+    /// shows only that call's output).
+    fn clear(&self) {
+        *self.kept.lock().unwrap_or_else(PoisonError::into_inner) = Kept::default();
+    }
+
+    /// What was kept, once the runner is dead: waits (briefly) for the
+    /// reader to see end of file, so the last lines are in.
+    fn last_words(&self) -> String {
+        let _ = self.closed.recv_timeout(Duration::from_secs(1));
+        self.kept
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .text()
+    }
+}
+
+fn no_runner() -> Failure {
+    Failure::Crash {
+        signal: "no runner".into(),
+        stderr: String::new(),
     }
 }
 
@@ -242,7 +326,7 @@ impl ChildRunner {
             .args(&self.command.args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::piped())
             // A plugin panic that aborts the runner is reported as the
             // crash outcome; a symbolized backtrace of it would only flood
             // the host's stderr and take seconds to print.
@@ -254,7 +338,9 @@ impl ChildRunner {
                     self.command.program.display()
                 )
             })?;
-        let (Some(stdin), Some(mut stdout)) = (child.stdin.take(), child.stdout.take()) else {
+        let (Some(stdin), Some(mut stdout), Some(stderr)) =
+            (child.stdin.take(), child.stdout.take(), child.stderr.take())
+        else {
             return Err("the native runner has no pipes".into());
         };
         let (tx, rx) = channel();
@@ -271,6 +357,7 @@ impl ChildRunner {
             child,
             stdin,
             frames: rx,
+            stderr: StderrTail::follow(stderr),
         });
         let load = Request::Load {
             paths: self.paths.clone(),
@@ -290,18 +377,14 @@ impl ChildRunner {
             }),
             Ok(Response::Failed { error }) => Err(error),
             Ok(other) => Err(format!("unexpected answer to load: {other:?}")),
-            Err(Failure::Crash { signal }) => {
-                Err(format!("the runner crashed with {signal} while loading"))
-            }
+            Err(crash @ Failure::Crash { .. }) => Err(format!("while loading, the runner {crash}")),
             Err(f) => Err(format!("loading failed: {f}")),
         }
     }
 
     fn exchange(&mut self, request: &Request, timeout: Duration) -> Result<Response, Failure> {
         let Some(running) = self.running.as_mut() else {
-            return Err(Failure::Crash {
-                signal: "no runner".into(),
-            });
+            return Err(no_runner());
         };
         if write_frame(&mut running.stdin, request).is_err() {
             return Err(self.reap());
@@ -323,20 +406,25 @@ impl ChildRunner {
     /// The runner is gone: collect how it died.
     fn reap(&mut self) -> Failure {
         let Some(mut running) = self.running.take() else {
-            return Failure::Crash {
-                signal: "no runner".into(),
-            };
+            return no_runner();
         };
         let status = running.child.wait();
         let signal = status.map_or_else(|e| format!("an unknown end ({e})"), death);
-        Failure::Crash { signal }
+        Failure::Crash {
+            signal,
+            stderr: running.stderr.last_words(),
+        }
     }
 
     pub(crate) fn call(&mut self, reg: usize, input: &HookInput) -> Result<HookOutput, Failure> {
         if self.running.is_none() {
             self.spawn().map_err(|e| Failure::Crash {
                 signal: format!("runner restart failed: {e}"),
+                stderr: String::new(),
             })?;
+        }
+        if let Some(running) = &self.running {
+            running.stderr.clear();
         }
         let request = Request::Call {
             reg,

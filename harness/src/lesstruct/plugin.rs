@@ -263,6 +263,14 @@ impl WasmPlugin {
         Ok(())
     }
 
+    /// Drops the live instance and makes a fresh one from the pre-linked
+    /// module, as the engine does after a trap or a timeout.
+    pub fn reinstantiate(&mut self) -> Result<(), Failure> {
+        self.live = None;
+        self.live = Some(self.instantiate()?);
+        Ok(())
+    }
+
     /// Calls `hook_<hook>` exactly as the Lesstruct host does: `input` at
     /// offset 65536 (growing memory to fit when the limit allows), the call,
     /// then the result at the returned offset, `__hook_result_len(len)` (or

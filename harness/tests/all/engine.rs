@@ -147,10 +147,38 @@ fn hook_errors_name_plugin_and_hook() {
         "json.response",
         Failure::Crash {
             signal: "SIGSEGV".into(),
+            stderr: String::new(),
         },
     );
     assert_eq!(
         o.to_string(),
         "error: plugin `x` crashed with SIGSEGV in json.response"
+    );
+    let said = Outcome::error(
+        "x",
+        "json.response",
+        Failure::Crash {
+            signal: "SIGABRT".into(),
+            stderr: [
+                "one",
+                "two",
+                "",
+                "thread panicked at a.rs:1:1:",
+                "boom",
+                "note: run with `RUST_BACKTRACE=1`",
+                "stack backtrace:",
+                "   0: std::panic",
+                "             at ./a.rs:1",
+                "  41: 0x0 - <unknown>",
+                "thread caused non-unwinding panic. aborting.",
+            ]
+            .join("\n"),
+        },
+    );
+    assert_eq!(
+        said.to_string(),
+        "error: plugin `x` crashed with SIGABRT in json.response; its stderr ended: one / two / \
+         thread panicked at a.rs:1:1: / boom / thread caused non-unwinding panic. aborting.",
+        "the lines that say something, on one line, without notes or backtrace frames"
     );
 }

@@ -167,6 +167,23 @@ fn a_grow_bomb_stays_under_the_memory_limit() {
 }
 
 #[test]
+fn reinstantiate_starts_over_from_the_modules_own_memory() {
+    let mut host = lesstruct_host();
+    host.load_file(&wat("grow_bomb")).unwrap();
+    let plugin = &mut host.plugins_mut()[0];
+    plugin.instantiate_now().unwrap();
+    let initial = plugin.memory_size().unwrap();
+    assert!(plugin.call_hook("before_save", b"{}").is_ok());
+    let grown = plugin.memory_size().unwrap();
+    assert!(
+        grown > initial,
+        "the bomb grew memory: {initial} -> {grown}"
+    );
+    plugin.reinstantiate().unwrap();
+    assert_eq!(plugin.memory_size(), Some(initial));
+}
+
+#[test]
 fn memory_grown_during_the_call_is_read_correctly() {
     let (mut host, run) = save_with("grows_during_call");
     assert!(run.saved, "{:?}", run.error);
