@@ -176,6 +176,13 @@ struct Running {
     stderr: StderrTail,
 }
 
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// How much of the runner's stderr the parent keeps since the last call
 /// began: this much from the start (where a panic message is) and this much
 /// from the end (where an abort message is).
