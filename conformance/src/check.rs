@@ -48,6 +48,36 @@ impl fmt::Display for Status {
     }
 }
 
+/// Why a check was skipped. Only [`SkipReason::NotApplicable`] and
+/// [`SkipReason::Expected`] are neutral: a required check that could not
+/// run because the plugin did not load, or that ran without one call of
+/// the plugin, counts against conformance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkipReason {
+    /// The rule does not apply to this plugin (another kind of subject, a
+    /// hook the plugin does not have).
+    NotApplicable,
+    /// The plugin did not load, so the check could not run.
+    NotLoaded,
+    /// The check ran without a single call of the plugin: it proves
+    /// nothing.
+    NotExercised,
+    /// The expectations file says to skip it.
+    Expected,
+}
+
+impl fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            SkipReason::NotApplicable => "not applicable",
+            SkipReason::NotLoaded => "not loaded",
+            SkipReason::NotExercised => "not exercised",
+            SkipReason::Expected => "expected",
+        })
+    }
+}
+
 /// A status with the evidence behind it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Verdict {
@@ -55,6 +85,13 @@ pub struct Verdict {
     pub status: Status,
     /// What was seen: for a failure, the evidence that names the problem.
     pub evidence: String,
+    /// Why it was skipped (only with [`Status::Skip`]).
+    pub skip: Option<SkipReason>,
+    /// How many calls of the plugin the verdict rests on; `None` for a
+    /// check that reads the artifact without calling it. A pass that rests
+    /// on zero calls is turned into a [`SkipReason::NotExercised`] skip by
+    /// the runner.
+    pub calls: Option<usize>,
 }
 
 impl Verdict {
@@ -63,6 +100,8 @@ impl Verdict {
         Self {
             status: Status::Pass,
             evidence: evidence.into(),
+            skip: None,
+            calls: None,
         }
     }
 
@@ -71,15 +110,41 @@ impl Verdict {
         Self {
             status: Status::Fail,
             evidence: evidence.into(),
+            skip: None,
+            calls: None,
         }
     }
 
-    /// A skip, with the reason.
+    /// A skip because the rule does not apply, with the reason.
     pub fn skip(reason: impl Into<String>) -> Self {
+        Self::skipped(SkipReason::NotApplicable, reason)
+    }
+
+    /// A skip because the plugin did not load, with the loader's reason.
+    pub fn not_loaded(reason: impl Into<String>) -> Self {
+        Self::skipped(SkipReason::NotLoaded, reason)
+    }
+
+    /// A skip because nothing of the plugin ran, with what was tried.
+    pub fn unexercised(reason: impl Into<String>) -> Self {
+        Self::skipped(SkipReason::NotExercised, reason)
+    }
+
+    /// A skip for `why`.
+    pub fn skipped(why: SkipReason, reason: impl Into<String>) -> Self {
         Self {
             status: Status::Skip,
             evidence: reason.into(),
+            skip: Some(why),
+            calls: None,
         }
+    }
+
+    /// The same verdict, resting on `calls` calls of the plugin.
+    #[must_use]
+    pub fn with_calls(mut self, calls: usize) -> Self {
+        self.calls = Some(calls);
+        self
     }
 }
 

@@ -48,6 +48,11 @@ pub(crate) struct ConformanceArgs {
     /// Count recommended checks as required.
     #[arg(long)]
     strict: bool,
+    /// Conform although some registrations were never called or some
+    /// checks ran without a call of the plugin (both are still reported).
+    /// A run that called nothing of the plugin never conforms.
+    #[arg(long)]
+    allow_unexercised: bool,
 }
 
 fn parse_profile(s: &str) -> Result<ProfileChoice, String> {
@@ -123,6 +128,7 @@ fn summary(report: &Report) {
             Status::Fail if c.fails_run => "FAIL",
             Status::Fail => "fail*",
             Status::Pass => "pass",
+            Status::Skip if c.fails_run => "NOTRUN",
             Status::Skip => "skip",
         };
         let mut evidence: String = c.evidence.chars().take(110).collect();
@@ -137,6 +143,28 @@ fn summary(report: &Report) {
             c.title
         );
     }
+    if report.checks.iter().any(|c| {
+        (c.status == Status::Fail && !c.fails_run) || (c.status == Status::Skip && c.fails_run)
+    }) {
+        println!(
+            "\nfail* = a failure that does not fail the run (recommended without --strict, or expected); NOTRUN = a check that could not run (the plugin did not load, or no call reached it) and so fails the run"
+        );
+    }
+    println!();
+    for r in &report.coverage.registrations {
+        let more = if r.more_inputs > 0 {
+            format!(" (+{} more)", r.more_inputs)
+        } else {
+            String::new()
+        };
+        println!(
+            "  {:<40} {:>5} calls  {}{more}",
+            r.registration,
+            r.calls,
+            r.inputs.join(", ")
+        );
+    }
+    println!("{}", report.coverage);
     let t = report.totals;
     println!(
         "\n{}: {} checks, {} passed, {} failed, {} skipped — {}",
@@ -148,7 +176,11 @@ fn summary(report: &Report) {
         if report.passed() {
             "conforms".to_owned()
         } else {
-            format!("does not conform ({})", report.failing_ids().join(", "))
+            let mut why = report.failing_ids();
+            if report.coverage_fails() {
+                why.push("coverage");
+            }
+            format!("does not conform ({})", why.join(", "))
         }
     );
 }
@@ -169,6 +201,7 @@ pub(crate) fn run(args: &ConformanceArgs) -> anyhow::Result<bool> {
         skip: args.skip.clone(),
         strict: args.strict,
         expectations,
+        allow_unexercised: args.allow_unexercised,
     };
     let tty = std::io::stderr().is_terminal();
     let report = run_checks(&subject, &options, |event| match event {

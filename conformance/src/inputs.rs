@@ -53,3 +53,122 @@ pub(crate) fn cloudpanel_commands() -> Vec<(&'static str, &'static str, Value)> 
         ),
     ]
 }
+
+/// Request paths derived from a FeatherFly route pattern: the pattern's
+/// own path, a sub-path, and near misses (a sibling that shares the
+/// prefix without a `/`, the parent), each with whether the host's
+/// matcher sends it to the pattern. Near misses exercise the matcher and
+/// whatever else the plugin registered; they must not reach this one.
+pub(crate) fn paths_for_pattern(pattern: &str) -> Vec<(String, bool)> {
+    let base = pattern.trim_end_matches('*').trim_end_matches('/');
+    let base = if base.starts_with('/') {
+        base.to_owned()
+    } else {
+        format!("/{base}")
+    };
+    let mut paths = vec![
+        base.clone(),
+        format!("{}/probe", base.trim_end_matches('/')),
+        format!("{base}x"),
+    ];
+    if let Some((parent, _)) = base.rsplit_once('/') {
+        paths.push(if parent.is_empty() {
+            "/".into()
+        } else {
+            parent.to_owned()
+        });
+    }
+    let mut seen = std::collections::HashSet::new();
+    paths
+        .into_iter()
+        .filter(|p| seen.insert(p.clone()))
+        .map(|p| {
+            let matches = hookcheck::featherfly::pattern_matches(pattern, &p);
+            (p, matches)
+        })
+        .collect()
+}
+
+/// The payload FeatherFly sends with lifecycle event `id`, shaped as the
+/// reference (seed 003, "LIFECYCLE EVENTS") describes it.
+pub(crate) fn event_payload(id: u32) -> Vec<u8> {
+    let request = json!({"request_id": "req-1", "client_ip": "203.0.113.7", "method": "GET", "path": "/api/system", "query": ""});
+    let payload = match id {
+        1 | 3 => return Vec::new(),
+        2 => return b"127.0.0.1:9090".to_vec(),
+        4 => return CONFIG_YAML.to_vec(),
+        5 => return b"hello".to_vec(),
+        6 | 8 | 9 | 11 => request,
+        7 => {
+            let mut r = request;
+            r["status"] = json!(200);
+            r["duration_ms"] = json!(3);
+            r
+        }
+        10 => {
+            json!({"request_id": "req-1", "client_ip": "203.0.113.7", "unknown_hits": 12, "block_secs": 60})
+        }
+        12 => json!({"delay_ms": 500, "reason": "config changed"}),
+        13 => json!({"plugin_count": 2, "delay_ms": 500}),
+        14 => json!({"uuid": "6f1c0e1a-8a38-4e0f-9f57-3e2f4f8f0c11", "token_id": "tok-1"}),
+        15 => json!({"hook_count": 1, "input_len": 90, "output_len": 102}),
+        16 => json!({"phase": "intercept", "method": "GET", "path": "/api/system", "status": 403}),
+        17 | 18 => {
+            json!({"method": "GET", "path": "/api/system", "input_len": 64, "output_len": 80})
+        }
+        19 => json!({"plugin": "hello", "method": "GET", "path": "/plugins/hello", "status": 200}),
+        20 => {
+            json!({"plugin": "hello", "method": "GET", "path": "/plugins/hello", "error": "handler returned -1"})
+        }
+        _ => json!({"operation": "site:add:php", "command": "site:add:php",
+                    "args": {"domainName": "example.com"}, "siteType": "php", "status": "ok",
+                    "duration_ms": 1200, "hook_handlers": 1}),
+    };
+    payload.to_string().into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn derived_paths_match_their_pattern_and_near_misses_do_not() {
+        for pattern in ["/admin", "/api/*", "/plugins/hello", "/x/", "*"] {
+            let paths = paths_for_pattern(pattern);
+            let matching: Vec<&str> = paths
+                .iter()
+                .filter(|(_, m)| *m)
+                .map(|(p, _)| p.as_str())
+                .collect();
+            assert!(
+                matching.len() >= 2,
+                "{pattern}: the pattern itself and a sub-path match: {paths:?}"
+            );
+            if pattern != "*" {
+                assert!(
+                    paths.iter().any(|(_, m)| !m),
+                    "{pattern}: at least one near miss: {paths:?}"
+                );
+            }
+        }
+        let admin = paths_for_pattern("/admin");
+        assert!(admin.contains(&("/admin".into(), true)));
+        assert!(admin.contains(&("/admin/probe".into(), true)));
+        assert!(admin.contains(&("/adminx".into(), false)));
+        assert!(admin.contains(&("/".into(), false)));
+        // The host matches from the start of the path: a pattern without
+        // its leading `/` is never reached, and the coverage says so.
+        assert!(paths_for_pattern("admin/*").iter().all(|(_, m)| !m));
+    }
+
+    #[test]
+    fn every_event_has_a_payload_of_its_documented_kind() {
+        assert!(event_payload(1).is_empty());
+        assert_eq!(event_payload(2), b"127.0.0.1:9090");
+        for id in 6..=47 {
+            let value: Value = serde_json::from_slice(&event_payload(id))
+                .unwrap_or_else(|e| panic!("event {id}: {e}"));
+            assert!(value.is_object(), "event {id}");
+        }
+    }
+}

@@ -10,6 +10,7 @@
 
 mod catalog;
 mod check;
+mod coverage;
 mod error;
 mod expect;
 mod inputs;
@@ -18,7 +19,8 @@ mod runner;
 mod subject;
 
 pub use catalog::{bundled_names, catalog, find};
-pub use check::{Check, Severity, Status, Verdict};
+pub use check::{Check, Severity, SkipReason, Status, Verdict};
+pub use coverage::{Coverage, Exercised};
 pub use error::{Error, Result};
 pub use expect::{Expectation, Expectations};
 pub use report::{json_report, junit_report, markdown_report};

@@ -8,7 +8,8 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::catalog::catalog;
-use crate::check::{Check, Severity, Status, Verdict};
+use crate::check::{Check, Severity, SkipReason, Status, Verdict};
+use crate::coverage::Coverage;
 use crate::expect::Expectations;
 use crate::subject::Subject;
 
@@ -23,6 +24,9 @@ pub struct RunOptions {
     pub strict: bool,
     /// Known failures and skips.
     pub expectations: Expectations,
+    /// Let a run conform although checks ran without calling the plugin
+    /// or registrations were never called (they are still reported).
+    pub allow_unexercised: bool,
 }
 
 /// One check's outcome.
@@ -36,6 +40,13 @@ pub struct CheckResult {
     pub severity: Severity,
     /// What it found.
     pub status: Status,
+    /// Why it was skipped (only with a skip).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skip_reason: Option<SkipReason>,
+    /// How many calls of the plugin the verdict rests on (absent for a
+    /// check that only reads the artifact).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub calls: Option<usize>,
     /// The evidence or reason.
     pub evidence: String,
     /// How long it ran.
@@ -62,8 +73,10 @@ pub struct Totals {
     pub failed: usize,
     /// Skipped.
     pub skipped: usize,
-    /// Failures that fail the run (required, or any with `--strict`, not
-    /// expected), plus unexpected passes.
+    /// Results that fail the run: failures (required, or any with
+    /// `--strict`, not expected), unexpected passes, and required checks
+    /// that could not run because the plugin did not load or was never
+    /// called.
     pub failing: usize,
 }
 
@@ -82,16 +95,32 @@ pub struct Report {
     pub profile: Contract,
     /// Whether recommended checks counted as required.
     pub strict: bool,
+    /// Whether unexercised checks and registrations were allowed.
+    pub allow_unexercised: bool,
+    /// The verdict: whether the run passes (exit code 0). See
+    /// [`Report::passed`].
+    pub conforms: bool,
     /// Every check, in catalog order.
     pub checks: Vec<CheckResult>,
     /// Counts.
     pub totals: Totals,
+    /// Which registrations of the plugin the run called.
+    pub coverage: Coverage,
 }
 
 impl Report {
-    /// Whether the run passes (exit code 0).
+    /// Whether the run passes (exit code 0): no result fails it, and every
+    /// registration of the plugin was called (unless unexercised ones are
+    /// allowed) — a run in which nothing of the plugin ran never conforms.
     pub fn passed(&self) -> bool {
-        self.totals.failing == 0
+        self.conforms
+    }
+
+    /// Whether the coverage alone fails the run: some registration was
+    /// never called, or — even with unexercised ones allowed — no call of
+    /// the plugin was made at all.
+    pub fn coverage_fails(&self) -> bool {
+        coverage_fails(&self.coverage, self.allow_unexercised)
     }
 
     /// The ids of the results that fail the run.
@@ -150,36 +179,46 @@ pub fn run_checks(
             .map(|e| (e.status, e.reason.clone()));
         let start = Instant::now();
         let verdict = match &expected {
-            Some((Status::Skip, reason)) => {
-                Verdict::skip(format!("skipped by the expectations file: {reason}"))
-            }
+            Some((Status::Skip, reason)) => Verdict::skipped(
+                SkipReason::Expected,
+                format!("skipped by the expectations file: {reason}"),
+            ),
             _ => call_guarded(|| check.run(subject)).unwrap_or_else(|f| {
                 Verdict::fail(format!(
                     "hookcheck itself failed in this check ({f}); please report it"
                 ))
             }),
         };
+        let verdict = vacuous_pass_to_skip(verdict);
         let duration = start.elapsed();
         let counts = check.severity == Severity::Required || options.strict;
-        let (fails_run, evidence) = match (&expected, verdict.status) {
-            (Some((Status::Fail, _)), Status::Pass) => (
-                true,
-                format!(
-                    "expected to fail, but passed: remove it from the expectations file ({})",
-                    verdict.evidence
-                ),
-            ),
-            (Some((Status::Fail, reason)), Status::Fail) => {
-                (false, format!("{} (expected: {reason})", verdict.evidence))
+        let (fails_run, evidence) = match (&expected, verdict.status, verdict.skip) {
+            (_, Status::Skip, Some(SkipReason::NotLoaded)) => (counts, verdict.evidence),
+            (_, Status::Skip, Some(SkipReason::NotExercised)) => {
+                (counts && !options.allow_unexercised, verdict.evidence)
             }
-            (_, Status::Fail) => (counts, verdict.evidence),
-            _ => (false, verdict.evidence),
+            (expected, status, _) => match (expected, status) {
+                (Some((Status::Fail, _)), Status::Pass) => (
+                    true,
+                    format!(
+                        "expected to fail, but passed: remove it from the expectations file ({})",
+                        verdict.evidence
+                    ),
+                ),
+                (Some((Status::Fail, reason)), Status::Fail) => {
+                    (false, format!("{} (expected: {reason})", verdict.evidence))
+                }
+                (_, Status::Fail) => (counts, verdict.evidence),
+                _ => (false, verdict.evidence),
+            },
         };
         let result = CheckResult {
             id: check.id,
             title: check.title,
             severity: check.severity,
             status: verdict.status,
+            skip_reason: verdict.skip,
+            calls: verdict.calls,
             evidence,
             duration,
             expected: expected.map(|(s, _)| s),
@@ -209,14 +248,40 @@ pub fn run_checks(
                 .map(|b| format!("{b:02x}"))
                 .collect()
         });
+    let coverage = crate::catalog::coverage(subject);
+    let conforms = totals.failing == 0 && !coverage_fails(&coverage, options.allow_unexercised);
     Report {
-        schema_version: 1,
+        schema_version: 2,
         tool: format!("hookcheck {}", env!("CARGO_PKG_VERSION")),
         artifact: subject.display_name(),
         sha256,
         profile: subject.contract(),
         strict: options.strict,
+        allow_unexercised: options.allow_unexercised,
+        conforms,
         checks: results,
         totals,
+        coverage,
+    }
+}
+
+fn coverage_fails(coverage: &Coverage, allow_unexercised: bool) -> bool {
+    if allow_unexercised {
+        coverage.calls() == 0
+    } else {
+        !coverage.complete()
+    }
+}
+
+/// A pass that rests on zero calls of the plugin proves nothing: it
+/// becomes a "not exercised" skip, which counts against conformance.
+fn vacuous_pass_to_skip(verdict: Verdict) -> Verdict {
+    match (verdict.status, verdict.calls) {
+        (Status::Pass, Some(0)) => Verdict::unexercised(format!(
+            "not exercised: no call of the plugin reached this rule ({})",
+            verdict.evidence
+        ))
+        .with_calls(0),
+        _ => verdict,
     }
 }

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use hookcheck::engine::Contract;
-use hookcheck::featherfly::{FeatherFlyHost, Isolation, NativeOptions, RunnerCommand};
-use hookcheck::lesstruct::{CapabilityManifest, LesstructHost, WasmLimits};
+use hookcheck::featherfly::{FeatherFlyHost, Isolation, LoadError, NativeOptions, RunnerCommand};
+use hookcheck::lesstruct::{CapabilityManifest, LesstructHost, WasmEngine, WasmLimits, WasmPlugin};
 use hookcheck::pylon::Plugin;
 use hookcheck::rustant::AgentPlugin;
 
@@ -40,10 +40,15 @@ impl std::str::FromStr for ProfileChoice {
 pub struct Saved {
     /// One save per standard input.
     pub runs: Vec<hookcheck::lesstruct::SaveRun>,
+    /// The `after_create` and `after_publish` runs over the same inputs,
+    /// labelled.
+    pub after: Vec<(String, hookcheck::engine::Trace)>,
     /// The plugin's memory size afterwards.
     pub memory_size: u64,
     /// Host calls refused under the manifest (`function: reason`).
     pub denied: Vec<String>,
+    /// Which invoked hooks the save run called.
+    pub coverage: Vec<crate::coverage::Exercised>,
 }
 
 /// A WASM module for the Lesstruct profile.
@@ -81,6 +86,15 @@ pub struct Exercise {
     pub traces: Vec<(String, hookcheck::engine::Trace)>,
     /// Registration attempts after init.
     pub late: usize,
+    /// Which registration each input called.
+    pub coverage: Vec<crate::coverage::Exercised>,
+}
+
+impl Exercise {
+    /// Hook calls over the whole exercise.
+    pub fn calls(&self) -> usize {
+        self.traces.iter().map(|(_, t)| t.steps.len()).sum()
+    }
 }
 
 /// A native `.so` for the FeatherFly profile.
@@ -95,13 +109,13 @@ pub struct NativeSubject {
     /// Dynamic symbols it exports.
     pub symbols: Vec<String>,
     /// The shared exercise run, made on first use.
-    pub exercised: std::sync::OnceLock<std::result::Result<Exercise, String>>,
+    pub exercised: std::sync::OnceLock<std::result::Result<Exercise, hookcheck::Error>>,
 }
 
 impl NativeSubject {
     /// The plugin loaded in a fresh child runner with output capacity
     /// `capacity`.
-    pub fn host(&self, capacity: usize) -> std::result::Result<FeatherFlyHost, String> {
+    pub fn host(&self, capacity: usize) -> hookcheck::Result<FeatherFlyHost> {
         let options = NativeOptions {
             capacity,
             isolation: Isolation::Child {
@@ -109,7 +123,7 @@ impl NativeSubject {
                 timeout: self.timeout,
             },
         };
-        FeatherFlyHost::load(std::slice::from_ref(&self.path), &options).map_err(|e| e.to_string())
+        FeatherFlyHost::load(std::slice::from_ref(&self.path), &options)
     }
 }
 
@@ -259,6 +273,14 @@ impl Subject {
                 let binary = wat::parse_bytes(&data)
                     .map_err(|e| bad(format!("not a WASM module: {e}")))?
                     .into_owned();
+                // A module wasmtime cannot compile is not a plugin to check:
+                // every check would be a skip.
+                let engine =
+                    WasmEngine::new(WasmLimits::default()).map_err(|e| Error::Artifact {
+                        path: path.clone(),
+                        reason: format!("the WASM engine did not start: {e}"),
+                    })?;
+                WasmPlugin::compile(&engine, &binary).map_err(bad)?;
                 let manifest_path = path.with_extension("manifest");
                 let manifest = manifest_path
                     .is_file()
@@ -291,13 +313,26 @@ impl Subject {
                         args: vec!["native-runner".into()],
                     },
                 };
-                Subject::Native(NativeSubject {
+                let native = NativeSubject {
                     path,
                     runner,
                     timeout: Duration::from_secs(2),
                     symbols,
                     exercised: std::sync::OnceLock::new(),
-                })
+                };
+                // A file the dynamic loader refuses is not a plugin to
+                // check: every check would be a skip. (A plugin that loads
+                // and then fails init is a finding of the FF-LOAD checks.)
+                if let Err(hookcheck::Error::NativeLoad(LoadError::NotLoadable {
+                    reason, ..
+                })) = native.host(1 << 20)
+                {
+                    return Err(Error::Artifact {
+                        path: native.path,
+                        reason: format!("not a loadable shared library: {reason}"),
+                    });
+                }
+                Subject::Native(native)
             }
             Contract::Rustant => {
                 if !is_elf {

@@ -58,6 +58,9 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+    /// Native plugins did not load; the variant says why.
+    #[error("failed to load native plugins: {0}")]
+    NativeLoad(#[from] crate::featherfly::LoadError),
     /// The embedded database failed.
     #[error("failed to {action}: {source}")]
     Store {

@@ -4,11 +4,14 @@
 use std::time::{Duration, Instant};
 
 use hookcheck::engine::{Contract, Failure, HttpMethod, Outcome, Trace};
-use hookcheck::featherfly::{FeatherFlyHost, NativeRequest, reasons};
+use hookcheck::featherfly::{FeatherFlyHost, LoadError, NativeRequest, RegInfo, RegKind, reasons};
 use serde_json::Value;
 
 use crate::check::{Catalog, Check, Severity, Verdict};
-use crate::inputs::{CONFIG_YAML, cloudpanel_commands, json_bodies};
+use crate::coverage::{Coverage, Exercised};
+use crate::inputs::{
+    CONFIG_YAML, cloudpanel_commands, event_payload, json_bodies, paths_for_pattern,
+};
 use crate::subject::{NativeSubject, Subject};
 
 const CATALOG: Catalog = Catalog {
@@ -24,17 +27,19 @@ fn on_native(s: &Subject, f: impl FnOnce(&NativeSubject) -> Verdict) -> Verdict 
     }
 }
 
-fn host(n: &NativeSubject) -> Result<FeatherFlyHost, Verdict> {
-    n.host(CAPACITY).map_err(|e| {
-        Verdict::skip(format!(
-            "the plugin does not load ({e}); see the FF-LOAD checks"
-        ))
-    })
+fn not_loaded(e: &hookcheck::Error) -> Verdict {
+    Verdict::not_loaded(format!(
+        "the plugin does not load ({e}); see the FF-LOAD checks"
+    ))
 }
 
-fn request(path: &str, headers: &[(&str, &str)]) -> NativeRequest {
+fn host(n: &NativeSubject) -> Result<FeatherFlyHost, Verdict> {
+    n.host(CAPACITY).map_err(|e| not_loaded(&e))
+}
+
+fn request(method: HttpMethod, path: &str, headers: &[(&str, &str)]) -> NativeRequest {
     NativeRequest {
-        method: HttpMethod::Get,
+        method,
         path: path.into(),
         headers: headers
             .iter()
@@ -44,60 +49,172 @@ fn request(path: &str, headers: &[(&str, &str)]) -> NativeRequest {
     }
 }
 
-/// Drives every registered hook with the standard inputs and returns every
-/// trace, labelled.
-fn exercise(host: &FeatherFlyHost) -> Vec<(String, Trace)> {
-    let mut out = Vec::new();
-    out.push((
-        "config.mutate".to_owned(),
-        host.config_mutate(CONFIG_YAML).trace,
-    ));
-    for path in ["/api/system", "/plugins/hello", "/"] {
-        out.push((
-            format!("request GET {path}"),
-            host.request(&request(
-                path,
-                &[("Authorization", "Bearer t"), ("X-Block", "1")],
-            ))
-            .trace,
-        ));
-        out.push((
-            format!("request GET {path}"),
-            host.request(&request(path, &[])).trace,
-        ));
-    }
-    for (path, body) in json_bodies() {
-        out.push((
-            format!("json GET {path}"),
-            host.json(HttpMethod::Get, path, body.to_string().as_bytes())
-                .trace,
-        ));
-    }
-    for (op, cmd, args) in cloudpanel_commands() {
-        out.push((
-            format!("cloudpanel {cmd}"),
-            host.cloudpanel(op, cmd, args.to_string().as_bytes()).trace,
-        ));
-    }
-    let routes: Vec<(u32, String)> = host
-        .registrations()
-        .iter()
-        .filter_map(|r| match &r.kind {
-            hookcheck::featherfly::RegKind::Route { method, path } => Some((*method, path.clone())),
-            _ => None,
-        })
-        .collect();
-    for (method, path) in routes {
-        if let Some(m) = HttpMethod::from_code(method)
-            && let Some((_, trace)) = host.route(m, &path, b"{}")
-        {
-            out.push((format!("route {m} {path}"), trace));
+/// One input the exercise sends through the host.
+enum Probe {
+    Config,
+    Request(NativeRequest),
+    Json { path: String, body: Value },
+    CloudPanel(&'static str, &'static str, Value),
+    Route(HttpMethod, String),
+    Event(u32),
+}
+
+impl Probe {
+    fn label(&self) -> String {
+        match self {
+            Probe::Config => "config.mutate".into(),
+            Probe::Request(r) if r.headers.is_empty() => format!("request {} {}", r.method, r.path),
+            Probe::Request(r) => format!("request {} {} (with headers)", r.method, r.path),
+            Probe::Json { path, .. } => format!("json GET {path}"),
+            Probe::CloudPanel(_, cmd, _) => format!("cloudpanel {cmd}"),
+            Probe::Route(m, path) => format!("route {m} {path}"),
+            Probe::Event(id) => format!("event {id}"),
         }
     }
-    for event in 1..=47 {
-        out.push((format!("event {event}"), host.event(event, b"{}").trace));
+
+    fn run(&self, host: &FeatherFlyHost) -> Trace {
+        match self {
+            Probe::Config => host.config_mutate(CONFIG_YAML).trace,
+            Probe::Request(r) => host.request(r).trace,
+            Probe::Json { path, body } => {
+                host.json(HttpMethod::Get, path, body.to_string().as_bytes())
+                    .trace
+            }
+            Probe::CloudPanel(op, cmd, args) => {
+                host.cloudpanel(op, cmd, args.to_string().as_bytes()).trace
+            }
+            Probe::Route(m, path) => host
+                .route(*m, path, b"{}")
+                .map(|(_, trace)| trace)
+                .unwrap_or_default(),
+            Probe::Event(id) => host.event(*id, &event_payload(*id)).trace,
+        }
+    }
+}
+
+/// Paths for JSON mixins: the standard routes, and the paths derived from
+/// every JSON registration's pattern.
+fn json_paths(regs: &[RegInfo]) -> Vec<String> {
+    let mut paths: Vec<String> = json_bodies().iter().map(|(p, _)| (*p).to_owned()).collect();
+    for r in regs {
+        if let RegKind::Json { pattern, .. } = &r.kind {
+            paths.extend(paths_for_pattern(pattern).into_iter().map(|(p, _)| p));
+        }
+    }
+    dedup(paths)
+}
+
+/// JSON inputs: each standard body on its own route, and every body on
+/// every path derived from the plugin's JSON patterns.
+fn json_inputs(regs: &[RegInfo]) -> Vec<(String, Value)> {
+    let standard = json_bodies();
+    let mut out: Vec<(String, Value)> = standard
+        .iter()
+        .map(|(p, b)| ((*p).to_owned(), b.clone()))
+        .collect();
+    for path in json_paths(regs) {
+        if standard.iter().any(|(p, _)| *p == path) {
+            continue;
+        }
+        out.extend(standard.iter().map(|(_, b)| (path.clone(), b.clone())));
     }
     out
+}
+
+fn dedup(items: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    items
+        .into_iter()
+        .filter(|i| seen.insert(i.clone()))
+        .collect()
+}
+
+/// Every input the exercise sends: the standard ones, and inputs derived
+/// from what the plugin registered (its patterns, sub-paths and near
+/// misses, its routes, its events with their payloads).
+fn probes(regs: &[RegInfo]) -> Vec<Probe> {
+    let mut out = vec![Probe::Config];
+    let mut paths: Vec<String> = ["/api/system", "/plugins/hello", "/"]
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    for r in regs {
+        if let RegKind::Request { pattern, .. } = &r.kind {
+            paths.extend(paths_for_pattern(pattern).into_iter().map(|(p, _)| p));
+        }
+    }
+    for path in dedup(paths) {
+        out.push(Probe::Request(request(
+            HttpMethod::Get,
+            &path,
+            &[("Authorization", "Bearer t"), ("X-Block", "1")],
+        )));
+        out.push(Probe::Request(request(HttpMethod::Get, &path, &[])));
+        let mut post = request(
+            HttpMethod::Post,
+            &path,
+            &[("content-type", "application/json")],
+        );
+        post.body = br#"{"name":"probe"}"#.to_vec();
+        out.push(Probe::Request(post));
+    }
+    out.extend(
+        json_inputs(regs)
+            .into_iter()
+            .map(|(path, body)| Probe::Json { path, body }),
+    );
+    out.extend(
+        cloudpanel_commands()
+            .into_iter()
+            .map(|(op, cmd, args)| Probe::CloudPanel(op, cmd, args)),
+    );
+    for r in regs {
+        if let RegKind::Route { method, path } = &r.kind
+            && let Some(m) = HttpMethod::from_code(*method)
+        {
+            out.push(Probe::Route(m, path.clone()));
+        }
+    }
+    out.extend((1..=47).map(Probe::Event));
+    out
+}
+
+/// Drives every registered hook with the standard and the derived
+/// inputs; returns every trace, labelled, and which registration each
+/// input called.
+fn exercise(host: &FeatherFlyHost) -> (Vec<(String, Trace)>, Vec<Exercised>) {
+    let mut coverage: Vec<Exercised> = host
+        .registrations()
+        .iter()
+        .map(|r| Exercised::new(registration_name(&r.kind)))
+        .collect();
+    let mut out = Vec::new();
+    for probe in probes(host.registrations()) {
+        let before = host.calls();
+        let trace = probe.run(host);
+        let label = probe.label();
+        for ((entry, after), before) in coverage.iter_mut().zip(host.calls()).zip(before) {
+            entry.add(&label, after.saturating_sub(before));
+        }
+        out.push((label, trace));
+    }
+    (out, coverage)
+}
+
+/// A registration as reports name it.
+fn registration_name(kind: &RegKind) -> String {
+    match kind {
+        RegKind::Event { event } => format!("lifecycle event {event}"),
+        RegKind::Config => "config.mutate".into(),
+        RegKind::Request { pattern, .. } | RegKind::Json { pattern, .. } => {
+            format!("{} {pattern}", kind.hook_name())
+        }
+        RegKind::Route { method, path } => match HttpMethod::from_code(*method) {
+            Some(m) => format!("route {m} {path}"),
+            None => format!("route (method {method}) {path}"),
+        },
+        RegKind::CloudPanel => "cloudpanel.command".into(),
+    }
 }
 
 /// Every hook exercised once per subject: the traces and the late
@@ -105,15 +222,26 @@ fn exercise(host: &FeatherFlyHost) -> Vec<(String, Trace)> {
 fn exercised(n: &NativeSubject) -> Result<&crate::subject::Exercise, Verdict> {
     let done = n.exercised.get_or_init(|| {
         let host = n.host(CAPACITY)?;
-        let traces = exercise(&host);
+        let (traces, coverage) = exercise(&host);
         let late = host.late_registrations().iter().sum();
-        Ok(crate::subject::Exercise { traces, late })
+        Ok(crate::subject::Exercise {
+            traces,
+            late,
+            coverage,
+        })
     });
-    done.as_ref().map_err(|e| {
-        Verdict::skip(format!(
-            "the plugin does not load ({e}); see the FF-LOAD checks"
-        ))
-    })
+    done.as_ref().map_err(not_loaded)
+}
+
+/// Which registrations the shared exercise called.
+pub(crate) fn coverage(n: &NativeSubject) -> Coverage {
+    match exercised(n) {
+        Ok(e) => Coverage {
+            registrations: e.coverage.clone(),
+            note: None,
+        },
+        Err(v) => Coverage::nothing(v.evidence),
+    }
 }
 
 fn failure_rule(s: &Subject, ok: &str, pick: impl Fn(&Failure) -> bool) -> Verdict {
@@ -132,7 +260,7 @@ fn failure_rule(s: &Subject, ok: &str, pick: impl Fn(&Failure) -> bool) -> Verdi
             }
         }
         let calls: usize = traces.iter().map(|(_, t)| t.steps.len()).sum();
-        Verdict::pass(format!("{ok} over {calls} hook calls"))
+        Verdict::pass(format!("{ok} over {calls} hook calls")).with_calls(calls)
     })
 }
 
@@ -152,9 +280,23 @@ fn ff_load_001(s: &Subject) -> Verdict {
         }
     })
 }
+/// Runs `rule` over why the plugin did not load: `Some` is a failure of
+/// this check, `None` a not-loaded skip (another check owns that reason).
+fn load_rule(
+    n: &NativeSubject,
+    rule: impl Fn(&LoadError) -> bool,
+    loaded: impl FnOnce(FeatherFlyHost) -> Verdict,
+) -> Verdict {
+    match n.host(CAPACITY) {
+        Ok(h) => loaded(h),
+        Err(hookcheck::Error::NativeLoad(why)) if rule(&why) => Verdict::fail(why.to_string()),
+        Err(e) => Verdict::not_loaded(format!("does not load: {e}")),
+    }
+}
+
 fn ff_load_002(s: &Subject) -> Verdict {
     on_native(s, |n| match n.host(CAPACITY) {
-        Err(e) => Verdict::skip(format!("does not load: {e}")),
+        Err(e) => not_loaded(&e),
         Ok(h) => match h
             .warnings()
             .iter()
@@ -166,29 +308,35 @@ fn ff_load_002(s: &Subject) -> Verdict {
     })
 }
 fn ff_load_003(s: &Subject) -> Verdict {
-    on_native(s, |n| match n.host(CAPACITY) {
-        Err(e) if e.contains("descriptor") => Verdict::fail(e),
-        Err(e) => Verdict::skip(format!("does not load: {e}")),
-        Ok(h) => match h.plugins().first() {
-            Some(p) if p.name.trim().is_empty() => Verdict::fail("the descriptor's name is empty"),
-            Some(p) if p.version.trim().is_empty() => {
-                Verdict::fail("the descriptor's version is empty")
-            }
-            Some(p) => Verdict::pass(format!("name `{}`, version `{}`", p.name, p.version)),
-            None => Verdict::skip("no plugin loaded (see FF-LOAD-002)"),
-        },
+    on_native(s, |n| {
+        load_rule(
+            n,
+            |e| matches!(e, LoadError::BadDescriptor { .. }),
+            |h| match h.plugins().first() {
+                Some(p) if p.name.trim().is_empty() => {
+                    Verdict::fail("the descriptor's name is empty")
+                }
+                Some(p) if p.version.trim().is_empty() => {
+                    Verdict::fail("the descriptor's version is empty")
+                }
+                Some(p) => Verdict::pass(format!("name `{}`, version `{}`", p.name, p.version)),
+                None => Verdict::not_loaded("no plugin loaded (see FF-LOAD-002)"),
+            },
+        )
     })
 }
 fn ff_load_004(s: &Subject) -> Verdict {
-    on_native(s, |n| match n.host(CAPACITY) {
-        Err(e) if e.contains("init returned") => Verdict::fail(e),
-        Err(e) => Verdict::skip(format!("does not load: {e}")),
-        Ok(_) => Verdict::pass("init returned 0"),
+    on_native(s, |n| {
+        load_rule(
+            n,
+            |e| matches!(e, LoadError::InitFailed { .. }),
+            |_| Verdict::pass("init returned 0"),
+        )
     })
 }
 fn ff_load_005(s: &Subject) -> Verdict {
     on_native(s, |n| match n.host(CAPACITY) {
-        Err(e) => Verdict::skip(format!("does not load: {e}")),
+        Err(e) => not_loaded(&e),
         Ok(h) => {
             let refused: Vec<&String> = h
                 .warnings()
@@ -210,8 +358,8 @@ fn ff_load_005(s: &Subject) -> Verdict {
 }
 fn ff_load_006(s: &Subject) -> Verdict {
     on_native(s, |n| {
-        let late = match exercised(n) {
-            Ok(e) => e.late,
+        let (late, calls) = match exercised(n) {
+            Ok(e) => (e.late, e.calls()),
             Err(v) => return v,
         };
         if late > 0 {
@@ -219,15 +367,20 @@ fn ff_load_006(s: &Subject) -> Verdict {
                 "tried to register {late} hook(s) after init returned; the host refuses (hooks may be registered only during init)"
             ))
         } else {
-            Verdict::pass("registered hooks only during init")
+            Verdict::pass(format!(
+                "registered hooks only during init (no late attempt over {calls} hook calls)"
+            ))
+            .with_calls(calls)
         }
     })
 }
 fn ff_load_007(s: &Subject) -> Verdict {
-    on_native(s, |n| match n.host(CAPACITY) {
-        Err(e) if e.contains("crashed") => Verdict::fail(e),
-        Err(e) => Verdict::skip(format!("does not load: {e}")),
-        Ok(_) => Verdict::pass("loads and initializes without crashing"),
+    on_native(s, |n| {
+        load_rule(
+            n,
+            |e| matches!(e, LoadError::Died { .. }),
+            |_| Verdict::pass("loads and initializes without crashing"),
+        )
     })
 }
 fn ff_cfg_001(s: &Subject) -> Verdict {
@@ -255,14 +408,28 @@ fn ff_json_002(s: &Subject) -> Verdict {
         reason_has(f, reasons::ACTIONS_NOT_ARRAY)
     })
 }
+/// Whether the plugin registered any hook `pick` selects.
+fn registers(host: &FeatherFlyHost, pick: impl Fn(&RegKind) -> bool) -> bool {
+    host.registrations().iter().any(|r| pick(&r.kind))
+}
+
+fn is_json(kind: &RegKind) -> bool {
+    matches!(kind, RegKind::Json { .. })
+}
+
 fn ff_json_003(s: &Subject) -> Verdict {
     on_native(s, |n| {
         let host = match host(n) {
             Ok(h) => h,
             Err(v) => return v,
         };
-        for (path, body) in json_bodies() {
-            let run = host.json(HttpMethod::Get, path, body.to_string().as_bytes());
+        if !registers(&host, is_json) {
+            return Verdict::skip("the plugin registers no JSON hook");
+        }
+        let mut calls = 0;
+        for (path, body) in json_inputs(host.registrations()) {
+            let run = host.json(HttpMethod::Get, &path, body.to_string().as_bytes());
+            calls += run.trace.steps.len();
             let Ok(value) = serde_json::from_slice::<Value>(&run.value) else {
                 continue;
             };
@@ -283,7 +450,10 @@ fn ff_json_003(s: &Subject) -> Verdict {
                 }
             }
         }
-        Verdict::pass("every action has id, label and step")
+        Verdict::pass(format!(
+            "every action has id, label and step over {calls} JSON hook calls"
+        ))
+        .with_calls(calls)
     })
 }
 fn ff_json_004(s: &Subject) -> Verdict {
@@ -351,23 +521,33 @@ fn ff_det_001(s: &Subject) -> Verdict {
             Ok(h) => h,
             Err(v) => return v,
         };
-        for (path, body) in json_bodies() {
+        if !registers(&host, |k| is_json(k) || matches!(k, RegKind::Config)) {
+            return Verdict::skip("the plugin registers no JSON or config hook");
+        }
+        let mut calls = 0;
+        for (path, body) in json_inputs(host.registrations()) {
             let body = body.to_string();
-            let a = host.json(HttpMethod::Get, path, body.as_bytes()).value;
-            let b = host.json(HttpMethod::Get, path, body.as_bytes()).value;
-            if a != b {
+            let a = host.json(HttpMethod::Get, &path, body.as_bytes());
+            let b = host.json(HttpMethod::Get, &path, body.as_bytes());
+            calls += a.trace.steps.len() + b.trace.steps.len();
+            if a.value != b.value {
                 return Verdict::fail(format!(
                     "GET {path} twice gave {} then {}",
-                    String::from_utf8_lossy(&a),
-                    String::from_utf8_lossy(&b)
+                    String::from_utf8_lossy(&a.value),
+                    String::from_utf8_lossy(&b.value)
                 ));
             }
         }
-        let a = host.config_mutate(CONFIG_YAML).value;
-        if a != host.config_mutate(CONFIG_YAML).value {
+        let a = host.config_mutate(CONFIG_YAML);
+        let b = host.config_mutate(CONFIG_YAML);
+        calls += a.trace.steps.len() + b.trace.steps.len();
+        if a.value != b.value {
             return Verdict::fail("config.mutate twice over the same YAML gave different output");
         }
-        Verdict::pass("the same input gives the same output")
+        Verdict::pass(format!(
+            "the same input gives the same output over {calls} hook calls"
+        ))
+        .with_calls(calls)
     })
 }
 fn ff_order_001(s: &Subject) -> Verdict {
@@ -376,8 +556,13 @@ fn ff_order_001(s: &Subject) -> Verdict {
             Ok(h) => h,
             Err(v) => return v,
         };
-        for (path, body) in json_bodies() {
-            let run = host.json(HttpMethod::Get, path, body.to_string().as_bytes());
+        if !registers(&host, is_json) {
+            return Verdict::skip("the plugin registers no JSON hook");
+        }
+        let mut calls = 0;
+        for (path, body) in json_inputs(host.registrations()) {
+            let run = host.json(HttpMethod::Get, &path, body.to_string().as_bytes());
+            calls += run.trace.steps.len();
             let Ok(after) = serde_json::from_slice::<Value>(&run.value) else {
                 continue;
             };
@@ -393,7 +578,10 @@ fn ff_order_001(s: &Subject) -> Verdict {
                 ));
             }
         }
-        Verdict::pass("keeps every key of the body it did not add")
+        Verdict::pass(format!(
+            "keeps every key of the body it did not add over {calls} JSON hook calls"
+        ))
+        .with_calls(calls)
     })
 }
 fn ff_perf_001(s: &Subject) -> Verdict {
@@ -402,10 +590,26 @@ fn ff_perf_001(s: &Subject) -> Verdict {
             Ok(h) => h,
             Err(v) => return v,
         };
-        let req = request("/api/system", &[("accept", "application/json")]);
+        let Some(pattern) = host.registrations().iter().find_map(|r| match &r.kind {
+            RegKind::Request { pattern, .. } => Some(pattern.clone()),
+            _ => None,
+        }) else {
+            return Verdict::skip("the plugin registers no request hook");
+        };
+        let Some(path) = paths_for_pattern(&pattern)
+            .into_iter()
+            .find_map(|(p, matches)| matches.then_some(p))
+        else {
+            return Verdict::unexercised(format!(
+                "no request path matches the pattern `{pattern}`"
+            ));
+        };
+        let req = request(HttpMethod::Get, &path, &[("accept", "application/json")]);
         let hooked = host.request(&req).trace.steps.len();
         if hooked == 0 {
-            return Verdict::pass("no request hook on /api/system");
+            return Verdict::unexercised(format!(
+                "a request to {path} (matching `{pattern}`) reached no request hook"
+            ));
         }
         let mut times: Vec<Duration> = (0..21)
             .map(|_| {
@@ -421,12 +625,13 @@ fn ff_perf_001(s: &Subject) -> Verdict {
         let budget = Duration::from_millis(10);
         if median > budget {
             Verdict::fail(format!(
-                "request hooks take {median:?} per request (median of 21, child-process round trip included); the budget is {budget:?}"
+                "request hooks on {path} take {median:?} per request (median of 21, child-process round trip included); the budget is {budget:?}"
             ))
         } else {
             Verdict::pass(format!(
-                "request hooks take {median:?} per request (median of 21, child-process round trip included)"
+                "request hooks on {path} take {median:?} per request (median of 21, child-process round trip included)"
             ))
+            .with_calls(hooked * 22)
         }
     })
 }

@@ -1,6 +1,6 @@
 //! `LS-*`: the Lesstruct contract (contracts §2, seed 002).
 
-use hookcheck::engine::{Contract, Failure, Outcome};
+use hookcheck::engine::{Contract, Failure, Outcome, Trace};
 use hookcheck::lesstruct::{
     CUSTOM_FIELDS_NOT_OBJECT, INVOKED, LesstructHost, LoadProblem, ModuleFacts, NOT_JSON,
     NOT_OBJECT, NOT_UTF8, SaveRun, WasmEngine, WasmLimits, WasmPlugin, data_segments,
@@ -9,6 +9,7 @@ use hookcheck::lesstruct::{
 use serde_json::Value;
 
 use crate::check::{Catalog, Check, Severity, Verdict};
+use crate::coverage::{Coverage, Exercised};
 use crate::inputs::lesstruct_contents;
 use crate::subject::{Saved, Subject, WasmSubject};
 
@@ -42,7 +43,7 @@ fn load_rule(s: &Subject, what: &str, pick: fn(&LoadProblem) -> bool) -> Verdict
 
 fn host(w: &WasmSubject) -> Result<LesstructHost, Verdict> {
     w.host().map_err(|e| {
-        Verdict::skip(format!(
+        Verdict::not_loaded(format!(
             "the plugin does not load ({e}); see the LS-LOAD checks"
         ))
     })
@@ -63,10 +64,39 @@ fn saves(w: &WasmSubject) -> Result<(LesstructHost, Vec<SaveRun>), Verdict> {
 fn saved(w: &WasmSubject) -> Result<&Saved, Verdict> {
     let done = w.saved.get_or_init(|| {
         let mut host = w.host()?;
-        let runs = lesstruct_contents()
-            .into_iter()
-            .map(|c| host.before_save(c))
+        let contents = lesstruct_contents();
+        let runs: Vec<SaveRun> = contents
+            .iter()
+            .map(|c| host.before_save(c.clone()))
             .collect();
+        // Every hook the host invokes, so the coverage can say each ran.
+        let exported: Vec<&str> = INVOKED
+            .into_iter()
+            .filter(|h| host.plugins_mut()[0].has_hook(h))
+            .collect();
+        let mut coverage: Vec<Exercised> = exported
+            .iter()
+            .map(|h| Exercised::new(format!("hook_{h}")))
+            .collect();
+        let mut count = |hook: &str, label: &str, trace: &Trace| {
+            if let Some(entry) = coverage
+                .iter_mut()
+                .find(|e| e.registration.strip_prefix("hook_") == Some(hook))
+            {
+                entry.add(label, trace.steps.iter().filter(|s| s.hook == hook).count());
+            }
+        };
+        let mut after = Vec::new();
+        for (i, (content, run)) in contents.iter().zip(&runs).enumerate() {
+            let label = format!("standard input #{i}");
+            count("before_save", &label, &run.trace);
+            let created = host.after_create(content);
+            count("after_create", &label, &created);
+            let published = host.after_publish(content);
+            count("after_publish", &label, &published);
+            after.push((format!("after_create on {label}"), created));
+            after.push((format!("after_publish on {label}"), published));
+        }
         let memory_size = host.plugins_mut()[0].memory_size().unwrap_or(0);
         let denied = host
             .services()
@@ -77,15 +107,28 @@ fn saved(w: &WasmSubject) -> Result<&Saved, Verdict> {
             .collect();
         Ok(Saved {
             runs,
+            after,
             memory_size,
             denied,
+            coverage,
         })
     });
     done.as_ref().map_err(|e| {
-        Verdict::skip(format!(
+        Verdict::not_loaded(format!(
             "the plugin does not load ({e}); see the LS-LOAD checks"
         ))
     })
+}
+
+/// Which invoked hooks the shared save run called.
+pub(crate) fn coverage(w: &WasmSubject) -> Coverage {
+    match saved(w) {
+        Ok(saved) => Coverage {
+            registrations: saved.coverage.clone(),
+            note: None,
+        },
+        Err(v) => Coverage::nothing(v.evidence),
+    }
 }
 
 /// The first failure of any step, with the input it happened on.
@@ -102,14 +145,37 @@ fn first_failure(runs: &[SaveRun], pick: impl Fn(&Failure) -> bool) -> Option<(u
 
 fn failure_rule(s: &Subject, ok: &str, pick: fn(&Failure) -> bool) -> Verdict {
     on_wasm(s, |w| {
-        let runs = match saved(w) {
-            Ok(saved) => &saved.runs,
+        let saved = match saved(w) {
+            Ok(saved) => saved,
             Err(v) => return v,
         };
-        match first_failure(runs, pick) {
-            Some((i, f)) => Verdict::fail(format!("before_save on standard input #{i}: {f}")),
-            None => Verdict::pass(format!("{ok} on {} standard inputs", runs.len())),
+        if let Some((i, f)) = first_failure(&saved.runs, pick) {
+            return Verdict::fail(format!("before_save on standard input #{i}: {f}"));
         }
+        for (label, trace) in &saved.after {
+            if let Some(f) = trace
+                .steps
+                .iter()
+                .find_map(|s| s.outcome.failure().filter(|f| pick(f)))
+            {
+                return Verdict::fail(format!("{label}: {f}"));
+            }
+        }
+        let calls = saved
+            .runs
+            .iter()
+            .map(|r| r.trace.steps.len())
+            .sum::<usize>()
+            + saved
+                .after
+                .iter()
+                .map(|(_, t)| t.steps.len())
+                .sum::<usize>();
+        Verdict::pass(format!(
+            "{ok} over {calls} hook calls on {} standard inputs",
+            saved.runs.len()
+        ))
+        .with_calls(calls)
     })
 }
 
@@ -155,12 +221,13 @@ fn data_rule(s: &Subject, start: u64, len: u64, area: &str, only_with_imports: b
     })
 }
 
-/// Calls `hook` raw on every standard input, returning decoded results.
-fn raw_results(w: &WasmSubject, hook: &str) -> Result<Vec<(usize, Value)>, Verdict> {
+/// Calls `hook` raw on every standard input, returning decoded results;
+/// `None` when the plugin does not export the hook.
+fn raw_results(w: &WasmSubject, hook: &str) -> Result<Option<Vec<(usize, Value)>>, Verdict> {
     let mut host = host(w)?;
     let plugin = &mut host.plugins_mut()[0];
     if !plugin.has_hook(hook) {
-        return Ok(Vec::new());
+        return Ok(None);
     }
     let mut out = Vec::new();
     for (i, content) in lesstruct_contents().into_iter().enumerate() {
@@ -171,7 +238,7 @@ fn raw_results(w: &WasmSubject, hook: &str) -> Result<Vec<(usize, Value)>, Verdi
             out.push((i, v));
         }
     }
-    Ok(out)
+    Ok(Some(out))
 }
 
 fn ls_load_001(s: &Subject) -> Verdict {
@@ -351,7 +418,8 @@ fn ls_hook_004(s: &Subject) -> Verdict {
 fn ls_hook_005(s: &Subject) -> Verdict {
     on_wasm(s, |w| {
         let results = match raw_results(w, "before_save") {
-            Ok(r) => r,
+            Ok(Some(r)) => r,
+            Ok(None) => return Verdict::skip("the plugin exports no hook_before_save"),
             Err(v) => return v,
         };
         let inputs = lesstruct_contents();
@@ -371,18 +439,23 @@ fn ls_hook_005(s: &Subject) -> Verdict {
             }
         }
         Verdict::pass(format!(
-            "{} results change nothing but customFields",
-            results.len()
+            "{} results over {} calls change nothing but customFields",
+            results.len(),
+            lesstruct_contents().len()
         ))
+        .with_calls(lesstruct_contents().len())
     })
 }
 fn ls_hook_006(s: &Subject) -> Verdict {
     on_wasm(s, |w| {
+        let mut calls = 0;
         for hook in ["after_create", "after_publish"] {
             let results = match raw_results(w, hook) {
-                Ok(r) => r,
+                Ok(Some(r)) => r,
+                Ok(None) => continue,
                 Err(v) => return v,
             };
+            calls += lesstruct_contents().len();
             let inputs = lesstruct_contents();
             if let Some((i, r)) = results.iter().find(|(i, r)| {
                 r.get("customFields")
@@ -394,7 +467,13 @@ fn ls_hook_006(s: &Subject) -> Verdict {
                 ));
             }
         }
-        Verdict::pass("after_* hooks write no customFields")
+        if calls == 0 {
+            return Verdict::skip("the plugin exports no after_* hook");
+        }
+        Verdict::pass(format!(
+            "after_* hooks write no customFields over {calls} calls"
+        ))
+        .with_calls(calls)
     })
 }
 fn ls_hook_007(s: &Subject) -> Verdict {

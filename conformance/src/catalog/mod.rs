@@ -13,6 +13,22 @@ pub(crate) use bundled::bundled;
 pub use bundled::bundled_names;
 
 use crate::check::Check;
+use crate::coverage::Coverage;
+use crate::subject::Subject;
+
+/// Which registrations of the subject the standard and derived inputs
+/// call (each catalog's shared exercise run, made once per subject).
+pub(crate) fn coverage(subject: &Subject) -> Coverage {
+    match subject {
+        Subject::Native(n) => featherfly::coverage(n),
+        Subject::Wasm(w) => lesstruct::coverage(w),
+        Subject::Pylon(p) => pylon::coverage(p),
+        Subject::Rustant(r) => rustant::coverage(r),
+        Subject::RustantNative(_) => Coverage::nothing(
+            "a native Rustant plugin is only read, never loaded (see RU-NATIVE-001): check it in-process from `cargo test`",
+        ),
+    }
+}
 
 /// Every check, optionally of one profile, in catalog order.
 pub fn catalog(profile: Option<Contract>) -> Vec<&'static Check> {

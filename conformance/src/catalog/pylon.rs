@@ -3,13 +3,14 @@
 use std::time::{Duration, Instant};
 
 use hookcheck::engine::{
-    AuthContext, Contract, HttpMethod, Outcome, RequestMeta, WriteOp, call_guarded,
+    AuthContext, Contract, HttpMethod, Outcome, RequestMeta, Trace, WriteOp, call_guarded,
 };
 use hookcheck::pylon::{PluginError, PylonHost};
 use hookcheck::store::EntityStore;
 use serde_json::{Value, json};
 
 use crate::check::{Catalog, Check, Severity, Verdict};
+use crate::coverage::{Coverage, Exercised};
 use crate::subject::{PylonSubject, Subject};
 
 const CATALOG: Catalog = Catalog {
@@ -28,7 +29,7 @@ fn host(p: &PylonSubject) -> Result<PylonHost, Verdict> {
     let mut host = PylonHost::new();
     match host.register((p.make)()) {
         Ok(_) => Ok(host),
-        Err(e) => Err(Verdict::skip(format!(
+        Err(e) => Err(Verdict::not_loaded(format!(
             "does not register ({e}); see PY-INIT-001"
         ))),
     }
@@ -95,15 +96,17 @@ fn py_req_001(s: &Subject) -> Verdict {
             Ok(h) => h,
             Err(v) => return v,
         };
+        let mut calls = 0;
         for meta in requests() {
             for auth in [AuthContext::anonymous(), AuthContext::user("u1")] {
                 let run = host.before_request(&meta, &auth);
+                calls += run.trace.steps.len();
                 if let Some(e) = errors_in(&run.trace, "before_request") {
                     return Verdict::fail(format!("{} {}: {e}", meta.method, meta.path));
                 }
             }
         }
-        Verdict::pass("before_request never panicked")
+        Verdict::pass(format!("before_request never panicked over {calls} calls")).with_calls(calls)
     })
 }
 fn py_req_002(s: &Subject) -> Verdict {
@@ -143,9 +146,11 @@ fn write_rule(s: &Subject, hook: &str) -> Verdict {
             Err(e) => return Verdict::skip(e.to_string()),
         };
         let _ = store.apply("Post", WriteOp::Insert, &json!({"title": "seed"}));
+        let mut calls = 0;
         for (entity, op, data) in writes() {
             match host.write(&store, entity, op, data, &AuthContext::user("u1")) {
                 Ok(run) => {
+                    calls += run.trace.steps.iter().filter(|s| s.hook == hook).count();
                     if let Some(e) = errors_in(&run.trace, hook) {
                         return Verdict::fail(format!("{} {entity}: {e}", op.as_str()));
                     }
@@ -153,7 +158,7 @@ fn write_rule(s: &Subject, hook: &str) -> Verdict {
                 Err(e) => return Verdict::skip(e.to_string()),
             }
         }
-        Verdict::pass(format!("{hook} never panicked"))
+        Verdict::pass(format!("{hook} never panicked over {calls} calls")).with_calls(calls)
     })
 }
 fn py_write_001(s: &Subject) -> Verdict {
@@ -342,3 +347,56 @@ pub(crate) const CHECKS: &[Check] = &[
         py_err_001,
     ),
 ];
+
+/// Which hooks and routes of the plugin the standard requests, writes and
+/// route probes call. Every trait method counts as registered (the trait
+/// gives each a default); each route is probed at its path and with a
+/// query string.
+pub(crate) fn coverage(p: &PylonSubject) -> Coverage {
+    let host = match host(p) {
+        Ok(h) => h,
+        Err(v) => return Coverage::nothing(v.evidence),
+    };
+    let routes = call_guarded(|| (p.make)().routes()).unwrap_or_default();
+    let mut entries: Vec<Exercised> = ["before_request", "before_write", "after_write"]
+        .into_iter()
+        .map(Exercised::new)
+        .collect();
+    entries.extend(
+        routes
+            .iter()
+            .map(|(m, path)| Exercised::new(format!("route {m} {path}"))),
+    );
+    let count = |entries: &mut [Exercised], hook: &str, label: &str, trace: &Trace| {
+        if let Some(e) = entries.iter_mut().find(|e| e.registration == hook) {
+            e.add(label, trace.steps.iter().filter(|s| s.hook == hook).count());
+        }
+    };
+    for meta in requests() {
+        let run = host.before_request(&meta, &AuthContext::anonymous());
+        let label = format!("request {} {}", meta.method, meta.path);
+        count(&mut entries, "before_request", &label, &run.trace);
+    }
+    if let Ok(store) = EntityStore::in_memory() {
+        let _ = store.apply("Post", WriteOp::Insert, &json!({"title": "seed"}));
+        for (entity, op, data) in writes() {
+            if let Ok(run) = host.write(&store, entity, op, data, &AuthContext::user("u1")) {
+                let label = format!("write {} {entity}", op.as_str());
+                count(&mut entries, "before_write", &label, &run.trace);
+                count(&mut entries, "after_write", &label, &run.trace);
+            }
+        }
+    }
+    for (i, (method, path)) in routes.iter().enumerate() {
+        for url in [path.clone(), format!("{path}?probe=1")] {
+            let run = host.route(*method, &url, "{}", &AuthContext::anonymous(), |_, _, _| {
+                None
+            });
+            entries[3 + i].add(&format!("{method} {url}"), run.trace.steps.len());
+        }
+    }
+    Coverage {
+        registrations: entries,
+        note: None,
+    }
+}

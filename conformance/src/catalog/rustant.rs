@@ -7,6 +7,7 @@ use hookcheck::rustant::{
 use serde_json::json;
 
 use crate::check::{Catalog, Check, Severity, Verdict};
+use crate::coverage::{Coverage, Exercised};
 use crate::subject::{RustantSubject, Subject};
 
 const CATALOG: Catalog = Catalog {
@@ -17,9 +18,9 @@ const CATALOG: Catalog = Catalog {
 fn on_agent(s: &Subject, f: impl FnOnce(&RustantSubject) -> Verdict) -> Verdict {
     match s {
         Subject::Rustant(r) => f(r),
-        Subject::RustantNative(_) => {
-            Verdict::skip("a native Rustant plugin is never loaded; see RU-NATIVE-001")
-        }
+        Subject::RustantNative(_) => Verdict::not_loaded(
+            "a native Rustant plugin is never loaded (see RU-NATIVE-001): check it in-process from `cargo test`",
+        ),
         _ => Verdict::skip("not a Rustant subject"),
     }
 }
@@ -96,7 +97,7 @@ fn run_points(r: &RustantSubject) -> Result<Vec<hookcheck::rustant::AgentRun>, V
     };
     let (host, report) = AgentHost::load(&policy, vec![(r.make)()]);
     if let Some((name, why)) = report.blocked.first() {
-        return Err(Verdict::skip(format!(
+        return Err(Verdict::not_loaded(format!(
             "`{name}` does not load: {}",
             why.join("; ")
         )));
@@ -123,7 +124,12 @@ fn ru_hook_001(s: &Subject) -> Verdict {
                     }
                 }
             }
-            Verdict::pass(format!("{} hook runs, no panic", runs.len()))
+            let calls = runs.iter().map(|r| r.trace.steps.len()).sum();
+            Verdict::pass(format!(
+                "{} hook runs, {calls} hook calls, no panic",
+                runs.len()
+            ))
+            .with_calls(calls)
         }
     })
 }
@@ -232,3 +238,37 @@ pub(crate) const CHECKS: &[Check] = &[
         ru_native_001,
     ),
 ];
+
+/// Which of the plugin's registered hook points the standard agent data
+/// reached.
+pub(crate) fn coverage(r: &RustantSubject) -> Coverage {
+    let points: Vec<AgentHookPoint> = match call_guarded(|| (r.make)().hooks()) {
+        Ok(hooks) => hooks.into_iter().map(|(p, _)| p).collect(),
+        Err(f) => return Coverage::nothing(format!("hooks() {f}")),
+    };
+    let mut entries: Vec<(AgentHookPoint, Exercised)> = Vec::new();
+    for point in points {
+        if !entries.iter().any(|(p, _)| *p == point) {
+            entries.push((point, Exercised::new(point.name())));
+        }
+    }
+    let runs = match run_points(r) {
+        Ok(runs) => runs,
+        Err(v) => return Coverage::nothing(v.evidence),
+    };
+    for (i, run) in runs.iter().enumerate() {
+        for (point, entry) in &mut entries {
+            let calls = run
+                .trace
+                .steps
+                .iter()
+                .filter(|s| s.hook == point.name())
+                .count();
+            entry.add(&format!("{} run #{i}", point.name()), calls);
+        }
+    }
+    Coverage {
+        registrations: entries.into_iter().map(|(_, e)| e).collect(),
+        note: None,
+    }
+}

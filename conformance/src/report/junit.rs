@@ -13,6 +13,19 @@ pub fn junit_report(report: &Report) -> Result<String> {
     for check in &report.checks {
         let status = match check.status {
             Status::Pass => TestCaseStatus::success(),
+            // A skip that fails the run (a required check that could not
+            // run) is a failure here too: a green test tab in a red job
+            // would hide it.
+            Status::Skip if check.fails_run => {
+                let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                let why = check
+                    .skip_reason
+                    .map_or("not run".into(), |r| r.to_string());
+                s.set_message(format!("{why}: {}", check.evidence));
+                s.set_type(format!("{} check not run", check.severity));
+                s.set_description(check.evidence.clone());
+                s
+            }
             Status::Skip => {
                 let mut s = TestCaseStatus::skipped();
                 s.set_message(check.evidence.clone());
@@ -31,10 +44,42 @@ pub fn junit_report(report: &Report) -> Result<String> {
         case.set_time(check.duration);
         suite.add_test_case(case);
     }
+    suite.add_test_case(coverage_case(report));
     let mut junit = Junit::new("hookcheck conformance");
     junit.add_test_suite(suite);
     junit.to_string().map_err(|e| Error::Render {
         format: "junit",
         reason: e.to_string(),
     })
+}
+
+/// The coverage as one test case: it fails when the coverage fails the
+/// run, and its output lists every registration with its calls.
+fn coverage_case(report: &Report) -> TestCase {
+    let summary = report.coverage.to_string();
+    let status = if report.coverage_fails() {
+        let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+        s.set_message(summary.clone());
+        s.set_type("coverage");
+        s
+    } else {
+        TestCaseStatus::success()
+    };
+    let mut case = TestCase::new(format!("coverage: {summary}"), status);
+    case.set_classname(report.artifact.clone());
+    let lines: Vec<String> = report
+        .coverage
+        .registrations
+        .iter()
+        .map(|r| {
+            format!(
+                "{}: {} calls ({})",
+                r.registration,
+                r.calls,
+                r.inputs.join(", ")
+            )
+        })
+        .collect();
+    case.set_system_out(lines.join("\n"));
+    case
 }

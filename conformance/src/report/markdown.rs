@@ -34,9 +34,17 @@ pub fn markdown_report(report: &Report) -> String {
         t.failing,
         if report.strict { " (strict)" } else { "" }
     );
+    let _ = writeln!(out, "**{}**\n", cell(&report.coverage.to_string()));
     let failing: Vec<_> = report.checks.iter().filter(|c| c.fails_run).collect();
-    if !failing.is_empty() {
+    if !failing.is_empty() || report.coverage_fails() {
         let _ = writeln!(out, "### What to fix\n");
+        if report.coverage_fails() {
+            let _ = writeln!(
+                out,
+                "- **coverage**: {} — a verdict on hooks that never ran predicts nothing; give them inputs that reach them, or pass `--allow-unexercised`",
+                cell(&report.coverage.to_string())
+            );
+        }
         for c in failing {
             let _ = writeln!(out, "- **{}** {}: {}", c.id, c.title, cell(&c.evidence));
         }
@@ -51,6 +59,7 @@ pub fn markdown_report(report: &Report) -> String {
             Status::Pass => "✅ pass",
             Status::Fail if c.fails_run => "❌ fail",
             Status::Fail => "⚠️ fail",
+            Status::Skip if c.fails_run => "❌ not run",
             Status::Skip => "⏭️ skip",
         };
         let _ = writeln!(
@@ -61,6 +70,23 @@ pub fn markdown_report(report: &Report) -> String {
             cell(c.title),
             cell(&c.evidence)
         );
+    }
+    if !report.coverage.registrations.is_empty() {
+        let _ = writeln!(out, "\n| registration | calls | inputs |\n|---|---:|---|");
+        for r in &report.coverage.registrations {
+            let more = if r.more_inputs > 0 {
+                format!(" (+{} more)", r.more_inputs)
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                out,
+                "| {} | {} | {}{more} |",
+                cell(&r.registration),
+                r.calls,
+                cell(&r.inputs.join(", "))
+            );
+        }
     }
     if let Some(sha) = &report.sha256 {
         let _ = writeln!(out, "\n<sub>{} · sha256 `{sha}`</sub>", report.tool);

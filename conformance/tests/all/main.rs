@@ -9,6 +9,7 @@
 )]
 
 mod cli;
+mod coverage;
 mod pairs;
 mod reports;
 mod serve;

@@ -64,6 +64,7 @@ fn junit_and_json_agree_and_json_matches_its_schema() {
         ("wasm:hello", 0),
         ("native:bad_actions", 1),
         ("pylon:slugify", 0),
+        ("native:registers_nothing", 1),
     ] {
         let (dir, exit) = run_with_reports(fixture);
         assert_eq!(exit, code, "{fixture}");
@@ -81,20 +82,37 @@ fn junit_and_json_agree_and_json_matches_its_schema() {
             .map(|e| e.to_string())
             .collect();
         assert!(errors.is_empty(), "{fixture}: {errors:?}");
+        assert_eq!(json["conforms"], Value::Bool(code == 0), "{fixture}");
+        // A skip that fails the run is a JUnit failure: a green test tab
+        // in a red job would hide it.
         let from_json: BTreeMap<String, String> = json["checks"]
             .as_array()
             .unwrap()
             .iter()
             .map(|c| {
-                (
-                    c["id"].as_str().unwrap().to_owned(),
-                    c["status"].as_str().unwrap().to_owned(),
-                )
+                let status = match (c["status"].as_str().unwrap(), &c["fails_run"]) {
+                    ("skip", Value::Bool(true)) => "fail",
+                    (status, _) => status,
+                };
+                (c["id"].as_str().unwrap().to_owned(), status.to_owned())
             })
             .collect();
         let xml = std::fs::read_to_string(dir.path().join("junit.xml")).unwrap();
-        assert_eq!(junit_statuses(&xml), from_json, "{fixture}");
+        let mut from_junit = junit_statuses(&xml);
+        let coverage = from_junit
+            .remove("coverage:")
+            .expect("a coverage test case");
+        assert_eq!(from_junit, from_json, "{fixture}");
+        let registrations = json["coverage"]["registrations"].as_array().unwrap();
+        let complete = !registrations.is_empty()
+            && registrations.iter().all(|r| r["calls"].as_u64() > Some(0));
+        assert_eq!(
+            coverage,
+            if complete { "pass" } else { "fail" },
+            "{fixture}"
+        );
         let md = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+        assert!(md.contains("registrations exercised: "), "{md}");
         if code == 1 {
             assert!(md.contains("### What to fix"), "{md}");
         } else {

@@ -24,6 +24,8 @@ use serde::{Deserialize, Serialize};
 
 use super::calls::{HookInput, HookOutput, PluginInfo, RegInfo};
 use super::library::InProcess;
+use super::load_error::LoadError;
+use crate::Error;
 use crate::engine::Failure;
 
 /// A request from host to runner.
@@ -63,10 +65,10 @@ pub enum Response {
         /// Registrations refused after init, per plugin.
         late: Vec<usize>,
     },
-    /// Loading failed.
+    /// Loading failed, or the request could not be served.
     Failed {
         /// Why.
-        error: String,
+        error: LoadError,
     },
     /// A hook call's output.
     Called {
@@ -109,7 +111,9 @@ pub fn serve_runner() -> i32 {
     while let Ok(frame) = read_frame(&mut input) {
         let response = match serde_json::from_slice::<Request>(&frame) {
             Err(e) => Response::Failed {
-                error: format!("bad request: {e}"),
+                error: LoadError::HostFault {
+                    reason: format!("bad request: {e}"),
+                },
             },
             Ok(Request::Load { paths, capacity }) => match InProcess::load(&paths, capacity) {
                 Ok(set) => {
@@ -122,8 +126,11 @@ pub fn serve_runner() -> i32 {
                     loaded = Some(set);
                     r
                 }
+                Err(Error::NativeLoad(error)) => Response::Failed { error },
                 Err(e) => Response::Failed {
-                    error: e.to_string(),
+                    error: LoadError::HostFault {
+                        reason: e.to_string(),
+                    },
                 },
             },
             Ok(Request::Call { reg, input }) => match loaded.as_mut() {
@@ -131,7 +138,9 @@ pub fn serve_runner() -> i32 {
                     output: set.call(reg, &input),
                 },
                 None => Response::Failed {
-                    error: "nothing loaded".into(),
+                    error: LoadError::HostFault {
+                        reason: "a call before anything was loaded".into(),
+                    },
                 },
             },
             Ok(Request::Shutdown) => {
@@ -315,7 +324,7 @@ impl ChildRunner {
         paths: Vec<PathBuf>,
         capacity: usize,
         timeout: Duration,
-    ) -> Result<(Self, LoadedInfo), String> {
+    ) -> Result<(Self, LoadedInfo), LoadError> {
         let mut runner = Self {
             command,
             paths,
@@ -327,7 +336,7 @@ impl ChildRunner {
         Ok((runner, info))
     }
 
-    fn spawn(&mut self) -> Result<LoadedInfo, String> {
+    fn spawn(&mut self) -> Result<LoadedInfo, LoadError> {
         self.running = None;
         let mut child = Command::new(&self.command.program)
             .args(&self.command.args)
@@ -339,16 +348,18 @@ impl ChildRunner {
             // the host's stderr and take seconds to print.
             .env("RUST_BACKTRACE", "0")
             .spawn()
-            .map_err(|e| {
-                format!(
+            .map_err(|e| LoadError::HostFault {
+                reason: format!(
                     "cannot start the native runner {}: {e}",
                     self.command.program.display()
-                )
+                ),
             })?;
         let (Some(stdin), Some(mut stdout), Some(stderr)) =
             (child.stdin.take(), child.stdout.take(), child.stderr.take())
         else {
-            return Err("the native runner has no pipes".into());
+            return Err(LoadError::HostFault {
+                reason: "the native runner has no pipes".into(),
+            });
         };
         let (tx, rx) = channel();
         std::thread::spawn(move || {
@@ -383,9 +394,10 @@ impl ChildRunner {
                 late,
             }),
             Ok(Response::Failed { error }) => Err(error),
-            Ok(other) => Err(format!("unexpected answer to load: {other:?}")),
-            Err(crash @ Failure::Crash { .. }) => Err(format!("while loading, the runner {crash}")),
-            Err(f) => Err(format!("loading failed: {f}")),
+            Ok(other) => Err(LoadError::HostFault {
+                reason: format!("unexpected answer to load: {other:?}"),
+            }),
+            Err(failure) => Err(LoadError::Died { failure }),
         }
     }
 

@@ -121,6 +121,7 @@ pub struct FeatherFlyHost {
     regs: Vec<RegInfo>,
     warnings: Vec<String>,
     late: RefCell<Vec<usize>>,
+    calls: RefCell<Vec<usize>>,
     profile: Profile,
     trace_mode: TraceMode,
 }
@@ -148,7 +149,12 @@ impl FeatherFlyHost {
     /// Loads `paths` sorted alphabetically by file name (that order is
     /// every pipeline's order).
     pub fn load(paths: &[PathBuf], options: &NativeOptions) -> Result<Self> {
-        let mut paths = paths.to_vec();
+        // A bare file name would send `dlopen` searching the library path;
+        // a plugin path is a path, relative to the current directory.
+        let mut paths: Vec<PathBuf> = paths
+            .iter()
+            .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.clone()))
+            .collect();
         paths.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
         let (backend, plugins, regs, warnings, late) = match &options.isolation {
             Isolation::InProcess => {
@@ -164,10 +170,7 @@ impl FeatherFlyHost {
             Isolation::Child { command, timeout } => {
                 let (runner, info) =
                     ChildRunner::start(command.clone(), paths.clone(), options.capacity, *timeout)
-                        .map_err(|reason| Error::PluginLoad {
-                            plugin: describe(&paths),
-                            reason,
-                        })?;
+                        .map_err(Error::NativeLoad)?;
                 (
                     Backend::Child(runner),
                     info.plugins,
@@ -180,9 +183,10 @@ impl FeatherFlyHost {
         Ok(Self {
             backend: RefCell::new(backend),
             plugins,
-            regs,
             warnings,
             late: RefCell::new(late),
+            calls: RefCell::new(vec![0; regs.len()]),
+            regs,
             profile: Profile::featherfly(),
             trace_mode: TraceMode::Full,
         })
@@ -219,6 +223,12 @@ impl FeatherFlyHost {
         self.late.borrow().clone()
     }
 
+    /// How many times each registration (same index as
+    /// [`Self::registrations`]) has been called so far.
+    pub fn calls(&self) -> Vec<usize> {
+        self.calls.borrow().clone()
+    }
+
     fn plugin_name(&self, reg: &RegInfo) -> &str {
         self.plugins
             .get(reg.plugin)
@@ -229,6 +239,9 @@ impl FeatherFlyHost {
     fn step(&self, index: usize, input: &HookInput) -> Outcome {
         let reg = &self.regs[index];
         let name = self.plugin_name(reg);
+        if let Some(count) = self.calls.borrow_mut().get_mut(index) {
+            *count += 1;
+        }
         match self.backend.borrow_mut().call(index, input) {
             Ok(out) => {
                 if out.late_registrations > 0
@@ -470,12 +483,5 @@ impl FeatherFlyHost {
             Backend::InProcess(set) => set.shutdown(),
             Backend::Child(child) => child.shutdown(),
         }
-    }
-}
-
-fn describe(paths: &[PathBuf]) -> String {
-    match paths {
-        [one] => one.display().to_string(),
-        many => format!("{} native plugins", many.len()),
     }
 }

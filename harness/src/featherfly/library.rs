@@ -10,6 +10,7 @@ use hookcheck_pdk::featherfly::{
 use libloading::Library;
 
 use super::calls::{HookInput, HookOutput, PluginInfo, RegInfo, RegKind};
+use super::load_error::LoadError;
 use super::registry::{Callback, LoadState, capture_logs, host_api};
 use crate::engine::Bytes;
 use crate::{Error, Result};
@@ -119,23 +120,25 @@ impl InProcess {
     }
 
     fn load_one(&mut self, path: &Path) -> Result<()> {
-        let artifact = |reason: String| Error::Artifact {
-            path: path.to_owned(),
-            reason,
+        let path = &std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+        let descriptor = |reason: String| {
+            Error::NativeLoad(LoadError::BadDescriptor {
+                path: path.clone(),
+                reason,
+            })
         };
         // SAFETY: loading a library runs its initializers; that is what
         // loading a plugin means. Crashes are contained by the child runner.
-        let lib = unsafe { Library::new(path) }
-            .map_err(|e| artifact(format!("not a loadable shared library: {e}")))?;
+        let lib = unsafe { Library::new(path) }.map_err(|e| {
+            Error::NativeLoad(LoadError::NotLoadable {
+                path: path.clone(),
+                reason: e.to_string(),
+            })
+        })?;
         // SAFETY: the contract fixes the symbol's type.
         let entry_fn =
-            unsafe { lib.get::<extern "C" fn() -> PluginEntry>(ENTRY_SYMBOL.as_bytes()) }.map_err(
-                |_| {
-                    artifact(format!(
-                        "no `{ENTRY_SYMBOL}` symbol: not a FeatherFly plugin"
-                    ))
-                },
-            )?;
+            unsafe { lib.get::<extern "C" fn() -> PluginEntry>(ENTRY_SYMBOL.as_bytes()) }
+                .map_err(|_| Error::NativeLoad(LoadError::NoEntry { path: path.clone() }))?;
         let entry = entry_fn();
         let desc = entry.descriptor;
         if desc.api_version != FEATHERFLY_PLUGIN_API_VERSION {
@@ -146,8 +149,9 @@ impl InProcess {
             ));
             return Ok(());
         }
-        let name = read_str(desc.name_ptr, desc.name_len, "name").map_err(artifact)?;
-        let version = read_str(desc.version_ptr, desc.version_len, "version").map_err(artifact)?;
+        let name = read_str(desc.name_ptr, desc.name_len, "name").map_err(descriptor)?;
+        let version =
+            read_str(desc.version_ptr, desc.version_len, "version").map_err(descriptor)?;
         let index = self.plugins.len();
         let state = LoadState::new();
         let name_bytes: Box<[u8]> = name.as_bytes().into();
@@ -158,10 +162,10 @@ impl InProcess {
         };
         state.close();
         if code != 0 {
-            return Err(Error::PluginLoad {
+            return Err(Error::NativeLoad(LoadError::InitFailed {
                 plugin: name,
-                reason: format!("init returned {code} (non-zero fails the load)"),
-            });
+                code,
+            }));
         }
         for why in state
             .rejected

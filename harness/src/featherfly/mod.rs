@@ -5,6 +5,7 @@ mod calls;
 mod child;
 mod host;
 mod library;
+mod load_error;
 mod registry;
 mod rules;
 
@@ -15,4 +16,5 @@ pub use host::{
     ValueRun, plugin_files,
 };
 pub use library::{ENTRY_SYMBOL, InProcess};
+pub use load_error::LoadError;
 pub use rules::{headers_json, interpret, pattern_matches, reasons};

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use hookcheck::engine::{Failure, HttpMethod, Outcome};
 use hookcheck::featherfly::{
-    FeatherFlyHost, Isolation, NativeOptions, NativeRequest, RunnerCommand,
+    FeatherFlyHost, Isolation, LoadError, NativeOptions, NativeRequest, RunnerCommand,
 };
 use hookcheck_fixtures::artifacts::native_fixture;
 use serde_json::{Value, json};
@@ -381,18 +381,27 @@ fn missing_entry_and_failing_init_are_load_errors() {
         "{err}"
     );
     let err = FeatherFlyHost::load(&[native_fixture("init_fails")], &NativeOptions::default())
-        .unwrap_err()
-        .to_string();
+        .unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            hookcheck::Error::NativeLoad(LoadError::InitFailed { plugin, code: 3 }) if plugin == "init-fails"
+        ),
+        "{err:?}"
+    );
     assert_eq!(
-        err,
-        "failed to load plugin `init-fails`: init returned 3 (non-zero fails the load)"
+        err.to_string(),
+        "failed to load native plugins: plugin `init-fails`: init returned 3 (non-zero fails the load)"
     );
     let dir = tempfile::tempdir().unwrap();
     let junk = dir.path().join("junk.so");
     std::fs::write(&junk, b"not elf").unwrap();
-    let err = FeatherFlyHost::load(&[junk], &NativeOptions::default())
-        .unwrap_err()
-        .to_string();
+    let err = FeatherFlyHost::load(&[junk], &NativeOptions::default()).unwrap_err();
+    assert!(
+        matches!(&err, hookcheck::Error::NativeLoad(LoadError::NotLoadable { path, .. }) if path.is_absolute()),
+        "{err:?}"
+    );
+    let err = err.to_string();
     assert!(
         err.contains("junk.so") && err.contains("not a loadable shared library"),
         "{err}"
