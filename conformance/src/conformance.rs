@@ -8,7 +8,7 @@ use clap::Args;
 use hookcheck::engine::Contract;
 use hookcheck_conformance::{
     Event, Expectations, ProfileChoice, Report, RunOptions, Status, Subject, catalog, find,
-    json_report, junit_report, markdown_report, run_checks,
+    json_report, junit_report, markdown_report, printable, run_checks,
 };
 use regex::Regex;
 
@@ -82,33 +82,91 @@ pub(crate) struct ExplainArgs {
     id: String,
 }
 
-fn write(path: &Path, text: &str) -> anyhow::Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("failed to create directory {}", dir.display()))?;
-    }
-    std::fs::write(path, text).with_context(|| format!("failed to write {}", path.display()))
+/// A report format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ReportKind {
+    Junit,
+    Json,
+    Markdown,
 }
 
-fn write_reports(args: &ConformanceArgs, report: &Report) -> anyhow::Result<Vec<PathBuf>> {
-    let mut targets: Vec<(PathBuf, &str)> = Vec::new();
+impl ReportKind {
+    fn render(self, report: &Report) -> anyhow::Result<String> {
+        Ok(match self {
+            ReportKind::Junit => junit_report(report)?,
+            ReportKind::Json => json_report(report)?,
+            ReportKind::Markdown => markdown_report(report),
+        })
+    }
+}
+
+/// Every report file the arguments ask for.
+fn report_targets(args: &ConformanceArgs) -> Vec<(PathBuf, ReportKind)> {
+    let mut targets = Vec::new();
     if let Some(dir) = &args.report_dir {
-        targets.push((dir.join("junit.xml"), "junit"));
-        targets.push((dir.join("report.json"), "json"));
-        targets.push((dir.join("report.md"), "markdown"));
+        targets.push((dir.join("junit.xml"), ReportKind::Junit));
+        targets.push((dir.join("report.json"), ReportKind::Json));
+        targets.push((dir.join("report.md"), ReportKind::Markdown));
     }
-    targets.extend(args.junit.iter().map(|p| (p.clone(), "junit")));
-    targets.extend(args.json.iter().map(|p| (p.clone(), "json")));
-    targets.extend(args.markdown.iter().map(|p| (p.clone(), "markdown")));
-    for (path, kind) in &targets {
-        let text = match *kind {
-            "junit" => junit_report(report)?,
-            "json" => json_report(report)?,
-            _ => markdown_report(report),
-        };
-        write(path, &text)?;
+    targets.extend(args.junit.iter().map(|p| (p.clone(), ReportKind::Junit)));
+    targets.extend(args.json.iter().map(|p| (p.clone(), ReportKind::Json)));
+    targets.extend(
+        args.markdown
+            .iter()
+            .map(|p| (p.clone(), ReportKind::Markdown)),
+    );
+    targets
+}
+
+/// Checks, before any check runs, that every report can be written: its
+/// directory exists or can be made, and the path is a writable file.
+fn validate_target(path: &Path) -> anyhow::Result<()> {
+    if path.is_dir() {
+        bail!(
+            "cannot write a report to {}: it is a directory",
+            path.display()
+        );
     }
-    Ok(targets.into_iter().map(|(p, _)| p).collect())
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| {
+            format!(
+                "cannot write a report to {}: failed to create directory {}",
+                path.display(),
+                dir.display()
+            )
+        })?;
+    }
+    let existed = path.exists();
+    std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
+        .with_context(|| format!("cannot write a report to {}", path.display()))?;
+    if !existed {
+        let _ = std::fs::remove_file(path);
+    }
+    Ok(())
+}
+
+/// Writes every report; one that fails does not stop the others. Returns
+/// the paths written and the failures.
+fn write_reports(
+    targets: &[(PathBuf, ReportKind)],
+    report: &Report,
+) -> (Vec<PathBuf>, Vec<anyhow::Error>) {
+    let mut written = Vec::new();
+    let mut failed = Vec::new();
+    for (path, kind) in targets {
+        let result = kind.render(report).and_then(|text| {
+            std::fs::write(path, text)
+                .with_context(|| format!("failed to write {}", path.display()))
+        });
+        match result {
+            Ok(()) => written.push(path.clone()),
+            Err(e) => failed.push(e),
+        }
+    }
+    (written, failed)
 }
 
 fn summary(report: &Report) {
@@ -131,8 +189,9 @@ fn summary(report: &Report) {
             Status::Skip if c.fails_run => "NOTRUN",
             Status::Skip => "skip",
         };
-        let mut evidence: String = c.evidence.chars().take(110).collect();
-        if c.evidence.chars().count() > 110 {
+        let clean = printable(&c.evidence);
+        let mut evidence: String = clean.chars().take(110).collect();
+        if clean.chars().count() > 110 {
             evidence.push('…');
         }
         println!(
@@ -159,16 +218,16 @@ fn summary(report: &Report) {
         };
         println!(
             "  {:<40} {:>5} calls  {}{more}",
-            r.registration,
+            printable(&r.registration),
             r.calls,
-            r.inputs.join(", ")
+            printable(&r.inputs.join(", "))
         );
     }
-    println!("{}", report.coverage);
+    println!("{}", printable(&report.coverage.to_string()));
     let t = report.totals;
     println!(
         "\n{}: {} checks, {} passed, {} failed, {} skipped — {}",
-        report.artifact,
+        printable(&report.artifact),
         t.total,
         t.passed,
         t.failed,
@@ -191,6 +250,10 @@ pub(crate) fn run(args: &ConformanceArgs) -> anyhow::Result<bool> {
         Some(p) => Expectations::read(p)?,
         None => Expectations::default(),
     };
+    let targets = report_targets(args);
+    for (path, _) in &targets {
+        validate_target(path)?;
+    }
     let (subject, why) = Subject::open(&args.path, args.profile, None)?;
     eprintln!(
         "hookcheck: checking {} against {why}",
@@ -235,10 +298,22 @@ pub(crate) fn run(args: &ConformanceArgs) -> anyhow::Result<bool> {
         );
     }
     summary(&report);
-    for path in write_reports(args, &report)? {
+    let (written, failed) = write_reports(&targets, &report);
+    for path in written {
         eprintln!("wrote {}", path.display());
     }
-    Ok(report.passed())
+    if failed.is_empty() {
+        return Ok(report.passed());
+    }
+    for error in &failed {
+        eprintln!("hookcheck: {error:#}");
+    }
+    // The verdict stays visible: a failing plugin still exits 1; a passing
+    // one exits 2, because a report CI expects is missing.
+    if report.passed() {
+        bail!("{} report(s) could not be written", failed.len());
+    }
+    Ok(false)
 }
 
 /// `hookcheck checks`.

@@ -39,7 +39,15 @@ impl Expectations {
     /// Reads and checks an expectations file: statuses are `fail` or
     /// `skip`, reasons are not empty, ids exist in the catalog.
     pub fn read(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
+        let text =
+            hookcheck::limits::read_text_bounded(path, hookcheck::limits::MAX_INPUT_FILE_BYTES)
+                .map_err(|e| Error::Expectations {
+                    path: path.to_owned(),
+                    reason: match e {
+                        hookcheck::Error::Input { reason, .. } => reason,
+                        other => other.to_string(),
+                    },
+                })?;
         Self::parse(&text, path)
     }
 

@@ -23,9 +23,9 @@ pub use check::{Check, Severity, SkipReason, Status, Verdict};
 pub use coverage::{Coverage, Exercised};
 pub use error::{Error, Result};
 pub use expect::{Expectation, Expectations};
-pub use report::{json_report, junit_report, markdown_report};
+pub use report::{json_report, junit_report, markdown_report, printable};
 pub use runner::{CheckResult, Event, Report, RunOptions, Totals, run_checks};
-pub use subject::{ProfileChoice, Subject};
+pub use subject::{COMPILE_BUDGET, MAX_ARTIFACT_BYTES, ProfileChoice, Subject};
 
 /// Exit code: every required check passed.
 pub const EXIT_OK: u8 = 0;

@@ -2,11 +2,14 @@
 //! in-process plugin), with its profile detected or chosen.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use hookcheck::engine::Contract;
 use hookcheck::featherfly::{FeatherFlyHost, Isolation, LoadError, NativeOptions, RunnerCommand};
-use hookcheck::lesstruct::{CapabilityManifest, LesstructHost, WasmEngine, WasmLimits, WasmPlugin};
+use hookcheck::lesstruct::{
+    CapabilityManifest, LesstructHost, WasmEngine, WasmLimits, WasmModule, WasmPlugin,
+};
 use hookcheck::pylon::Plugin;
 use hookcheck::rustant::AgentPlugin;
 
@@ -64,6 +67,10 @@ pub struct WasmSubject {
     pub manifest: Option<std::result::Result<CapabilityManifest, String>>,
     /// Limits for every check's host.
     pub limits: WasmLimits,
+    /// The engine every check's host runs on.
+    pub engine: Arc<WasmEngine>,
+    /// The module, compiled once for the whole run.
+    pub module: WasmModule,
     /// The shared save run, made on first use.
     pub saved: std::sync::OnceLock<std::result::Result<Saved, String>>,
 }
@@ -71,9 +78,10 @@ pub struct WasmSubject {
 impl WasmSubject {
     /// A fresh host with this plugin loaded; the error is the load error.
     pub fn host(&self) -> std::result::Result<LesstructHost, String> {
-        let mut host = LesstructHost::new(self.limits).map_err(|e| e.to_string())?;
+        let mut host =
+            LesstructHost::with_engine(Arc::clone(&self.engine)).map_err(|e| e.to_string())?;
         let manifest = self.manifest.clone().and_then(std::result::Result::ok);
-        host.load_bytes(&self.name, &self.binary, manifest)
+        host.load_module(&self.name, self.module.clone(), manifest)
             .map_err(|e| e.to_string())?;
         Ok(host)
     }
@@ -110,12 +118,18 @@ pub struct NativeSubject {
     pub symbols: Vec<String>,
     /// The shared exercise run, made on first use.
     pub exercised: std::sync::OnceLock<std::result::Result<Exercise, hookcheck::Error>>,
+    /// Why the plugin did not load, once a load failed: a plugin whose
+    /// `init` hangs costs the load budget once per run, not once per check.
+    pub load_failure: std::sync::OnceLock<LoadError>,
 }
 
 impl NativeSubject {
     /// The plugin loaded in a fresh child runner with output capacity
     /// `capacity`.
     pub fn host(&self, capacity: usize) -> hookcheck::Result<FeatherFlyHost> {
+        if let Some(why) = self.load_failure.get() {
+            return Err(hookcheck::Error::NativeLoad(why.clone()));
+        }
         let options = NativeOptions {
             capacity,
             isolation: Isolation::Child {
@@ -123,7 +137,11 @@ impl NativeSubject {
                 timeout: self.timeout,
             },
         };
-        FeatherFlyHost::load(std::slice::from_ref(&self.path), &options)
+        FeatherFlyHost::load(std::slice::from_ref(&self.path), &options).inspect_err(|e| {
+            if let hookcheck::Error::NativeLoad(why) = e {
+                let _ = self.load_failure.set(why.clone());
+            }
+        })
     }
 }
 
@@ -203,6 +221,60 @@ fn elf_symbols(path: &Path, data: &[u8]) -> Result<Vec<String>> {
     Ok(names)
 }
 
+/// The largest plugin file hookcheck reads.
+pub const MAX_ARTIFACT_BYTES: u64 = 256 << 20;
+/// How long compiling a WASM module may take before the module counts as
+/// too large to check.
+pub const COMPILE_BUDGET: Duration = Duration::from_secs(60);
+
+/// Reads a plugin file: a regular file of at most [`MAX_ARTIFACT_BYTES`].
+fn read_artifact(path: &Path) -> Result<Vec<u8>> {
+    let bad = |reason: String| Error::Artifact {
+        path: path.to_owned(),
+        reason,
+    };
+    let meta = std::fs::metadata(path).map_err(|e| Error::io("read", path, e))?;
+    if !meta.is_file() {
+        return Err(bad("not a regular file".into()));
+    }
+    if meta.len() > MAX_ARTIFACT_BYTES {
+        return Err(bad(format!(
+            "{} bytes; plugins over {MAX_ARTIFACT_BYTES} bytes are not checked",
+            meta.len()
+        )));
+    }
+    let mut data = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| {
+            use std::io::Read as _;
+            f.take(MAX_ARTIFACT_BYTES + 1).read_to_end(&mut data)
+        })
+        .map_err(|e| Error::io("read", path, e))?;
+    Ok(data)
+}
+
+/// Compiles `binary` on `engine` within [`COMPILE_BUDGET`]. Cranelift
+/// cannot be interrupted: a compile past the budget is left to finish on
+/// its thread while the run fails.
+fn compile(engine: &Arc<WasmEngine>, binary: &[u8]) -> std::result::Result<WasmModule, String> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let engine = Arc::clone(engine);
+    let binary = binary.to_vec();
+    std::thread::Builder::new()
+        .name("hookcheck-compile".into())
+        .spawn(move || {
+            let _ = tx.send(WasmPlugin::compile(&engine, &binary));
+        })
+        .map_err(|e| format!("cannot start the compiler thread: {e}"))?;
+    match rx.recv_timeout(COMPILE_BUDGET) {
+        Ok(result) => result,
+        Err(_) => Err(format!(
+            "compiling took longer than {} s: the module is too large to check",
+            COMPILE_BUDGET.as_secs()
+        )),
+    }
+}
+
 impl Subject {
     /// Opens `spec`: a `.wasm`/`.wat` file, a `.so` file, or a bundled
     /// in-process plugin `pylon:NAME` / `rustant:NAME`. Returns the subject
@@ -225,7 +297,7 @@ impl Subject {
             path: path.clone(),
             reason,
         };
-        let data = std::fs::read(&path).map_err(|e| Error::io("read", &path, e))?;
+        let data = read_artifact(&path)?;
         let ext = path
             .extension()
             .and_then(|e| e.to_str())
@@ -273,28 +345,30 @@ impl Subject {
                 let binary = wat::parse_bytes(&data)
                     .map_err(|e| bad(format!("not a WASM module: {e}")))?
                     .into_owned();
-                // A module wasmtime cannot compile is not a plugin to check:
-                // every check would be a skip.
-                let engine =
-                    WasmEngine::new(WasmLimits::default()).map_err(|e| Error::Artifact {
-                        path: path.clone(),
-                        reason: format!("the WASM engine did not start: {e}"),
-                    })?;
-                WasmPlugin::compile(&engine, &binary).map_err(bad)?;
-                let manifest_path = path.with_extension("manifest");
-                let manifest = manifest_path
-                    .is_file()
-                    .then(|| CapabilityManifest::read(&manifest_path).map_err(|e| e.to_string()));
                 let limits = WasmLimits {
                     deadline: Duration::from_secs(2),
                     ..WasmLimits::default()
                 };
+                // A module wasmtime cannot compile is not a plugin to check:
+                // every check would be a skip. It is compiled once, here,
+                // for every check.
+                let engine = Arc::new(WasmEngine::new(limits).map_err(|e| Error::Artifact {
+                    path: path.clone(),
+                    reason: format!("the WASM engine did not start: {e}"),
+                })?);
+                let module = compile(&engine, &binary).map_err(bad)?;
+                let manifest_path = path.with_extension("manifest");
+                let manifest = manifest_path
+                    .is_file()
+                    .then(|| CapabilityManifest::read(&manifest_path).map_err(|e| e.to_string()));
                 Subject::Wasm(WasmSubject {
                     path,
                     name,
                     binary,
                     manifest,
                     limits,
+                    engine,
+                    module,
                     saved: std::sync::OnceLock::new(),
                 })
             }
@@ -319,6 +393,7 @@ impl Subject {
                     timeout: Duration::from_secs(2),
                     symbols,
                     exercised: std::sync::OnceLock::new(),
+                    load_failure: std::sync::OnceLock::new(),
                 };
                 // A file the dynamic loader refuses is not a plugin to
                 // check: every check would be a skip. (A plugin that loads

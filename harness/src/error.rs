@@ -70,6 +70,15 @@ pub enum Error {
         #[source]
         source: rusqlite::Error,
     },
+    /// An input file is refused before reading: not a regular file, or
+    /// over the size hookcheck reads.
+    #[error("failed to read {}: {reason}", path.display())]
+    Input {
+        /// The file.
+        path: PathBuf,
+        /// Why it is refused.
+        reason: String,
+    },
     /// A fixture file is malformed.
     #[error("failed to read fixture {}: {reason}", path.display())]
     Fixture {

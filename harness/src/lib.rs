@@ -14,6 +14,7 @@ pub mod engine;
 pub mod featherfly;
 pub mod fixtures;
 pub mod lesstruct;
+pub mod limits;
 pub mod pylon;
 pub mod replay;
 pub mod rustant;

@@ -191,14 +191,36 @@ fn exercise(host: &FeatherFlyHost) -> (Vec<(String, Trace)>, Vec<Exercised>) {
     let mut out = Vec::new();
     for probe in probes(host.registrations()) {
         let before = host.calls();
-        let trace = probe.run(host);
+        let mut trace = probe.run(host);
         let label = probe.label();
         for ((entry, after), before) in coverage.iter_mut().zip(host.calls()).zip(before) {
             entry.add(&label, after.saturating_sub(before));
         }
+        // A plugin thread that ends the process after its hook returned
+        // is caught here, or by the next call.
+        note_death(host, &mut trace);
         out.push((label, trace));
     }
+    // The end of the run: give such a thread a moment, then look again.
+    std::thread::sleep(SETTLE);
+    let mut last = Trace::new(hookcheck::engine::TraceMode::Full);
+    note_death(host, &mut last);
+    out.push(("after the last call".to_owned(), last));
     (out, coverage)
+}
+
+/// How long the exercise waits after its last call before it looks whether
+/// the runner is still there.
+const SETTLE: Duration = Duration::from_millis(250);
+
+/// Records, as a failed step, that the runner died on its own.
+fn note_death(host: &FeatherFlyHost, trace: &mut Trace) {
+    if let Some(failure) = host.runner_death() {
+        let plugin = host.plugins().first().map_or("?", |p| p.name.as_str());
+        let hook = "after the hook returned";
+        let outcome = Outcome::error(plugin, hook, failure);
+        trace.push(plugin, hook, None, &outcome, None, Duration::ZERO);
+    }
 }
 
 /// A registration as reports name it.
@@ -493,10 +515,15 @@ fn crash_rule(s: &Subject, ok: &str, pick: fn(&str) -> bool) -> Verdict {
         move |f| matches!(f, Failure::Crash { signal, .. } if pick(signal)),
     )
 }
+/// Signals of a fault in the plugin's own code.
+const FAULTS: [&str; 4] = ["SIGSEGV", "SIGBUS", "SIGILL", "SIGFPE"];
+
 fn ff_safe_001(s: &Subject) -> Verdict {
-    crash_rule(s, "no memory fault (SIGSEGV, SIGBUS)", |sig| {
-        sig == "SIGSEGV" || sig == "SIGBUS"
-    })
+    crash_rule(
+        s,
+        "no memory fault (SIGSEGV, SIGBUS, SIGILL, SIGFPE)",
+        |sig| FAULTS.contains(&sig),
+    )
 }
 fn ff_safe_002(s: &Subject) -> Verdict {
     crash_rule(
@@ -506,14 +533,25 @@ fn ff_safe_002(s: &Subject) -> Verdict {
     )
 }
 fn ff_safe_003(s: &Subject) -> Verdict {
+    // Any other end of the process: an exit, or a signal the plugin sent
+    // itself or its group (SIGTERM, SIGKILL, SIGXCPU past the CPU limit).
     crash_rule(s, "never ends the daemon process", |sig| {
         sig.starts_with("exit status")
+            || sig.starts_with("signal ")
+            || (sig.starts_with("SIG") && !FAULTS.contains(&sig) && sig != "SIGABRT")
     })
 }
 fn ff_safe_004(s: &Subject) -> Verdict {
     failure_rule(s, "every hook returns within 2 s", |f| {
         matches!(f, Failure::Timeout { .. })
     })
+}
+fn ff_safe_005(s: &Subject) -> Verdict {
+    failure_rule(
+        s,
+        "never writes to, closes or replaces the host's channels",
+        |f| matches!(f, Failure::Protocol { .. }),
+    )
 }
 fn ff_det_001(s: &Subject) -> Verdict {
     on_native(s, |n| {
@@ -808,8 +846,8 @@ pub(crate) const CHECKS: &[Check] = &[
     ),
     CATALOG.check(
         "FF-SAFE-003",
-        "never exits the process",
-        "shutdown() runs at daemon stop; a plugin never ends the daemon.",
+        "never ends the process",
+        "shutdown() runs at daemon stop; a plugin never ends the daemon (no exit, no signal to itself or its group).",
         Severity::Required,
         "native:exits",
         ff_safe_003,
@@ -821,6 +859,14 @@ pub(crate) const CHECKS: &[Check] = &[
         Severity::Required,
         "native:sleeps",
         ff_safe_004,
+    ),
+    CATALOG.check(
+        "FF-SAFE-005",
+        "leaves the host's descriptors alone",
+        "Plugins run inside the daemon: a plugin that writes to, closes or replaces descriptors it does not own corrupts the daemon's I/O.",
+        Severity::Required,
+        "native:forges_frame",
+        ff_safe_005,
     ),
     CATALOG.check(
         "FF-DET-001",

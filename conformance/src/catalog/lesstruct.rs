@@ -3,8 +3,7 @@
 use hookcheck::engine::{Contract, Failure, Outcome, Trace};
 use hookcheck::lesstruct::{
     CUSTOM_FIELDS_NOT_OBJECT, INVOKED, LesstructHost, LoadProblem, ModuleFacts, NOT_JSON,
-    NOT_OBJECT, NOT_UTF8, SaveRun, WasmEngine, WasmLimits, WasmPlugin, data_segments,
-    decode_result, inspect_module,
+    NOT_OBJECT, NOT_UTF8, SaveRun, data_segments, decode_result, inspect_module,
 };
 use serde_json::Value;
 
@@ -26,9 +25,7 @@ fn on_wasm(s: &Subject, f: impl FnOnce(&WasmSubject) -> Verdict) -> Verdict {
 }
 
 fn facts(w: &WasmSubject) -> Result<ModuleFacts, String> {
-    let engine = WasmEngine::new(WasmLimits::default()).map_err(|e| e.to_string())?;
-    let module = WasmPlugin::compile(&engine, &w.binary)?;
-    Ok(inspect_module(&module, w.manifest.is_some()))
+    Ok(inspect_module(&w.module, w.manifest.is_some()))
 }
 
 fn load_rule(s: &Subject, what: &str, pick: fn(&LoadProblem) -> bool) -> Verdict {

@@ -6,7 +6,7 @@ use crate::check::Status;
 use crate::runner::Report;
 
 fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
+    super::printable(text).replace('|', "\\|")
 }
 
 /// The report as Markdown: a verdict line, then failures first, then the
@@ -22,7 +22,8 @@ pub fn markdown_report(report: &Report) -> String {
     let _ = writeln!(
         out,
         "## hookcheck: `{}` {verdict} to `{}`\n",
-        report.artifact, report.profile
+        cell(&report.artifact),
+        report.profile
     );
     let _ = writeln!(
         out,

@@ -41,7 +41,8 @@ pub(crate) struct ServeArgs {
     /// Keep entity rows in this SQLite file instead of in memory.
     #[arg(long, value_name = "FILE")]
     db: Option<PathBuf>,
-    /// How long one native hook call may take, in milliseconds.
+    /// How long one hook call may take, in milliseconds (native and WASM;
+    /// for WASM it covers time blocked in WASI sleeps and host functions).
     #[arg(long, default_value_t = 2000, value_name = "MS")]
     timeout_ms: u64,
 }
@@ -93,8 +94,11 @@ pub(crate) fn load_harness(
                 timeout: std::time::Duration::from_millis(timeout_ms),
             },
         },
+        wasm: hookcheck::lesstruct::WasmLimits {
+            deadline: std::time::Duration::from_millis(timeout_ms),
+            ..hookcheck::lesstruct::WasmLimits::default()
+        },
         registry: hookcheck_fixtures::pylon_registry(),
-        ..LoadOptions::default()
     };
     Ok(Harness::load(profile, dir, options)?)
 }
@@ -103,8 +107,10 @@ pub(crate) fn load_harness(
 pub(crate) fn run(args: &ServeArgs) -> anyhow::Result<bool> {
     let config = match &args.config {
         Some(path) => Some(ConfigEvent {
-            yaml: std::fs::read_to_string(path)
-                .with_context(|| format!("failed to read config {}", path.display()))?,
+            yaml: hookcheck::limits::read_text_bounded(
+                path,
+                hookcheck::limits::MAX_INPUT_FILE_BYTES,
+            )?,
         }),
         None => None,
     };
@@ -162,8 +168,13 @@ pub(crate) fn run(args: &ServeArgs) -> anyhow::Result<bool> {
     served?;
     if let Some(stopped) = stopped {
         println!(
-            "stopped: {} request(s) handled{}",
+            "stopped: {} request(s) handled{}{}",
             stopped.handled,
+            if stopped.abandoned > 0 {
+                format!(", {} skipped (the client went away)", stopped.abandoned)
+            } else {
+                String::new()
+            },
             args.record.as_ref().map_or_else(String::new, |d| format!(
                 ", {} fixture(s) recorded in {}",
                 stopped.recorded,

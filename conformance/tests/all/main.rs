@@ -10,6 +10,7 @@
 
 mod cli;
 mod coverage;
+mod hostile;
 mod pairs;
 mod reports;
 mod serve;

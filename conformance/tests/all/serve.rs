@@ -310,3 +310,37 @@ fn serve_and_replay_refuse_bad_input_in_one_line() {
         "{err}"
     );
 }
+
+#[test]
+fn serve_stays_responsive_and_stops_while_a_wasm_hook_sleeps_past_its_deadline() {
+    let root = tempfile::tempdir().unwrap();
+    let plugins = root.path().join("plugins");
+    std::fs::create_dir_all(&plugins).unwrap();
+    // WAT text in a .wasm file: the loader accepts both forms.
+    std::fs::copy(
+        hookcheck_fixtures::artifacts::workspace_root().join("fixtures/wat/sleeps_in_wasi.wat"),
+        plugins.join("sleeps.wasm"),
+    )
+    .unwrap();
+    let server = Server::start(&[
+        "--profile",
+        "lesstruct",
+        "--plugins",
+        plugins.to_str().unwrap(),
+        "--timeout-ms",
+        "300",
+    ]);
+    // before_save sleeps ten seconds in poll_oneoff: the deadline ends it.
+    let (status, body) = server.send(
+        "POST",
+        "/api/entities/post",
+        Some(json!({"title": "T", "content": "", "status": "draft", "postType": "post", "customFields": {}})),
+        Some("u1"),
+    );
+    assert_eq!(status, 500, "{body}");
+    assert!(body.to_string().contains("timed out"), "{body}");
+    let (status, _) = server.send("GET", "/api/system", None, None);
+    assert_eq!(status, 200);
+    let said = server.stop();
+    assert!(said.iter().any(|l| l.starts_with("stopped:")), "{said:?}");
+}

@@ -150,6 +150,13 @@ pub enum Failure {
         /// The plugin's message.
         message: String,
     },
+    /// The plugin broke the native runner's protocol: it wrote to the
+    /// protocol channel itself (a forged or stale frame, garbage, an
+    /// oversized frame) or closed or replaced it.
+    Protocol {
+        /// What the host saw.
+        reason: String,
+    },
 }
 
 impl fmt::Display for Failure {
@@ -173,6 +180,9 @@ impl fmt::Display for Failure {
             }
             Failure::Code { code } => write!(f, "returned error code {code}"),
             Failure::Plugin { message } => write!(f, "returned an error: {message}"),
+            Failure::Protocol { reason } => {
+                write!(f, "broke the native runner's protocol: {reason}")
+            }
         }
     }
 }

@@ -18,13 +18,14 @@ use std::path::PathBuf;
 use std::process::{Child, ChildStderr, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
 use super::calls::{HookInput, HookOutput, PluginInfo, RegInfo};
 use super::library::InProcess;
 use super::load_error::LoadError;
+use super::sandbox;
 use crate::Error;
 use crate::engine::Failure;
 
@@ -41,6 +42,8 @@ pub enum Request {
     },
     /// Call registration `reg`.
     Call {
+        /// The call's number: the answer must carry it back.
+        seq: u64,
         /// The registration index.
         reg: usize,
         /// The input.
@@ -72,6 +75,8 @@ pub enum Response {
     },
     /// A hook call's output.
     Called {
+        /// The number of the call this answers.
+        seq: u64,
         /// The output.
         output: HookOutput,
     },
@@ -87,10 +92,25 @@ fn write_frame(w: &mut impl Write, value: &impl Serialize) -> std::io::Result<()
     w.flush()
 }
 
+/// The largest frame either side accepts: far above any answer to a call
+/// with a 1 MiB output buffer, far below what would hurt the host.
+pub const MAX_FRAME: usize = 64 << 20;
+
+/// Exit code of a runner whose protocol channel a plugin closed or
+/// replaced: it stops rather than answer on a channel it cannot trust.
+pub const CHANNEL_TAMPERED: i32 = 86;
+
 fn read_frame(r: &mut impl Read) -> std::io::Result<Vec<u8>> {
     let mut len = [0u8; 4];
     r.read_exact(&mut len)?;
-    let mut buf = vec![0; u32::from_le_bytes(len) as usize];
+    let len = u32::from_le_bytes(len) as usize;
+    if len > MAX_FRAME {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("a frame of {len} bytes (the limit is {MAX_FRAME})"),
+        ));
+    }
+    let mut buf = vec![0; len];
     r.read_exact(&mut buf)?;
     Ok(buf)
 }
@@ -106,6 +126,11 @@ pub fn serve_runner() -> i32 {
     }
     // SAFETY: `proto_fd` is a fresh descriptor owned from here on.
     let mut out: std::fs::File = unsafe { std::os::fd::FromRawFd::from_raw_fd(proto_fd) };
+    let channel = identity(proto_fd);
+    // Orphans of what a plugin forks come back to the runner, which kills
+    // them after every call.
+    // SAFETY: a plain prctl on this process.
+    unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) };
     let mut input = std::io::stdin().lock();
     let mut loaded: Option<InProcess> = None;
     while let Ok(frame) = read_frame(&mut input) {
@@ -133,10 +158,12 @@ pub fn serve_runner() -> i32 {
                     },
                 },
             },
-            Ok(Request::Call { reg, input }) => match loaded.as_mut() {
-                Some(set) => Response::Called {
-                    output: set.call(reg, &input),
-                },
+            Ok(Request::Call { seq, reg, input }) => match loaded.as_mut() {
+                Some(set) => {
+                    let output = set.call(reg, &input);
+                    sandbox::kill_forked();
+                    Response::Called { seq, output }
+                }
                 None => Response::Failed {
                     error: LoadError::HostFault {
                         reason: "a call before anything was loaded".into(),
@@ -151,11 +178,28 @@ pub fn serve_runner() -> i32 {
                 return 0;
             }
         };
+        // A plugin can reach every descriptor of this process: answer only
+        // on the channel the runner started with.
+        if channel.is_none() || identity(proto_fd) != channel {
+            return CHANNEL_TAMPERED;
+        }
         if write_frame(&mut out, &response).is_err() {
             return 4;
         }
     }
     0
+}
+
+/// Device and inode of a descriptor, to tell whether it is still the
+/// same pipe.
+fn identity(fd: i32) -> Option<(u64, u64)> {
+    // SAFETY: an all-zero stat is a valid value to be overwritten.
+    let mut stat: libc::stat = unsafe { std::mem::zeroed() };
+    // SAFETY: fstat writes into `stat`; a bad fd is an error, not UB.
+    if unsafe { libc::fstat(fd, &raw mut stat) } != 0 {
+        return None;
+    }
+    Some((stat.st_dev, stat.st_ino))
 }
 
 /// The name of the signal or exit that ended a child.
@@ -173,6 +217,9 @@ fn death(status: std::process::ExitStatus) -> String {
             libc::SIGPIPE => "SIGPIPE".into(),
             other => format!("signal {other}"),
         },
+        (None, Some(CHANNEL_TAMPERED)) => format!(
+            "exit status {CHANNEL_TAMPERED} (the runner stopped: a plugin closed or replaced its protocol channel)"
+        ),
         (None, Some(code)) => format!("exit status {code} (the plugin ended the process)"),
         (None, None) => "an unknown exit".into(),
     }
@@ -187,6 +234,8 @@ struct Running {
 
 impl Drop for Running {
     fn drop(&mut self) {
+        // The runner and everything the plugin forked in its group.
+        sandbox::kill_group(self.child.id());
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -302,11 +351,12 @@ pub(crate) struct LoadedInfo {
     pub(crate) late: Vec<usize>,
 }
 
-/// How long loading (dlopen and every `init`) may take in the runner. It is
-/// separate from the per-call timeout: starting a process and mapping
-/// libraries on a loaded CI machine takes far longer than one hook call
-/// should, and a short call timeout must not make a healthy load fail.
-pub(crate) const LOAD_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long loading (starting the runner, dlopen and every `init`) may
+/// take. It is separate from the per-call timeout: starting a process and
+/// mapping libraries on a loaded CI machine takes far longer than one hook
+/// call should, and a short call timeout must not make a healthy load
+/// fail. A plugin whose `init` hangs fails the load after this long.
+pub const LOAD_BUDGET: Duration = Duration::from_secs(10);
 
 /// The parent's side: a runner process with the plugins loaded, restarted
 /// after each crash or timeout.
@@ -316,7 +366,26 @@ pub(crate) struct ChildRunner {
     capacity: usize,
     timeout: Duration,
     running: Option<Running>,
+    /// The number of the last call; every answer must carry it back.
+    seq: u64,
 }
+
+/// What came back while waiting for an answer.
+enum Heard {
+    Frame(Vec<u8>),
+    /// A frame over the size limit.
+    Broken(String),
+    /// The runner's end of the channel closed, or the runner died.
+    Gone,
+    /// Nothing before the deadline.
+    Nothing,
+}
+
+/// How often a wait for an answer also asks whether the runner died.
+const POLL: Duration = Duration::from_millis(20);
+
+/// How long a runner whose channel closed has to show up as exited.
+const REAP_GRACE: Duration = Duration::from_millis(500);
 
 impl ChildRunner {
     pub(crate) fn start(
@@ -331,6 +400,11 @@ impl ChildRunner {
             capacity,
             timeout,
             running: None,
+            // Calls of different runners never share numbers.
+            seq: std::hash::BuildHasher::hash_one(
+                &std::collections::hash_map::RandomState::new(),
+                std::process::id(),
+            ),
         };
         let info = runner.spawn()?;
         Ok((runner, info))
@@ -338,22 +412,19 @@ impl ChildRunner {
 
     fn spawn(&mut self) -> Result<LoadedInfo, LoadError> {
         self.running = None;
-        let mut child = Command::new(&self.command.program)
+        let mut command = Command::new(&self.command.program);
+        command
             .args(&self.command.args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            // A plugin panic that aborts the runner is reported as the
-            // crash outcome; a symbolized backtrace of it would only flood
-            // the host's stderr and take seconds to print.
-            .env("RUST_BACKTRACE", "0")
-            .spawn()
-            .map_err(|e| LoadError::HostFault {
-                reason: format!(
-                    "cannot start the native runner {}: {e}",
-                    self.command.program.display()
-                ),
-            })?;
+            .stderr(Stdio::piped());
+        sandbox::confine(&mut command);
+        let mut child = command.spawn().map_err(|e| LoadError::HostFault {
+            reason: format!(
+                "cannot start the native runner {}: {e}",
+                self.command.program.display()
+            ),
+        })?;
         let (Some(stdin), Some(mut stdout), Some(stderr)) =
             (child.stdin.take(), child.stdout.take(), child.stderr.take())
         else {
@@ -381,7 +452,7 @@ impl ChildRunner {
             paths: self.paths.clone(),
             capacity: self.capacity,
         };
-        match self.exchange(&load, LOAD_TIMEOUT) {
+        match self.exchange(&load, LOAD_BUDGET) {
             Ok(Response::Loaded {
                 plugins,
                 registrations,
@@ -408,12 +479,40 @@ impl ChildRunner {
         if write_frame(&mut running.stdin, request).is_err() {
             return Err(self.reap());
         }
-        match running.frames.recv_timeout(timeout) {
-            Ok(Ok(frame)) => serde_json::from_slice(&frame).map_err(|e| Failure::BadOutput {
-                reason: format!("runner answered garbage: {e}"),
+        let deadline = Instant::now() + timeout;
+        let heard = loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break Heard::Nothing;
+            }
+            match running.frames.recv_timeout(left.min(POLL)) {
+                Ok(Ok(frame)) => break Heard::Frame(frame),
+                Ok(Err(e)) if e.kind() == std::io::ErrorKind::InvalidData => {
+                    break Heard::Broken(e.to_string());
+                }
+                Ok(Err(_)) | Err(RecvTimeoutError::Disconnected) => break Heard::Gone,
+                // A process the plugin forked can hold the pipes open after
+                // the runner died: ask the kernel, not the pipe.
+                Err(RecvTimeoutError::Timeout) => {
+                    if matches!(running.child.try_wait(), Ok(Some(_))) {
+                        break Heard::Gone;
+                    }
+                }
+            }
+        };
+        match heard {
+            Heard::Frame(frame) => serde_json::from_slice(&frame).map_err(|e| {
+                self.running = None;
+                Failure::Protocol {
+                    reason: format!("the runner answered garbage: {e}"),
+                }
             }),
-            Ok(Err(_)) | Err(RecvTimeoutError::Disconnected) => Err(self.reap()),
-            Err(RecvTimeoutError::Timeout) => {
+            Heard::Broken(reason) => {
+                self.running = None;
+                Err(Failure::Protocol { reason })
+            }
+            Heard::Gone => Err(self.reap()),
+            Heard::Nothing => {
                 self.running = None;
                 Err(Failure::Timeout {
                     limit_ms: u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX),
@@ -422,16 +521,46 @@ impl ChildRunner {
         }
     }
 
-    /// The runner is gone: collect how it died.
+    /// The runner is gone, or stopped speaking: collect how it died from
+    /// its real wait status. A runner still alive after its channel closed
+    /// broke the protocol; it is killed.
     fn reap(&mut self) -> Failure {
         let Some(mut running) = self.running.take() else {
             return no_runner();
         };
-        let status = running.child.wait();
-        let signal = status.map_or_else(|e| format!("an unknown end ({e})"), death);
-        Failure::Crash {
-            signal,
-            stderr: running.stderr.last_words(),
+        let give_up = Instant::now() + REAP_GRACE;
+        let status = loop {
+            match running.child.try_wait() {
+                Ok(Some(status)) => break Some(status),
+                Ok(None) if Instant::now() < give_up => {
+                    std::thread::sleep(Duration::from_millis(5))
+                }
+                Ok(None) | Err(_) => break None,
+            }
+        };
+        match status {
+            Some(status) if status.code() == Some(CHANNEL_TAMPERED) => Failure::Protocol {
+                reason: "the runner stopped: the plugin closed or replaced its protocol channel"
+                    .into(),
+            },
+            Some(status) => Failure::Crash {
+                signal: death(status),
+                stderr: running.stderr.last_words(),
+            },
+            None => Failure::Protocol {
+                reason: "the runner's protocol channel closed while the runner was still running"
+                    .into(),
+            },
+        }
+    }
+
+    /// Whether the runner is still there; when it died on its own (a
+    /// thread that ended the process after its hook returned), how.
+    pub(crate) fn check_alive(&mut self) -> Option<Failure> {
+        let running = self.running.as_mut()?;
+        match running.child.try_wait() {
+            Ok(Some(_)) => Some(self.reap()),
+            _ => None,
         }
     }
 
@@ -445,15 +574,30 @@ impl ChildRunner {
         if let Some(running) = &self.running {
             running.stderr.clear();
         }
+        self.seq = self.seq.wrapping_add(1);
+        let seq = self.seq;
         let request = Request::Call {
+            seq,
             reg,
             input: input.clone(),
         };
         match self.exchange(&request, self.timeout)? {
-            Response::Called { output } => Ok(output),
-            other => Err(Failure::BadOutput {
-                reason: format!("runner answered {other:?}"),
-            }),
+            Response::Called {
+                seq: answered,
+                output,
+            } if answered == seq => Ok(output),
+            other => {
+                // The channel cannot be trusted any more: start afresh.
+                self.running = None;
+                Err(Failure::Protocol {
+                    reason: match other {
+                        Response::Called { seq: answered, .. } => format!(
+                            "an answer to call {answered} arrived for call {seq} (a forged or stale frame)"
+                        ),
+                        other => format!("the runner answered a call with {}", other.name()),
+                    },
+                })
+            }
         }
     }
 
@@ -465,8 +609,36 @@ impl ChildRunner {
     }
 }
 
+impl Response {
+    /// The variant's name, for messages.
+    fn name(&self) -> &'static str {
+        match self {
+            Response::Loaded { .. } => "loaded",
+            Response::Failed { .. } => "failed",
+            Response::Called { .. } => "called",
+            Response::Done => "done",
+        }
+    }
+}
+
 impl Drop for ChildRunner {
     fn drop(&mut self) {
         self.shutdown();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_frame_claiming_more_than_the_limit_is_refused_before_allocating() {
+        let mut claim = u32::MAX.to_le_bytes().to_vec();
+        claim.extend_from_slice(b"{}");
+        let error = read_frame(&mut claim.as_slice()).unwrap_err();
+        assert_eq!(error.kind(), std::io::ErrorKind::InvalidData);
+        let mut ok = 2u32.to_le_bytes().to_vec();
+        ok.extend_from_slice(b"{}");
+        assert_eq!(read_frame(&mut ok.as_slice()).unwrap(), b"{}");
     }
 }

@@ -477,6 +477,16 @@ impl FeatherFlyHost {
         }
     }
 
+    /// How the runner died on its own since the last call (a plugin thread
+    /// that ended the process after its hook returned); `None` while it
+    /// runs, and always for plugins loaded in this process.
+    pub fn runner_death(&self) -> Option<Failure> {
+        match &mut *self.backend.borrow_mut() {
+            Backend::InProcess(_) => None,
+            Backend::Child(child) => child.check_alive(),
+        }
+    }
+
     /// Runs every plugin's `shutdown` (also done on drop).
     pub fn shutdown(&self) {
         match &mut *self.backend.borrow_mut() {

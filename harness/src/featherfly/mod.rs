@@ -8,13 +8,18 @@ mod library;
 mod load_error;
 mod registry;
 mod rules;
+mod sandbox;
 
 pub use calls::{HookInput, HookOutput, PluginInfo, RegInfo, RegKind};
-pub use child::{Request, Response, RunnerCommand, serve_runner};
+pub use child::{
+    CHANNEL_TAMPERED, LOAD_BUDGET, MAX_FRAME, Request, Response, RunnerCommand, serve_runner,
+};
 pub use host::{
     CloudPanelRun, EventRun, FeatherFlyHost, Isolation, NativeOptions, NativeRequest, RequestRun,
     ValueRun, plugin_files,
 };
 pub use library::{ENTRY_SYMBOL, InProcess};
 pub use load_error::LoadError;
+pub use registry::{LOG_BYTES_PER_CALL, LOG_LINES_PER_CALL};
 pub use rules::{headers_json, interpret, pattern_matches, reasons};
+pub use sandbox::{RUNNER_ADDRESS_SPACE, RUNNER_CPU_SECONDS, RUNNER_OPEN_FILES};

@@ -38,16 +38,39 @@ pub(crate) struct LoadState {
 /// Addresses of every live `LoadState`.
 static LIVE: Mutex<Option<HashSet<usize>>> = Mutex::new(None);
 
-thread_local! {
-    /// The log lines of the plugin currently being called on this thread.
-    static LOG: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };
+/// Log lines kept per hook call; a plugin that logs in a loop cannot grow
+/// the host's memory.
+pub const LOG_LINES_PER_CALL: usize = 256;
+/// Log bytes kept per hook call.
+pub const LOG_BYTES_PER_CALL: usize = 64 << 10;
+
+/// The log lines of one call, bounded.
+#[derive(Default)]
+struct CallLog {
+    lines: Vec<String>,
+    bytes: usize,
+    dropped: usize,
 }
 
-/// Collects `log_info` lines while `f` runs.
+thread_local! {
+    /// The log lines of the plugin currently being called on this thread.
+    static LOG: RefCell<Option<CallLog>> = const { RefCell::new(None) };
+}
+
+/// Collects `log_info` lines while `f` runs: at most
+/// [`LOG_LINES_PER_CALL`] lines and [`LOG_BYTES_PER_CALL`] bytes, then one
+/// line saying how many were dropped.
 pub(crate) fn capture_logs<T>(f: impl FnOnce() -> T) -> (T, Vec<String>) {
-    LOG.with(|l| *l.borrow_mut() = Some(Vec::new()));
+    LOG.with(|l| *l.borrow_mut() = Some(CallLog::default()));
     let out = f();
-    let lines = LOG.with(|l| l.borrow_mut().take()).unwrap_or_default();
+    let log = LOG.with(|l| l.borrow_mut().take()).unwrap_or_default();
+    let mut lines = log.lines;
+    if log.dropped > 0 {
+        lines.push(format!(
+            "[{} more log lines dropped: the host keeps {LOG_LINES_PER_CALL} lines and {LOG_BYTES_PER_CALL} bytes per call]",
+            log.dropped
+        ));
+    }
     (out, lines)
 }
 
@@ -225,8 +248,14 @@ extern "C" fn log_info(ptr: *const u8, len: usize) {
         Err(e) => format!("<{e}>"),
     };
     LOG.with(|l| {
-        if let Some(lines) = l.borrow_mut().as_mut() {
-            lines.push(line);
+        if let Some(log) = l.borrow_mut().as_mut() {
+            if log.lines.len() < LOG_LINES_PER_CALL && log.bytes + line.len() <= LOG_BYTES_PER_CALL
+            {
+                log.bytes += line.len();
+                log.lines.push(line);
+            } else {
+                log.dropped += 1;
+            }
         }
     });
 }
@@ -246,5 +275,28 @@ pub(crate) fn host_api(name: &[u8], state: &LoadState) -> HostApi {
         register_route: Some(register_route),
         register_cloudpanel_hook: Some(register_cloudpanel_hook),
         log_info: Some(log_info),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_logging_loop_keeps_a_bounded_log_per_call() {
+        let line = b"again and again";
+        let ((), lines) = capture_logs(|| {
+            for _ in 0..100_000 {
+                log_info(line.as_ptr(), line.len());
+            }
+        });
+        assert_eq!(lines.len(), LOG_LINES_PER_CALL + 1);
+        assert!(lines[LOG_LINES_PER_CALL].starts_with(&format!(
+            "[{} more log lines dropped",
+            100_000 - LOG_LINES_PER_CALL
+        )));
+        // The next call starts with a fresh budget.
+        let ((), next) = capture_logs(|| log_info(line.as_ptr(), line.len()));
+        assert_eq!(next.len(), 1);
     }
 }

@@ -186,7 +186,10 @@ pub fn interpret(kind: &RegKind, out: &HookOutput, plugin: &str) -> Outcome {
         },
         RegKind::Config => match code {
             0 => match written(out, "CONFIG_MUTATE_MODIFIED") {
-                Ok(yaml) => match serde_yaml_ng::from_slice::<serde_yaml_ng::Value>(&yaml) {
+                Ok(yaml) => match crate::limits::check_nesting(&yaml).and_then(|()| {
+                    serde_yaml_ng::from_slice::<serde_yaml_ng::Value>(&yaml)
+                        .map_err(|e| e.to_string())
+                }) {
                     Ok(_) => Outcome::modified(yaml),
                     Err(e) => fail(bad(format!("{NOT_YAML}: {e}"))),
                 },

@@ -9,6 +9,7 @@
 
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Instant;
 
 use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
 use rusqlite::types::Value as SqlValue;
@@ -54,6 +55,13 @@ pub const FORBIDDEN_TABLES: [&str; 8] = [
     "webhooks",
     "audit_log",
 ];
+
+/// Rows one `db_query` may return; reading stops past it.
+pub const MAX_RESULT_ROWS: usize = 10_000;
+/// Bytes of cell text one `db_query` may return; reading stops past it.
+pub const MAX_RESULT_BYTES: usize = 1 << 20;
+/// The `error` of a call stopped at the hook's deadline.
+pub(crate) const DEADLINE: &str = "deadline_exceeded";
 
 /// Why a database call was refused or failed: `{error, message}` for the
 /// plugin.
@@ -108,16 +116,20 @@ impl ContentDb {
             })
     }
 
-    /// Runs a plugin's statement under `grants`.
+    /// Runs a plugin's statement under `grants`, interrupted by SQLite's
+    /// progress handler once `deadline` passes.
     pub fn call(
         &self,
         mode: DbMode,
         grants: &[DbGrant],
         sql: &str,
         params_json: &str,
+        deadline: Option<Instant>,
     ) -> Result<Value, DbDenied> {
         let params = parse_params(params_json)?;
         let mut conn = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
+        let late = move || deadline.is_some_and(|d| Instant::now() >= d);
+        let _ = conn.progress_handler(1_000, Some(late));
         let refusal = Arc::new(Mutex::new(None::<String>));
         let policy = Policy::new(mode, grants);
         let seen = Arc::clone(&refusal);
@@ -133,6 +145,13 @@ impl ContentDb {
         let _ = conn.authorizer(Some(hook));
         let result = run(&conn, sql, &params, mode);
         let _ = conn.authorizer(None::<fn(AuthContext<'_>) -> Authorization>);
+        let _ = conn.progress_handler(0, None::<fn() -> bool>);
+        if late() {
+            return Err(DbDenied {
+                error: DEADLINE,
+                message: "the statement ran past the hook's deadline".into(),
+            });
+        }
         let refused = refusal
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -285,6 +304,15 @@ fn run(conn: &Connection, sql: &str, params: &[SqlValue], mode: DbMode) -> Resul
         _ => {}
     }
     if mode == DbMode::Exec {
+        // A statement that returns rows (`… RETURNING`) would run its first
+        // step and then fail: refuse it before it changes anything.
+        if stmt.column_count() > 0 {
+            return Err(DbDenied {
+                error: "statement_not_allowed",
+                message: "db_exec does not return rows: use db_query to read, without RETURNING"
+                    .into(),
+            });
+        }
         let changed = stmt
             .execute(params_from_iter(params))
             .map_err(|e| sql_err(&e))?;
@@ -295,20 +323,35 @@ fn run(conn: &Connection, sql: &str, params: &[SqlValue], mode: DbMode) -> Resul
         .query(params_from_iter(params))
         .map_err(|e| sql_err(&e))?;
     let mut out = Vec::new();
+    let mut bytes = 0usize;
     while let Some(row) = rows.next().map_err(|e| sql_err(&e))? {
+        if out.len() >= MAX_RESULT_ROWS || bytes > MAX_RESULT_BYTES {
+            return Err(DbDenied {
+                error: "result_too_large",
+                message: format!(
+                    "the result is larger than {MAX_RESULT_ROWS} rows or {MAX_RESULT_BYTES} bytes; add a LIMIT"
+                ),
+            });
+        }
         let mut obj = Map::new();
         for (i, name) in columns.iter().enumerate() {
             let value = match row.get::<_, SqlValue>(i).map_err(|e| sql_err(&e))? {
                 SqlValue::Null => Value::Null,
                 SqlValue::Integer(n) => n.into(),
                 SqlValue::Real(f) => f.into(),
-                SqlValue::Text(t) => t.into(),
-                SqlValue::Blob(b) => b
-                    .iter()
-                    .map(|x| format!("{x:02x}"))
-                    .collect::<String>()
-                    .into(),
+                SqlValue::Text(t) => {
+                    bytes += t.len();
+                    t.into()
+                }
+                SqlValue::Blob(b) => {
+                    bytes += 2 * b.len();
+                    b.iter()
+                        .map(|x| format!("{x:02x}"))
+                        .collect::<String>()
+                        .into()
+                }
             };
+            bytes += name.len() + 8;
             obj.insert(name.clone(), value);
         }
         out.push(Value::Object(obj));

@@ -44,7 +44,7 @@ pub struct SaveRun {
 
 /// A Lesstruct CMS's plugin system, run by hookcheck.
 pub struct LesstructHost {
-    engine: WasmEngine,
+    engine: Arc<WasmEngine>,
     services: Arc<HostServices>,
     plugins: Vec<WasmPlugin>,
     schemas: Vec<PostTypeSchema>,
@@ -64,8 +64,14 @@ impl std::fmt::Debug for LesstructHost {
 impl LesstructHost {
     /// A host with no plugins, `limits` on every store, and fresh services.
     pub fn new(limits: WasmLimits) -> Result<Self> {
+        Self::with_engine(Arc::new(WasmEngine::new(limits)?))
+    }
+
+    /// A host with no plugins on a shared `engine` (modules compiled on it
+    /// load without compiling again), and fresh services.
+    pub fn with_engine(engine: Arc<WasmEngine>) -> Result<Self> {
         Ok(Self {
-            engine: WasmEngine::new(limits)?,
+            engine,
             services: Arc::new(HostServices::new()?),
             plugins: Vec::new(),
             schemas: Vec::new(),
@@ -129,6 +135,23 @@ impl LesstructHost {
             &self.engine,
             name,
             bytes,
+            manifest,
+            Arc::clone(&self.services),
+        )?;
+        Ok(self.add(plugin))
+    }
+
+    /// Loads a plugin from a module compiled on this host's engine.
+    pub fn load_module(
+        &mut self,
+        name: &str,
+        module: super::WasmModule,
+        manifest: Option<super::manifest::CapabilityManifest>,
+    ) -> Result<&mut Self> {
+        let plugin = WasmPlugin::from_module(
+            &self.engine,
+            name,
+            module,
             manifest,
             Arc::clone(&self.services),
         )?;

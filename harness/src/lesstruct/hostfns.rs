@@ -4,9 +4,10 @@
 use serde_json::{Value, json};
 use wasmtime::{Caller, Extern, Linker};
 
-use super::database::DbMode;
+use super::database::{DEADLINE, DbMode};
+use super::deadline::DeadlineExceeded;
 use super::protocol::HOST_RESULT_OFFSET;
-use super::runtime::HostState;
+use super::runtime::{HostState, WASM_LOG_BYTES_PER_CALL, WASM_LOG_LINES_PER_CALL};
 
 /// The functions of the `lesstruct` module and their parameter counts (all
 /// `i32`; all but the log functions return an `i32` offset).
@@ -99,7 +100,8 @@ fn http(
     function: &str,
     args: [i32; 6],
     with_body: bool,
-) -> i32 {
+) -> wasmtime::Result<i32> {
+    let left = caller.data().budget.remaining()?;
     let result = (|| {
         let url = read_text(caller, args[0], args[1], "url")?;
         let headers = read_text(caller, args[2], args[3], "headers")?;
@@ -130,17 +132,34 @@ fn http(
             .unwrap_or_default();
         ctx.services
             .http
-            .call(&url, &headers, body.as_deref(), patterns)
+            .call(&url, &headers, body.as_deref(), patterns, left)
             .map_err(|d| deny(caller, function, d.error, &d.message))
     })();
+    // A request that used up the call's time ends the call.
+    caller.data().budget.remaining()?;
     let value = result.unwrap_or_else(|e| e);
-    answer(caller, &value)
+    Ok(answer(caller, &value))
 }
 
-fn db(caller: &mut Caller<'_, HostState>, function: &str, mode: DbMode, args: [i32; 4]) -> i32 {
+/// How a database call ends when it does not answer normally.
+enum DbEnd {
+    /// An error answer for the plugin.
+    Answer(Value),
+    /// The hook's deadline passed during the statement.
+    Deadline,
+}
+
+fn db(
+    caller: &mut Caller<'_, HostState>,
+    function: &str,
+    mode: DbMode,
+    args: [i32; 4],
+) -> wasmtime::Result<i32> {
+    caller.data().budget.remaining()?;
+    let deadline = caller.data().budget.deadline();
     let result = (|| {
-        let sql = read_text(caller, args[0], args[1], "sql")?;
-        let params = read_text(caller, args[2], args[3], "params")?;
+        let sql = read_text(caller, args[0], args[1], "sql").map_err(DbEnd::Answer)?;
+        let params = read_text(caller, args[2], args[3], "params").map_err(DbEnd::Answer)?;
         let ctx = std::sync::Arc::clone(&caller.data().ctx);
         let grants = ctx
             .manifest
@@ -149,24 +168,52 @@ fn db(caller: &mut Caller<'_, HostState>, function: &str, mode: DbMode, args: [i
             .unwrap_or_default();
         ctx.services
             .db
-            .call(mode, grants, &sql, &params)
-            .map_err(|d| {
-                if matches!(d.error, "table_not_allowed" | "statement_not_allowed") {
-                    deny(caller, function, d.error, &d.message)
-                } else {
-                    error_json(d.error, &d.message)
+            .call(mode, grants, &sql, &params, deadline)
+            .map_err(|d| match d.error {
+                DEADLINE => DbEnd::Deadline,
+                "table_not_allowed" | "statement_not_allowed" => {
+                    DbEnd::Answer(deny(caller, function, d.error, &d.message))
                 }
+                _ => DbEnd::Answer(error_json(d.error, &d.message)),
             })
     })();
-    let value = result.unwrap_or_else(|e| e);
-    answer(caller, &value)
+    let value = match result {
+        Ok(value) | Err(DbEnd::Answer(value)) => value,
+        Err(DbEnd::Deadline) => return Err(DeadlineExceeded.into()),
+    };
+    Ok(answer(caller, &value))
 }
 
+/// Longest log message kept; longer ones are cut.
+const LOG_MESSAGE_BYTES: i32 = 4096;
+
 fn log(caller: &mut Caller<'_, HostState>, level: &'static str, ptr: i32, len: i32) {
+    let budget = &caller.data().budget;
+    let len = len.clamp(0, LOG_MESSAGE_BYTES);
+    let fits = budget.log_lines < WASM_LOG_LINES_PER_CALL
+        && budget.log_bytes + len.cast_unsigned() as usize <= WASM_LOG_BYTES_PER_CALL;
+    if !fits {
+        let budget = &mut caller.data_mut().budget;
+        budget.log_dropped += 1;
+        if budget.log_dropped == 1 {
+            let ctx = &caller.data().ctx;
+            ctx.services.log(
+                &ctx.name,
+                "error",
+                format!(
+                    "[further log lines of this call dropped: the host keeps {WASM_LOG_LINES_PER_CALL} lines and {WASM_LOG_BYTES_PER_CALL} bytes per call]"
+                ),
+            );
+        }
+        return;
+    }
     let message = match read_guest(caller, ptr, len) {
         Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
         Err(m) => format!("<unreadable log message: {m}>"),
     };
+    let budget = &mut caller.data_mut().budget;
+    budget.log_lines += 1;
+    budget.log_bytes += message.len();
     let ctx = &caller.data().ctx;
     ctx.services.log(&ctx.name, level, message);
 }

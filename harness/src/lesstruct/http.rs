@@ -58,12 +58,38 @@ fn parse_headers(json: &str) -> Result<Vec<(String, String)>, HttpDenied> {
         return Err(bad("headers must be a JSON object".into()));
     };
     map.into_iter()
-        .map(|(k, v)| match v {
-            Value::String(s) => Ok((k, s)),
-            other => Ok((k, other.to_string())),
+        .map(|(k, v)| {
+            if HOST_OWNED_HEADERS.contains(&k.to_ascii_lowercase().as_str()) {
+                return Err(UrlDenied {
+                    error: "header_not_allowed",
+                    message: format!(
+                        "the `{k}` header is the host's to set: `Host` would send the request to another site than the allowlist checked, and hop-by-hop headers change how the connection is used"
+                    ),
+                });
+            }
+            Ok(match v {
+                Value::String(s) => (k, s),
+                other => (k, other.to_string()),
+            })
         })
         .collect()
 }
+
+/// Headers a plugin may not set on an outgoing request: `Host` and the
+/// hop-by-hop headers (RFC 9110 §7.6.1), and the framing ones.
+const HOST_OWNED_HEADERS: [&str; 11] = [
+    "host",
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "proxy-authorization",
+    "proxy-authenticate",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "content-length",
+];
 
 impl HttpClient {
     /// GET (following allowed redirects) or POST (never following).
@@ -73,20 +99,38 @@ impl HttpClient {
         headers_json: &str,
         body: Option<&[u8]>,
         patterns: &[String],
+        time_left: Option<Duration>,
     ) -> Result<Value, HttpDenied> {
         let headers = parse_headers(headers_json)?;
         let mut url = check_url(raw_url, patterns)?;
+        // The hook's deadline bounds the whole exchange, redirects included.
+        let timeout = time_left.map_or(REQUEST_TIMEOUT, |t| t.min(REQUEST_TIMEOUT));
+        let until = std::time::Instant::now() + timeout;
         for _ in 0..MAX_HOPS {
+            let left = until.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                return Err(failed(format!("{url}: no time left for the request")));
+            }
             let response = match body {
                 Some(bytes) => {
-                    let mut req = self.agent.post(url.as_str());
+                    let mut req = self
+                        .agent
+                        .post(url.as_str())
+                        .config()
+                        .timeout_global(Some(left))
+                        .build();
                     for (k, v) in &headers {
                         req = req.header(k, v);
                     }
                     req.send(bytes)
                 }
                 None => {
-                    let mut req = self.agent.get(url.as_str());
+                    let mut req = self
+                        .agent
+                        .get(url.as_str())
+                        .config()
+                        .timeout_global(Some(left))
+                        .build();
                     for (k, v) in &headers {
                         req = req.header(k, v);
                     }
@@ -130,5 +174,26 @@ impl HttpClient {
             return Ok(json!({ "status": status, "body": body, "headers": header_map }));
         }
         Err(failed(format!("more than {MAX_HOPS} redirects")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_plugin_cannot_set_host_or_hop_by_hop_headers() {
+        assert!(parse_headers(r#"{"accept": "application/json"}"#).is_ok());
+        for name in [
+            "Host",
+            "host",
+            "Connection",
+            "Transfer-Encoding",
+            "Upgrade",
+            "TE",
+        ] {
+            let denied = parse_headers(&format!(r#"{{"{name}": "x"}}"#)).unwrap_err();
+            assert_eq!(denied.error, "header_not_allowed", "{name}");
+        }
     }
 }

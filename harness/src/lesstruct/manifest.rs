@@ -147,7 +147,7 @@ impl CapabilityManifest {
 
     /// Reads and parses the manifest file at `path`.
     pub fn read(path: &std::path::Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
+        let text = crate::limits::read_text_bounded(path, crate::limits::MAX_INPUT_FILE_BYTES)?;
         Self::parse(&text, &path.display().to_string())
     }
 }

@@ -2,6 +2,7 @@
 //! protocol, capability-checked host functions (contracts §2).
 
 mod database;
+mod deadline;
 mod host;
 mod hostfns;
 mod http;
@@ -13,7 +14,9 @@ mod runtime;
 mod schema;
 mod urlcheck;
 
-pub use database::{ContentDb, DbDenied, DbMode, FORBIDDEN_TABLES};
+pub use database::{
+    ContentDb, DbDenied, DbMode, FORBIDDEN_TABLES, MAX_RESULT_BYTES, MAX_RESULT_ROWS,
+};
 pub use host::{
     CUSTOM_FIELDS_NOT_OBJECT, INVOKED, LesstructHost, NEVER_INVOKED, NOT_OBJECT, SaveRun,
 };
@@ -21,10 +24,18 @@ pub use hostfns::HOST_FUNCTIONS;
 pub use http::{BODY_LIMIT, REQUEST_TIMEOUT};
 pub use layout::{DataSegment, data_segments};
 pub use manifest::{CapabilityManifest, DbGrant, GrantTable};
-pub use plugin::{LoadProblem, ModuleFacts, WasmPlugin, inspect_module};
+pub use plugin::{
+    LoadProblem, ModuleFacts, WASM_TABLE_ELEMENTS, WASM_TABLES, WasmPlugin, inspect_module,
+};
 pub use protocol::{
     HOST_RESULT_OFFSET, INPUT_OFFSET, NOT_JSON, NOT_UTF8, decode_result, locate_result,
 };
-pub use runtime::{HostServices, LogLine, WasmEngine, WasmLimits};
+pub use runtime::{
+    HostServices, LOG_LINES_KEPT, LogLine, WASM_LOG_BYTES_PER_CALL, WASM_LOG_LINES_PER_CALL,
+    WasmEngine, WasmLimits,
+};
 pub use schema::{FieldDef, PostTypeSchema};
 pub use urlcheck::{UrlDenied, allowed_by, check_url, parse_request_url};
+
+/// A compiled WASM module (wasmtime's), to compile once and load many times.
+pub use wasmtime::Module as WasmModule;

@@ -4,12 +4,14 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use wasmtime::{
     ExternType, InstancePre, Memory, Module, Store, StoreLimitsBuilder, Trap, TypedFunc, ValType,
 };
 use wasmtime_wasi::I32Exit;
 
+use super::deadline::{CallBudget, DeadlineExceeded};
 use super::hostfns::HOST_FUNCTIONS;
 use super::manifest::CapabilityManifest;
 use super::protocol::{INPUT_OFFSET, locate_result};
@@ -71,6 +73,11 @@ fn signature(ty: &wasmtime::FuncType) -> String {
 }
 
 fn classify(err: &wasmtime::Error, deadline_ms: u64) -> Failure {
+    if err.downcast_ref::<DeadlineExceeded>().is_some() {
+        return Failure::Timeout {
+            limit_ms: deadline_ms,
+        };
+    }
     if let Some(trap) = err.downcast_ref::<Trap>() {
         return match trap {
             Trap::Interrupt => Failure::Timeout {
@@ -93,6 +100,11 @@ fn classify(err: &wasmtime::Error, deadline_ms: u64) -> Failure {
         message: format!("{err:#}"),
     }
 }
+
+/// Elements one table of a plugin may hold (`table.grow` past it fails).
+pub const WASM_TABLE_ELEMENTS: usize = 100_000;
+/// Tables one plugin instance may have.
+pub const WASM_TABLES: usize = 4;
 
 impl WasmPlugin {
     /// Loads `path` (`.wasm`, or `.wat` text) with the manifest beside it
@@ -135,6 +147,22 @@ impl WasmPlugin {
         let binary = wat::parse_bytes(bytes).map_err(|e| bad(format!("not a WASM module: {e}")))?;
         let module = Module::new(&engine.engine, &binary)
             .map_err(|e| bad(format!("not a valid WASM module: {e:#}")))?;
+        Self::from_module(engine, name, module, manifest, services)
+    }
+
+    /// A plugin from a module compiled already on `engine` (compile once,
+    /// load many times).
+    pub fn from_module(
+        engine: &WasmEngine,
+        name: &str,
+        module: Module,
+        manifest: Option<CapabilityManifest>,
+        services: Arc<HostServices>,
+    ) -> Result<Self> {
+        let bad = |reason: String| Error::Artifact {
+            path: PathBuf::from(format!("{name}.wasm")),
+            reason,
+        };
         let facts = inspect_module(&module, manifest.is_some());
         if let Some(problem) = facts.problems.first() {
             return Err(bad(problem.to_string()));
@@ -209,14 +237,20 @@ impl WasmPlugin {
     fn instantiate(&self) -> Result<Live, Failure> {
         let limits = StoreLimitsBuilder::new()
             .memory_size(self.memory_limit)
+            .table_elements(WASM_TABLE_ELEMENTS)
+            .tables(WASM_TABLES)
             .instances(1)
             .memories(1)
+            .trap_on_grow_failure(false)
             .build();
-        let state = HostState {
+        let mut state = HostState {
             wasi: wasmtime_wasi::WasiCtxBuilder::new().build_p1(),
             limits,
             ctx: Arc::clone(&self.ctx),
+            budget: CallBudget::default(),
         };
+        // `_initialize` runs under the same deadline as a hook call.
+        state.budget.start(Duration::from_millis(self.deadline_ms));
         let mut store = Store::new(self.pre.module().engine(), state);
         store.limiter(|s| &mut s.limits);
         store.set_epoch_deadline(self.deadline_ticks);
@@ -324,6 +358,10 @@ impl WasmPlugin {
                 reason: format!("cannot write the input: {e}"),
             })?;
         live.store.set_epoch_deadline(ticks);
+        live.store
+            .data_mut()
+            .budget
+            .start(Duration::from_millis(deadline_ms));
         let offset = func
             .call(&mut live.store, (INPUT_OFFSET as i32, len))
             .map_err(|e| classify(&e, deadline_ms))?;

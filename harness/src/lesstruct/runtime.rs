@@ -10,6 +10,7 @@ use wasmtime::{Config, Engine, Linker, StoreLimits};
 use wasmtime_wasi::p1::WasiP1Ctx;
 
 use super::database::ContentDb;
+use super::deadline::{self, CallBudget};
 use super::hostfns;
 use super::http::HttpClient;
 use super::manifest::CapabilityManifest;
@@ -57,8 +58,17 @@ pub struct HostServices {
     /// The database behind `db_query` / `db_exec`.
     pub db: ContentDb,
     pub(crate) http: HttpClient,
-    log: Mutex<Vec<LogLine>>,
+    log: Mutex<std::collections::VecDeque<LogLine>>,
 }
+
+/// Log lines a WASM plugin may write in one hook call; past it, lines are
+/// counted, not kept.
+pub const WASM_LOG_LINES_PER_CALL: usize = 256;
+/// Log bytes a WASM plugin may write in one hook call.
+pub const WASM_LOG_BYTES_PER_CALL: usize = 64 << 10;
+/// Log lines the host keeps over its whole life (the oldest go first), so
+/// a long `serve` never grows without bound.
+pub const LOG_LINES_KEPT: usize = 10_000;
 
 impl HostServices {
     /// Services over a fresh in-memory content database.
@@ -66,7 +76,7 @@ impl HostServices {
         Ok(Self {
             db: ContentDb::in_memory()?,
             http: HttpClient::default(),
-            log: Mutex::new(Vec::new()),
+            log: Mutex::new(std::collections::VecDeque::new()),
         })
     }
 
@@ -77,10 +87,11 @@ impl HostServices {
             level,
             message,
         };
-        self.log
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(line);
+        let mut log = self.log.lock().unwrap_or_else(PoisonError::into_inner);
+        if log.len() >= LOG_LINES_KEPT {
+            log.pop_front();
+        }
+        log.push_back(line);
     }
 
     /// Everything logged so far.
@@ -88,7 +99,9 @@ impl HostServices {
         self.log
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+            .iter()
+            .cloned()
+            .collect()
     }
 }
 
@@ -105,6 +118,8 @@ pub(crate) struct HostState {
     pub(crate) wasi: WasiP1Ctx,
     pub(crate) limits: StoreLimits,
     pub(crate) ctx: Arc<PluginCtx>,
+    /// The deadline and log budget of the call in progress.
+    pub(crate) budget: CallBudget,
 }
 
 struct Ticker {
@@ -154,6 +169,7 @@ impl WasmEngine {
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |s: &mut HostState| &mut s.wasi)
             .map_err(setup)?;
+        deadline::add_to_linker(&mut linker).map_err(setup)?;
         hostfns::add_to_linker(&mut linker).map_err(setup)?;
         let stop = Arc::new(AtomicBool::new(false));
         let ticking = engine.clone();

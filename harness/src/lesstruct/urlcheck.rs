@@ -48,6 +48,23 @@ pub fn parse_request_url(raw: &str) -> Result<Url, UrlDenied> {
             "URLs with credentials (`user@host`) are refused",
         ));
     }
+    // Servers decode `%2F`, `%5C` and `%2E` back into separators and dots
+    // after the allowlist has matched the encoded text: `/public/..%2Fadmin`
+    // would pass a `/public/*` grant and reach `/admin`.
+    let path = url.path().to_ascii_lowercase();
+    if let Some(encoded) = ["%2f", "%5c", "%2e"].into_iter().find(|e| path.contains(e)) {
+        return Err(denied(
+            "url_not_allowed",
+            format!(
+                "the path of `{url}` hides a `{}` as `{encoded}`; write the path plainly",
+                match encoded {
+                    "%2f" => "/",
+                    "%5c" => "\\",
+                    _ => ".",
+                }
+            ),
+        ));
+    }
     if let Some(Host::Ipv4(ip)) = url.host()
         && written_host(raw).is_none_or(|w| w != ip.to_string())
     {

@@ -17,7 +17,7 @@ use crate::{Error, Result};
 
 enum Host {
     Pylon(PylonHost),
-    FeatherFly(FeatherFlyHost),
+    FeatherFly(Box<FeatherFlyHost>),
     Lesstruct(LesstructHost),
 }
 
@@ -135,7 +135,9 @@ impl Harness {
 
     /// Native FeatherFly plugins.
     pub fn featherfly(host: FeatherFlyHost) -> Result<Self> {
-        Self::new(Host::FeatherFly(host.with_trace_mode(TraceMode::Full)))
+        Self::new(Host::FeatherFly(Box::new(
+            host.with_trace_mode(TraceMode::Full),
+        )))
     }
 
     /// WASM Lesstruct plugins.

@@ -10,6 +10,7 @@
 
 mod engine;
 mod featherfly;
+mod hostile;
 mod lesstruct_capabilities;
 mod lesstruct_host;
 mod lesstruct_protocol;

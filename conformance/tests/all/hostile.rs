@@ -1,0 +1,198 @@
+//! Hostile native plugins cannot kill, fool or outlive hookcheck: the
+//! runner is a sandbox, its death is read from the real wait status, its
+//! channel cannot be forged, and a hanging init costs one budget.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use hookcheck_conformance::{RunOptions, Status, run_checks};
+use hookcheck_fixtures::artifacts::native_fixture;
+
+use crate::support::open;
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn check<'a>(
+    report: &'a hookcheck_conformance::Report,
+    id: &str,
+) -> &'a hookcheck_conformance::CheckResult {
+    report.checks.iter().find(|c| c.id == id).unwrap()
+}
+
+/// Processes whose name is `name`.
+fn processes_named(name: &str) -> Vec<String> {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter(|e| std::fs::read_to_string(e.path().join("comm")).is_ok_and(|c| c.trim() == name))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+#[test]
+fn a_plugin_that_signals_hookcheck_cannot_end_it() {
+    let out = Command::new(env!("CARGO_BIN_EXE_hookcheck"))
+        .args([
+            "conformance",
+            native_fixture("kills_host").to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let stdout = text(&out.stdout);
+    // Killed, hookcheck would have no exit code and no summary.
+    assert_eq!(out.status.code(), Some(1), "{stdout}{}", text(&out.stderr));
+    assert!(
+        stdout.contains("FF-SAFE-003    FAIL") && stdout.contains("SIGTERM"),
+        "kill(0, SIGTERM) ends the runner's own group only: {stdout}"
+    );
+}
+
+#[test]
+fn a_crash_while_a_forked_child_holds_the_pipes_is_the_crash_and_the_child_dies() {
+    let report = run_checks(
+        &open("native:forks_and_crashes"),
+        &RunOptions::default(),
+        |_| {},
+    );
+    let safe = check(&report, "FF-SAFE-001");
+    assert_eq!(safe.status, Status::Fail, "{}", safe.evidence);
+    assert!(safe.evidence.contains("SIGSEGV"), "{}", safe.evidence);
+    let time = check(&report, "FF-SAFE-004");
+    assert_eq!(
+        time.status,
+        Status::Pass,
+        "not a timeout: {}",
+        time.evidence
+    );
+    drop(report);
+    let until = Instant::now() + Duration::from_secs(5);
+    while !processes_named("hc-fork-probe").is_empty() && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(processes_named("hc-fork-probe"), Vec::<String>::new());
+}
+
+#[test]
+fn a_forged_answer_on_the_protocol_channel_is_a_protocol_failure() {
+    let report = run_checks(&open("native:forges_frame"), &RunOptions::default(), |_| {});
+    let channel = check(&report, "FF-SAFE-005");
+    assert_eq!(channel.status, Status::Fail, "{}", channel.evidence);
+    assert!(
+        channel
+            .evidence
+            .contains("broke the native runner's protocol"),
+        "{}",
+        channel.evidence
+    );
+    assert!(!report.passed());
+}
+
+#[test]
+fn a_thread_that_ends_the_process_after_its_hook_returned_is_caught() {
+    let report = run_checks(&open("native:exits_later"), &RunOptions::default(), |_| {});
+    let exits = check(&report, "FF-SAFE-003");
+    assert_eq!(exits.status, Status::Fail, "{}", exits.evidence);
+    assert!(
+        exits.evidence.contains("exit status 0"),
+        "{}",
+        exits.evidence
+    );
+}
+
+#[test]
+fn the_runner_never_sees_hookcheck_environment_and_reports_carry_no_control_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_hookcheck"))
+        .args([
+            "conformance",
+            native_fixture("prints_env").to_str().unwrap(),
+        ])
+        .arg("--report-dir")
+        .arg(dir.path())
+        .env("HOOKCHECK_TEST_SECRET", "s3cr3t-token-value")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let report = std::fs::read_to_string(dir.path().join("report.json")).unwrap();
+    assert!(
+        report.contains("RUST_BACKTRACE=0"),
+        "the crash report shows what the plugin printed: {report}"
+    );
+    assert!(!report.contains("s3cr3t-token-value"), "{report}");
+    let stdout = text(&out.stdout);
+    assert!(!stdout.contains("s3cr3t-token-value"));
+    let markdown = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    for (name, shown) in [("stdout", &stdout), ("report.md", &markdown)] {
+        assert!(
+            !shown.contains('\u{1b}') && !shown.contains('\u{0}'),
+            "{name} passes control bytes on: {shown}"
+        );
+    }
+    assert!(markdown.contains("\\u{1b}[2Jscreen wiped"), "{markdown}");
+}
+
+#[test]
+fn an_unwritable_report_is_refused_before_any_check_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_hookcheck"))
+        .args(["conformance", native_fixture("segfault").to_str().unwrap()])
+        .arg("--junit")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("it is a directory"), "{stderr}");
+    assert!(!stderr.contains("checking"), "no check ran: {stderr}");
+    assert!(text(&out.stdout).is_empty());
+}
+
+#[test]
+fn a_report_that_fails_to_write_does_not_lose_the_others_or_the_verdict() {
+    if !std::path::Path::new("/dev/full").exists() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("report.json");
+    let run = |plugin: &str| {
+        Command::new(env!("CARGO_BIN_EXE_hookcheck"))
+            .args(["conformance", native_fixture(plugin).to_str().unwrap()])
+            .args(["--markdown", "/dev/full", "--json"])
+            .arg(&json)
+            .output()
+            .unwrap()
+    };
+    // A failing plugin: its exit 1 stays, the JSON report is written.
+    let out = run("segfault");
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("/dev/full"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(json.is_file());
+    std::fs::remove_file(&json).unwrap();
+    // A conforming plugin: exit 2, because a report CI expects is missing.
+    let out = run("admin_ok");
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(json.is_file());
+}
+
+#[test]
+fn a_hanging_init_fails_once_within_the_load_budget() {
+    let start = Instant::now();
+    let report = run_checks(
+        &open("native:hangs_in_init"),
+        &RunOptions::default(),
+        |_| {},
+    );
+    let elapsed = start.elapsed();
+    let load = check(&report, "FF-LOAD-007");
+    assert_eq!(load.status, Status::Fail, "{}", load.evidence);
+    assert!(load.evidence.contains("timed out"), "{}", load.evidence);
+    // One load budget (10 s), not one per check (26 × 10 s): a liveness
+    // bound, far from any speed claim.
+    assert!(elapsed < Duration::from_secs(60), "{elapsed:?}");
+}
