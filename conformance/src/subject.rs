@@ -229,28 +229,17 @@ pub const COMPILE_BUDGET: Duration = Duration::from_secs(60);
 
 /// Reads a plugin file: a regular file of at most [`MAX_ARTIFACT_BYTES`].
 fn read_artifact(path: &Path) -> Result<Vec<u8>> {
-    let bad = |reason: String| Error::Artifact {
-        path: path.to_owned(),
-        reason,
-    };
-    let meta = std::fs::metadata(path).map_err(|e| Error::io("read", path, e))?;
-    if !meta.is_file() {
-        return Err(bad("not a regular file".into()));
-    }
-    if meta.len() > MAX_ARTIFACT_BYTES {
-        return Err(bad(format!(
-            "{} bytes; plugins over {MAX_ARTIFACT_BYTES} bytes are not checked",
-            meta.len()
-        )));
-    }
-    let mut data = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| {
-            use std::io::Read as _;
-            f.take(MAX_ARTIFACT_BYTES + 1).read_to_end(&mut data)
-        })
-        .map_err(|e| Error::io("read", path, e))?;
-    Ok(data)
+    hookcheck::limits::read_bounded(path, MAX_ARTIFACT_BYTES).map_err(|e| match e {
+        hookcheck::Error::Input { reason, .. } => Error::Artifact {
+            path: path.to_owned(),
+            reason,
+        },
+        hookcheck::Error::Io { source, .. } => Error::io("read", path, source),
+        other => Error::Artifact {
+            path: path.to_owned(),
+            reason: other.to_string(),
+        },
+    })
 }
 
 /// Compiles `binary` on `engine` within [`COMPILE_BUDGET`]. Cranelift

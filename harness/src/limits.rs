@@ -19,6 +19,15 @@ pub const MAX_INDENT: usize = 512;
 /// Reads `path` as text: a regular file of at most `max` bytes, refused
 /// before reading otherwise (a FIFO or `/dev/zero` would never end).
 pub fn read_text_bounded(path: &Path, max: u64) -> Result<String> {
+    String::from_utf8(read_bounded(path, max)?).map_err(|_| Error::Input {
+        path: path.to_owned(),
+        reason: "not UTF-8 text".into(),
+    })
+}
+
+/// Reads `path`: a regular file of at most `max` bytes, refused before
+/// reading otherwise.
+pub fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>> {
     let meta = std::fs::metadata(path).map_err(|e| Error::io("read", path, e))?;
     let refuse = |reason: String| Error::Input {
         path: path.to_owned(),
@@ -33,11 +42,11 @@ pub fn read_text_bounded(path: &Path, max: u64) -> Result<String> {
             meta.len()
         )));
     }
-    let mut text = String::new();
+    let mut data = Vec::new();
     std::fs::File::open(path)
-        .and_then(|f| f.take(max + 1).read_to_string(&mut text))
+        .and_then(|f| f.take(max + 1).read_to_end(&mut data))
         .map_err(|e| Error::io("read", path, e))?;
-    Ok(text)
+    Ok(data)
 }
 
 /// Refuses YAML or JSON nested deeper than [`MAX_NESTING`] (brackets

@@ -439,7 +439,14 @@ fn is_json(kind: &RegKind) -> bool {
     matches!(kind, RegKind::Json { .. })
 }
 
-fn ff_json_003(s: &Subject) -> Verdict {
+/// Runs every JSON input through the plugin's JSON hooks; `judge` sees
+/// each input's path and body and the JSON that came out, and names what
+/// is wrong.
+fn json_rule(
+    s: &Subject,
+    ok: &str,
+    judge: impl Fn(&str, &Value, &Value) -> Option<String>,
+) -> Verdict {
     on_native(s, |n| {
         let host = match host(n) {
             Ok(h) => h,
@@ -452,31 +459,40 @@ fn ff_json_003(s: &Subject) -> Verdict {
         for (path, body) in json_inputs(host.registrations()) {
             let run = host.json(HttpMethod::Get, &path, body.to_string().as_bytes());
             calls += run.trace.steps.len();
-            let Ok(value) = serde_json::from_slice::<Value>(&run.value) else {
+            let Ok(after) = serde_json::from_slice::<Value>(&run.value) else {
                 continue;
             };
-            for item in value
-                .get("actions")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
+            if let Some(why) = judge(&path, &body, &after) {
+                return Verdict::fail(why);
+            }
+        }
+        Verdict::pass(format!("{ok} over {calls} JSON hook calls")).with_calls(calls)
+    })
+}
+
+fn ff_json_003(s: &Subject) -> Verdict {
+    json_rule(
+        s,
+        "every action has id, label and step",
+        |path, _, after| {
+            after
+            .get("actions")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .find_map(|item| {
                 let missing: Vec<&str> = ["id", "label", "step"]
                     .into_iter()
                     .filter(|k| item.get(k).is_none())
                     .collect();
-                if !missing.is_empty() {
-                    return Verdict::fail(format!(
+                (!missing.is_empty()).then(|| {
+                    format!(
                         "GET {path}: action {item} lacks {missing:?}; actions are {{ id, label, step }}"
-                    ));
-                }
-            }
-        }
-        Verdict::pass(format!(
-            "every action has id, label and step over {calls} JSON hook calls"
-        ))
-        .with_calls(calls)
-    })
+                    )
+                })
+            })
+        },
+    )
 }
 fn ff_json_004(s: &Subject) -> Verdict {
     failure_rule(s, "output fits the host's buffer", |f| {
@@ -589,38 +605,23 @@ fn ff_det_001(s: &Subject) -> Verdict {
     })
 }
 fn ff_order_001(s: &Subject) -> Verdict {
-    on_native(s, |n| {
-        let host = match host(n) {
-            Ok(h) => h,
-            Err(v) => return v,
-        };
-        if !registers(&host, is_json) {
-            return Verdict::skip("the plugin registers no JSON hook");
-        }
-        let mut calls = 0;
-        for (path, body) in json_inputs(host.registrations()) {
-            let run = host.json(HttpMethod::Get, &path, body.to_string().as_bytes());
-            calls += run.trace.steps.len();
-            let Ok(after) = serde_json::from_slice::<Value>(&run.value) else {
-                continue;
-            };
+    json_rule(
+        s,
+        "keeps every key of the body it did not add",
+        |path, body, after| {
             let dropped: Vec<&String> = body
                 .as_object()
                 .into_iter()
                 .flat_map(|o| o.keys())
                 .filter(|k| after.get(k.as_str()).is_none())
                 .collect();
-            if !dropped.is_empty() {
-                return Verdict::fail(format!(
-                    "GET {path}: json.response drops {dropped:?} from the body; mixins stack in load order, so a plugin that replaces the body erases every plugin before it"
-                ));
-            }
-        }
-        Verdict::pass(format!(
-            "keeps every key of the body it did not add over {calls} JSON hook calls"
-        ))
-        .with_calls(calls)
-    })
+            (!dropped.is_empty()).then(|| {
+            format!(
+                "GET {path}: json.response drops {dropped:?} from the body; mixins stack in load order, so a plugin that replaces the body erases every plugin before it"
+            )
+        })
+        },
+    )
 }
 fn ff_perf_001(s: &Subject) -> Verdict {
     on_native(s, |n| {

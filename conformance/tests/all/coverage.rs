@@ -7,7 +7,7 @@ use std::process::Command;
 use hookcheck_conformance::{RunOptions, Severity, SkipReason, Status, run_checks};
 use hookcheck_fixtures::artifacts::native_fixture;
 
-use crate::support::open;
+use crate::support::{conformance_cli, open};
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
@@ -138,10 +138,7 @@ fn a_json_mixin_on_a_prefix_no_standard_route_has_is_called_and_checked() {
 
 #[test]
 fn the_cli_reports_coverage_on_a_plugin_that_behaves_off_the_beaten_path() {
-    let out = Command::new(env!("CARGO_BIN_EXE_hookcheck"))
-        .args(["conformance", native_fixture("admin_ok").to_str().unwrap()])
-        .output()
-        .unwrap();
+    let out = conformance_cli("admin_ok", &[]);
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
     assert!(
@@ -188,14 +185,7 @@ fn a_plugin_with_no_registrations_never_conforms() {
 
 #[test]
 fn the_cli_never_says_conforms_when_nothing_ran() {
-    let out = Command::new(env!("CARGO_BIN_EXE_hookcheck"))
-        .args([
-            "conformance",
-            "--allow-unexercised",
-            native_fixture("registers_nothing").to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
+    let out = conformance_cli("registers_nothing", &["--allow-unexercised".as_ref()]);
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(

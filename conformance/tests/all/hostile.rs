@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use hookcheck_conformance::{RunOptions, Status, run_checks};
 use hookcheck_fixtures::artifacts::native_fixture;
 
-use crate::support::open;
+use crate::support::{conformance_cli, open};
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
@@ -33,13 +33,7 @@ fn processes_named(name: &str) -> Vec<String> {
 
 #[test]
 fn a_plugin_that_signals_hookcheck_cannot_end_it() {
-    let out = Command::new(env!("CARGO_BIN_EXE_hookcheck"))
-        .args([
-            "conformance",
-            native_fixture("kills_host").to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
+    let out = conformance_cli("kills_host", &[]);
     let stdout = text(&out.stdout);
     // Killed, hookcheck would have no exit code and no summary.
     assert_eq!(out.status.code(), Some(1), "{stdout}{}", text(&out.stderr));
@@ -105,10 +99,8 @@ fn a_thread_that_ends_the_process_after_its_hook_returned_is_caught() {
 fn the_runner_never_sees_hookcheck_environment_and_reports_carry_no_control_bytes() {
     let dir = tempfile::tempdir().unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_hookcheck"))
-        .args([
-            "conformance",
-            native_fixture("prints_env").to_str().unwrap(),
-        ])
+        .arg("conformance")
+        .arg(native_fixture("prints_env"))
         .arg("--report-dir")
         .arg(dir.path())
         .env("HOOKCHECK_TEST_SECRET", "s3cr3t-token-value")
@@ -136,12 +128,7 @@ fn the_runner_never_sees_hookcheck_environment_and_reports_carry_no_control_byte
 #[test]
 fn an_unwritable_report_is_refused_before_any_check_runs() {
     let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_hookcheck"))
-        .args(["conformance", native_fixture("segfault").to_str().unwrap()])
-        .arg("--junit")
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let out = conformance_cli("segfault", &["--junit".as_ref(), dir.path().as_os_str()]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = text(&out.stderr);
     assert!(stderr.contains("it is a directory"), "{stderr}");
@@ -157,12 +144,8 @@ fn a_report_that_fails_to_write_does_not_lose_the_others_or_the_verdict() {
     let dir = tempfile::tempdir().unwrap();
     let json = dir.path().join("report.json");
     let run = |plugin: &str| {
-        Command::new(env!("CARGO_BIN_EXE_hookcheck"))
-            .args(["conformance", native_fixture(plugin).to_str().unwrap()])
-            .args(["--markdown", "/dev/full", "--json"])
-            .arg(&json)
-            .output()
-            .unwrap()
+        let args = ["--markdown", "/dev/full", "--json"].map(std::ffi::OsStr::new);
+        conformance_cli(plugin, &[&args[..], &[json.as_os_str()]].concat())
     };
     // A failing plugin: its exit 1 stays, the JSON report is written.
     let out = run("segfault");

@@ -59,3 +59,13 @@ pub fn open_as(reference: &str, profile: ProfileChoice) -> Subject {
         .unwrap_or_else(|e| panic!("{reference}: {e}"))
         .0
 }
+
+/// `hookcheck conformance` on native fixture `name`, with more arguments.
+pub fn conformance_cli(name: &str, args: &[&std::ffi::OsStr]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_hookcheck"))
+        .arg("conformance")
+        .arg(hookcheck_fixtures::artifacts::native_fixture(name))
+        .args(args)
+        .output()
+        .unwrap()
+}

@@ -3,8 +3,10 @@
 //!
 //! - the runner starts in a session and process group of its own, so
 //!   `kill(0, …)` reaches only the runner and what it forked;
-//! - it dies with hookcheck (`PR_SET_PDEATHSIG`), and hookcheck kills its
-//!   whole process group when it is done with it;
+//! - it dies with hookcheck (`PR_SET_PDEATHSIG`; strictly, with the thread
+//!   that started it, which is the host's own thread: hosts are not
+//!   `Send`), and hookcheck kills its whole process group when it is done
+//!   with it;
 //! - a seccomp filter refuses (`EPERM`) every signal aimed at hookcheck,
 //!   its process group or every process (`kill(-1, …)`), and `ptrace`,
 //!   `process_vm_writev` and `pidfd_send_signal` altogether;

@@ -101,6 +101,14 @@ fn classify(err: &wasmtime::Error, deadline_ms: u64) -> Failure {
     }
 }
 
+/// An artifact error for the module of plugin `name`.
+fn artifact_error(name: &str, reason: String) -> Error {
+    Error::Artifact {
+        path: PathBuf::from(format!("{name}.wasm")),
+        reason,
+    }
+}
+
 /// Elements one table of a plugin may hold (`table.grow` past it fails).
 pub const WASM_TABLE_ELEMENTS: usize = 100_000;
 /// Tables one plugin instance may have.
@@ -140,10 +148,7 @@ impl WasmPlugin {
         manifest: Option<CapabilityManifest>,
         services: Arc<HostServices>,
     ) -> Result<Self> {
-        let bad = |reason: String| Error::Artifact {
-            path: PathBuf::from(format!("{name}.wasm")),
-            reason,
-        };
+        let bad = |reason| artifact_error(name, reason);
         let binary = wat::parse_bytes(bytes).map_err(|e| bad(format!("not a WASM module: {e}")))?;
         let module = Module::new(&engine.engine, &binary)
             .map_err(|e| bad(format!("not a valid WASM module: {e:#}")))?;
@@ -159,10 +164,7 @@ impl WasmPlugin {
         manifest: Option<CapabilityManifest>,
         services: Arc<HostServices>,
     ) -> Result<Self> {
-        let bad = |reason: String| Error::Artifact {
-            path: PathBuf::from(format!("{name}.wasm")),
-            reason,
-        };
+        let bad = |reason| artifact_error(name, reason);
         let facts = inspect_module(&module, manifest.is_some());
         if let Some(problem) = facts.problems.first() {
             return Err(bad(problem.to_string()));
