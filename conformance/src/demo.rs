@@ -2,7 +2,6 @@
 
 use std::path::PathBuf;
 
-use anyhow::Context as _;
 use clap::Args;
 use hookcheck::engine::{AuthContext, HttpMethod, RequestMeta, Trace, WriteOp};
 use hookcheck::pylon::{PylonHost, parse_manifest};
@@ -36,8 +35,7 @@ fn print_trace(title: &str, trace: &Trace) {
 /// Runs the demo; `Ok(false)` when a step the demo expects to pass did not.
 pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<bool> {
     let path = &args.manifest;
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("failed to read manifest {}", path.display()))?;
+    let text = hookcheck::limits::read_text_bounded(path, hookcheck::limits::MAX_INPUT_FILE_BYTES)?;
     let entries = parse_manifest(&text, &path.display().to_string())?;
     let host = PylonHost::from_manifest(&pylon_registry(), &entries)?;
     let store = EntityStore::in_memory()?;

@@ -96,6 +96,9 @@ pub struct Exercise {
     pub late: usize,
     /// Which registration each input called.
     pub coverage: Vec<crate::coverage::Exercised>,
+    /// The input after which the exercise stopped because a hook timed
+    /// out, if one did.
+    pub stopped: Option<String>,
 }
 
 impl Exercise {

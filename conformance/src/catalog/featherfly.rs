@@ -33,7 +33,17 @@ fn not_loaded(e: &hookcheck::Error) -> Verdict {
     ))
 }
 
+/// A fresh host for a check that makes its own calls; none once the
+/// shared exercise saw a hook time out, so a run pays one timeout, not one
+/// per check.
 fn host(n: &NativeSubject) -> Result<FeatherFlyHost, Verdict> {
+    if let Ok(exercise) = exercised(n)
+        && let Some(label) = &exercise.stopped
+    {
+        return Err(Verdict::unexercised(format!(
+            "not run: a hook timed out on `{label}` (see FF-SAFE-004), and a run waits for one timeout only"
+        )));
+    }
     n.host(CAPACITY).map_err(|e| not_loaded(&e))
 }
 
@@ -179,10 +189,19 @@ fn probes(regs: &[RegInfo]) -> Vec<Probe> {
     out
 }
 
+/// What the shared exercise saw.
+struct Seen {
+    traces: Vec<(String, Trace)>,
+    coverage: Vec<Exercised>,
+    /// The input after which the exercise stopped because a hook timed
+    /// out: one timeout is the finding, and a run must end in bounded time.
+    stopped: Option<String>,
+}
+
 /// Drives every registered hook with the standard and the derived
 /// inputs; returns every trace, labelled, and which registration each
-/// input called.
-fn exercise(host: &FeatherFlyHost) -> (Vec<(String, Trace)>, Vec<Exercised>) {
+/// input called. The first timeout ends the exercise.
+fn exercise(host: &FeatherFlyHost) -> Seen {
     let mut coverage: Vec<Exercised> = host
         .registrations()
         .iter()
@@ -199,14 +218,28 @@ fn exercise(host: &FeatherFlyHost) -> (Vec<(String, Trace)>, Vec<Exercised>) {
         // A plugin thread that ends the process after its hook returned
         // is caught here, or by the next call.
         note_death(host, &mut trace);
-        out.push((label, trace));
+        let timed_out = trace
+            .outcomes()
+            .any(|o| matches!(o.failure(), Some(Failure::Timeout { .. })));
+        out.push((label.clone(), trace));
+        if timed_out {
+            return Seen {
+                traces: out,
+                coverage,
+                stopped: Some(label),
+            };
+        }
     }
     // The end of the run: give such a thread a moment, then look again.
     std::thread::sleep(SETTLE);
     let mut last = Trace::new(hookcheck::engine::TraceMode::Full);
     note_death(host, &mut last);
     out.push(("after the last call".to_owned(), last));
-    (out, coverage)
+    Seen {
+        traces: out,
+        coverage,
+        stopped: None,
+    }
 }
 
 /// How long the exercise waits after its last call before it looks whether
@@ -244,12 +277,13 @@ fn registration_name(kind: &RegKind) -> String {
 fn exercised(n: &NativeSubject) -> Result<&crate::subject::Exercise, Verdict> {
     let done = n.exercised.get_or_init(|| {
         let host = n.host(CAPACITY)?;
-        let (traces, coverage) = exercise(&host);
+        let seen = exercise(&host);
         let late = host.late_registrations().iter().sum();
         Ok(crate::subject::Exercise {
-            traces,
+            traces: seen.traces,
             late,
-            coverage,
+            coverage: seen.coverage,
+            stopped: seen.stopped,
         })
     });
     done.as_ref().map_err(not_loaded)
@@ -260,7 +294,11 @@ pub(crate) fn coverage(n: &NativeSubject) -> Coverage {
     match exercised(n) {
         Ok(e) => Coverage {
             registrations: e.coverage.clone(),
-            note: None,
+            note: e.stopped.as_ref().map(|label| {
+                format!(
+                    "the exercise stopped after `{label}` timed out; later inputs were not sent"
+                )
+            }),
         },
         Err(v) => Coverage::nothing(v.evidence),
     }

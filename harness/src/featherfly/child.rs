@@ -543,10 +543,17 @@ impl ChildRunner {
                 reason: "the runner stopped: the plugin closed or replaced its protocol channel"
                     .into(),
             },
-            Some(status) => Failure::Crash {
-                signal: death(status),
-                stderr: running.stderr.last_words(),
-            },
+            Some(status) => {
+                // What the plugin forked may still hold the runner's
+                // stderr: end it, so its last words arrive at once. (The
+                // group id outlives the runner while members remain, so it
+                // names no other process.)
+                sandbox::kill_group(running.child.id());
+                Failure::Crash {
+                    signal: death(status),
+                    stderr: running.stderr.last_words(),
+                }
+            }
             None => Failure::Protocol {
                 reason: "the runner's protocol channel closed while the runner was still running"
                     .into(),

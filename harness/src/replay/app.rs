@@ -164,8 +164,8 @@ impl Harness {
         match contract {
             Contract::Pylon => {
                 let path = dir.join("manifest.json");
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|e| Error::io("read pylon manifest", &path, e))?;
+                let text =
+                    crate::limits::read_text_bounded(&path, crate::limits::MAX_INPUT_FILE_BYTES)?;
                 let entries = parse_manifest(&text, &path.display().to_string())?;
                 Self::pylon(PylonHost::from_manifest(&options.registry, &entries)?)
             }
