@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use hookcheck::engine::Contract;
+use hookcheck::engine::{Contract, Failure};
 use serde::{Deserialize, Serialize};
 
 use crate::subject::Subject;
@@ -92,6 +92,9 @@ pub struct Verdict {
     /// on zero calls is turned into a [`SkipReason::NotExercised`] skip by
     /// the runner.
     pub calls: Option<usize>,
+    /// The typed failure a failed check found, when it found one in a hook
+    /// call.
+    pub failure: Option<Failure>,
 }
 
 impl Verdict {
@@ -102,6 +105,15 @@ impl Verdict {
             evidence: evidence.into(),
             skip: None,
             calls: None,
+            failure: None,
+        }
+    }
+
+    /// A failure found in a hook call: the typed failure and the evidence.
+    pub fn failed(failure: Failure, evidence: impl Into<String>) -> Self {
+        Self {
+            failure: Some(failure),
+            ..Self::fail(evidence)
         }
     }
 
@@ -112,6 +124,7 @@ impl Verdict {
             evidence: evidence.into(),
             skip: None,
             calls: None,
+            failure: None,
         }
     }
 
@@ -137,6 +150,7 @@ impl Verdict {
             evidence: reason.into(),
             skip: Some(why),
             calls: None,
+            failure: None,
         }
     }
 

@@ -49,6 +49,10 @@ pub struct CheckResult {
     pub calls: Option<usize>,
     /// The evidence or reason.
     pub evidence: String,
+    /// The typed failure behind a failed check, when it came from a hook
+    /// call (`{"type": "crash", "end": {"by": "signal", "number": 11}}`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure: Option<hookcheck::engine::Failure>,
     /// How long it ran.
     #[serde(rename = "duration_ms", serialize_with = "ms")]
     pub duration: Duration,
@@ -219,6 +223,7 @@ pub fn run_checks(
             status: verdict.status,
             skip_reason: verdict.skip,
             calls: verdict.calls,
+            failure: verdict.failure,
             evidence,
             duration,
             expected: expected.map(|(s, _)| s),

@@ -3,8 +3,12 @@
 
 use std::time::{Duration, Instant};
 
-use hookcheck::engine::{Contract, Failure, HttpMethod, Outcome, Trace};
-use hookcheck::featherfly::{FeatherFlyHost, LoadError, NativeRequest, RegInfo, RegKind, reasons};
+use hookcheck::engine::{
+    BadOutput, Contract, Failure, HookError, HttpMethod, Outcome, ProcessEnd, Trace,
+};
+use hookcheck::featherfly::{
+    FeatherFlyHost, LoadError, LoadWarning, NativeRequest, RegInfo, RegKind,
+};
 use serde_json::Value;
 
 use crate::check::{Catalog, Check, Severity, Verdict};
@@ -304,28 +308,40 @@ pub(crate) fn coverage(n: &NativeSubject) -> Coverage {
     }
 }
 
-fn failure_rule(s: &Subject, ok: &str, pick: impl Fn(&Failure) -> bool) -> Verdict {
+/// Fails on the first hook error of the shared exercise that `pick`
+/// selects; a fault of hookcheck's own machinery makes the check "not
+/// exercised", never a pass.
+fn failure_rule(s: &Subject, ok: &str, pick: impl Fn(&HookError) -> bool) -> Verdict {
     on_native(s, |n| {
         let traces = match exercised(n) {
             Ok(e) => &e.traces,
             Err(v) => return v,
         };
+        let mut fault = None;
         for (label, trace) in traces {
             for step in &trace.steps {
-                if let Outcome::Error { error } = &step.outcome
-                    && pick(&error.failure)
-                {
-                    return Verdict::fail(format!("{label}: {error}"));
+                let Outcome::Error { error } = &step.outcome else {
+                    continue;
+                };
+                if pick(error) {
+                    return Verdict::failed(error.failure.clone(), format!("{label}: {error}"));
+                }
+                if matches!(error.failure, Failure::HostFault { .. }) && fault.is_none() {
+                    fault = Some(format!("{label}: {error}"));
                 }
             }
+        }
+        if let Some(fault) = fault {
+            return Verdict::unexercised(format!("not run: {fault}; please report it"));
         }
         let calls: usize = traces.iter().map(|(_, t)| t.steps.len()).sum();
         Verdict::pass(format!("{ok} over {calls} hook calls")).with_calls(calls)
     })
 }
 
-fn reason_has(f: &Failure, text: &str) -> bool {
-    matches!(f, Failure::BadOutput { reason } if reason.contains(text))
+/// A rule over one kind of bad output.
+fn output_rule(s: &Subject, ok: &str, kind: BadOutput) -> Verdict {
+    failure_rule(s, ok, |e| e.failure.bad_output_kind() == Some(kind))
 }
 
 fn ff_load_001(s: &Subject) -> Verdict {
@@ -360,9 +376,9 @@ fn ff_load_002(s: &Subject) -> Verdict {
         Ok(h) => match h
             .warnings()
             .iter()
-            .find(|w| w.contains("plugin API version"))
+            .find(|w| matches!(w, LoadWarning::ApiVersion { .. }))
         {
-            Some(w) => Verdict::fail(w.clone()),
+            Some(w) => Verdict::fail(w.to_string()),
             None => Verdict::pass("api_version is 8"),
         },
     })
@@ -398,10 +414,10 @@ fn ff_load_005(s: &Subject) -> Verdict {
     on_native(s, |n| match n.host(CAPACITY) {
         Err(e) => not_loaded(&e),
         Ok(h) => {
-            let refused: Vec<&String> = h
+            let refused: Vec<&LoadWarning> = h
                 .warnings()
                 .iter()
-                .filter(|w| w.contains("registration refused"))
+                .filter(|w| matches!(w, LoadWarning::RegistrationRefused { .. }))
                 .collect();
             match refused.first() {
                 Some(first) => Verdict::fail(format!(
@@ -444,29 +460,31 @@ fn ff_load_007(s: &Subject) -> Verdict {
     })
 }
 fn ff_cfg_001(s: &Subject) -> Verdict {
-    failure_rule(s, "config output is valid YAML", |f| {
-        reason_has(f, reasons::NOT_YAML)
-    })
+    output_rule(s, "config output is valid YAML", BadOutput::NotYaml)
 }
 fn ff_out_001(s: &Subject) -> Verdict {
-    failure_rule(s, "MODIFIED always comes with output", |f| {
-        reason_has(f, reasons::NO_OUTPUT)
-    })
+    output_rule(
+        s,
+        "MODIFIED always comes with output",
+        BadOutput::MissingOutput,
+    )
 }
 fn ff_code_001(s: &Subject) -> Verdict {
-    failure_rule(s, "every code is one the tables define", |f| {
-        reason_has(f, reasons::UNDEFINED_CODE)
-    })
+    output_rule(
+        s,
+        "every code is one the tables define",
+        BadOutput::UndefinedCode,
+    )
 }
 fn ff_json_001(s: &Subject) -> Verdict {
-    failure_rule(s, "JSON output is valid JSON", |f| {
-        reason_has(f, reasons::NOT_JSON)
-    })
+    output_rule(s, "JSON output is valid JSON", BadOutput::NotJson)
 }
 fn ff_json_002(s: &Subject) -> Verdict {
-    failure_rule(s, "json.actions output is an array", |f| {
-        reason_has(f, reasons::ACTIONS_NOT_ARRAY)
-    })
+    output_rule(
+        s,
+        "json.actions output is an array",
+        BadOutput::ActionsNotArray,
+    )
 }
 /// Whether the plugin registered any hook `pick` selects.
 fn registers(host: &FeatherFlyHost, pick: impl Fn(&RegKind) -> bool) -> bool {
@@ -533,78 +551,71 @@ fn ff_json_003(s: &Subject) -> Verdict {
     )
 }
 fn ff_json_004(s: &Subject) -> Verdict {
-    failure_rule(s, "output fits the host's buffer", |f| {
-        reason_has(f, reasons::OVER_CAPACITY)
-    })
+    output_rule(s, "output fits the host's buffer", BadOutput::OverCapacity)
 }
 fn ff_req_001(s: &Subject) -> Verdict {
-    failure_rule(s, "every RESPOND sets a status 100-599", |f| {
-        reason_has(f, reasons::RESPOND_NO_STATUS)
-    })
+    output_rule(
+        s,
+        "every RESPOND sets a status 100-599",
+        BadOutput::RespondWithoutStatus,
+    )
 }
 fn ff_req_002(s: &Subject) -> Verdict {
-    failure_rule(s, "every RESPOND writes a body length", |f| {
-        reason_has(f, "REQUEST_RESPOND") && reason_has(f, reasons::NO_OUTPUT)
+    failure_rule(s, "every RESPOND writes a body length", |e| {
+        e.failure.bad_output_kind() == Some(BadOutput::MissingOutput)
+            && matches!(e.hook.as_str(), "request.intercept" | "middleware.inject")
     })
 }
 fn ff_route_001(s: &Subject) -> Verdict {
-    failure_rule(s, "every ROUTE_OK writes a valid status and body", |f| {
-        reason_has(f, reasons::ROUTE_OK)
+    failure_rule(s, "every ROUTE_OK writes a valid status and body", |e| {
+        e.hook == "route" && e.failure.bad_output_kind().is_some()
     })
 }
 fn ff_cp_001(s: &Subject) -> Verdict {
-    failure_rule(s, "CLOUDPANEL_MODIFIED args are JSON", |f| {
-        reason_has(f, reasons::CLOUDPANEL_ARGS)
+    failure_rule(s, "CLOUDPANEL_MODIFIED args are JSON", |e| {
+        e.hook == "cloudpanel.command"
+            && e.failure
+                .bad_output_kind()
+                .is_some_and(|k| k != BadOutput::UndefinedCode)
     })
 }
 fn ff_evt_001(s: &Subject) -> Verdict {
-    failure_rule(s, "HookResult.cancelled is 0 or 1", |f| {
-        reason_has(f, reasons::EVENT_RESULT)
-    })
+    output_rule(s, "HookResult.cancelled is 0 or 1", BadOutput::EventResult)
 }
-fn crash_rule(s: &Subject, ok: &str, pick: fn(&str) -> bool) -> Verdict {
-    failure_rule(
-        s,
-        ok,
-        move |f| matches!(f, Failure::Crash { signal, .. } if pick(signal)),
-    )
+fn crash_rule(s: &Subject, ok: &str, pick: fn(ProcessEnd) -> bool) -> Verdict {
+    failure_rule(s, ok, move |e| e.failure.process_end().is_some_and(pick))
 }
-/// Signals of a fault in the plugin's own code.
-const FAULTS: [&str; 4] = ["SIGSEGV", "SIGBUS", "SIGILL", "SIGFPE"];
-
 fn ff_safe_001(s: &Subject) -> Verdict {
     crash_rule(
         s,
         "no memory fault (SIGSEGV, SIGBUS, SIGILL, SIGFPE)",
-        |sig| FAULTS.contains(&sig),
+        ProcessEnd::is_fault,
     )
 }
 fn ff_safe_002(s: &Subject) -> Verdict {
     crash_rule(
         s,
         "no abort (abort(), or a panic unwinding into extern \"C\")",
-        |sig| sig == "SIGABRT",
+        ProcessEnd::is_abort,
     )
 }
 fn ff_safe_003(s: &Subject) -> Verdict {
     // Any other end of the process: an exit, or a signal the plugin sent
     // itself or its group (SIGTERM, SIGKILL, SIGXCPU past the CPU limit).
-    crash_rule(s, "never ends the daemon process", |sig| {
-        sig.starts_with("exit status")
-            || sig.starts_with("signal ")
-            || (sig.starts_with("SIG") && !FAULTS.contains(&sig) && sig != "SIGABRT")
+    crash_rule(s, "never ends the daemon process", |end| {
+        !end.is_fault() && !end.is_abort()
     })
 }
 fn ff_safe_004(s: &Subject) -> Verdict {
-    failure_rule(s, "every hook returns within 2 s", |f| {
-        matches!(f, Failure::Timeout { .. })
+    failure_rule(s, "every hook returns within 2 s", |e| {
+        matches!(e.failure, Failure::Timeout { .. })
     })
 }
 fn ff_safe_005(s: &Subject) -> Verdict {
     failure_rule(
         s,
         "never writes to, closes or replaces the host's channels",
-        |f| matches!(f, Failure::Protocol { .. }),
+        |e| matches!(e.failure, Failure::Protocol { .. }),
     )
 }
 fn ff_det_001(s: &Subject) -> Verdict {

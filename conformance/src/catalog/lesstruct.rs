@@ -1,9 +1,9 @@
 //! `LS-*`: the Lesstruct contract (contracts §2, seed 002).
 
-use hookcheck::engine::{Contract, Failure, Outcome, Trace};
+use hookcheck::engine::{BadOutput, Contract, Failure, Outcome, Trace, TrapCode};
 use hookcheck::lesstruct::{
-    CUSTOM_FIELDS_NOT_OBJECT, INVOKED, LesstructHost, LoadProblem, ModuleFacts, NOT_JSON,
-    NOT_OBJECT, NOT_UTF8, SaveRun, data_segments, decode_result, inspect_module,
+    INVOKED, LesstructHost, LoadProblem, ModuleFacts, SaveRun, data_segments, decode_result,
+    inspect_module,
 };
 use serde_json::Value;
 
@@ -147,7 +147,8 @@ fn failure_rule(s: &Subject, ok: &str, pick: fn(&Failure) -> bool) -> Verdict {
             Err(v) => return v,
         };
         if let Some((i, f)) = first_failure(&saved.runs, pick) {
-            return Verdict::fail(format!("before_save on standard input #{i}: {f}"));
+            let evidence = format!("before_save on standard input #{i}: {f}");
+            return Verdict::failed(f, evidence);
         }
         for (label, trace) in &saved.after {
             if let Some(f) = trace
@@ -155,7 +156,7 @@ fn failure_rule(s: &Subject, ok: &str, pick: fn(&Failure) -> bool) -> Verdict {
                 .iter()
                 .find_map(|s| s.outcome.failure().filter(|f| pick(f)))
             {
-                return Verdict::fail(format!("{label}: {f}"));
+                return Verdict::failed(f.clone(), format!("{label}: {f}"));
             }
         }
         let calls = saved
@@ -348,38 +349,30 @@ fn ls_mem_006(s: &Subject) -> Verdict {
     data_rule(s, 4_096, 4_096, "host-answer area", true)
 }
 fn ls_out_001(s: &Subject) -> Verdict {
-    failure_rule(
-        s,
-        "every result is UTF-8",
-        |f| matches!(f, Failure::BadOutput { reason } if reason.contains(NOT_UTF8)),
-    )
+    failure_rule(s, "every result is UTF-8", |f| {
+        f.bad_output_kind() == Some(BadOutput::NotUtf8)
+    })
 }
 fn ls_out_002(s: &Subject) -> Verdict {
-    failure_rule(
-        s,
-        "every result is JSON",
-        |f| matches!(f, Failure::BadOutput { reason } if reason.contains(NOT_JSON)),
-    )
+    failure_rule(s, "every result is JSON", |f| {
+        f.bad_output_kind() == Some(BadOutput::NotJson)
+    })
 }
 fn ls_out_003(s: &Subject) -> Verdict {
-    failure_rule(
-        s,
-        "every result is a JSON object",
-        |f| matches!(f, Failure::BadOutput { reason } if reason.contains(NOT_OBJECT)),
-    )
+    failure_rule(s, "every result is a JSON object", |f| {
+        f.bad_output_kind() == Some(BadOutput::NotObject)
+    })
 }
 fn ls_out_004(s: &Subject) -> Verdict {
-    failure_rule(
-        s,
-        "`customFields` is always an object",
-        |f| matches!(f, Failure::BadOutput { reason } if reason.contains(CUSTOM_FIELDS_NOT_OBJECT)),
-    )
+    failure_rule(s, "`customFields` is always an object", |f| {
+        f.bad_output_kind() == Some(BadOutput::CustomFieldsNotObject)
+    })
 }
 fn ls_hook_001(s: &Subject) -> Verdict {
     failure_rule(
         s,
         "no trap",
-        |f| matches!(f, Failure::Trap { message } if message != "stack overflow"),
+        |f| matches!(f, Failure::Trap { code, .. } if *code != TrapCode::StackOverflow),
     )
 }
 fn ls_hook_002(s: &Subject) -> Verdict {
@@ -406,11 +399,15 @@ fn ls_hook_003(s: &Subject) -> Verdict {
     })
 }
 fn ls_hook_004(s: &Subject) -> Verdict {
-    failure_rule(
-        s,
-        "no stack overflow",
-        |f| matches!(f, Failure::Trap { message } if message == "stack overflow"),
-    )
+    failure_rule(s, "no stack overflow", |f| {
+        matches!(
+            f,
+            Failure::Trap {
+                code: TrapCode::StackOverflow,
+                ..
+            }
+        )
+    })
 }
 fn ls_hook_005(s: &Subject) -> Verdict {
     on_wasm(s, |w| {

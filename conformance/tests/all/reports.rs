@@ -144,3 +144,36 @@ fn junit_failure_text_is_the_evidence() {
     assert!(xml.contains("pointed outside memory"), "{xml}");
     assert_eq!(junit_statuses(&xml)["LS-MEM-004"], "fail");
 }
+
+#[test]
+fn the_json_report_carries_the_typed_failure_of_a_failed_check() {
+    let (dir, exit) = run_with_reports("native:segfault");
+    assert_eq!(exit, 1);
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.json")).unwrap())
+            .unwrap();
+    let check = json["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "FF-SAFE-001")
+        .unwrap();
+    assert_eq!(check["failure"]["type"], "crash", "{check}");
+    assert_eq!(
+        check["failure"]["end"],
+        serde_json::json!({"by": "signal", "number": 11})
+    );
+    let (dir, exit) = run_with_reports("wat:invalid_json");
+    assert_eq!(exit, 1);
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.json")).unwrap())
+            .unwrap();
+    let kinds: Vec<&Value> = json["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c.get("failure"))
+        .map(|f| &f["kind"])
+        .collect();
+    assert!(kinds.contains(&&Value::from("not_json")), "{kinds:?}");
+}

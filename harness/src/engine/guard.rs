@@ -4,7 +4,7 @@ use std::cell::Cell;
 use std::panic::{self, AssertUnwindSafe, catch_unwind};
 use std::sync::Once;
 
-use super::outcome::Failure;
+use super::failure::Failure;
 
 thread_local! {
     static GUARDED: Cell<u32> = const { Cell::new(0) };

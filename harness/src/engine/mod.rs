@@ -2,6 +2,7 @@
 //! pipelines and traces.
 
 mod catalog;
+mod failure;
 mod guard;
 mod outcome;
 mod payload;
@@ -10,8 +11,9 @@ mod profile;
 mod trace;
 
 pub use catalog::{Contract, HookKind, HookPoint, HookSpec, LIFECYCLE_EVENTS, LifecycleEvent};
+pub use failure::{BadOutput, Failure, HookError, ProcessEnd, TrapCode};
 pub use guard::call_guarded;
-pub use outcome::{Bytes, Failure, HookError, Outcome};
+pub use outcome::{Bytes, Outcome};
 pub use payload::{AuthContext, HttpMethod, HttpResponse, RequestMeta, WriteOp};
 pub use pipeline::{Folded, Pipeline, Stop};
 pub use profile::{OnError, Profile};

@@ -24,10 +24,10 @@ use serde::{Deserialize, Serialize};
 
 use super::calls::{HookInput, HookOutput, PluginInfo, RegInfo};
 use super::library::InProcess;
-use super::load_error::LoadError;
+use super::load_error::{LoadError, LoadWarning};
 use super::sandbox;
 use crate::Error;
-use crate::engine::Failure;
+use crate::engine::{Failure, ProcessEnd};
 
 /// A request from host to runner.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -64,7 +64,7 @@ pub enum Response {
         /// Registrations in load order.
         registrations: Vec<RegInfo>,
         /// Load warnings.
-        warnings: Vec<String>,
+        warnings: Vec<LoadWarning>,
         /// Registrations refused after init, per plugin.
         late: Vec<usize>,
     },
@@ -202,26 +202,17 @@ fn identity(fd: i32) -> Option<(u64, u64)> {
     Some((stat.st_dev, stat.st_ino))
 }
 
-/// The name of the signal or exit that ended a child.
-fn death(status: std::process::ExitStatus) -> String {
+/// How a child ended, from its wait status.
+fn death(status: std::process::ExitStatus) -> ProcessEnd {
     use std::os::unix::process::ExitStatusExt;
     match (status.signal(), status.code()) {
-        (Some(sig), _) => match sig {
-            libc::SIGSEGV => "SIGSEGV".into(),
-            libc::SIGABRT => "SIGABRT".into(),
-            libc::SIGBUS => "SIGBUS".into(),
-            libc::SIGILL => "SIGILL".into(),
-            libc::SIGFPE => "SIGFPE".into(),
-            libc::SIGKILL => "SIGKILL".into(),
-            libc::SIGTERM => "SIGTERM".into(),
-            libc::SIGPIPE => "SIGPIPE".into(),
-            other => format!("signal {other}"),
+        (Some(number), _) => ProcessEnd::Signal { number },
+        (None, Some(code)) => ProcessEnd::Exit { code },
+        // Neither a signal nor a code cannot come from a wait status on
+        // Unix; say "killed" rather than invent a success.
+        (None, None) => ProcessEnd::Signal {
+            number: libc::SIGKILL,
         },
-        (None, Some(CHANNEL_TAMPERED)) => format!(
-            "exit status {CHANNEL_TAMPERED} (the runner stopped: a plugin closed or replaced its protocol channel)"
-        ),
-        (None, Some(code)) => format!("exit status {code} (the plugin ended the process)"),
-        (None, None) => "an unknown exit".into(),
     }
 }
 
@@ -327,9 +318,8 @@ impl StderrTail {
 }
 
 fn no_runner() -> Failure {
-    Failure::Crash {
-        signal: "no runner".into(),
-        stderr: String::new(),
+    Failure::HostFault {
+        reason: "no native runner is running".into(),
     }
 }
 
@@ -347,7 +337,7 @@ pub struct RunnerCommand {
 pub(crate) struct LoadedInfo {
     pub(crate) plugins: Vec<PluginInfo>,
     pub(crate) registrations: Vec<RegInfo>,
-    pub(crate) warnings: Vec<String>,
+    pub(crate) warnings: Vec<LoadWarning>,
     pub(crate) late: Vec<usize>,
 }
 
@@ -550,7 +540,7 @@ impl ChildRunner {
                 // names no other process.)
                 sandbox::kill_group(running.child.id());
                 Failure::Crash {
-                    signal: death(status),
+                    end: death(status),
                     stderr: running.stderr.last_words(),
                 }
             }
@@ -573,9 +563,18 @@ impl ChildRunner {
 
     pub(crate) fn call(&mut self, reg: usize, input: &HookInput) -> Result<HookOutput, Failure> {
         if self.running.is_none() {
-            self.spawn().map_err(|e| Failure::Crash {
-                signal: format!("runner restart failed: {e}"),
-                stderr: String::new(),
+            self.spawn().map_err(|e| match e {
+                // The plugin's own load failed this time: its crash or hang,
+                // or an init that gives up on the second try.
+                LoadError::Died { failure } => failure,
+                e @ (LoadError::InitFailed { .. } | LoadError::BadDescriptor { .. }) => {
+                    Failure::Plugin {
+                        message: format!("did not load again after its runner restarted: {e}"),
+                    }
+                }
+                other => Failure::HostFault {
+                    reason: format!("the native runner did not restart: {other}"),
+                },
             })?;
         }
         if let Some(running) = &self.running {

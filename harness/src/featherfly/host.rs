@@ -10,6 +10,7 @@ use serde_json::Value;
 use super::calls::{HookInput, HookOutput, PluginInfo, RegInfo, RegKind};
 use super::child::{ChildRunner, RunnerCommand};
 use super::library::InProcess;
+use super::load_error::LoadWarning;
 use super::rules::{headers_json, interpret, pattern_matches};
 use crate::engine::{
     Bytes, Failure, HttpMethod, HttpResponse, Outcome, Pipeline, Profile, Trace, TraceMode,
@@ -119,7 +120,7 @@ pub struct FeatherFlyHost {
     backend: RefCell<Backend>,
     plugins: Vec<PluginInfo>,
     regs: Vec<RegInfo>,
-    warnings: Vec<String>,
+    warnings: Vec<LoadWarning>,
     late: RefCell<Vec<usize>>,
     calls: RefCell<Vec<usize>>,
     profile: Profile,
@@ -214,7 +215,7 @@ impl FeatherFlyHost {
     }
 
     /// Load warnings: skipped plugins, refused registrations.
-    pub fn warnings(&self) -> &[String] {
+    pub fn warnings(&self) -> &[LoadWarning] {
         &self.warnings
     }
 

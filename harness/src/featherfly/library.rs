@@ -10,7 +10,7 @@ use hookcheck_pdk::featherfly::{
 use libloading::Library;
 
 use super::calls::{HookInput, HookOutput, PluginInfo, RegInfo, RegKind};
-use super::load_error::LoadError;
+use super::load_error::{LoadError, LoadWarning};
 use super::registry::{Callback, LoadState, capture_logs, host_api};
 use crate::engine::Bytes;
 use crate::{Error, Result};
@@ -73,7 +73,7 @@ pub struct InProcess {
     regs: Vec<(RegInfo, Callback)>,
     out: OutBuf,
     reason: OutBuf,
-    warnings: Vec<String>,
+    warnings: Vec<LoadWarning>,
 }
 
 impl std::fmt::Debug for InProcess {
@@ -142,11 +142,10 @@ impl InProcess {
         let entry = entry_fn();
         let desc = entry.descriptor;
         if desc.api_version != FEATHERFLY_PLUGIN_API_VERSION {
-            self.warnings.push(format!(
-                "skipped {}: plugin API version {} is not the host's {FEATHERFLY_PLUGIN_API_VERSION}",
-                path.display(),
-                desc.api_version
-            ));
+            self.warnings.push(LoadWarning::ApiVersion {
+                path: path.clone(),
+                found: desc.api_version,
+            });
             return Ok(());
         }
         let name = read_str(desc.name_ptr, desc.name_len, "name").map_err(descriptor)?;
@@ -173,8 +172,10 @@ impl InProcess {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .iter()
         {
-            self.warnings
-                .push(format!("plugin `{name}`: registration refused: {why}"));
+            self.warnings.push(LoadWarning::RegistrationRefused {
+                plugin: name.clone(),
+                reason: why.clone(),
+            });
         }
         let file = path
             .file_name()
@@ -230,7 +231,7 @@ impl InProcess {
     }
 
     /// Load warnings (skipped plugins, refused registrations).
-    pub fn warnings(&self) -> &[String] {
+    pub fn warnings(&self) -> &[LoadWarning] {
         &self.warnings
     }
 

@@ -59,3 +59,40 @@ pub enum LoadError {
         reason: String,
     },
 }
+
+/// Something a plugin set loads with that the host tolerates but reports.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LoadWarning {
+    /// A plugin built for another API version: the host skips it.
+    ApiVersion {
+        /// The file.
+        path: PathBuf,
+        /// The version its descriptor declares.
+        found: u32,
+    },
+    /// A registration the host refused (an event id, target, phase or
+    /// method outside the tables, a pattern that is not a string).
+    RegistrationRefused {
+        /// The plugin.
+        plugin: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+impl std::fmt::Display for LoadWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoadWarning::ApiVersion { path, found } => write!(
+                f,
+                "skipped {}: plugin API version {found} is not the host's {}",
+                path.display(),
+                hookcheck_pdk::featherfly::FEATHERFLY_PLUGIN_API_VERSION
+            ),
+            LoadWarning::RegistrationRefused { plugin, reason } => {
+                write!(f, "plugin `{plugin}`: registration refused: {reason}")
+            }
+        }
+    }
+}

@@ -19,7 +19,7 @@ pub use host::{
     ValueRun, plugin_files,
 };
 pub use library::{ENTRY_SYMBOL, InProcess};
-pub use load_error::LoadError;
+pub use load_error::{LoadError, LoadWarning};
 pub use registry::{LOG_BYTES_PER_CALL, LOG_LINES_PER_CALL};
-pub use rules::{headers_json, interpret, pattern_matches, reasons};
+pub use rules::{headers_json, interpret, pattern_matches};
 pub use sandbox::{RUNNER_ADDRESS_SPACE, RUNNER_CPU_SECONDS, RUNNER_OPEN_FILES};

@@ -6,34 +6,7 @@ use std::borrow::Cow;
 use serde_json::Value;
 
 use super::calls::{HookOutput, RegKind};
-use crate::engine::{Failure, Outcome};
-
-/// Phrases every `BadOutput` reason of its kind contains, so tools (the
-/// conformance checks) can tell failures apart without copying message text.
-pub mod reasons {
-    /// MODIFIED / RESPOND / ROUTE_OK without an output length.
-    pub const NO_OUTPUT: &str = "but wrote no output length";
-    /// An output past (or claiming more than) the host's buffer.
-    pub const OVER_CAPACITY: &str = "the output buffer's capacity";
-    /// A JSON output that does not parse.
-    pub const NOT_JSON: &str = "is not valid JSON";
-    /// A `config.mutate` output that does not parse.
-    pub const NOT_YAML: &str = "output is not valid YAML";
-    /// A code outside the hook's table.
-    pub const UNDEFINED_CODE: &str = "which the contract does not define";
-    /// A `json.actions` output that is not an array.
-    pub const ACTIONS_NOT_ARRAY: &str = "json.actions output is not an array";
-    /// REQUEST_RESPOND without a status in 100–599.
-    pub const RESPOND_NO_STATUS: &str = "REQUEST_RESPOND without a valid status";
-    /// ROUTE_OK without a valid status or body.
-    pub const ROUTE_OK: &str = "ROUTE_OK";
-    /// CLOUDPANEL_MODIFIED with unusable args.
-    pub const CLOUDPANEL_ARGS: &str = "CLOUDPANEL_MODIFIED";
-    /// A lifecycle `HookResult` other than 0 or 1.
-    pub const EVENT_RESULT: &str = "HookResult.cancelled is";
-}
-
-use reasons::*;
+use crate::engine::{BadOutput, Failure, Outcome};
 
 /// Whether a request or JSON hook `pattern` covers `path`: `*` covers
 /// everything, `/api/*` everything under `/api/`, and any other pattern
@@ -125,34 +98,44 @@ fn needs_escape(s: &[u8]) -> bool {
     }) || rest.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\')
 }
 
-fn bad(reason: impl Into<String>) -> Failure {
-    Failure::BadOutput {
-        reason: reason.into(),
-    }
+fn bad(kind: BadOutput, reason: impl Into<String>) -> Failure {
+    Failure::bad_output(kind, reason)
 }
 
 /// The written output of a call that claims to have written one.
 fn written(out: &HookOutput, code_name: &str) -> Result<Vec<u8>, Failure> {
     if out.overflowed {
-        return Err(bad(format!("{code_name}: wrote past {OVER_CAPACITY}")));
+        return Err(bad(
+            BadOutput::OverCapacity,
+            format!("{code_name}: wrote past the output buffer's capacity"),
+        ));
     }
     if let Some(claimed) = out.claimed_len {
-        return Err(bad(format!(
-            "{code_name}: claimed {claimed} output bytes, more than {OVER_CAPACITY}"
-        )));
+        return Err(bad(
+            BadOutput::OverCapacity,
+            format!(
+                "{code_name}: claimed {claimed} output bytes, more than the output buffer's capacity"
+            ),
+        ));
     }
-    out.output
-        .as_ref()
-        .map(|b| b.0.clone())
-        .ok_or_else(|| bad(format!("{code_name} {NO_OUTPUT}")))
+    out.output.as_ref().map(|b| b.0.clone()).ok_or_else(|| {
+        bad(
+            BadOutput::MissingOutput,
+            format!("{code_name} but wrote no output length"),
+        )
+    })
 }
 
 fn check_json(bytes: &[u8], what: &str) -> Result<Value, Failure> {
-    serde_json::from_slice(bytes).map_err(|e| bad(format!("{what} {NOT_JSON}: {e}")))
+    serde_json::from_slice(bytes)
+        .map_err(|e| bad(BadOutput::NotJson, format!("{what} is not valid JSON: {e}")))
 }
 
 fn unknown(code: i32) -> Failure {
-    bad(format!("returned {code}, {UNDEFINED_CODE} for this hook"))
+    bad(
+        BadOutput::UndefinedCode,
+        format!("returned {code}, which the contract does not define for this hook"),
+    )
 }
 
 fn status_ok(status: u16) -> bool {
@@ -166,9 +149,10 @@ pub fn interpret(kind: &RegKind, out: &HookOutput, plugin: &str) -> Outcome {
     let code = out.code;
     if code < 0 {
         let failure = if out.overflowed {
-            bad(format!(
-                "returned {code} after writing past {OVER_CAPACITY}"
-            ))
+            bad(
+                BadOutput::OverCapacity,
+                format!("returned {code} after writing past the output buffer's capacity"),
+            )
         } else {
             Failure::Code {
                 code: i64::from(code),
@@ -182,7 +166,10 @@ pub fn interpret(kind: &RegKind, out: &HookOutput, plugin: &str) -> Outcome {
             1 => Outcome::Cancel {
                 reason: format!("plugin `{plugin}` cancelled the event"),
             },
-            other => fail(bad(format!("{EVENT_RESULT} {other}, not 0 or 1"))),
+            other => fail(bad(
+                BadOutput::EventResult,
+                format!("HookResult.cancelled is {other}, not 0 or 1"),
+            )),
         },
         RegKind::Config => match code {
             0 => match written(out, "CONFIG_MUTATE_MODIFIED") {
@@ -191,7 +178,10 @@ pub fn interpret(kind: &RegKind, out: &HookOutput, plugin: &str) -> Outcome {
                         .map_err(|e| e.to_string())
                 }) {
                     Ok(_) => Outcome::modified(yaml),
-                    Err(e) => fail(bad(format!("{NOT_YAML}: {e}"))),
+                    Err(e) => fail(bad(
+                        BadOutput::NotYaml,
+                        format!("config.mutate output is not valid YAML: {e}"),
+                    )),
                 },
                 Err(f) => fail(f),
             },
@@ -202,9 +192,10 @@ pub fn interpret(kind: &RegKind, out: &HookOutput, plugin: &str) -> Outcome {
             0 => match written(out, "JSON_MUTATE_MODIFIED")
                 .and_then(|b| check_json(&b, "output").map(|v| (b, v)))
             {
-                Ok((_, v)) if *target == 2 && !v.is_array() => {
-                    fail(bad(format!("{ACTIONS_NOT_ARRAY}: {v}")))
-                }
+                Ok((_, v)) if *target == 2 && !v.is_array() => fail(bad(
+                    BadOutput::ActionsNotArray,
+                    format!("json.actions output is not an array: {v}"),
+                )),
                 Ok((bytes, _)) => Outcome::modified(bytes),
                 Err(f) => fail(f),
             },
@@ -213,10 +204,13 @@ pub fn interpret(kind: &RegKind, out: &HookOutput, plugin: &str) -> Outcome {
         },
         RegKind::Request { .. } => match code {
             0 => Outcome::Continue,
-            1 if !status_ok(out.status) => fail(bad(format!(
-                "{RESPOND_NO_STATUS} (status is {})",
-                out.status
-            ))),
+            1 if !status_ok(out.status) => fail(bad(
+                BadOutput::RespondWithoutStatus,
+                format!(
+                    "REQUEST_RESPOND without a valid status (status is {})",
+                    out.status
+                ),
+            )),
             1 => match written(out, "REQUEST_RESPOND") {
                 Ok(body) => Outcome::Respond {
                     status: out.status,
@@ -228,11 +222,11 @@ pub fn interpret(kind: &RegKind, out: &HookOutput, plugin: &str) -> Outcome {
             other => fail(unknown(other)),
         },
         RegKind::Route { .. } => match code {
-            0 if !status_ok(out.status) => fail(bad(format!(
-                "{ROUTE_OK} without a valid status (status is {})",
-                out.status
-            ))),
-            0 => match written(out, ROUTE_OK) {
+            0 if !status_ok(out.status) => fail(bad(
+                BadOutput::RouteWithoutStatus,
+                format!("ROUTE_OK without a valid status (status is {})", out.status),
+            )),
+            0 => match written(out, "ROUTE_OK") {
                 Ok(body) => Outcome::Respond {
                     status: out.status,
                     headers: Vec::new(),
@@ -245,8 +239,8 @@ pub fn interpret(kind: &RegKind, out: &HookOutput, plugin: &str) -> Outcome {
         RegKind::CloudPanel => match code {
             0 => Outcome::Continue,
             1 => {
-                match written(out, CLOUDPANEL_ARGS)
-                    .and_then(|b| check_json(&b, &format!("{CLOUDPANEL_ARGS} args")).map(|_| b))
+                match written(out, "CLOUDPANEL_MODIFIED")
+                    .and_then(|b| check_json(&b, "CLOUDPANEL_MODIFIED args").map(|_| b))
                 {
                     Ok(args) => Outcome::modified(args),
                     Err(f) => fail(f),

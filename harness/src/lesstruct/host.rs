@@ -10,7 +10,7 @@ use super::plugin::WasmPlugin;
 use super::protocol::decode_result;
 use super::runtime::{HostServices, WasmEngine, WasmLimits};
 use super::schema::PostTypeSchema;
-use crate::engine::{Failure, Outcome, Pipeline, Profile, Trace, TraceMode};
+use crate::engine::{BadOutput, Failure, Outcome, Pipeline, Profile, Trace, TraceMode};
 use crate::{Error, Result};
 
 /// Phrase in the reason for a `before_save` result that is not an object.
@@ -347,9 +347,7 @@ fn before_save_step(plugin: &mut WasmPlugin, current: &[u8]) -> Outcome {
     let Value::Object(mut result) = result else {
         return fail(
             plugin,
-            Failure::BadOutput {
-                reason: format!("{NOT_OBJECT}: {result}"),
-            },
+            Failure::bad_output(BadOutput::NotObject, format!("{NOT_OBJECT}: {result}")),
         );
     };
     let Some(custom) = result.remove("customFields") else {
@@ -358,15 +356,16 @@ fn before_save_step(plugin: &mut WasmPlugin, current: &[u8]) -> Outcome {
     if !custom.is_object() {
         return fail(
             plugin,
-            Failure::BadOutput {
-                reason: format!("{CUSTOM_FIELDS_NOT_OBJECT}: {custom}"),
-            },
+            Failure::bad_output(
+                BadOutput::CustomFieldsNotObject,
+                format!("{CUSTOM_FIELDS_NOT_OBJECT}: {custom}"),
+            ),
         );
     }
     let Ok(Value::Object(mut content)) = serde_json::from_slice::<Value>(current) else {
         return fail(
             plugin,
-            Failure::BadOutput {
+            Failure::HostFault {
                 reason: "the host could not decode its own content".into(),
             },
         );

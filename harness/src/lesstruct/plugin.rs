@@ -16,7 +16,7 @@ use super::hostfns::HOST_FUNCTIONS;
 use super::manifest::CapabilityManifest;
 use super::protocol::{INPUT_OFFSET, locate_result};
 use super::runtime::{HostServices, HostState, PluginCtx, WasmEngine};
-use crate::engine::Failure;
+use crate::engine::{BadOutput, Failure, TrapCode};
 use crate::{Error, Result};
 
 const WASI_MODULE: &str = "wasi_snapshot_preview1";
@@ -79,24 +79,37 @@ fn classify(err: &wasmtime::Error, deadline_ms: u64) -> Failure {
         };
     }
     if let Some(trap) = err.downcast_ref::<Trap>() {
-        return match trap {
-            Trap::Interrupt => Failure::Timeout {
-                limit_ms: deadline_ms,
-            },
-            Trap::StackOverflow => Failure::Trap {
-                message: "stack overflow".into(),
-            },
-            other => Failure::Trap {
-                message: other.to_string(),
-            },
+        let code = match trap {
+            Trap::Interrupt => {
+                return Failure::Timeout {
+                    limit_ms: deadline_ms,
+                };
+            }
+            Trap::StackOverflow => TrapCode::StackOverflow,
+            Trap::MemoryOutOfBounds => TrapCode::MemoryOutOfBounds,
+            Trap::TableOutOfBounds => TrapCode::TableOutOfBounds,
+            Trap::UnreachableCodeReached => TrapCode::Unreachable,
+            Trap::IntegerDivisionByZero => TrapCode::IntegerDivisionByZero,
+            Trap::IntegerOverflow => TrapCode::IntegerOverflow,
+            Trap::BadConversionToInteger => TrapCode::BadConversionToInteger,
+            Trap::IndirectCallToNull => TrapCode::IndirectCallToNull,
+            Trap::BadSignature => TrapCode::BadSignature,
+            _ => TrapCode::Other,
         };
+        let message = match code {
+            TrapCode::StackOverflow => "stack overflow".to_owned(),
+            _ => trap.to_string(),
+        };
+        return Failure::Trap { code, message };
     }
     if let Some(exit) = err.downcast_ref::<I32Exit>() {
         return Failure::Trap {
+            code: TrapCode::ProcExit,
             message: format!("the module called proc_exit({})", exit.0),
         };
     }
     Failure::Trap {
+        code: TrapCode::Other,
         message: format!("{err:#}"),
     }
 }
@@ -265,19 +278,14 @@ impl WasmPlugin {
             init.call(&mut store, ())
                 .map_err(|e| classify(&e, self.deadline_ms))?;
         }
-        let memory =
-            instance
-                .get_memory(&mut store, "memory")
-                .ok_or_else(|| Failure::BadOutput {
-                    reason: "no `memory` export".into(),
-                })?;
+        let memory = instance
+            .get_memory(&mut store, "memory")
+            .ok_or_else(|| Failure::bad_output(BadOutput::MissingExport, "no `memory` export"))?;
         let mut hooks = HashMap::new();
         for hook in &self.hooks {
             let f = instance
                 .get_typed_func::<(i32, i32), i32>(&mut store, &format!("hook_{hook}"))
-                .map_err(|e| Failure::Trap {
-                    message: format!("{e:#}"),
-                })?;
+                .map_err(|e| Failure::bad_output(BadOutput::MissingExport, format!("{e:#}")))?;
             hooks.insert(hook.clone(), f);
         }
         let result_len = instance
@@ -330,33 +338,38 @@ impl WasmPlugin {
         let Some(live) = self.live.as_mut() else {
             unreachable!("instantiated above")
         };
-        let func = live
-            .hooks
-            .get(hook)
-            .cloned()
-            .ok_or_else(|| Failure::BadOutput {
-                reason: format!("the module exports no `hook_{hook}`"),
-            })?;
-        let len = i32::try_from(input.len()).map_err(|_| Failure::BadOutput {
-            reason: format!(
-                "input too large: {} bytes does not fit an i32 length",
-                input.len()
-            ),
+        let func = live.hooks.get(hook).cloned().ok_or_else(|| {
+            Failure::bad_output(
+                BadOutput::MissingExport,
+                format!("the module exports no `hook_{hook}`"),
+            )
+        })?;
+        let len = i32::try_from(input.len()).map_err(|_| {
+            Failure::bad_output(
+                BadOutput::InputTooLarge,
+                format!(
+                    "input too large: {} bytes does not fit an i32 length",
+                    input.len()
+                ),
+            )
         })?;
         let needed = u64::from(INPUT_OFFSET) + input.len() as u64;
         let size = live.memory.data_size(&live.store) as u64;
         if needed > size {
             let pages = (needed - size).div_ceil(PAGE);
-            live.memory.grow(&mut live.store, pages).map_err(|_| Failure::BadOutput {
-                reason: format!(
-                    "input too large: {} bytes at offset {INPUT_OFFSET} need {needed} bytes of memory, the limit is {limit}",
-                    input.len()
-                ),
+            live.memory.grow(&mut live.store, pages).map_err(|_| {
+                Failure::bad_output(
+                    BadOutput::InputTooLarge,
+                    format!(
+                        "input too large: {} bytes at offset {INPUT_OFFSET} need {needed} bytes of memory, the limit is {limit}",
+                        input.len()
+                    ),
+                )
             })?;
         }
         live.memory
             .write(&mut live.store, INPUT_OFFSET as usize, input)
-            .map_err(|e| Failure::BadOutput {
+            .map_err(|e| Failure::HostFault {
                 reason: format!("cannot write the input: {e}"),
             })?;
         live.store.set_epoch_deadline(ticks);

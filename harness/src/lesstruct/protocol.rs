@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use serde_json::Value;
 
-use crate::engine::Failure;
+use crate::engine::{BadOutput, Failure};
 
 /// Phrase in every reason for a result that is not UTF-8.
 pub const NOT_UTF8: &str = "result is not UTF-8";
@@ -51,11 +51,17 @@ pub fn locate_result(
 
 /// Decodes a hook result: UTF-8, then JSON.
 pub fn decode_result(bytes: &[u8]) -> Result<Value, Failure> {
-    let text = std::str::from_utf8(bytes).map_err(|e| Failure::BadOutput {
-        reason: format!("{NOT_UTF8}: invalid byte at offset {}", e.valid_up_to()),
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        Failure::bad_output(
+            BadOutput::NotUtf8,
+            format!("{NOT_UTF8}: invalid byte at offset {}", e.valid_up_to()),
+        )
     })?;
-    serde_json::from_str(text).map_err(|e| Failure::BadOutput {
-        reason: format!("{NOT_JSON}: {e} (result starts {:?})", preview(text)),
+    serde_json::from_str(text).map_err(|e| {
+        Failure::bad_output(
+            BadOutput::NotJson,
+            format!("{NOT_JSON}: {e} (result starts {:?})", preview(text)),
+        )
     })
 }
 

@@ -5,8 +5,8 @@ use serde_json::Value;
 use super::plugin::{Plugin, PluginError};
 use super::registry::{ManifestEntry, Registry};
 use crate::engine::{
-    AuthContext, Failure, Folded, HookSpec, HttpMethod, HttpResponse, Outcome, Pipeline, Profile,
-    RequestMeta, Trace, TraceMode, WriteOp, call_guarded,
+    AuthContext, BadOutput, Failure, Folded, HookSpec, HttpMethod, HttpResponse, Outcome, Pipeline,
+    Profile, RequestMeta, Trace, TraceMode, WriteOp, call_guarded,
 };
 use crate::store::EntityStore;
 use crate::{Error, Result};
@@ -362,7 +362,7 @@ fn before_write_step(
 ) -> Outcome {
     let Ok(before) = serde_json::from_slice::<Value>(current) else {
         let reason = "the host could not decode its own write data".to_owned();
-        return Outcome::error(&e.name, "before_write", Failure::BadOutput { reason });
+        return Outcome::error(&e.name, "before_write", Failure::HostFault { reason });
     };
     let mut data = before.clone();
     match call_guarded(|| e.plugin.before_write(entity, op, &mut data, auth)) {
@@ -372,9 +372,7 @@ fn before_write_step(
             Err(err) => Outcome::error(
                 &e.name,
                 "before_write",
-                Failure::BadOutput {
-                    reason: err.to_string(),
-                },
+                Failure::bad_output(BadOutput::Unencodable, err.to_string()),
             ),
         },
         Ok(Err(err)) => rejection(&err),

@@ -253,7 +253,7 @@ impl Harness {
     pub fn warnings(&self) -> Vec<String> {
         match &self.host {
             Host::Pylon(_) => Vec::new(),
-            Host::FeatherFly(h) => h.warnings().to_vec(),
+            Host::FeatherFly(h) => h.warnings().iter().map(ToString::to_string).collect(),
             Host::Lesstruct(h) => h.warnings().to_vec(),
         }
     }

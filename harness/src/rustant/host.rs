@@ -198,7 +198,7 @@ impl Drop for AgentHost {
 fn hook_step(r: &Registered, point: AgentHookPoint, current: &[u8]) -> Outcome {
     let Ok(data) = serde_json::from_slice::<Value>(current) else {
         let reason = "the host could not decode its own context".to_owned();
-        return Outcome::error(&r.plugin, point.name(), Failure::BadOutput { reason });
+        return Outcome::error(&r.plugin, point.name(), Failure::HostFault { reason });
     };
     let mut ctx = HookContext { point, data };
     match call_guarded(|| r.hook.call(&mut ctx)) {

@@ -2,7 +2,7 @@
 
 use hookcheck::engine::{
     Bytes, Contract, Failure, HookKind, LIFECYCLE_EVENTS, LifecycleEvent, Outcome, Pipeline,
-    Profile, Trace, TraceMode,
+    ProcessEnd, Profile, Trace, TraceMode,
 };
 use rstest::rstest;
 
@@ -146,7 +146,9 @@ fn hook_errors_name_plugin_and_hook() {
         "x",
         "json.response",
         Failure::Crash {
-            signal: "SIGSEGV".into(),
+            end: ProcessEnd::Signal {
+                number: libc::SIGSEGV,
+            },
             stderr: String::new(),
         },
     );
@@ -158,7 +160,9 @@ fn hook_errors_name_plugin_and_hook() {
         "x",
         "json.response",
         Failure::Crash {
-            signal: "SIGABRT".into(),
+            end: ProcessEnd::Signal {
+                number: libc::SIGABRT,
+            },
             stderr: [
                 "one",
                 "two",

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use hookcheck::engine::{Failure, HttpMethod, Outcome};
 use hookcheck::featherfly::{
-    FeatherFlyHost, Isolation, LoadError, NativeOptions, NativeRequest, RunnerCommand,
+    FeatherFlyHost, Isolation, LoadError, LoadWarning, NativeOptions, NativeRequest, RunnerCommand,
 };
 use hookcheck_fixtures::artifacts::native_fixture;
 use serde_json::{Value, json};
@@ -365,7 +365,14 @@ fn wrong_api_version_is_skipped_with_a_warning_naming_both() {
     let host = in_process(&["wrong_api_version", "mixin_a"]);
     assert_eq!(host.plugins().len(), 1);
     assert!(
-        host.warnings()[0].contains("plugin API version 7 is not the host's 8"),
+        matches!(host.warnings()[0], LoadWarning::ApiVersion { found: 7, .. }),
+        "{:?}",
+        host.warnings()
+    );
+    assert!(
+        host.warnings()[0]
+            .to_string()
+            .contains("plugin API version 7 is not the host's 8"),
         "{:?}",
         host.warnings()
     );
@@ -512,6 +519,12 @@ fn crash_then_recover(fixture: &str, expected: &str, said: Option<&str>) {
             .unwrap()
     };
     let text = failure_of(&step(&run));
+    let end = step(&run).failure().and_then(Failure::process_end);
+    assert_eq!(
+        end.map(|e| e.to_string()).as_deref(),
+        Some(expected),
+        "typed: {end:?}"
+    );
     let named = format!("error: plugin `{fixture}` crashed with {expected} in json.response");
     match said {
         Some(words) => {

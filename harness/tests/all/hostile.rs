@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use hookcheck::engine::Failure;
 use hookcheck::lesstruct::{
-    CapabilityManifest, LesstructHost, SaveRun, WASM_LOG_LINES_PER_CALL, WasmLimits, check_url,
+    CapabilityManifest, LesstructHost, MAX_RESULT_ROWS, SaveRun, WASM_LOG_LINES_PER_CALL,
+    WasmLimits, check_url,
 };
 use hookcheck_fixtures::artifacts::wasm_fixture;
 use serde_json::json;
@@ -79,6 +80,14 @@ fn a_huge_query_result_stops_at_the_cap() {
     assert!(run.saved, "{:?}", run.error);
     let answer = &run.content["customFields"]["dbResult"];
     assert_eq!(answer["error"], "result_too_large", "{answer}");
+    // Stopped at the row cap while reading, not after building the whole
+    // result and finding it too large for the plugin's memory.
+    assert!(
+        answer["message"]
+            .as_str()
+            .is_some_and(|m| m.contains(&MAX_RESULT_ROWS.to_string())),
+        "{answer}"
+    );
 }
 
 #[test]

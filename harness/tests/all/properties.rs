@@ -71,6 +71,7 @@ fn model(case: &Case, reader: Reader) -> Expect {
         Ok(Some(r)) => mem.get(r).map_or_else(
             || {
                 Expect::Failure(Failure::Trap {
+                    code: hookcheck::engine::TrapCode::Other,
                     message: "model read past memory".into(),
                 })
             },
