@@ -12,7 +12,7 @@ use hookcheck::lesstruct::{
 use hookcheck_fixtures::artifacts::wasm_fixture;
 use serde_json::json;
 
-use crate::support::{lesstruct_host, post, test_limits, wat};
+use crate::support::{TestServer, lesstruct_host, post, test_limits, wat};
 
 fn failure(run: &SaveRun) -> Option<Failure> {
     run.trace
@@ -67,6 +67,30 @@ fn a_query_that_runs_past_the_deadline_is_interrupted_as_a_timeout() {
     let sql = format!("SELECT count(*) AS n FROM {}", tables.join(", "));
     let run = host.before_save(post("T", json!({"sql": sql})));
     assert!(!run.saved, "{}", run.content["customFields"]["dbResult"]);
+    assert_eq!(failure(&run), Some(Failure::Timeout { limit_ms: 300 }));
+}
+
+#[test]
+fn an_http_call_past_the_deadline_ends_the_hook_as_a_timeout() {
+    let server = TestServer::start();
+    let manifest = format!(
+        "name = \"http_enrichment\"\nversion = \"1\"\n[capabilities]\nhttp = [\"{}\"]\n",
+        server.url("/allowed/*")
+    );
+    let mut host = LesstructHost::new(WasmLimits {
+        deadline: Duration::from_millis(300),
+        ..test_limits()
+    })
+    .unwrap();
+    let bytes = std::fs::read(wasm_fixture("http_enrichment")).unwrap();
+    let manifest = CapabilityManifest::parse(&manifest, "test.manifest").unwrap();
+    host.load_bytes("http_enrichment", &bytes, Some(manifest))
+        .unwrap();
+    let run = host.before_save(post(
+        "T",
+        json!({"enrichUrl": server.url("/allowed/stall")}),
+    ));
+    assert!(!run.saved, "{}", run.content["customFields"]);
     assert_eq!(failure(&run), Some(Failure::Timeout { limit_ms: 300 }));
 }
 

@@ -114,6 +114,11 @@ fn serve(stream: TcpStream, port: u16, log: &Mutex<Vec<String>>) {
             String::new(),
         ),
         "/allowed/big" => ("200 OK", String::new(), "x".repeat((1 << 20) + 10)),
+        "/allowed/stall" => {
+            // A server that takes its time: longer than a short deadline.
+            std::thread::sleep(Duration::from_secs(3));
+            ("200 OK", String::new(), r#"{"late":true}"#.to_owned())
+        }
         _ => ("200 OK", String::new(), "secret".to_owned()),
     };
     let response = format!(
