@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use super::catalog::{HookKind, HookSpec};
+use super::failure::HookError;
 use super::outcome::Outcome;
 use super::profile::OnError;
 use super::trace::{Trace, TraceMode};
@@ -23,13 +24,19 @@ pub struct Stop {
     pub status: Option<u16>,
 }
 
-/// The result of a pipeline run.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// The result of a pipeline run: everything a host decides from, whatever
+/// the trace mode (a host never reads its decisions back from the trace).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Folded {
     /// The value after the last step that ran.
     pub value: Vec<u8>,
     /// Why the run stopped early, if it did.
     pub stop: Option<Stop>,
+    /// Whether some step replaced the value.
+    pub modified: bool,
+    /// The failures the run went on after (the prior value kept, or an
+    /// observer's failure), in order.
+    pub errors: Vec<HookError>,
 }
 
 /// Runs one hook point's handlers in order and folds their outcomes.
@@ -59,6 +66,8 @@ impl Pipeline {
         F: FnOnce(&[u8]) -> Outcome,
     {
         let hook = self.spec.point.name;
+        let mut modified = false;
+        let mut errors = Vec::new();
         for (index, (plugin, call)) in steps.into_iter().enumerate() {
             let (outcome, duration) = timed(trace.mode, || call(&value));
             let next = self.decide(&outcome);
@@ -68,8 +77,15 @@ impl Pipeline {
             };
             trace.push(plugin, hook, Some(&value), &outcome, output, duration);
             match next {
-                Next::Keep => {}
-                Next::Replace(v) => value = v,
+                Next::Keep => {
+                    if let Outcome::Error { error } = &outcome {
+                        errors.push(error.clone());
+                    }
+                }
+                Next::Replace(v) => {
+                    modified = true;
+                    value = v;
+                }
                 Next::Stop(status) => {
                     let stop = Stop {
                         step: index,
@@ -80,11 +96,18 @@ impl Pipeline {
                     return Folded {
                         value,
                         stop: Some(stop),
+                        modified,
+                        errors,
                     };
                 }
             }
         }
-        Folded { value, stop: None }
+        Folded {
+            value,
+            stop: None,
+            modified,
+            errors,
+        }
     }
 
     fn decide(&self, outcome: &Outcome) -> Next {

@@ -321,11 +321,9 @@ impl LesstructHost {
             .profile
             .hook(hook)
             .unwrap_or_else(|| unreachable!("lesstruct lacks {hook}"));
-        Pipeline::new(spec).run(input, steps, &mut trace);
-        for step in &trace.steps {
-            if let Outcome::Error { error } = &step.outcome {
-                self.services.log(&step.plugin, "error", error.to_string());
-            }
+        let folded = Pipeline::new(spec).run(input, steps, &mut trace);
+        for error in &folded.errors {
+            self.services.log(&error.plugin, "error", error.to_string());
         }
         trace
     }

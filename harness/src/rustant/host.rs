@@ -153,9 +153,7 @@ impl AgentHost {
         });
         let folded = Pipeline::new(spec).run(input, steps, &mut trace);
         let data = serde_json::from_slice(&folded.value).unwrap_or(data);
-        let modified = trace
-            .outcomes()
-            .any(|o| matches!(o, Outcome::Modified { .. }));
+        let modified = folded.modified;
         let (result, blocked_by) = match folded.stop {
             Some(stop) => match stop.outcome {
                 Outcome::Cancel { reason } => (HookResult::Block(reason), Some(stop.plugin)),

@@ -21,3 +21,4 @@ mod rustant;
 mod snapshots;
 mod store;
 mod support;
+mod trace_modes;
