@@ -71,8 +71,7 @@ pub(crate) struct ChecksArgs {
 }
 
 fn parse_contract(s: &str) -> Result<Contract, String> {
-    Contract::from_name(s)
-        .ok_or_else(|| format!("`{s}` is not a profile (pylon, lesstruct, featherfly, rustant)"))
+    Contract::parse(s)
 }
 
 /// Options of `hookcheck explain`.

@@ -25,7 +25,7 @@ pub use error::{Error, Result};
 pub use expect::{Expectation, Expectations};
 pub use report::{json_report, junit_report, markdown_report, printable};
 pub use runner::{CheckResult, Event, Report, RunOptions, Totals, run_checks};
-pub use subject::{COMPILE_BUDGET, MAX_ARTIFACT_BYTES, ProfileChoice, Subject};
+pub use subject::{COMPILE_BUDGET, MAX_ARTIFACT_BYTES, ProfileChoice, Subject, native_runner};
 
 /// Exit code: every required check passed.
 pub const EXIT_OK: u8 = 0;

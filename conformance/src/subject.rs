@@ -31,9 +31,9 @@ impl std::str::FromStr for ProfileChoice {
         if s == "auto" {
             return Ok(Self::Auto);
         }
-        Contract::from_name(s).map(Self::Fixed).ok_or_else(|| {
-            format!("`{s}` is not a profile (auto, pylon, lesstruct, featherfly, rustant)")
-        })
+        Contract::from_name(s)
+            .map(Self::Fixed)
+            .ok_or_else(|| format!("`{s}` is not a profile (auto, {})", Contract::names()))
     }
 }
 
@@ -224,6 +224,15 @@ fn elf_symbols(path: &Path, data: &[u8]) -> Result<Vec<String>> {
     Ok(names)
 }
 
+/// The runner command of this executable: its hidden `native-runner`
+/// subcommand, where native plugins run.
+pub fn native_runner() -> std::io::Result<RunnerCommand> {
+    Ok(RunnerCommand {
+        program: std::env::current_exe()?,
+        args: vec!["native-runner".into()],
+    })
+}
+
 /// The largest plugin file hookcheck reads.
 pub const MAX_ARTIFACT_BYTES: u64 = 256 << 20;
 /// How long compiling a WASM module may take before the module counts as
@@ -373,11 +382,8 @@ impl Subject {
                 let symbols = elf_symbols(&path, &data)?;
                 let runner = match runner {
                     Some(r) => r,
-                    None => RunnerCommand {
-                        program: std::env::current_exe()
-                            .map_err(|e| Error::io("find", "the current executable", e))?,
-                        args: vec!["native-runner".into()],
-                    },
+                    None => native_runner()
+                        .map_err(|e| Error::io("find", "the current executable", e))?,
                 };
                 let native = NativeSubject {
                     path,
@@ -392,7 +398,7 @@ impl Subject {
                 // and then fails init is a finding of the FF-LOAD checks.)
                 if let Err(hookcheck::Error::NativeLoad(LoadError::NotLoadable {
                     reason, ..
-                })) = native.host(1 << 20)
+                })) = native.host(hookcheck::featherfly::DEFAULT_CAPACITY)
                 {
                     return Err(Error::Artifact {
                         path: native.path,

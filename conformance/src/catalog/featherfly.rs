@@ -22,7 +22,7 @@ const CATALOG: Catalog = Catalog {
     profile: Contract::FeatherFly,
     source: "contracts/README.md §3; seed 003 (FeatherFly Plugin Reference, API v8)",
 };
-const CAPACITY: usize = 1 << 20;
+const CAPACITY: usize = hookcheck::featherfly::DEFAULT_CAPACITY;
 
 fn on_native(s: &Subject, f: impl FnOnce(&NativeSubject) -> Verdict) -> Verdict {
     match s {

@@ -70,8 +70,7 @@ Example:
   hookcheck replay recordings/today --profile featherfly --plugins target/fixtures/native";
 
 pub(crate) fn parse_profile(s: &str) -> Result<Contract, String> {
-    Contract::from_name(s)
-        .ok_or_else(|| format!("`{s}` is not a profile (featherfly, lesstruct, pylon)"))
+    Contract::parse(s)
 }
 
 /// Loads the plugins of `profile` from `dir` the way serve and replay do:
@@ -82,13 +81,11 @@ pub(crate) fn load_harness(
     dir: &std::path::Path,
     timeout_ms: u64,
 ) -> anyhow::Result<Harness> {
-    let runner = hookcheck::featherfly::RunnerCommand {
-        program: std::env::current_exe().context("failed to find the hookcheck executable")?,
-        args: vec!["native-runner".into()],
-    };
+    let runner = hookcheck_conformance::native_runner()
+        .context("failed to find the hookcheck executable")?;
     let options = LoadOptions {
         native: hookcheck::featherfly::NativeOptions {
-            capacity: 1 << 20,
+            capacity: hookcheck::featherfly::DEFAULT_CAPACITY,
             isolation: hookcheck::featherfly::Isolation::Child {
                 command: runner,
                 timeout: std::time::Duration::from_millis(timeout_ms),

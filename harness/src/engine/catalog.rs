@@ -42,6 +42,17 @@ impl Contract {
     pub fn from_name(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|c| c.name() == name)
     }
+
+    /// Every profile name, comma-separated, for messages.
+    pub fn names() -> String {
+        Self::ALL.map(Contract::name).join(", ")
+    }
+
+    /// Parses a profile name, or says which names there are.
+    pub fn parse(name: &str) -> Result<Self, String> {
+        Self::from_name(name)
+            .ok_or_else(|| format!("`{name}` is not a profile ({})", Self::names()))
+    }
 }
 
 impl std::fmt::Display for Contract {

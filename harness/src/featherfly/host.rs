@@ -41,10 +41,14 @@ pub struct NativeOptions {
     pub isolation: Isolation,
 }
 
+/// The capacity of every host-owned output buffer unless set otherwise:
+/// 1 MiB, as the real daemon's.
+pub const DEFAULT_CAPACITY: usize = 1 << 20;
+
 impl Default for NativeOptions {
     fn default() -> Self {
         Self {
-            capacity: 1 << 20,
+            capacity: DEFAULT_CAPACITY,
             isolation: Isolation::InProcess,
         }
     }

@@ -137,9 +137,10 @@ impl InProcess {
         })?;
         // SAFETY: the contract fixes the symbol's type.
         let entry_fn =
-            unsafe { lib.get::<extern "C" fn() -> PluginEntry>(ENTRY_SYMBOL.as_bytes()) }
+            unsafe { lib.get::<unsafe extern "C" fn() -> PluginEntry>(ENTRY_SYMBOL.as_bytes()) }
                 .map_err(|_| Error::NativeLoad(LoadError::NoEntry { path: path.clone() }))?;
-        let entry = entry_fn();
+        // SAFETY: the plugin's entry point, of the type the contract fixes.
+        let entry = unsafe { entry_fn() };
         let desc = entry.descriptor;
         if desc.api_version != FEATHERFLY_PLUGIN_API_VERSION {
             self.warnings.push(LoadWarning::ApiVersion {
@@ -156,7 +157,9 @@ impl InProcess {
         let name_bytes: Box<[u8]> = name.as_bytes().into();
         let api = Box::new(host_api(&name_bytes, &state));
         let code = match entry.vtable.init {
-            Some(init) => capture_logs(|| init(&raw const *api)).0,
+            // SAFETY: the plugin's own `init`, given the host API it expects;
+            // what it does is the plugin's (the runner contains crashes).
+            Some(init) => capture_logs(|| unsafe { init(&raw const *api) }).0,
             None => 0,
         };
         state.close();
@@ -279,7 +282,9 @@ impl InProcess {
                     payload_len: payload.0.len(),
                 };
                 return HookOutput {
-                    code: i32::from(f(&raw const ctx).cancelled),
+                    // SAFETY: the plugin's registered callback, given a
+                    // context that lives for the call.
+                    code: i32::from(unsafe { f(&raw const ctx) }.cancelled),
                     ..HookOutput::default()
                 };
             }
@@ -291,7 +296,9 @@ impl InProcess {
                     yaml_out_capacity: capacity,
                     yaml_out_len: &raw mut len,
                 };
-                f(&raw const ctx)
+                // SAFETY: the plugin's registered callback, given a context
+                // whose pointers and buffers live for the call.
+                unsafe { f(&raw const ctx) }
             }
             (
                 Callback::Json(f),
@@ -313,7 +320,9 @@ impl InProcess {
                     json_out_capacity: capacity,
                     json_out_len: &raw mut len,
                 };
-                f(&raw const ctx)
+                // SAFETY: the plugin's registered callback, given a context
+                // whose pointers and buffers live for the call.
+                unsafe { f(&raw const ctx) }
             }
             (
                 Callback::Request(f),
@@ -339,7 +348,9 @@ impl InProcess {
                     response_body_capacity: capacity,
                     response_body_len: &raw mut len,
                 };
-                f(&raw const ctx)
+                // SAFETY: the plugin's registered callback, given a context
+                // whose pointers and buffers live for the call.
+                unsafe { f(&raw const ctx) }
             }
             (Callback::Route(f), HookInput::Route { method, path, body }) => {
                 let ctx = RouteHandlerContext {
@@ -353,7 +364,9 @@ impl InProcess {
                     body_out_len: &raw mut len,
                     status_code: &raw mut status,
                 };
-                f(&raw const ctx)
+                // SAFETY: the plugin's registered callback, given a context
+                // whose pointers and buffers live for the call.
+                unsafe { f(&raw const ctx) }
             }
             (
                 Callback::CloudPanel(f),
@@ -378,7 +391,9 @@ impl InProcess {
                     cancel_reason_capacity: self.reason.capacity,
                     cancel_reason_len: &raw mut reason_len,
                 };
-                f(&raw const ctx)
+                // SAFETY: the plugin's registered callback, given a context
+                // whose pointers and buffers live for the call.
+                unsafe { f(&raw const ctx) }
             }
             _ => {
                 return HookOutput {
@@ -407,7 +422,9 @@ impl InProcess {
             if !std::mem::replace(&mut p.shut_down, true)
                 && let Some(f) = p.entry.vtable.shutdown
             {
-                f();
+                // SAFETY: the plugin's own `shutdown`, once, while its
+                // library is still loaded.
+                unsafe { f() };
             }
         }
     }

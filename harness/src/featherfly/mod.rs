@@ -15,8 +15,8 @@ pub use child::{
     CHANNEL_TAMPERED, LOAD_BUDGET, MAX_FRAME, Request, Response, RunnerCommand, serve_runner,
 };
 pub use host::{
-    CloudPanelRun, EventRun, FeatherFlyHost, Isolation, NativeOptions, NativeRequest, RequestRun,
-    ValueRun, plugin_files,
+    CloudPanelRun, DEFAULT_CAPACITY, EventRun, FeatherFlyHost, Isolation, NativeOptions,
+    NativeRequest, RequestRun, ValueRun, plugin_files,
 };
 pub use library::{ENTRY_SYMBOL, InProcess};
 pub use load_error::{LoadError, LoadWarning};

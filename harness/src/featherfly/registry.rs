@@ -173,7 +173,11 @@ fn text(ptr: *const u8, len: usize, what: &str) -> Result<String, String> {
     String::from_utf8(bytes.to_vec()).map_err(|_| format!("{what} is not UTF-8"))
 }
 
-extern "C" fn register_hook(event: u32, cb: EventCallback, user_data: *mut c_void) -> i32 {
+/// # Safety
+///
+/// Called by plugin code with its own pointers; each is checked (null,
+/// length, the `user_data` this host handed out) before it is read.
+unsafe extern "C" fn register_hook(event: u32, cb: EventCallback, user_data: *mut c_void) -> i32 {
     with_state(user_data, |_| {
         if !(1..=47).contains(&event) {
             return Err(format!("register_hook: event id {event} is not 1-47"));
@@ -182,7 +186,11 @@ extern "C" fn register_hook(event: u32, cb: EventCallback, user_data: *mut c_voi
     })
 }
 
-extern "C" fn register_json_hook(
+/// # Safety
+///
+/// Called by plugin code with its own pointers; each is checked (null,
+/// length, the `user_data` this host handed out) before it is read.
+unsafe extern "C" fn register_json_hook(
     target: u32,
     p: *const u8,
     l: usize,
@@ -198,11 +206,19 @@ extern "C" fn register_json_hook(
     })
 }
 
-extern "C" fn register_config_hook(cb: ConfigCallback, user_data: *mut c_void) -> i32 {
+/// # Safety
+///
+/// Called by plugin code with its own pointers; each is checked (null,
+/// length, the `user_data` this host handed out) before it is read.
+unsafe extern "C" fn register_config_hook(cb: ConfigCallback, user_data: *mut c_void) -> i32 {
     with_state(user_data, |_| Ok((RegKind::Config, Callback::Config(cb))))
 }
 
-extern "C" fn register_request_hook(
+/// # Safety
+///
+/// Called by plugin code with its own pointers; each is checked (null,
+/// length, the `user_data` this host handed out) before it is read.
+unsafe extern "C" fn register_request_hook(
     phase: u32,
     p: *const u8,
     l: usize,
@@ -220,7 +236,11 @@ extern "C" fn register_request_hook(
     })
 }
 
-extern "C" fn register_route(
+/// # Safety
+///
+/// Called by plugin code with its own pointers; each is checked (null,
+/// length, the `user_data` this host handed out) before it is read.
+unsafe extern "C" fn register_route(
     method: u32,
     p: *const u8,
     l: usize,
@@ -236,13 +256,24 @@ extern "C" fn register_route(
     })
 }
 
-extern "C" fn register_cloudpanel_hook(cb: CloudPanelCallback, user_data: *mut c_void) -> i32 {
+/// # Safety
+///
+/// Called by plugin code with its own pointers; each is checked (null,
+/// length, the `user_data` this host handed out) before it is read.
+unsafe extern "C" fn register_cloudpanel_hook(
+    cb: CloudPanelCallback,
+    user_data: *mut c_void,
+) -> i32 {
     with_state(user_data, |_| {
         Ok((RegKind::CloudPanel, Callback::CloudPanel(cb)))
     })
 }
 
-extern "C" fn log_info(ptr: *const u8, len: usize) {
+/// # Safety
+///
+/// Called by plugin code with its own pointers; each is checked (null,
+/// length, the `user_data` this host handed out) before it is read.
+unsafe extern "C" fn log_info(ptr: *const u8, len: usize) {
     let line = match text(ptr, len.min(4096), "log line") {
         Ok(t) => t,
         Err(e) => format!("<{e}>"),
@@ -287,7 +318,8 @@ mod tests {
         let line = b"again and again";
         let ((), lines) = capture_logs(|| {
             for _ in 0..100_000 {
-                log_info(line.as_ptr(), line.len());
+                // SAFETY: a live buffer and its length.
+                unsafe { log_info(line.as_ptr(), line.len()) };
             }
         });
         assert_eq!(lines.len(), LOG_LINES_PER_CALL + 1);
@@ -296,7 +328,8 @@ mod tests {
             100_000 - LOG_LINES_PER_CALL
         )));
         // The next call starts with a fresh budget.
-        let ((), next) = capture_logs(|| log_info(line.as_ptr(), line.len()));
+        // SAFETY: a live buffer and its length.
+        let ((), next) = capture_logs(|| unsafe { log_info(line.as_ptr(), line.len()) });
         assert_eq!(next.len(), 1);
     }
 }

@@ -82,9 +82,9 @@ pub struct PluginDescriptor {
 #[derive(Clone, Copy, Debug)]
 pub struct PluginVTable {
     /// Registers hooks; non-zero fails the load.
-    pub init: Option<extern "C" fn(*const HostApi) -> i32>,
+    pub init: Option<unsafe extern "C" fn(*const HostApi) -> i32>,
     /// Runs at daemon stop.
-    pub shutdown: Option<extern "C" fn()>,
+    pub shutdown: Option<unsafe extern "C" fn()>,
 }
 
 /// What `featherfly_plugin_entry` returns by value.
@@ -254,17 +254,17 @@ pub struct CloudPanelCommandContext {
 }
 
 /// A lifecycle callback.
-pub type EventCallback = extern "C" fn(*const EventContext) -> HookResult;
+pub type EventCallback = unsafe extern "C" fn(*const EventContext) -> HookResult;
 /// A JSON hook.
-pub type JsonCallback = extern "C" fn(*const JsonMutateContext) -> i32;
+pub type JsonCallback = unsafe extern "C" fn(*const JsonMutateContext) -> i32;
 /// A config hook.
-pub type ConfigCallback = extern "C" fn(*const ConfigMutateContext) -> i32;
+pub type ConfigCallback = unsafe extern "C" fn(*const ConfigMutateContext) -> i32;
 /// A request hook.
-pub type RequestCallback = extern "C" fn(*const RequestHookContext) -> i32;
+pub type RequestCallback = unsafe extern "C" fn(*const RequestHookContext) -> i32;
 /// A route handler.
-pub type RouteCallback = extern "C" fn(*const RouteHandlerContext) -> i32;
+pub type RouteCallback = unsafe extern "C" fn(*const RouteHandlerContext) -> i32;
 /// A CloudPanel hook.
-pub type CloudPanelCallback = extern "C" fn(*const CloudPanelCommandContext) -> i32;
+pub type CloudPanelCallback = unsafe extern "C" fn(*const CloudPanelCommandContext) -> i32;
 
 /// What the host passes to `init`.
 #[repr(C)]
@@ -279,20 +279,21 @@ pub struct HostApi {
     /// Pass back as `user_data` to every `register_*`.
     pub hook_state: *mut c_void,
     /// `(event, cb, user_data) -> 0 ok`.
-    pub register_hook: Option<extern "C" fn(u32, EventCallback, *mut c_void) -> i32>,
+    pub register_hook: Option<unsafe extern "C" fn(u32, EventCallback, *mut c_void) -> i32>,
     /// `(target, pattern ptr, pattern len, cb, user_data)`.
     pub register_json_hook:
-        Option<extern "C" fn(u32, *const u8, usize, JsonCallback, *mut c_void) -> i32>,
+        Option<unsafe extern "C" fn(u32, *const u8, usize, JsonCallback, *mut c_void) -> i32>,
     /// `(cb, user_data)`.
-    pub register_config_hook: Option<extern "C" fn(ConfigCallback, *mut c_void) -> i32>,
+    pub register_config_hook: Option<unsafe extern "C" fn(ConfigCallback, *mut c_void) -> i32>,
     /// `(phase, pattern ptr, pattern len, cb, user_data)`.
     pub register_request_hook:
-        Option<extern "C" fn(u32, *const u8, usize, RequestCallback, *mut c_void) -> i32>,
+        Option<unsafe extern "C" fn(u32, *const u8, usize, RequestCallback, *mut c_void) -> i32>,
     /// `(method, path ptr, path len, cb, user_data)`.
     pub register_route:
-        Option<extern "C" fn(u32, *const u8, usize, RouteCallback, *mut c_void) -> i32>,
+        Option<unsafe extern "C" fn(u32, *const u8, usize, RouteCallback, *mut c_void) -> i32>,
     /// `(cb, user_data)`.
-    pub register_cloudpanel_hook: Option<extern "C" fn(CloudPanelCallback, *mut c_void) -> i32>,
+    pub register_cloudpanel_hook:
+        Option<unsafe extern "C" fn(CloudPanelCallback, *mut c_void) -> i32>,
     /// `(msg ptr, msg len)`.
-    pub log_info: Option<extern "C" fn(*const u8, usize)>,
+    pub log_info: Option<unsafe extern "C" fn(*const u8, usize)>,
 }

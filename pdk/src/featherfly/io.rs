@@ -183,7 +183,8 @@ fn api<'a>(host: *const HostApi) -> Option<&'a HostApi> {
 /// `host` must be the pointer the host passed to `init`.
 pub unsafe fn log_info(host: *const HostApi, msg: &str) {
     if let Some(f) = api(host).and_then(|h| h.log_info) {
-        f(msg.as_ptr(), msg.len());
+        // SAFETY: the host's own function, given a live string.
+        unsafe { f(msg.as_ptr(), msg.len()) };
     }
 }
 
@@ -194,7 +195,13 @@ pub unsafe fn log_info(host: *const HostApi, msg: &str) {
 /// `host` must be the pointer the host passed to `init`, used during `init`.
 pub unsafe fn register_hook(host: *const HostApi, event: u32, cb: EventCallback) -> i32 {
     api(host)
-        .and_then(|h| h.register_hook.map(|f| f(event, cb, h.hook_state)))
+        .and_then(|h| {
+            h.register_hook.map(|f| {
+                // SAFETY: the host's own registration function, during `init`,
+                // with a live pattern and the host's own state pointer.
+                unsafe { f(event, cb, h.hook_state) }
+            })
+        })
         .unwrap_or(-1)
 }
 
@@ -211,8 +218,11 @@ pub unsafe fn register_json_hook(
 ) -> i32 {
     api(host)
         .and_then(|h| {
-            h.register_json_hook
-                .map(|f| f(target, pattern.as_ptr(), pattern.len(), cb, h.hook_state))
+            h.register_json_hook.map(|f| {
+                // SAFETY: the host's own registration function, during `init`,
+                // with a live pattern and the host's own state pointer.
+                unsafe { f(target, pattern.as_ptr(), pattern.len(), cb, h.hook_state) }
+            })
         })
         .unwrap_or(-1)
 }
@@ -224,7 +234,13 @@ pub unsafe fn register_json_hook(
 /// `host` must be the pointer the host passed to `init`, used during `init`.
 pub unsafe fn register_config_hook(host: *const HostApi, cb: ConfigCallback) -> i32 {
     api(host)
-        .and_then(|h| h.register_config_hook.map(|f| f(cb, h.hook_state)))
+        .and_then(|h| {
+            h.register_config_hook.map(|f| {
+                // SAFETY: the host's own registration function, during `init`,
+                // with a live pattern and the host's own state pointer.
+                unsafe { f(cb, h.hook_state) }
+            })
+        })
         .unwrap_or(-1)
 }
 
@@ -241,8 +257,11 @@ pub unsafe fn register_request_hook(
 ) -> i32 {
     api(host)
         .and_then(|h| {
-            h.register_request_hook
-                .map(|f| f(phase, pattern.as_ptr(), pattern.len(), cb, h.hook_state))
+            h.register_request_hook.map(|f| {
+                // SAFETY: the host's own registration function, during `init`,
+                // with a live pattern and the host's own state pointer.
+                unsafe { f(phase, pattern.as_ptr(), pattern.len(), cb, h.hook_state) }
+            })
         })
         .unwrap_or(-1)
 }
@@ -260,8 +279,11 @@ pub unsafe fn register_route(
 ) -> i32 {
     api(host)
         .and_then(|h| {
-            h.register_route
-                .map(|f| f(method, path.as_ptr(), path.len(), cb, h.hook_state))
+            h.register_route.map(|f| {
+                // SAFETY: the host's own registration function, during `init`,
+                // with a live pattern and the host's own state pointer.
+                unsafe { f(method, path.as_ptr(), path.len(), cb, h.hook_state) }
+            })
         })
         .unwrap_or(-1)
 }
@@ -273,6 +295,12 @@ pub unsafe fn register_route(
 /// `host` must be the pointer the host passed to `init`, used during `init`.
 pub unsafe fn register_cloudpanel_hook(host: *const HostApi, cb: CloudPanelCallback) -> i32 {
     api(host)
-        .and_then(|h| h.register_cloudpanel_hook.map(|f| f(cb, h.hook_state)))
+        .and_then(|h| {
+            h.register_cloudpanel_hook.map(|f| {
+                // SAFETY: the host's own registration function, during `init`,
+                // with a live pattern and the host's own state pointer.
+                unsafe { f(cb, h.hook_state) }
+            })
+        })
         .unwrap_or(-1)
 }

@@ -12,7 +12,7 @@ macro_rules! declare_plugin {
             const NAME: &str = $name;
             const VERSION: &str = $version;
             #[allow(unused_mut, unused_assignments)]
-            let mut shutdown: Option<extern "C" fn()> = None;
+            let mut shutdown: Option<unsafe extern "C" fn()> = None;
             $( shutdown = Some($shutdown); )?
             $crate::featherfly::PluginEntry {
                 descriptor: $crate::featherfly::PluginDescriptor {
