@@ -234,11 +234,24 @@ fn summary(report: &Report) {
         if report.passed() {
             "conforms".to_owned()
         } else {
-            let mut why = report.failing_ids();
-            if report.coverage_fails() {
-                why.push("coverage");
+            let (not_run, failed): (Vec<_>, Vec<_>) = report
+                .checks
+                .iter()
+                .filter(|c| c.fails_run)
+                .partition(|c| c.status == Status::Skip);
+            let mut why: Vec<String> =
+                vec![failed.iter().map(|c| c.id).collect::<Vec<_>>().join(", ")];
+            if !not_run.is_empty() {
+                why.push(format!(
+                    "not run: {}",
+                    not_run.iter().map(|c| c.id).collect::<Vec<_>>().join(", ")
+                ));
             }
-            format!("does not conform ({})", why.join(", "))
+            if report.coverage_fails() {
+                why.push("coverage".into());
+            }
+            why.retain(|w| !w.is_empty());
+            format!("does not conform ({})", why.join("; "))
         }
     );
 }

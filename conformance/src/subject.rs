@@ -52,6 +52,8 @@ pub struct Saved {
     pub denied: Vec<String>,
     /// Which invoked hooks the save run called.
     pub coverage: Vec<crate::coverage::Exercised>,
+    /// What timed out, when the save run stopped at a timeout.
+    pub stopped: Option<String>,
 }
 
 /// A WASM module for the Lesstruct profile.

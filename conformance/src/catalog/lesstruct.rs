@@ -38,7 +38,24 @@ fn load_rule(s: &Subject, what: &str, pick: fn(&LoadProblem) -> bool) -> Verdict
     })
 }
 
+/// Whether a step of `trace` timed out.
+fn timed_out(trace: &Trace) -> bool {
+    trace
+        .outcomes()
+        .any(|o| matches!(o.failure(), Some(Failure::Timeout { .. })))
+}
+
+/// A fresh host for a check that makes its own calls; none once the shared
+/// save run saw a hook time out, so a run pays one timeout, not one per
+/// check.
 fn host(w: &WasmSubject) -> Result<LesstructHost, Verdict> {
+    if let Ok(saved) = saved(w)
+        && let Some(label) = &saved.stopped
+    {
+        return Err(Verdict::unexercised(format!(
+            "not run: {label} timed out (see LS-HOOK-002), and a run waits for one timeout only"
+        )));
+    }
     w.host().map_err(|e| {
         Verdict::not_loaded(format!(
             "the plugin does not load ({e}); see the LS-LOAD checks"
@@ -62,10 +79,6 @@ fn saved(w: &WasmSubject) -> Result<&Saved, Verdict> {
     let done = w.saved.get_or_init(|| {
         let mut host = w.host()?;
         let contents = lesstruct_contents();
-        let runs: Vec<SaveRun> = contents
-            .iter()
-            .map(|c| host.before_save(c.clone()))
-            .collect();
         // Every hook the host invokes, so the coverage can say each ran.
         let exported: Vec<&str> = INVOKED
             .into_iter()
@@ -83,16 +96,30 @@ fn saved(w: &WasmSubject) -> Result<&Saved, Verdict> {
                 entry.add(label, trace.steps.iter().filter(|s| s.hook == hook).count());
             }
         };
-        let mut after = Vec::new();
-        for (i, (content, run)) in contents.iter().zip(&runs).enumerate() {
+        let (mut runs, mut after, mut stopped) = (Vec::new(), Vec::new(), None);
+        // The first timeout ends the run: it is the finding, and a run must
+        // end in bounded time.
+        for (i, content) in contents.iter().enumerate() {
             let label = format!("standard input #{i}");
+            let run = host.before_save(content.clone());
             count("before_save", &label, &run.trace);
+            let late = timed_out(&run.trace);
+            runs.push(run);
+            if late {
+                stopped = Some(format!("before_save on {label}"));
+                break;
+            }
             let created = host.after_create(content);
             count("after_create", &label, &created);
             let published = host.after_publish(content);
             count("after_publish", &label, &published);
+            let late = [&created, &published].into_iter().any(timed_out);
             after.push((format!("after_create on {label}"), created));
             after.push((format!("after_publish on {label}"), published));
+            if late {
+                stopped = Some(format!("an after hook on {label}"));
+                break;
+            }
         }
         let memory_size = host.plugins_mut()[0].memory_size().unwrap_or(0);
         let denied = host
@@ -108,6 +135,7 @@ fn saved(w: &WasmSubject) -> Result<&Saved, Verdict> {
             memory_size,
             denied,
             coverage,
+            stopped,
         })
     });
     done.as_ref().map_err(|e| {
@@ -122,7 +150,9 @@ pub(crate) fn coverage(w: &WasmSubject) -> Coverage {
     match saved(w) {
         Ok(saved) => Coverage {
             registrations: saved.coverage.clone(),
-            note: None,
+            note: saved.stopped.as_ref().map(|label| {
+                format!("the save run stopped after {label} timed out; later inputs were not sent")
+            }),
         },
         Err(v) => Coverage::nothing(v.evidence),
     }
@@ -478,12 +508,14 @@ fn ls_hook_007(s: &Subject) -> Verdict {
         };
         let plugin = &mut host.plugins_mut()[0];
         if !plugin.has_hook("before_save") {
-            return Verdict::pass("no hook_before_save");
+            return Verdict::skip("the plugin exports no hook_before_save");
         }
+        let mut calls = 0;
         for (i, content) in lesstruct_contents().into_iter().enumerate() {
             let input = serde_json::to_vec(&content).unwrap_or_default();
             let first = plugin.call_hook("before_save", &input);
             let second = plugin.call_hook("before_save", &input);
+            calls += usize::from(first.is_ok()) + usize::from(second.is_ok());
             if first != second {
                 let show = |r: &Result<Option<Vec<u8>>, Failure>| match r {
                     Ok(Some(b)) => String::from_utf8_lossy(b).into_owned(),
@@ -497,7 +529,10 @@ fn ls_hook_007(s: &Subject) -> Verdict {
                 ));
             }
         }
-        Verdict::pass("the same input gives the same result")
+        Verdict::pass(format!(
+            "the same input gives the same result over {calls} calls that returned"
+        ))
+        .with_calls(calls)
     })
 }
 fn ls_hook_008(s: &Subject) -> Verdict {
@@ -506,8 +541,10 @@ fn ls_hook_008(s: &Subject) -> Verdict {
             Ok(r) => r,
             Err(v) => return v,
         };
+        let mut calls = 0;
         for (i, run) in runs.iter().enumerate().filter(|(_, r)| r.saved) {
             let again = host.before_save(run.content.clone());
+            calls += usize::from(again.saved);
             if again.saved && again.content["customFields"] != run.content["customFields"] {
                 return Verdict::fail(format!(
                     "saving the saved content of input #{i} changes customFields again: {} then {}",
@@ -515,7 +552,10 @@ fn ls_hook_008(s: &Subject) -> Verdict {
                 ));
             }
         }
-        Verdict::pass("saving a saved item changes nothing more")
+        Verdict::pass(format!(
+            "saving a saved item changes nothing more ({calls} items saved twice)"
+        ))
+        .with_calls(calls)
     })
 }
 fn ls_order_001(s: &Subject) -> Verdict {
@@ -524,6 +564,7 @@ fn ls_order_001(s: &Subject) -> Verdict {
             Ok(saved) => &saved.runs,
             Err(v) => return v,
         };
+        let calls = runs.iter().filter(|r| r.saved).count();
         for (i, (run, input)) in runs
             .iter()
             .zip(lesstruct_contents())
@@ -543,9 +584,10 @@ fn ls_order_001(s: &Subject) -> Verdict {
                 ));
             }
         }
-        Verdict::pass(
-            "keeps every custom field it does not own, so its place in the load order does not matter",
-        )
+        Verdict::pass(format!(
+            "keeps every custom field it does not own over {calls} saves, so its place in the load order does not matter"
+        ))
+        .with_calls(calls)
     })
 }
 fn ls_rob_001(s: &Subject) -> Verdict {
@@ -554,6 +596,7 @@ fn ls_rob_001(s: &Subject) -> Verdict {
             Ok(h) => h,
             Err(v) => return v,
         };
+        let mut calls = 0;
         for (i, content) in lesstruct_contents().into_iter().enumerate() {
             let save = host.before_save(content.clone());
             let traces = [
@@ -563,28 +606,45 @@ fn ls_rob_001(s: &Subject) -> Verdict {
             ];
             for step in traces.iter().flat_map(|t| t.steps.iter()) {
                 if let Outcome::Error { error } = &step.outcome {
-                    return Verdict::fail(format!("standard input #{i}: {error}"));
+                    return Verdict::failed(
+                        error.failure.clone(),
+                        format!("standard input #{i}: {error}"),
+                    );
                 }
+                calls += 1;
             }
         }
         Verdict::pass(format!(
-            "{} standard inputs through every invoked hook, no error",
+            "{} standard inputs through every invoked hook, {calls} calls, no error",
             lesstruct_contents().len()
         ))
+        .with_calls(calls)
     })
 }
 fn ls_cap_001(s: &Subject) -> Verdict {
     on_wasm(s, |w| {
-        let denied = match saved(w) {
-            Ok(saved) => &saved.denied,
+        let saved = match saved(w) {
+            Ok(saved) => saved,
             Err(v) => return v,
         };
-        match denied.first() {
+        match saved.denied.first() {
             Some(first) => Verdict::fail(format!(
                 "{} host call(s) refused under the manifest, first: {first}",
-                denied.len()
+                saved.denied.len()
             )),
-            None => Verdict::pass("every host call stayed within the manifest"),
+            None => {
+                let calls = saved
+                    .runs
+                    .iter()
+                    .map(|r| &r.trace)
+                    .chain(saved.after.iter().map(|(_, t)| t))
+                    .map(|t| t.outcomes().filter(|o| o.failure().is_none()).count())
+                    .sum();
+                Verdict::pass(format!(
+                    "every host call stayed within the manifest over {calls} hook calls"
+                ))
+                .with_calls(calls)
+            }
         }
     })
 }

@@ -40,7 +40,7 @@ fn a_broken_plugin_exits_1_naming_the_failing_checks() {
     assert_eq!(out.status.code(), Some(1));
     let stdout = text(&out.stdout);
     assert!(
-        stdout.contains("does not conform (LS-HOOK-001, LS-ROB-001)"),
+        stdout.contains("does not conform (LS-HOOK-001, LS-ROB-001; not run: "),
         "{stdout}"
     );
     assert!(stdout.contains("plugin `trap` trapped"), "{stdout}");
@@ -99,11 +99,26 @@ fn expectations_turn_known_failures_green_and_unexpected_passes_red() {
         "[[expect]]\nid = \"LS-HOOK-001\"\nstatus = \"fail\"\nreason = \"traps on purpose\"\n\n[[expect]]\nid = \"LS-ROB-001\"\nstatus = \"fail\"\nreason = \"same trap\"\n",
     )
     .unwrap();
+    // Every call traps, so the checks that read results are not exercised:
+    // the run conforms only when that is allowed too.
     let out = hookcheck(&[
         "conformance",
         &spec("wat:trap"),
         "--expectations",
         known.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("not run: LS-HOOK-007"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = hookcheck(&[
+        "conformance",
+        &spec("wat:trap"),
+        "--expectations",
+        known.to_str().unwrap(),
+        "--allow-unexercised",
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
     let stale = dir.path().join("stale.toml");
@@ -171,8 +186,9 @@ fn only_and_skip_select_checks() {
         &spec("wat:trap"),
         "--skip",
         "LS-(HOOK-001|ROB-001)",
+        "--allow-unexercised",
     ]);
-    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
     let out = hookcheck(&["conformance", &spec("wat:trap"), "--only", "NOTHING"]);
     assert_eq!(out.status.code(), Some(2));
 }

@@ -218,3 +218,20 @@ fn an_unloadable_subject_fails_every_check_that_needed_it() {
         );
     }
 }
+
+#[test]
+fn checks_that_read_outputs_do_not_pass_on_calls_that_all_failed() {
+    // Every JSON call of `segfault` crashes: no output was ever produced,
+    // so the rules about outputs are not exercised, not passed.
+    let report = run_checks(&open("native:segfault"), &RunOptions::default(), |_| {});
+    for id in ["FF-JSON-003", "FF-ORDER-001", "FF-DET-001"] {
+        let check = report.checks.iter().find(|c| c.id == id).unwrap();
+        assert_eq!(
+            check.skip_reason,
+            Some(SkipReason::NotExercised),
+            "{id}: {:?} {}",
+            check.status,
+            check.evidence
+        );
+    }
+}

@@ -12,7 +12,7 @@ fn good(profile: Contract) -> &'static str {
     match profile {
         Contract::Lesstruct => "wasm:hello",
         Contract::FeatherFly => "native:all_hooks",
-        Contract::Pylon => "pylon:timestamps",
+        Contract::Pylon => "pylon:audit_log",
         Contract::Rustant => "rustant:session_logger",
     }
 }
