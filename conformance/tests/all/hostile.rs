@@ -113,6 +113,8 @@ fn the_runner_never_sees_hookcheck_environment_and_reports_carry_no_control_byte
         "the crash report shows what the plugin printed: {report}"
     );
     assert!(!report.contains("s3cr3t-token-value"), "{report}");
+    // It tried to read hookcheck's own environment, and could not.
+    assert!(report.contains("host env unreadable"), "{report}");
     let stdout = text(&out.stdout);
     assert!(!stdout.contains("s3cr3t-token-value"));
     let markdown = std::fs::read_to_string(dir.path().join("report.md")).unwrap();

@@ -79,6 +79,10 @@ pub enum Response {
         seq: u64,
         /// The output.
         output: HookOutput,
+        /// The plugin forked and left processes running, which hookcheck
+        /// kills.
+        #[serde(default)]
+        forked: bool,
     },
     /// Shut down.
     Done,
@@ -161,8 +165,12 @@ pub fn serve_runner() -> i32 {
             Ok(Request::Call { seq, reg, input }) => match loaded.as_mut() {
                 Some(set) => {
                     let output = set.call(reg, &input);
-                    sandbox::kill_forked();
-                    Response::Called { seq, output }
+                    let forked = sandbox::reap_finished();
+                    Response::Called {
+                        seq,
+                        output,
+                        forked,
+                    }
                 }
                 None => Response::Failed {
                     error: LoadError::HostFault {
@@ -591,7 +599,13 @@ impl ChildRunner {
             Response::Called {
                 seq: answered,
                 output,
-            } if answered == seq => Ok(output),
+                forked,
+            } if answered == seq => {
+                if forked && let Some(running) = &self.running {
+                    sandbox::kill_descendants(running.child.id());
+                }
+                Ok(output)
+            }
             other => {
                 // The channel cannot be trusted any more: start afresh.
                 self.running = None;
