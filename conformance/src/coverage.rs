@@ -21,6 +21,9 @@ pub struct Exercised {
     pub inputs: Vec<String>,
     /// How many more inputs called it than `inputs` lists.
     pub more_inputs: usize,
+    /// Every input counted so far, so one counts once.
+    #[serde(skip)]
+    seen: std::collections::BTreeSet<String>,
 }
 
 impl Exercised {
@@ -31,6 +34,7 @@ impl Exercised {
             calls: 0,
             inputs: Vec::new(),
             more_inputs: 0,
+            seen: std::collections::BTreeSet::new(),
         }
     }
 
@@ -40,7 +44,7 @@ impl Exercised {
             return;
         }
         self.calls += calls;
-        if self.inputs.iter().any(|i| i == label) {
+        if !self.seen.insert(label.to_owned()) {
             return;
         }
         if self.inputs.len() < LISTED_INPUTS {
@@ -136,8 +140,9 @@ mod tests {
             hit.add(&format!("GET /admin/{i}"), 1);
         }
         hit.add("GET /admin/0", 1);
+        hit.add("GET /admin/11", 1);
         hit.add("GET /elsewhere", 0);
-        assert_eq!(hit.calls, 13);
+        assert_eq!(hit.calls, 14);
         assert_eq!(hit.inputs.len(), LISTED_INPUTS);
         assert_eq!(hit.more_inputs, 4);
         let coverage = Coverage {

@@ -398,14 +398,24 @@ impl Subject {
                 // A file the dynamic loader refuses is not a plugin to
                 // check: every check would be a skip. (A plugin that loads
                 // and then fails init is a finding of the FF-LOAD checks.)
-                if let Err(hookcheck::Error::NativeLoad(LoadError::NotLoadable {
-                    reason, ..
-                })) = native.host(hookcheck::featherfly::DEFAULT_CAPACITY)
-                {
-                    return Err(Error::Artifact {
-                        path: native.path,
-                        reason: format!("not a loadable shared library: {reason}"),
-                    });
+                match native.host(hookcheck::featherfly::DEFAULT_CAPACITY) {
+                    Err(hookcheck::Error::NativeLoad(LoadError::NotLoadable {
+                        reason, ..
+                    })) => {
+                        return Err(Error::Artifact {
+                            path: native.path,
+                            reason: format!("not a loadable shared library: {reason}"),
+                        });
+                    }
+                    // hookcheck's own machinery failed: not the plugin's fault,
+                    // so not a verdict on it either.
+                    Err(hookcheck::Error::NativeLoad(why @ LoadError::HostFault { .. })) => {
+                        return Err(Error::Artifact {
+                            path: native.path,
+                            reason: why.to_string(),
+                        });
+                    }
+                    _ => {}
                 }
                 Subject::Native(native)
             }

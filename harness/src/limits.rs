@@ -56,7 +56,19 @@ pub fn check_nesting(text: &[u8]) -> std::result::Result<(), String> {
     let mut depth = 0usize;
     let mut quote: Option<u8> = None;
     let mut escaped = false;
+    let mut comment = false;
+    // What came before this byte, outside quotes: a quote opens a string
+    // only where a scalar can start (`don't` in plain text, `5" screen`
+    // do not), and `#` starts a comment only after a space.
+    let mut previous = b'\n';
     for &b in text {
+        if comment {
+            if b == b'\n' {
+                comment = false;
+                previous = b;
+            }
+            continue;
+        }
         match quote {
             Some(q) => {
                 if escaped {
@@ -68,7 +80,8 @@ pub fn check_nesting(text: &[u8]) -> std::result::Result<(), String> {
                 }
             }
             None => match b {
-                b'"' | b'\'' => quote = Some(b),
+                b'"' | b'\'' if b" \t\n:[{,-".contains(&previous) => quote = Some(b),
+                b'#' if b" \t\n".contains(&previous) => comment = true,
                 b'[' | b'{' => {
                     depth += 1;
                     if depth > MAX_NESTING {
@@ -80,6 +93,9 @@ pub fn check_nesting(text: &[u8]) -> std::result::Result<(), String> {
                 b']' | b'}' => depth = depth.saturating_sub(1),
                 _ => {}
             },
+        }
+        if quote.is_none() {
+            previous = b;
         }
     }
     for line in text.split(|b| *b == b'\n') {
@@ -111,6 +127,11 @@ mod tests {
         assert!(check_nesting(format!("{}x: 1", " ".repeat(600)).as_bytes()).is_err());
         let fine = "a:\n  b: [1, 2, {c: \"[[[[\"}]\n  d: '{{{{'\n- - x\n";
         assert!(check_nesting(fine.as_bytes()).is_ok());
+        // A stray quote or a comment does not switch the scan off.
+        for opener in ["# don't\n", "size: 5\" screen\n", "x: it's\n"] {
+            let sneaky = opener.to_owned() + &"[".repeat(200);
+            assert!(check_nesting(sneaky.as_bytes()).is_err(), "{opener:?}");
+        }
         let deep_ok = "[".repeat(MAX_NESTING) + &"]".repeat(MAX_NESTING);
         assert!(check_nesting(deep_ok.as_bytes()).is_ok());
     }

@@ -2,8 +2,9 @@
 //! log lines can carry terminal escape sequences, NUL bytes or newlines.
 
 /// `text` with every control character (C0, DEL, C1) written as `\u{…}`,
-/// and newlines and tabs as spaces: one line, nothing a terminal or a
-/// Markdown renderer acts on.
+/// and newlines and tabs as spaces: one line, with no control character a
+/// terminal acts on. (Markdown's own characters are the Markdown
+/// reporter's to escape.)
 pub fn printable(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {

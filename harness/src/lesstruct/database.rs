@@ -99,6 +99,15 @@ impl ContentDb {
             action: "create the content schema".into(),
             source,
         })?;
+        // No string or blob a plugin's statement makes (`zeroblob`,
+        // `printf('%.*c', …)`, `replace` loops) may be larger than a whole
+        // answer: SQLite refuses it before allocating it.
+        let cap = i32::try_from(MAX_RESULT_BYTES).unwrap_or(i32::MAX);
+        conn.set_limit(rusqlite::limits::Limit::SQLITE_LIMIT_LENGTH, cap)
+            .map_err(|source| Error::Store {
+                action: "limit the content database's value length".into(),
+                source,
+            })?;
         Ok(Self {
             conn: Mutex::new(conn),
         })

@@ -55,6 +55,7 @@ impl CallBudget {
 const SUBSCRIPTION_SIZE: usize = 48;
 const EVENT_SIZE: usize = 32;
 const EVENTTYPE_CLOCK: u8 = 0;
+const EVENTTYPE_FD_WRITE: u8 = 2;
 const SUBCLOCKFLAGS_ABSTIME: u16 = 1;
 const CLOCKID_REALTIME: u32 = 0;
 const ERRNO_SUCCESS: i32 = 0;
@@ -140,6 +141,10 @@ fn poll_oneoff(
         return Ok(ERRNO_FAULT);
     };
     let subs: Vec<Subscription> = raw.chunks_exact(SUBSCRIPTION_SIZE).map(parse).collect();
+    // Clock, fd_read and fd_write are the three kinds there are.
+    if subs.iter().any(|s| s.kind > EVENTTYPE_FD_WRITE) {
+        return Ok(ERRNO_INVAL);
+    }
     let ready_now = subs.iter().any(|s| s.kind != EVENTTYPE_CLOCK);
     let wait = if ready_now {
         Duration::ZERO

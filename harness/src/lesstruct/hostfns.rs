@@ -85,14 +85,48 @@ fn answer(caller: &mut Caller<'_, HostState>, answer: &Value) -> i32 {
     }
 }
 
-fn deny(caller: &Caller<'_, HostState>, function: &str, error: &str, message: &str) -> Value {
-    let ctx = &caller.data().ctx;
-    ctx.services.log(
-        &ctx.name,
-        "denied",
-        format!("{function}: {error}: {message}"),
-    );
-    error_json(error, message)
+/// The longest message a refusal logs or answers; a plugin controls what
+/// goes into it (a URL, SQL).
+const DENY_MESSAGE_BYTES: usize = 512;
+
+/// `text` cut to at most `max` bytes, on a character boundary.
+fn clip(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_owned();
+    }
+    let end = (0..=max)
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0);
+    format!("{}… ({} bytes)", &text[..end], text.len())
+}
+
+/// A capability refusal: logged as `denied` (what LS-CAP-001 reads),
+/// within the call's log budget, and answered to the plugin.
+fn deny(caller: &mut Caller<'_, HostState>, function: &str, error: &str, message: &str) -> Value {
+    let message = clip(message, DENY_MESSAGE_BYTES);
+    let line = format!("{function}: {error}: {message}");
+    let budget = &mut caller.data_mut().budget;
+    if budget.log_lines < WASM_LOG_LINES_PER_CALL
+        && budget.log_bytes + line.len() <= WASM_LOG_BYTES_PER_CALL
+    {
+        budget.log_lines += 1;
+        budget.log_bytes += line.len();
+        let ctx = &caller.data().ctx;
+        ctx.services.log(&ctx.name, "denied", line);
+    } else {
+        budget.log_dropped += 1;
+    }
+    error_json(error, &message)
+}
+
+/// Whether an HTTP refusal is the manifest's (a capability the plugin was
+/// not granted), as opposed to a request that failed on its way.
+fn refused_by_manifest(error: &str) -> bool {
+    matches!(
+        error,
+        "url_not_allowed" | "redirect_not_allowed" | "header_not_allowed"
+    )
 }
 
 fn http(
@@ -117,9 +151,7 @@ fn http(
             .as_ref()
             .is_some_and(|b| b.len() as u64 > super::http::BODY_LIMIT)
         {
-            return Err(deny(
-                caller,
-                function,
+            return Err(error_json(
                 "body_too_large",
                 "request bodies are capped at 1 MiB",
             ));
@@ -133,7 +165,13 @@ fn http(
         ctx.services
             .http
             .call(&url, &headers, body.as_deref(), patterns, left)
-            .map_err(|d| deny(caller, function, d.error, &d.message))
+            .map_err(|d| {
+                if refused_by_manifest(d.error) {
+                    deny(caller, function, d.error, &d.message)
+                } else {
+                    error_json(d.error, &clip(&d.message, DENY_MESSAGE_BYTES))
+                }
+            })
     })();
     // A request that used up the call's time ends the call.
     caller.data().budget.remaining()?;

@@ -35,7 +35,7 @@ pub use runtime::{
     WasmEngine, WasmLimits,
 };
 pub use schema::{FieldDef, PostTypeSchema};
-pub use urlcheck::{UrlDenied, allowed_by, check_url, parse_request_url};
+pub use urlcheck::{MAX_URL_BYTES, UrlDenied, allowed_by, check_url, parse_request_url};
 
 /// A compiled WASM module (wasmtime's), to compile once and load many times.
 pub use wasmtime::Module as WasmModule;

@@ -15,7 +15,7 @@ use super::deadline::{CallBudget, DeadlineExceeded};
 use super::hostfns::HOST_FUNCTIONS;
 use super::manifest::CapabilityManifest;
 use super::protocol::{INPUT_OFFSET, locate_result};
-use super::runtime::{HostServices, HostState, PluginCtx, WasmEngine};
+use super::runtime::{HostServices, HostState, PluginCtx, TICK, WasmEngine};
 use crate::engine::{BadOutput, Failure, TrapCode};
 use crate::{Error, Result};
 
@@ -112,6 +112,12 @@ fn classify(err: &wasmtime::Error, deadline_ms: u64) -> Failure {
         code: TrapCode::Other,
         message: format!("{err:#}"),
     }
+}
+
+/// Epoch ticks for `time`, rounded up, plus one for the tick in flight.
+fn ticks_for(time: Duration) -> u64 {
+    let ticks = time.as_nanos().div_ceil(TICK.as_nanos());
+    u64::try_from(ticks).unwrap_or(u64::MAX).saturating_add(1)
 }
 
 /// An artifact error for the module of plugin `name`.
@@ -329,11 +335,22 @@ impl WasmPlugin {
     }
 
     fn call_inner(&mut self, hook: &str, input: &[u8]) -> Result<Option<Vec<u8>>, Failure> {
+        // One deadline for the whole call: a fresh instance's `_initialize`,
+        // the hook, and `__hook_result_len` share it.
+        let deadline_ms = self.deadline_ms;
+        let limit_time = Duration::from_millis(deadline_ms);
+        let started = std::time::Instant::now();
+        let timeout = || Failure::Timeout {
+            limit_ms: deadline_ms,
+        };
+        let left = || {
+            limit_time
+                .checked_sub(started.elapsed())
+                .filter(|d| !d.is_zero())
+        };
         if self.live.is_none() {
             self.live = Some(self.instantiate()?);
         }
-        let deadline_ms = self.deadline_ms;
-        let ticks = self.deadline_ticks;
         let limit = self.memory_limit as u64;
         let Some(live) = self.live.as_mut() else {
             unreachable!("instantiated above")
@@ -372,11 +389,9 @@ impl WasmPlugin {
             .map_err(|e| Failure::HostFault {
                 reason: format!("cannot write the input: {e}"),
             })?;
-        live.store.set_epoch_deadline(ticks);
-        live.store
-            .data_mut()
-            .budget
-            .start(Duration::from_millis(deadline_ms));
+        let remaining = left().ok_or_else(timeout)?;
+        live.store.set_epoch_deadline(ticks_for(remaining));
+        live.store.data_mut().budget.start(remaining);
         let offset = func
             .call(&mut live.store, (INPUT_OFFSET as i32, len))
             .map_err(|e| classify(&e, deadline_ms))?;
@@ -385,7 +400,8 @@ impl WasmPlugin {
         }
         let result_len = match live.result_len.clone() {
             Some(f) => {
-                live.store.set_epoch_deadline(ticks);
+                let remaining = left().ok_or_else(timeout)?;
+                live.store.set_epoch_deadline(ticks_for(remaining));
                 f.call(&mut live.store, len)
                     .map_err(|e| classify(&e, deadline_ms))?
             }

@@ -2,6 +2,9 @@
 
 use url::{Host, Url};
 
+/// The longest URL a plugin may ask for.
+pub const MAX_URL_BYTES: usize = 8 << 10;
+
 /// Why a URL was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UrlDenied {
@@ -34,6 +37,15 @@ fn written_host(raw: &str) -> Option<&str> {
 /// accepts `2130706433` and `0x7f.1` for `127.0.0.1`; a plugin that writes
 /// those is hiding where it goes).
 pub fn parse_request_url(raw: &str) -> Result<Url, UrlDenied> {
+    if raw.len() > MAX_URL_BYTES {
+        return Err(denied(
+            "invalid_url",
+            format!(
+                "a URL of {} bytes; the host takes at most {MAX_URL_BYTES}",
+                raw.len()
+            ),
+        ));
+    }
     let url =
         Url::parse(raw).map_err(|e| denied("invalid_url", format!("`{raw}` is not a URL: {e}")))?;
     if !matches!(url.scheme(), "http" | "https") {

@@ -115,6 +115,21 @@ fn a_huge_query_result_stops_at_the_cap() {
 }
 
 #[test]
+fn one_huge_value_is_refused_by_sqlite_before_it_is_made() {
+    let mut host = db_host(test_limits());
+    let run = host.before_save(post("T", json!({"sql": "SELECT zeroblob(999999999) AS z"})));
+    assert!(run.saved, "{:?}", run.error);
+    let answer = &run.content["customFields"]["dbResult"];
+    assert_eq!(answer["error"], "sql_error", "{answer}");
+    assert!(
+        answer["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("too big")),
+        "{answer}"
+    );
+}
+
+#[test]
 fn db_exec_with_returning_changes_nothing() {
     fn host_count(host: &LesstructHost) -> usize {
         host.services()
@@ -162,6 +177,39 @@ fn a_table_bomb_is_refused_and_the_hook_carries_on() {
         "table.grow past the limit returns -1: {:?}",
         failure(&run)
     );
+}
+
+#[test]
+fn a_huge_url_is_refused_and_never_copied_into_the_log() {
+    let server = TestServer::start();
+    let manifest = format!(
+        "name = \"http_enrichment\"\nversion = \"1\"\n[capabilities]\nhttp = [\"{}\"]\n",
+        server.url("/allowed/*")
+    );
+    let mut host = lesstruct_host();
+    let bytes = std::fs::read(wasm_fixture("http_enrichment")).unwrap();
+    let manifest = CapabilityManifest::parse(&manifest, "test.manifest").unwrap();
+    host.load_bytes("http_enrichment", &bytes, Some(manifest))
+        .unwrap();
+    for url in [
+        server.url(&format!("/allowed/{}", "a".repeat(60_000))),
+        format!("http://elsewhere.invalid/{}", "b".repeat(6_000)),
+    ] {
+        let run = host.before_save(post("T", json!({"enrichUrl": url})));
+        assert!(run.saved, "{:?}", run.error);
+    }
+    let lines = host.services().log_lines();
+    let sizes: Vec<(&str, usize)> = lines.iter().map(|l| (l.level, l.message.len())).collect();
+    // The plugin's own lines are cut at 4 KiB; the host's refusals at 512
+    // bytes of message.
+    assert!(sizes.iter().all(|(_, n)| *n <= 4096), "{sizes:?}");
+    assert!(
+        sizes
+            .iter()
+            .any(|(level, n)| *level == "denied" && *n < 1024),
+        "{sizes:?}"
+    );
+    assert!(server.paths().is_empty(), "nothing was sent");
 }
 
 #[test]
