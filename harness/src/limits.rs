@@ -28,11 +28,19 @@ pub fn read_text_bounded(path: &Path, max: u64) -> Result<String> {
 /// Reads `path`: a regular file of at most `max` bytes, refused before
 /// reading otherwise.
 pub fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>> {
-    let meta = std::fs::metadata(path).map_err(|e| Error::io("read", path, e))?;
+    use std::os::unix::fs::OpenOptionsExt;
     let refuse = |reason: String| Error::Input {
         path: path.to_owned(),
         reason,
     };
+    // Opened without blocking (a FIFO would wait for a writer), then judged
+    // by what was opened, not by a name that could change in between.
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+        .map_err(|e| Error::io("read", path, e))?;
+    let meta = file.metadata().map_err(|e| Error::io("read", path, e))?;
     if !meta.is_file() {
         return Err(refuse("not a regular file".into()));
     }
@@ -43,9 +51,12 @@ pub fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>> {
         )));
     }
     let mut data = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(max + 1).read_to_end(&mut data))
+    file.take(max + 1)
+        .read_to_end(&mut data)
         .map_err(|e| Error::io("read", path, e))?;
+    if data.len() as u64 > max {
+        return Err(refuse(format!("it grew past {max} bytes while being read")));
+    }
     Ok(data)
 }
 

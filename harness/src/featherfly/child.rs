@@ -366,6 +366,9 @@ pub(crate) struct ChildRunner {
     running: Option<Running>,
     /// The number of the last call; every answer must carry it back.
     seq: u64,
+    /// The plugins and registrations of the first load: a restarted runner
+    /// must load the same, or calls would reach other callbacks.
+    loaded: (Vec<PluginInfo>, Vec<RegInfo>),
 }
 
 /// What came back while waiting for an answer.
@@ -403,8 +406,10 @@ impl ChildRunner {
                 &std::collections::hash_map::RandomState::new(),
                 std::process::id(),
             ),
+            loaded: (Vec::new(), Vec::new()),
         };
         let info = runner.spawn()?;
+        runner.loaded = (info.plugins.clone(), info.registrations.clone());
         Ok((runner, info))
     }
 
@@ -571,7 +576,7 @@ impl ChildRunner {
 
     pub(crate) fn call(&mut self, reg: usize, input: &HookInput) -> Result<HookOutput, Failure> {
         if self.running.is_none() {
-            self.spawn().map_err(|e| match e {
+            let again = self.spawn().map_err(|e| match e {
                 // The plugin's own load failed this time: its crash or hang,
                 // or an init that gives up on the second try.
                 LoadError::Died { failure } => failure,
@@ -584,6 +589,12 @@ impl ChildRunner {
                     reason: format!("the native runner did not restart: {other}"),
                 },
             })?;
+            if (again.plugins, again.registrations) != self.loaded {
+                self.running = None;
+                return Err(Failure::Plugin {
+                    message: "loaded differently after its runner restarted (other plugins or registrations): its hooks cannot be called as registered".into(),
+                });
+            }
         }
         if let Some(running) = &self.running {
             running.stderr.clear();

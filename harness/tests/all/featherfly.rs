@@ -609,3 +609,29 @@ fn shutdown_runs_once_when_the_host_is_dropped() {
     assert_eq!(std::fs::read(&marker).unwrap(), b"shut down");
     std::fs::remove_file(&marker).unwrap();
 }
+
+#[test]
+fn a_runner_that_restarts_with_other_registrations_is_a_plugin_failure() {
+    let host = in_child(&["registers_differently"], Duration::from_secs(5));
+    let request = NativeRequest {
+        method: HttpMethod::Get,
+        path: "/x".into(),
+        headers: Vec::new(),
+        body: Vec::new(),
+    };
+    let failure = |run: &hookcheck::featherfly::RequestRun| {
+        run.trace.steps[0].outcome.failure().cloned().unwrap()
+    };
+    let first = host.request(&request);
+    assert!(
+        matches!(failure(&first), Failure::Crash { .. }),
+        "{first:?}"
+    );
+    // The restarted runner registers a JSON hook where the request hook
+    // was: calling "registration 0" would call the wrong callback.
+    let second = host.request(&request);
+    assert!(
+        matches!(&failure(&second), Failure::Plugin { message } if message.contains("loaded differently")),
+        "{second:?}"
+    );
+}
