@@ -382,6 +382,9 @@ enum Heard {
     Nothing,
 }
 
+/// How long the plugins' `shutdown` may take before the runner is killed.
+pub const SHUTDOWN_BUDGET: Duration = Duration::from_millis(500);
+
 /// How often a wait for an answer also asks whether the runner died.
 const POLL: Duration = Duration::from_millis(20);
 
@@ -632,9 +635,13 @@ impl ChildRunner {
         }
     }
 
+    /// Asks the plugins to shut down, waiting at most [`SHUTDOWN_BUDGET`]
+    /// (or the call timeout, if shorter): a host is dropped once per check,
+    /// and a `shutdown` that hangs must not cost a call timeout each time.
+    /// The runner's group is killed either way.
     pub(crate) fn shutdown(&mut self) {
         if self.running.is_some() {
-            let _ = self.exchange(&Request::Shutdown, self.timeout);
+            let _ = self.exchange(&Request::Shutdown, self.timeout.min(SHUTDOWN_BUDGET));
         }
         self.running = None;
     }

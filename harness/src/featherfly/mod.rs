@@ -12,7 +12,8 @@ mod sandbox;
 
 pub use calls::{HookInput, HookOutput, PluginInfo, RegInfo, RegKind};
 pub use child::{
-    CHANNEL_TAMPERED, LOAD_BUDGET, MAX_FRAME, Request, Response, RunnerCommand, serve_runner,
+    CHANNEL_TAMPERED, LOAD_BUDGET, MAX_FRAME, Request, Response, RunnerCommand, SHUTDOWN_BUDGET,
+    serve_runner,
 };
 pub use host::{
     CloudPanelRun, DEFAULT_CAPACITY, EventRun, FeatherFlyHost, Isolation, NativeOptions,
