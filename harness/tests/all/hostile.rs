@@ -70,22 +70,30 @@ fn a_query_that_runs_past_the_deadline_is_interrupted_as_a_timeout() {
     assert_eq!(failure(&run), Some(Failure::Timeout { limit_ms: 300 }));
 }
 
-#[test]
-fn an_http_call_past_the_deadline_ends_the_hook_as_a_timeout() {
-    let server = TestServer::start();
+/// The `http_enrichment` plugin, granted `server`'s `/allowed/*`.
+fn http_host(server: &TestServer, limits: WasmLimits) -> LesstructHost {
     let manifest = format!(
         "name = \"http_enrichment\"\nversion = \"1\"\n[capabilities]\nhttp = [\"{}\"]\n",
         server.url("/allowed/*")
     );
-    let mut host = LesstructHost::new(WasmLimits {
-        deadline: Duration::from_millis(300),
-        ..test_limits()
-    })
-    .unwrap();
+    let mut host = LesstructHost::new(limits).unwrap();
     let bytes = std::fs::read(wasm_fixture("http_enrichment")).unwrap();
     let manifest = CapabilityManifest::parse(&manifest, "test.manifest").unwrap();
     host.load_bytes("http_enrichment", &bytes, Some(manifest))
         .unwrap();
+    host
+}
+
+#[test]
+fn an_http_call_past_the_deadline_ends_the_hook_as_a_timeout() {
+    let server = TestServer::start();
+    let mut host = http_host(
+        &server,
+        WasmLimits {
+            deadline: Duration::from_millis(300),
+            ..test_limits()
+        },
+    );
     let run = host.before_save(post(
         "T",
         json!({"enrichUrl": server.url("/allowed/stall")}),
@@ -182,15 +190,7 @@ fn a_table_bomb_is_refused_and_the_hook_carries_on() {
 #[test]
 fn a_huge_url_is_refused_and_never_copied_into_the_log() {
     let server = TestServer::start();
-    let manifest = format!(
-        "name = \"http_enrichment\"\nversion = \"1\"\n[capabilities]\nhttp = [\"{}\"]\n",
-        server.url("/allowed/*")
-    );
-    let mut host = lesstruct_host();
-    let bytes = std::fs::read(wasm_fixture("http_enrichment")).unwrap();
-    let manifest = CapabilityManifest::parse(&manifest, "test.manifest").unwrap();
-    host.load_bytes("http_enrichment", &bytes, Some(manifest))
-        .unwrap();
+    let mut host = http_host(&server, test_limits());
     for url in [
         server.url(&format!("/allowed/{}", "a".repeat(60_000))),
         format!("http://elsewhere.invalid/{}", "b".repeat(6_000)),
