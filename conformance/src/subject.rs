@@ -6,7 +6,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hookcheck::engine::Contract;
-use hookcheck::featherfly::{FeatherFlyHost, Isolation, LoadError, NativeOptions, RunnerCommand};
+use hookcheck::featherfly::{
+    FeatherFlyHost, Isolation, LoadError, NativeOptions, PluginInfo, RegInfo, RunnerCommand,
+};
 use hookcheck::lesstruct::{
     CapabilityManifest, LesstructHost, WasmEngine, WasmLimits, WasmModule, WasmPlugin,
 };
@@ -126,6 +128,10 @@ pub struct NativeSubject {
     /// Why the plugin did not load, once a load failed: a plugin whose
     /// `init` hangs costs the load budget once per run, not once per check.
     pub load_failure: std::sync::OnceLock<LoadError>,
+    /// The plugins and registrations of the first load in this run.
+    pub first_load: std::sync::OnceLock<(Vec<PluginInfo>, Vec<RegInfo>)>,
+    /// How a later load differed from the first, once one did.
+    pub drift: std::sync::Mutex<Option<String>>,
 }
 
 impl NativeSubject {
@@ -142,11 +148,36 @@ impl NativeSubject {
                 timeout: self.timeout,
             },
         };
-        FeatherFlyHost::load(std::slice::from_ref(&self.path), &options).inspect_err(|e| {
-            if let hookcheck::Error::NativeLoad(why) = e {
-                let _ = self.load_failure.set(why.clone());
-            }
-        })
+        let host =
+            FeatherFlyHost::load(std::slice::from_ref(&self.path), &options).inspect_err(|e| {
+                if let hookcheck::Error::NativeLoad(why) = e {
+                    let _ = self.load_failure.set(why.clone());
+                }
+            })?;
+        let seen = (host.plugins().to_vec(), host.registrations().to_vec());
+        let first = self.first_load.get_or_init(|| seen.clone());
+        if *first != seen {
+            let mut drift = self
+                .drift
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            drift.get_or_insert_with(|| {
+                format!(
+                    "one load registered {} hook(s), a later one {}: the plugin does not register the same way every time it loads",
+                    first.1.len(),
+                    seen.1.len()
+                )
+            });
+        }
+        Ok(host)
+    }
+
+    /// How a later load differed from the first, if one did.
+    pub fn drift(&self) -> Option<String> {
+        self.drift
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 }
 
@@ -394,6 +425,8 @@ impl Subject {
                     symbols,
                     exercised: std::sync::OnceLock::new(),
                     load_failure: std::sync::OnceLock::new(),
+                    first_load: std::sync::OnceLock::new(),
+                    drift: std::sync::Mutex::new(None),
                 };
                 // A file the dynamic loader refuses is not a plugin to
                 // check: every check would be a skip. (A plugin that loads

@@ -459,6 +459,21 @@ fn ff_load_007(s: &Subject) -> Verdict {
         )
     })
 }
+fn ff_load_008(s: &Subject) -> Verdict {
+    on_native(s, |n| {
+        // The run has loaded it already (the probe at open, the exercise);
+        // two more loads, then what every load registered is compared.
+        for _ in 0..2 {
+            if let Err(e) = n.host(CAPACITY) {
+                return not_loaded(&e);
+            }
+        }
+        match n.drift() {
+            Some(why) => Verdict::fail(why),
+            None => Verdict::pass("every load registered the same hooks"),
+        }
+    })
+}
 fn ff_cfg_001(s: &Subject) -> Verdict {
     output_rule(s, "config output is valid YAML", BadOutput::NotYaml)
 }
@@ -787,6 +802,14 @@ pub(crate) const CHECKS: &[Check] = &[
         Severity::Required,
         "native:init_crashes",
         ff_load_007,
+    ),
+    CATALOG.check(
+        "FF-LOAD-008",
+        "registers the same way on every load",
+        "Plugins register hooks during init; the daemon loads each .so at every start, so what a plugin registers must not depend on how often it was loaded before.",
+        Severity::Required,
+        "native:registers_differently",
+        ff_load_008,
     ),
     CATALOG.check(
         "FF-CFG-001",
