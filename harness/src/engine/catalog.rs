@@ -1,5 +1,6 @@
 //! The hook catalog: every hook point of the four contracts, as data.
 
+use hookcheck_pdk::featherfly::PluginEvent;
 use serde::Serialize;
 
 use super::profile::OnError;
@@ -341,99 +342,101 @@ const CP: &str =
     "JSON: { operation, command, args, siteType?, status?, duration_ms, error?, hook_handlers }";
 const REQ: &str = "JSON: { request_id, client_ip, method, path, query }";
 
-const fn ev(id: u32, name: &'static str, payload: &'static str) -> LifecycleEvent {
-    LifecycleEvent { id, name, payload }
+/// One row of the table: the id and name come from the pdk's
+/// [`PluginEvent`], so plugins and the host share one list of events.
+const fn ev(event: PluginEvent, payload: &'static str) -> LifecycleEvent {
+    LifecycleEvent {
+        id: event as u32,
+        name: event.name(),
+        payload,
+    }
 }
 
 /// The 47 FeatherFly lifecycle events, ids 1–47 in order.
 pub const LIFECYCLE_EVENTS: [LifecycleEvent; 47] = [
-    ev(1, "daemon.starting", "empty"),
+    ev(PluginEvent::DaemonStarting, "empty"),
     ev(
-        2,
-        "daemon.started",
+        PluginEvent::DaemonStarted,
         "UTF-8 listen address, e.g. 127.0.0.1:9090",
     ),
-    ev(3, "daemon.stopping", "empty"),
-    ev(4, "config.loaded", "post-mutation raw config.yml bytes"),
-    ev(5, "plugin.loaded", "UTF-8 plugin name"),
-    ev(6, "request.received", REQ),
+    ev(PluginEvent::DaemonStopping, "empty"),
     ev(
-        7,
-        "request.completed",
+        PluginEvent::ConfigLoaded,
+        "post-mutation raw config.yml bytes",
+    ),
+    ev(PluginEvent::PluginLoaded, "UTF-8 plugin name"),
+    ev(PluginEvent::RequestReceived, REQ),
+    ev(
+        PluginEvent::RequestCompleted,
         "JSON: { request_id, client_ip, method, path, query, status, duration_ms }",
     ),
-    ev(8, "request.not_found", REQ),
-    ev(9, "request.blocked", REQ),
+    ev(PluginEvent::RequestNotFound, REQ),
+    ev(PluginEvent::RequestBlocked, REQ),
     ev(
-        10,
-        "probe.client_blocked",
+        PluginEvent::ProbeClientBlocked,
         "JSON: { request_id, client_ip, unknown_hits, block_secs }",
     ),
-    ev(11, "auth.failed", REQ),
-    ev(12, "restart.scheduled", "JSON: { delay_ms, reason? }"),
+    ev(PluginEvent::AuthFailed, REQ),
+    ev(PluginEvent::RestartScheduled, "JSON: { delay_ms, reason? }"),
     ev(
-        13,
-        "plugins.reload_requested",
+        PluginEvent::PluginReloadRequested,
         "JSON: { plugin_count, delay_ms }",
     ),
-    ev(14, "node.identity_generated", "JSON: { uuid, token_id }"),
     ev(
-        15,
-        "plugins.config_mutated",
+        PluginEvent::NodeIdentityGenerated,
+        "JSON: { uuid, token_id }",
+    ),
+    ev(
+        PluginEvent::PluginConfigMutated,
         "JSON: { hook_count, input_len, output_len }",
     ),
     ev(
-        16,
-        "plugins.request_short_circuited",
+        PluginEvent::PluginRequestShortCircuited,
         "JSON: { phase, method, path, status }",
     ),
     ev(
-        17,
-        "plugins.json_response_mutated",
+        PluginEvent::PluginJsonResponseMutated,
         "JSON: { method, path, input_len, output_len }",
     ),
     ev(
-        18,
-        "plugins.json_actions_mutated",
+        PluginEvent::PluginJsonActionsMutated,
         "JSON: { method, path, input_len, output_len }",
     ),
     ev(
-        19,
-        "plugins.route_invoked",
+        PluginEvent::PluginRouteInvoked,
         "JSON: { plugin, method, path, status }",
     ),
     ev(
-        20,
-        "plugins.route_failed",
+        PluginEvent::PluginRouteFailed,
         "JSON: { plugin, method, path, error }",
     ),
-    ev(21, "cloudpanel.site.create_requested", CP),
-    ev(22, "cloudpanel.site.created", CP),
-    ev(23, "cloudpanel.site.create_failed", CP),
-    ev(24, "cloudpanel.site.delete_requested", CP),
-    ev(25, "cloudpanel.site.deleted", CP),
-    ev(26, "cloudpanel.site.delete_failed", CP),
-    ev(27, "cloudpanel.database.create_requested", CP),
-    ev(28, "cloudpanel.database.created", CP),
-    ev(29, "cloudpanel.database.create_failed", CP),
-    ev(30, "cloudpanel.database.delete_requested", CP),
-    ev(31, "cloudpanel.database.deleted", CP),
-    ev(32, "cloudpanel.database.delete_failed", CP),
-    ev(33, "cloudpanel.database.export_requested", CP),
-    ev(34, "cloudpanel.database.exported", CP),
-    ev(35, "cloudpanel.database.export_failed", CP),
-    ev(36, "cloudpanel.user.password_reset_requested", CP),
-    ev(37, "cloudpanel.user.password_reset", CP),
-    ev(38, "cloudpanel.user.password_reset_failed", CP),
-    ev(39, "cloudpanel.user.mfa_disable_requested", CP),
-    ev(40, "cloudpanel.user.mfa_disabled", CP),
-    ev(41, "cloudpanel.user.mfa_disable_failed", CP),
-    ev(42, "cloudpanel.certificate.install_requested", CP),
-    ev(43, "cloudpanel.certificate.installed", CP),
-    ev(44, "cloudpanel.certificate.install_failed", CP),
-    ev(45, "cloudpanel.vhost_templates.import_requested", CP),
-    ev(46, "cloudpanel.vhost_templates.imported", CP),
-    ev(47, "cloudpanel.vhost_templates.import_failed", CP),
+    ev(PluginEvent::CloudPanelSiteCreateRequested, CP),
+    ev(PluginEvent::CloudPanelSiteCreated, CP),
+    ev(PluginEvent::CloudPanelSiteCreateFailed, CP),
+    ev(PluginEvent::CloudPanelSiteDeleteRequested, CP),
+    ev(PluginEvent::CloudPanelSiteDeleted, CP),
+    ev(PluginEvent::CloudPanelSiteDeleteFailed, CP),
+    ev(PluginEvent::CloudPanelDatabaseCreateRequested, CP),
+    ev(PluginEvent::CloudPanelDatabaseCreated, CP),
+    ev(PluginEvent::CloudPanelDatabaseCreateFailed, CP),
+    ev(PluginEvent::CloudPanelDatabaseDeleteRequested, CP),
+    ev(PluginEvent::CloudPanelDatabaseDeleted, CP),
+    ev(PluginEvent::CloudPanelDatabaseDeleteFailed, CP),
+    ev(PluginEvent::CloudPanelDatabaseExportRequested, CP),
+    ev(PluginEvent::CloudPanelDatabaseExported, CP),
+    ev(PluginEvent::CloudPanelDatabaseExportFailed, CP),
+    ev(PluginEvent::CloudPanelUserPasswordResetRequested, CP),
+    ev(PluginEvent::CloudPanelUserPasswordReset, CP),
+    ev(PluginEvent::CloudPanelUserPasswordResetFailed, CP),
+    ev(PluginEvent::CloudPanelUserMfaDisableRequested, CP),
+    ev(PluginEvent::CloudPanelUserMfaDisabled, CP),
+    ev(PluginEvent::CloudPanelUserMfaDisableFailed, CP),
+    ev(PluginEvent::CloudPanelCertificateInstallRequested, CP),
+    ev(PluginEvent::CloudPanelCertificateInstalled, CP),
+    ev(PluginEvent::CloudPanelCertificateInstallFailed, CP),
+    ev(PluginEvent::CloudPanelVhostTemplatesImportRequested, CP),
+    ev(PluginEvent::CloudPanelVhostTemplatesImported, CP),
+    ev(PluginEvent::CloudPanelVhostTemplatesImportFailed, CP),
 ];
 
 impl LifecycleEvent {

@@ -159,7 +159,7 @@ impl PluginEvent {
     }
 
     /// The dotted event name.
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
             PluginEvent::DaemonStarting => "daemon.starting",
             PluginEvent::DaemonStarted => "daemon.started",
