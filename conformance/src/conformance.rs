@@ -210,16 +210,11 @@ fn summary(report: &Report) {
     }
     println!();
     for r in &report.coverage.registrations {
-        let more = if r.more_inputs > 0 {
-            format!(" (+{} more)", r.more_inputs)
-        } else {
-            String::new()
-        };
         println!(
-            "  {:<40} {:>5} calls  {}{more}",
+            "  {:<40} {:>5} calls  {}",
             printable(&r.registration),
             r.calls,
-            printable(&r.inputs.join(", "))
+            printable(&r.inputs_text())
         );
     }
     println!("{}", printable(&report.coverage.to_string()));
@@ -234,18 +229,10 @@ fn summary(report: &Report) {
         if report.passed() {
             "conforms".to_owned()
         } else {
-            let (not_run, failed): (Vec<_>, Vec<_>) = report
-                .checks
-                .iter()
-                .filter(|c| c.fails_run)
-                .partition(|c| c.status == Status::Skip);
-            let mut why: Vec<String> =
-                vec![failed.iter().map(|c| c.id).collect::<Vec<_>>().join(", ")];
+            let (failed, not_run) = report.failing_ids();
+            let mut why = vec![failed.join(", ")];
             if !not_run.is_empty() {
-                why.push(format!(
-                    "not run: {}",
-                    not_run.iter().map(|c| c.id).collect::<Vec<_>>().join(", ")
-                ));
+                why.push(format!("not run: {}", not_run.join(", ")));
             }
             if report.coverage_fails() {
                 why.push("coverage".into());

@@ -38,6 +38,16 @@ impl Exercised {
         }
     }
 
+    /// The inputs that called it, as one line: `a, b (+3 more)`.
+    pub fn inputs_text(&self) -> String {
+        let listed = self.inputs.join(", ");
+        if self.more_inputs > 0 {
+            format!("{listed} (+{} more)", self.more_inputs)
+        } else {
+            listed
+        }
+    }
+
     /// Counts `calls` calls made by the input `label`.
     pub(crate) fn add(&mut self, label: &str, calls: usize) {
         if calls == 0 {

@@ -127,13 +127,17 @@ impl Report {
         coverage_fails(&self.coverage, self.allow_unexercised)
     }
 
-    /// The ids of the results that fail the run.
-    pub fn failing_ids(&self) -> Vec<&'static str> {
-        self.checks
-            .iter()
-            .filter(|c| c.fails_run)
-            .map(|c| c.id)
-            .collect()
+    /// The ids of the results that fail the run: the checks that failed,
+    /// then the checks that could not run.
+    pub fn failing_ids(&self) -> (Vec<&'static str>, Vec<&'static str>) {
+        let ids = |not_run: bool| {
+            self.checks
+                .iter()
+                .filter(|c| c.fails_run && (c.status == Status::Skip) == not_run)
+                .map(|c| c.id)
+                .collect()
+        };
+        (ids(false), ids(true))
     }
 }
 

@@ -58,6 +58,16 @@ pub struct Saved {
     pub stopped: Option<String>,
 }
 
+impl Saved {
+    /// Every trace of the save run: the saves, then the after hooks.
+    pub fn traces(&self) -> impl Iterator<Item = &hookcheck::engine::Trace> {
+        self.runs
+            .iter()
+            .map(|r| &r.trace)
+            .chain(self.after.iter().map(|(_, t)| t))
+    }
+}
+
 /// A WASM module for the Lesstruct profile.
 #[derive(Debug)]
 pub struct WasmSubject {

@@ -11,6 +11,7 @@ use hookcheck::featherfly::{
 };
 use serde_json::Value;
 
+use super::{returned, timed_out};
 use crate::check::{Catalog, Check, Severity, Verdict};
 use crate::coverage::{Coverage, Exercised};
 use crate::inputs::{
@@ -212,6 +213,7 @@ fn exercise(host: &FeatherFlyHost) -> Seen {
         .map(|r| Exercised::new(registration_name(&r.kind)))
         .collect();
     let mut out = Vec::new();
+    let mut stopped = None;
     for probe in probes(host.registrations()) {
         let before = host.calls();
         let mut trace = probe.run(host);
@@ -222,27 +224,24 @@ fn exercise(host: &FeatherFlyHost) -> Seen {
         // A plugin thread that ends the process after its hook returned
         // is caught here, or by the next call.
         note_death(host, &mut trace);
-        let timed_out = trace
-            .outcomes()
-            .any(|o| matches!(o.failure(), Some(Failure::Timeout { .. })));
+        let late = timed_out(&trace);
         out.push((label.clone(), trace));
-        if timed_out {
-            return Seen {
-                traces: out,
-                coverage,
-                stopped: Some(label),
-            };
+        if late {
+            stopped = Some(label);
+            break;
         }
     }
-    // The end of the run: give such a thread a moment, then look again.
-    std::thread::sleep(SETTLE);
-    let mut last = Trace::new(hookcheck::engine::TraceMode::Full);
-    note_death(host, &mut last);
-    out.push(("after the last call".to_owned(), last));
+    if stopped.is_none() {
+        // The end of the run: give such a thread a moment, then look again.
+        std::thread::sleep(SETTLE);
+        let mut last = Trace::new(hookcheck::engine::TraceMode::Full);
+        note_death(host, &mut last);
+        out.push(("after the last call".to_owned(), last));
+    }
     Seen {
         traces: out,
         coverage,
-        stopped: None,
+        stopped,
     }
 }
 
@@ -501,12 +500,6 @@ fn ff_json_002(s: &Subject) -> Verdict {
         BadOutput::ActionsNotArray,
     )
 }
-/// The calls of `trace` that returned (a failed call says nothing about
-/// the rule a check reads from outputs).
-fn returned(trace: &Trace) -> usize {
-    trace.outcomes().filter(|o| o.failure().is_none()).count()
-}
-
 /// Whether the plugin registered any hook `pick` selects.
 fn registers(host: &FeatherFlyHost, pick: impl Fn(&RegKind) -> bool) -> bool {
     host.registrations().iter().any(|r| pick(&r.kind))

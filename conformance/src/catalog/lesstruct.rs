@@ -7,6 +7,7 @@ use hookcheck::lesstruct::{
 };
 use serde_json::Value;
 
+use super::{returned, timed_out};
 use crate::check::{Catalog, Check, Severity, Verdict};
 use crate::coverage::{Coverage, Exercised};
 use crate::inputs::lesstruct_contents;
@@ -36,13 +37,6 @@ fn load_rule(s: &Subject, what: &str, pick: fn(&LoadProblem) -> bool) -> Verdict
             None => Verdict::pass(what.to_owned()),
         },
     })
-}
-
-/// Whether a step of `trace` timed out.
-fn timed_out(trace: &Trace) -> bool {
-    trace
-        .outcomes()
-        .any(|o| matches!(o.failure(), Some(Failure::Timeout { .. })))
 }
 
 /// A fresh host for a check that makes its own calls; none once the shared
@@ -189,16 +183,7 @@ fn failure_rule(s: &Subject, ok: &str, pick: fn(&Failure) -> bool) -> Verdict {
                 return Verdict::failed(f.clone(), format!("{label}: {f}"));
             }
         }
-        let calls = saved
-            .runs
-            .iter()
-            .map(|r| r.trace.steps.len())
-            .sum::<usize>()
-            + saved
-                .after
-                .iter()
-                .map(|(_, t)| t.steps.len())
-                .sum::<usize>();
+        let calls: usize = saved.traces().map(|t| t.steps.len()).sum();
         Verdict::pass(format!(
             "{ok} over {calls} hook calls on {} standard inputs",
             saved.runs.len()
@@ -633,13 +618,7 @@ fn ls_cap_001(s: &Subject) -> Verdict {
                 saved.denied.len()
             )),
             None => {
-                let calls = saved
-                    .runs
-                    .iter()
-                    .map(|r| &r.trace)
-                    .chain(saved.after.iter().map(|(_, t)| t))
-                    .map(|t| t.outcomes().filter(|o| o.failure().is_none()).count())
-                    .sum();
+                let calls = saved.traces().map(returned).sum();
                 Verdict::pass(format!(
                     "every host call stayed within the manifest over {calls} hook calls"
                 ))

@@ -12,6 +12,8 @@ use hookcheck::engine::Contract;
 pub(crate) use bundled::bundled;
 pub use bundled::bundled_names;
 
+use hookcheck::engine::{Failure, Trace};
+
 use crate::check::Check;
 use crate::coverage::Coverage;
 use crate::subject::Subject;
@@ -49,4 +51,17 @@ pub fn find(id: &str) -> Option<&'static Check> {
     catalog(None)
         .into_iter()
         .find(|c| c.id.eq_ignore_ascii_case(id))
+}
+
+/// Whether a step of `trace` timed out.
+pub(crate) fn timed_out(trace: &Trace) -> bool {
+    trace
+        .outcomes()
+        .any(|o| matches!(o.failure(), Some(Failure::Timeout { .. })))
+}
+
+/// The calls of `trace` that returned: a failed call says nothing about a
+/// rule that a check reads from outputs.
+pub(crate) fn returned(trace: &Trace) -> usize {
+    trace.outcomes().filter(|o| o.failure().is_none()).count()
 }

@@ -152,10 +152,7 @@ fn ru_hook_002(s: &Subject) -> Verdict {
                 .iter()
                 .filter(|r| r.result == HookResult::Modified)
                 .count();
-            let calls = runs
-                .iter()
-                .map(|r| r.trace.outcomes().filter(|o| o.failure().is_none()).count())
-                .sum();
+            let calls = runs.iter().map(|r| super::returned(&r.trace)).sum();
             Verdict::pass(format!(
                 "{modified} Modified results, each with a changed context, over {calls} hook calls"
             ))

@@ -76,7 +76,7 @@ fn coverage_case(report: &Report) -> TestCase {
                 "{}: {} calls ({})",
                 r.registration,
                 r.calls,
-                r.inputs.join(", ")
+                r.inputs_text()
             )
         })
         .collect();

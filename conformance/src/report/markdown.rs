@@ -75,17 +75,12 @@ pub fn markdown_report(report: &Report) -> String {
     if !report.coverage.registrations.is_empty() {
         let _ = writeln!(out, "\n| registration | calls | inputs |\n|---|---:|---|");
         for r in &report.coverage.registrations {
-            let more = if r.more_inputs > 0 {
-                format!(" (+{} more)", r.more_inputs)
-            } else {
-                String::new()
-            };
             let _ = writeln!(
                 out,
-                "| {} | {} | {}{more} |",
+                "| {} | {} | {} |",
                 cell(&r.registration),
                 r.calls,
-                cell(&r.inputs.join(", "))
+                cell(&r.inputs_text())
             );
         }
     }

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use wasmtime::{Caller, Extern, Linker};
 
-use super::runtime::HostState;
+use super::runtime::{HostState, WASM_LOG_BYTES_PER_CALL, WASM_LOG_LINES_PER_CALL};
 
 /// The error a host function returns when the call's deadline has passed;
 /// it becomes a trap that [`super::plugin`] reports as a timeout.
@@ -32,6 +32,20 @@ impl CallBudget {
             deadline: Instant::now().checked_add(limit),
             ..Self::default()
         };
+    }
+
+    /// Counts a log line of `bytes` against the call's budget: `true` when
+    /// it is kept, `false` when it is dropped.
+    pub(crate) fn admit_log(&mut self, bytes: usize) -> bool {
+        let fits = self.log_lines < WASM_LOG_LINES_PER_CALL
+            && self.log_bytes + bytes <= WASM_LOG_BYTES_PER_CALL;
+        if fits {
+            self.log_lines += 1;
+            self.log_bytes += bytes;
+        } else {
+            self.log_dropped += 1;
+        }
+        fits
     }
 
     /// The instant the call must end by.

@@ -105,18 +105,7 @@ fn clip(text: &str, max: usize) -> String {
 /// within the call's log budget, and answered to the plugin.
 fn deny(caller: &mut Caller<'_, HostState>, function: &str, error: &str, message: &str) -> Value {
     let message = clip(message, DENY_MESSAGE_BYTES);
-    let line = format!("{function}: {error}: {message}");
-    let budget = &mut caller.data_mut().budget;
-    if budget.log_lines < WASM_LOG_LINES_PER_CALL
-        && budget.log_bytes + line.len() <= WASM_LOG_BYTES_PER_CALL
-    {
-        budget.log_lines += 1;
-        budget.log_bytes += line.len();
-        let ctx = &caller.data().ctx;
-        ctx.services.log(&ctx.name, "denied", line);
-    } else {
-        budget.log_dropped += 1;
-    }
+    log_line(caller, "denied", format!("{function}: {error}: {message}"));
     error_json(error, &message)
 }
 
@@ -226,34 +215,29 @@ fn db(
 const LOG_MESSAGE_BYTES: i32 = 4096;
 
 fn log(caller: &mut Caller<'_, HostState>, level: &'static str, ptr: i32, len: i32) {
-    let budget = &caller.data().budget;
-    let len = len.clamp(0, LOG_MESSAGE_BYTES);
-    let fits = budget.log_lines < WASM_LOG_LINES_PER_CALL
-        && budget.log_bytes + len.cast_unsigned() as usize <= WASM_LOG_BYTES_PER_CALL;
-    if !fits {
-        let budget = &mut caller.data_mut().budget;
-        budget.log_dropped += 1;
-        if budget.log_dropped == 1 {
-            let ctx = &caller.data().ctx;
-            ctx.services.log(
-                &ctx.name,
-                "error",
-                format!(
-                    "[further log lines of this call dropped: the host keeps {WASM_LOG_LINES_PER_CALL} lines and {WASM_LOG_BYTES_PER_CALL} bytes per call]"
-                ),
-            );
-        }
-        return;
-    }
-    let message = match read_guest(caller, ptr, len) {
+    let message = match read_guest(caller, ptr, len.clamp(0, LOG_MESSAGE_BYTES)) {
         Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
         Err(m) => format!("<unreadable log message: {m}>"),
     };
-    let budget = &mut caller.data_mut().budget;
-    budget.log_lines += 1;
-    budget.log_bytes += message.len();
+    log_line(caller, level, message);
+}
+
+/// Logs `message` for the plugin within its call's log budget; the first
+/// line past the budget leaves one line saying the rest are dropped.
+fn log_line(caller: &mut Caller<'_, HostState>, level: &'static str, message: String) {
+    let kept = caller.data_mut().budget.admit_log(message.len());
     let ctx = &caller.data().ctx;
-    ctx.services.log(&ctx.name, level, message);
+    if kept {
+        ctx.services.log(&ctx.name, level, message);
+    } else if caller.data().budget.log_dropped == 1 {
+        ctx.services.log(
+            &ctx.name,
+            "error",
+            format!(
+                "[further log lines of this call dropped: the host keeps {WASM_LOG_LINES_PER_CALL} lines and {WASM_LOG_BYTES_PER_CALL} bytes per call]"
+            ),
+        );
+    }
 }
 
 /// Adds the six `lesstruct` functions to `linker`. Whether a plugin may
