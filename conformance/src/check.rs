@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use hookcheck::engine::{Contract, Failure};
+use hookcheck::engine::{Contract, Failure, HookError, Outcome, Trace};
 use serde::{Deserialize, Serialize};
 
 use crate::subject::Subject;
@@ -162,6 +162,63 @@ impl Verdict {
     }
 }
 
+/// The traces of a suite's shared exercise, labelled by input: what every
+/// row of the suite classifies. An `Err` is the verdict for a subject the
+/// exercise could not run on (another kind of subject, a plugin that did
+/// not load).
+pub type Exercise = for<'a> fn(&'a Subject) -> Result<Vec<(String, &'a Trace)>, Verdict>;
+
+/// A rule as data: the check fails on the first hook call of the suite's
+/// shared exercise whose typed failure `fails_on` selects.
+#[derive(Clone, Copy)]
+pub struct Row {
+    /// What a pass says was checked (`"JSON output is valid JSON"`).
+    pub ok: &'static str,
+    /// The classifier over typed failures: `true` breaks the rule.
+    pub fails_on: fn(&HookError) -> bool,
+    /// The exercise whose calls the row classifies.
+    pub exercise: Exercise,
+}
+
+impl Row {
+    /// Classifies every call of the exercise. A fault of hookcheck's own
+    /// machinery makes the check "not exercised", never a pass.
+    pub fn apply(&self, subject: &Subject) -> Verdict {
+        let traces = match (self.exercise)(subject) {
+            Ok(traces) => traces,
+            Err(verdict) => return verdict,
+        };
+        let mut fault = None;
+        for (label, trace) in &traces {
+            for step in &trace.steps {
+                let Outcome::Error { error } = &step.outcome else {
+                    continue;
+                };
+                if (self.fails_on)(error) {
+                    return Verdict::failed(error.failure.clone(), format!("{label}: {error}"));
+                }
+                if matches!(error.failure, Failure::HostFault { .. }) && fault.is_none() {
+                    fault = Some(format!("{label}: {error}"));
+                }
+            }
+        }
+        if let Some(fault) = fault {
+            return Verdict::unexercised(format!("not run: {fault}; please report it"));
+        }
+        let calls: usize = traces.iter().map(|(_, t)| t.steps.len()).sum();
+        Verdict::pass(format!("{} over {calls} hook calls", self.ok)).with_calls(calls)
+    }
+}
+
+/// How a check decides.
+#[derive(Clone, Copy)]
+pub enum Decide {
+    /// A row: a classifier over the typed outcomes of the shared exercise.
+    Row(Row),
+    /// A check that makes its own calls or reads the artifact.
+    Function(fn(&Subject) -> Verdict),
+}
+
 /// One numbered rule of one contract.
 #[derive(Clone, Copy)]
 pub struct Check {
@@ -179,19 +236,29 @@ pub struct Check {
     pub severity: Severity,
     /// A fixture that breaks the rule (for `explain` and the tests).
     pub breaker: &'static str,
-    pub(crate) run: fn(&Subject) -> Verdict,
+    /// The hooks whose return-code tables the rule reads: `explain`
+    /// prints those rows of the tables the host executes.
+    pub codes: &'static [&'static str],
+    /// How it decides.
+    pub decide: Decide,
 }
 
-/// What every check of one catalog module shares: its contract and the
-/// document its rules come from.
-pub(crate) struct Catalog {
-    pub(crate) profile: Contract,
-    pub(crate) source: &'static str,
+/// What every check of one suite shares: its contract, the document its
+/// rules come from, and the exercise its rows classify.
+#[derive(Clone, Copy)]
+pub struct Rules {
+    /// The contract.
+    pub profile: Contract,
+    /// The document the rules come from.
+    pub source: &'static str,
+    /// The shared exercise the rows classify; a suite without one has no
+    /// rows.
+    pub exercise: Option<Exercise>,
 }
 
-impl Catalog {
-    /// One check of this catalog.
-    pub(crate) const fn check(
+impl Rules {
+    /// A check that decides with its own function.
+    pub const fn check(
         &self,
         id: &'static str,
         title: &'static str,
@@ -199,6 +266,43 @@ impl Catalog {
         severity: Severity,
         breaker: &'static str,
         run: fn(&Subject) -> Verdict,
+    ) -> Check {
+        self.with(id, title, rule, severity, breaker, Decide::Function(run))
+    }
+
+    /// A row: fails on the first call of the shared exercise whose typed
+    /// failure `fails_on` selects; a pass says `ok`.
+    #[allow(clippy::too_many_arguments)]
+    pub const fn row(
+        &self,
+        id: &'static str,
+        title: &'static str,
+        rule: &'static str,
+        severity: Severity,
+        breaker: &'static str,
+        ok: &'static str,
+        fails_on: fn(&HookError) -> bool,
+    ) -> Check {
+        let Some(exercise) = self.exercise else {
+            // Evaluated while compiling the catalog: a compile error.
+            panic!("a row needs its suite's exercise")
+        };
+        let row = Row {
+            ok,
+            fails_on,
+            exercise,
+        };
+        self.with(id, title, rule, severity, breaker, Decide::Row(row))
+    }
+
+    const fn with(
+        &self,
+        id: &'static str,
+        title: &'static str,
+        rule: &'static str,
+        severity: Severity,
+        breaker: &'static str,
+        decide: Decide,
     ) -> Check {
         Check {
             id,
@@ -208,7 +312,8 @@ impl Catalog {
             source: self.source,
             severity,
             breaker,
-            run,
+            codes: &[],
+            decide,
         }
     }
 }
@@ -223,8 +328,23 @@ impl fmt::Debug for Check {
 }
 
 impl Check {
+    /// The same check, reading the return-code tables of `hooks`.
+    #[must_use]
+    pub const fn reading_codes(mut self, hooks: &'static [&'static str]) -> Self {
+        self.codes = hooks;
+        self
+    }
+
+    /// Whether the check is a row (a classifier over typed outcomes).
+    pub fn is_row(&self) -> bool {
+        matches!(self.decide, Decide::Row(_))
+    }
+
     /// Runs the check on `subject`.
     pub fn run(&self, subject: &Subject) -> Verdict {
-        (self.run)(subject)
+        match &self.decide {
+            Decide::Row(row) => row.apply(subject),
+            Decide::Function(run) => run(subject),
+        }
     }
 }

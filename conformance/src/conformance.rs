@@ -7,8 +7,9 @@ use anyhow::{Context as _, bail};
 use clap::Args;
 use hookcheck::engine::Contract;
 use hookcheck_conformance::{
-    Event, Expectations, ProfileChoice, Report, RunOptions, Status, Subject, catalog, find,
-    json_report, junit_report, markdown_report, printable, run_checks,
+    Event, Expectations, ProfileChoice, Report, RunOptions, Status, Subject, catalog,
+    checks_listing, explanation, find, json_report, junit_report, markdown_report, printable,
+    run_checks,
 };
 use regex::Regex;
 
@@ -325,22 +326,14 @@ pub(crate) fn list(args: &ChecksArgs) -> anyhow::Result<bool> {
                 serde_json::json!({
                     "id": c.id, "profile": c.profile, "title": c.title, "severity": c.severity,
                     "rule": c.rule, "source": c.source, "breaker": c.breaker,
+                    "decides": if c.is_row() { "row" } else { "function" }, "codes": c.codes,
                 })
             })
             .collect();
         println!("{}", serde_json::to_string_pretty(&items)?);
         return Ok(true);
     }
-    for c in &checks {
-        println!(
-            "{:<14} {:<11} {:<12} {}",
-            c.id,
-            c.profile.to_string(),
-            c.severity.to_string(),
-            c.title
-        );
-    }
-    println!("\n{} checks", checks.len());
+    print!("{}", checks_listing(&checks));
     Ok(true)
 }
 
@@ -352,14 +345,6 @@ pub(crate) fn explain(args: &ExplainArgs) -> anyhow::Result<bool> {
             args.id
         );
     };
-    println!("{} — {}\n", c.id, c.title);
-    println!("profile:   {}", c.profile);
-    println!("severity:  {}", c.severity);
-    println!("rule:      {}", c.rule);
-    println!("source:    {}", c.source);
-    println!(
-        "breaks it: {} (a fixture plugin that fails this check)",
-        c.breaker
-    );
+    print!("{}", explanation(c));
     Ok(true)
 }

@@ -13,19 +13,27 @@ mod check;
 mod coverage;
 mod error;
 mod expect;
+mod hosted;
 mod inputs;
 mod report;
 mod runner;
 mod subject;
+mod suite;
 
 pub use catalog::{bundled_names, catalog, find};
-pub use check::{Check, Severity, SkipReason, Status, Verdict};
+pub use check::{Check, Decide, Exercise, Row, Rules, Severity, SkipReason, Status, Verdict};
 pub use coverage::{Coverage, Exercised};
 pub use error::{Error, Result};
 pub use expect::{Expectation, Expectations};
-pub use report::{json_report, junit_report, markdown_report, printable};
-pub use runner::{CheckResult, Event, Report, RunOptions, Totals, run_checks};
-pub use subject::{COMPILE_BUDGET, MAX_ARTIFACT_BYTES, ProfileChoice, Subject, native_runner};
+pub use hosted::{HostedRun, hosted_exercise};
+pub use report::{
+    checks_listing, explanation, json_report, junit_report, markdown_report, printable,
+};
+pub use runner::{CheckResult, Event, Report, RunOptions, Totals, run_checks, run_suite};
+pub use subject::{
+    COMPILE_BUDGET, HostedSubject, MAX_ARTIFACT_BYTES, ProfileChoice, Subject, native_runner,
+};
+pub use suite::{Catalog, Suite};
 
 /// Exit code: every required check passed.
 pub const EXIT_OK: u8 = 0;

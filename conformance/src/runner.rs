@@ -7,11 +7,11 @@ use regex::Regex;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::catalog::catalog;
 use crate::check::{Check, Severity, SkipReason, Status, Verdict};
 use crate::coverage::Coverage;
 use crate::expect::Expectations;
 use crate::subject::Subject;
+use crate::suite::Catalog;
 
 /// How to run.
 #[derive(Clone, Debug, Default)]
@@ -165,14 +165,26 @@ fn selected(check: &Check, options: &RunOptions) -> bool {
         && !options.skip.as_ref().is_some_and(|r| r.is_match(check.id))
 }
 
-/// Runs every selected check of the subject's profile, calling `progress`
-/// as it goes.
+/// Runs every selected built-in check of the subject's profile, calling
+/// `progress` as it goes.
 pub fn run_checks(
+    subject: &Subject,
+    options: &RunOptions,
+    progress: impl FnMut(Event<'_>),
+) -> Report {
+    run_suite(&Catalog::builtin(), subject, options, progress)
+}
+
+/// Runs every selected check of `catalog` for the subject's profile,
+/// calling `progress` as it goes.
+pub fn run_suite(
+    catalog: &Catalog,
     subject: &Subject,
     options: &RunOptions,
     mut progress: impl FnMut(Event<'_>),
 ) -> Report {
-    let checks: Vec<&Check> = catalog(Some(subject.contract()))
+    let checks: Vec<&Check> = catalog
+        .checks(Some(subject.contract()))
         .into_iter()
         .filter(|c| selected(c, options))
         .collect();
@@ -257,7 +269,7 @@ pub fn run_checks(
                 .map(|b| format!("{b:02x}"))
                 .collect()
         });
-    let coverage = crate::catalog::coverage(subject);
+    let coverage = catalog.coverage(subject);
     let conforms = totals.failing == 0 && !coverage_fails(&coverage, options.allow_unexercised);
     Report {
         schema_version: 2,

@@ -9,6 +9,7 @@ use hookcheck::engine::Contract;
 use hookcheck::featherfly::{
     FeatherFlyHost, Isolation, LoadError, NativeOptions, PluginInfo, RegInfo, RunnerCommand,
 };
+use hookcheck::host::ContractHost;
 use hookcheck::lesstruct::{
     CapabilityManifest, LesstructHost, WasmEngine, WasmLimits, WasmModule, WasmPlugin,
 };
@@ -221,8 +222,32 @@ pub struct RustantNativeSubject {
     pub host_rustc: Option<String>,
 }
 
+type HostMaker = Box<dyn Fn() -> hookcheck::Result<Box<dyn ContractHost>> + Send + Sync>;
+
+/// A plugin set played through the host seam by a contract's own host
+/// (a contract added outside this crate).
+pub struct HostedSubject {
+    /// Its name.
+    pub name: String,
+    /// The contract.
+    pub contract: Contract,
+    /// Builds a fresh host with the plugins loaded.
+    pub make: HostMaker,
+    /// The shared exercise, made on first use.
+    pub exercised: std::sync::OnceLock<std::result::Result<crate::hosted::HostedRun, String>>,
+}
+
+impl HostedSubject {
+    /// A fresh host with the plugins loaded.
+    pub fn host(&self) -> hookcheck::Result<Box<dyn ContractHost>> {
+        (self.make)()
+    }
+}
+
 /// The thing a run checks.
 pub enum Subject {
+    /// Plugins of any contract, played through the host seam.
+    Hosted(HostedSubject),
     /// A Lesstruct WASM module.
     Wasm(WasmSubject),
     /// A FeatherFly native plugin.
@@ -350,13 +375,13 @@ impl Subject {
         let is_elf = data.starts_with(b"\x7fELF");
         let profile = match choice {
             ProfileChoice::Fixed(c) => c,
-            ProfileChoice::Auto if is_wasm => Contract::Lesstruct,
+            ProfileChoice::Auto if is_wasm => Contract::LESSTRUCT,
             ProfileChoice::Auto if is_elf => {
                 let symbols = elf_symbols(&path, &data)?;
                 if symbols.iter().any(|s| s == "featherfly_plugin_entry") {
-                    Contract::FeatherFly
+                    Contract::FEATHERFLY
                 } else if symbols.iter().any(|s| s == "rustant_plugin_create") {
-                    Contract::Rustant
+                    Contract::RUSTANT
                 } else {
                     return Err(bad(
                         "a shared library that exports neither `featherfly_plugin_entry` nor `rustant_plugin_create`; pass --profile to check it anyway".into(),
@@ -373,7 +398,7 @@ impl Subject {
         let why = match choice {
             ProfileChoice::Fixed(c) => format!("profile {c} (from --profile)"),
             ProfileChoice::Auto if is_wasm => "profile lesstruct (a WASM module)".into(),
-            ProfileChoice::Auto if profile == Contract::FeatherFly => {
+            ProfileChoice::Auto if profile == Contract::FEATHERFLY => {
                 "profile featherfly (exports `featherfly_plugin_entry`)".into()
             }
             ProfileChoice::Auto => "profile rustant (exports `rustant_plugin_create`)".into(),
@@ -382,7 +407,7 @@ impl Subject {
             .file_stem()
             .map_or_else(|| "plugin".into(), |s| s.to_string_lossy().into_owned());
         let subject = match profile {
-            Contract::Lesstruct => {
+            Contract::LESSTRUCT => {
                 if !is_wasm {
                     return Err(bad("the lesstruct profile needs a WASM module".into()));
                 }
@@ -416,7 +441,7 @@ impl Subject {
                     saved: std::sync::OnceLock::new(),
                 })
             }
-            Contract::FeatherFly => {
+            Contract::FEATHERFLY => {
                 if !is_elf {
                     return Err(bad(
                         "the featherfly profile needs an ELF shared library".into()
@@ -462,7 +487,7 @@ impl Subject {
                 }
                 Subject::Native(native)
             }
-            Contract::Rustant => {
+            Contract::RUSTANT => {
                 if !is_elf {
                     return Err(bad("a rustant artifact must be a native shared library; in-process plugins are checked from `cargo test` or as `rustant:NAME`".into()));
                 }
@@ -476,8 +501,13 @@ impl Subject {
                     host_rustc,
                 })
             }
-            Contract::Pylon => {
+            Contract::PYLON => {
                 return Err(bad("pylon plugins are Rust values compiled into the host; check them from `cargo test` with hookcheck_conformance, or name a bundled one as `pylon:NAME`".into()));
+            }
+            other => {
+                return Err(bad(format!(
+                    "the {other} contract has no artifact loader; check its plugins through the library (`Subject::hosted`)"
+                )));
             }
         };
         Ok((subject, why))
@@ -486,10 +516,11 @@ impl Subject {
     /// The contract this subject is checked against.
     pub fn contract(&self) -> Contract {
         match self {
-            Subject::Wasm(_) => Contract::Lesstruct,
-            Subject::Native(_) => Contract::FeatherFly,
-            Subject::Pylon(_) => Contract::Pylon,
-            Subject::Rustant(_) | Subject::RustantNative(_) => Contract::Rustant,
+            Subject::Hosted(h) => h.contract,
+            Subject::Wasm(_) => Contract::LESSTRUCT,
+            Subject::Native(_) => Contract::FEATHERFLY,
+            Subject::Pylon(_) => Contract::PYLON,
+            Subject::Rustant(_) | Subject::RustantNative(_) => Contract::RUSTANT,
         }
     }
 
@@ -499,7 +530,7 @@ impl Subject {
             Subject::Wasm(s) => Some(&s.path),
             Subject::Native(s) => Some(&s.path),
             Subject::RustantNative(s) => Some(&s.path),
-            Subject::Pylon(_) | Subject::Rustant(_) => None,
+            Subject::Pylon(_) | Subject::Rustant(_) | Subject::Hosted(_) => None,
         }
     }
 
@@ -508,6 +539,7 @@ impl Subject {
         match self {
             Subject::Pylon(p) => format!("pylon:{}", p.name),
             Subject::Rustant(p) => format!("rustant:{}", p.name),
+            Subject::Hosted(h) => format!("{}:{}", h.contract, h.name),
             other => other
                 .path()
                 .map(|p| p.display().to_string())
@@ -523,6 +555,22 @@ impl Subject {
         Subject::Pylon(PylonSubject {
             name: name.into(),
             make: Box::new(make),
+        })
+    }
+
+    /// A subject for plugins of `contract` played by the host `make`
+    /// builds (a contract added through the host seam; its suite is
+    /// [`Suite::hosted`](crate::Suite::hosted)).
+    pub fn hosted(
+        name: impl Into<String>,
+        contract: Contract,
+        make: impl Fn() -> hookcheck::Result<Box<dyn ContractHost>> + Send + Sync + 'static,
+    ) -> Self {
+        Subject::Hosted(HostedSubject {
+            name: name.into(),
+            contract,
+            make: Box::new(make),
+            exercised: std::sync::OnceLock::new(),
         })
     }
 

@@ -13,6 +13,7 @@ pub mod artifacts;
 pub mod engine;
 pub mod featherfly;
 pub mod fixtures;
+pub mod host;
 pub mod lesstruct;
 pub mod limits;
 pub mod pylon;

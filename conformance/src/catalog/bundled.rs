@@ -65,9 +65,9 @@ pub fn bundled_names(kind: &str) -> Vec<&'static str> {
 pub(crate) fn bundled(kind: &str, name: &str, choice: ProfileChoice) -> Result<(Subject, String)> {
     let spec = format!("{kind}:{name}");
     let wanted = if kind == "pylon" {
-        Contract::Pylon
+        Contract::PYLON
     } else {
-        Contract::Rustant
+        Contract::RUSTANT
     };
     if let ProfileChoice::Fixed(c) = choice
         && c != wanted

@@ -3,24 +3,24 @@
 
 use std::time::{Duration, Instant};
 
-use hookcheck::engine::{
-    BadOutput, Contract, Failure, HookError, HttpMethod, Outcome, ProcessEnd, Trace,
-};
+use hookcheck::engine::{BadOutput, Contract, Failure, HttpMethod, Outcome, ProcessEnd, Trace};
 use hookcheck::featherfly::{
     FeatherFlyHost, LoadError, LoadWarning, NativeRequest, RegInfo, RegKind,
 };
 use serde_json::Value;
 
 use super::{returned, timed_out};
-use crate::check::{Catalog, Check, Severity, Verdict};
+use crate::check::{Check, Rules, Severity, Verdict};
 use crate::coverage::{Coverage, Exercised};
 use crate::inputs::{
     CONFIG_YAML, cloudpanel_commands, event_payload, json_bodies, paths_for_pattern,
 };
 use crate::subject::{NativeSubject, Subject};
+use crate::suite::Suite;
 
-const CATALOG: Catalog = Catalog {
-    profile: Contract::FeatherFly,
+const CATALOG: Rules = Rules {
+    exercise: Some(exercise_traces),
+    profile: Contract::FEATHERFLY,
     source: "contracts/README.md §3; seed 003 (FeatherFly Plugin Reference, API v8)",
 };
 const CAPACITY: usize = hookcheck::featherfly::DEFAULT_CAPACITY;
@@ -292,6 +292,30 @@ fn exercised(n: &NativeSubject) -> Result<&crate::subject::Exercise, Verdict> {
     done.as_ref().map_err(not_loaded)
 }
 
+/// The shared exercise's traces, for the rows.
+fn exercise_traces(s: &Subject) -> Result<Vec<(String, &Trace)>, Verdict> {
+    let Subject::Native(n) = s else {
+        return Err(Verdict::skip("not a native FeatherFly subject"));
+    };
+    let exercise = exercised(n)?;
+    Ok(exercise
+        .traces
+        .iter()
+        .map(|(label, trace)| (label.clone(), trace))
+        .collect())
+}
+
+/// Every hook with a return-code table (FF-CODE-001 reads them all).
+const ALL_CODES: &[&str] = &[
+    "config.mutate",
+    "json.response",
+    "json.actions",
+    "request.intercept",
+    "middleware.inject",
+    "route",
+    "cloudpanel.command",
+];
+
 /// Which registrations the shared exercise called.
 pub(crate) fn coverage(n: &NativeSubject) -> Coverage {
     match exercised(n) {
@@ -305,42 +329,6 @@ pub(crate) fn coverage(n: &NativeSubject) -> Coverage {
         },
         Err(v) => Coverage::nothing(v.evidence),
     }
-}
-
-/// Fails on the first hook error of the shared exercise that `pick`
-/// selects; a fault of hookcheck's own machinery makes the check "not
-/// exercised", never a pass.
-fn failure_rule(s: &Subject, ok: &str, pick: impl Fn(&HookError) -> bool) -> Verdict {
-    on_native(s, |n| {
-        let traces = match exercised(n) {
-            Ok(e) => &e.traces,
-            Err(v) => return v,
-        };
-        let mut fault = None;
-        for (label, trace) in traces {
-            for step in &trace.steps {
-                let Outcome::Error { error } = &step.outcome else {
-                    continue;
-                };
-                if pick(error) {
-                    return Verdict::failed(error.failure.clone(), format!("{label}: {error}"));
-                }
-                if matches!(error.failure, Failure::HostFault { .. }) && fault.is_none() {
-                    fault = Some(format!("{label}: {error}"));
-                }
-            }
-        }
-        if let Some(fault) = fault {
-            return Verdict::unexercised(format!("not run: {fault}; please report it"));
-        }
-        let calls: usize = traces.iter().map(|(_, t)| t.steps.len()).sum();
-        Verdict::pass(format!("{ok} over {calls} hook calls")).with_calls(calls)
-    })
-}
-
-/// A rule over one kind of bad output.
-fn output_rule(s: &Subject, ok: &str, kind: BadOutput) -> Verdict {
-    failure_rule(s, ok, |e| e.failure.bad_output_kind() == Some(kind))
 }
 
 fn ff_load_001(s: &Subject) -> Verdict {
@@ -473,33 +461,6 @@ fn ff_load_008(s: &Subject) -> Verdict {
         }
     })
 }
-fn ff_cfg_001(s: &Subject) -> Verdict {
-    output_rule(s, "config output is valid YAML", BadOutput::NotYaml)
-}
-fn ff_out_001(s: &Subject) -> Verdict {
-    output_rule(
-        s,
-        "MODIFIED always comes with output",
-        BadOutput::MissingOutput,
-    )
-}
-fn ff_code_001(s: &Subject) -> Verdict {
-    output_rule(
-        s,
-        "every code is one the tables define",
-        BadOutput::UndefinedCode,
-    )
-}
-fn ff_json_001(s: &Subject) -> Verdict {
-    output_rule(s, "JSON output is valid JSON", BadOutput::NotJson)
-}
-fn ff_json_002(s: &Subject) -> Verdict {
-    output_rule(
-        s,
-        "json.actions output is an array",
-        BadOutput::ActionsNotArray,
-    )
-}
 /// Whether the plugin registered any hook `pick` selects.
 fn registers(host: &FeatherFlyHost, pick: impl Fn(&RegKind) -> bool) -> bool {
     host.registrations().iter().any(|r| pick(&r.kind))
@@ -562,74 +523,6 @@ fn ff_json_003(s: &Subject) -> Verdict {
                 })
             })
         },
-    )
-}
-fn ff_json_004(s: &Subject) -> Verdict {
-    output_rule(s, "output fits the host's buffer", BadOutput::OverCapacity)
-}
-fn ff_req_001(s: &Subject) -> Verdict {
-    output_rule(
-        s,
-        "every RESPOND sets a status 100-599",
-        BadOutput::RespondWithoutStatus,
-    )
-}
-fn ff_req_002(s: &Subject) -> Verdict {
-    failure_rule(s, "every RESPOND writes a body length", |e| {
-        e.failure.bad_output_kind() == Some(BadOutput::MissingOutput)
-            && matches!(e.hook.as_str(), "request.intercept" | "middleware.inject")
-    })
-}
-fn ff_route_001(s: &Subject) -> Verdict {
-    failure_rule(s, "every ROUTE_OK writes a valid status and body", |e| {
-        e.hook == "route" && e.failure.bad_output_kind().is_some()
-    })
-}
-fn ff_cp_001(s: &Subject) -> Verdict {
-    failure_rule(s, "CLOUDPANEL_MODIFIED args are JSON", |e| {
-        e.hook == "cloudpanel.command"
-            && e.failure
-                .bad_output_kind()
-                .is_some_and(|k| k != BadOutput::UndefinedCode)
-    })
-}
-fn ff_evt_001(s: &Subject) -> Verdict {
-    output_rule(s, "HookResult.cancelled is 0 or 1", BadOutput::EventResult)
-}
-fn crash_rule(s: &Subject, ok: &str, pick: fn(ProcessEnd) -> bool) -> Verdict {
-    failure_rule(s, ok, move |e| e.failure.process_end().is_some_and(pick))
-}
-fn ff_safe_001(s: &Subject) -> Verdict {
-    crash_rule(
-        s,
-        "no memory fault (SIGSEGV, SIGBUS, SIGILL, SIGFPE)",
-        ProcessEnd::is_fault,
-    )
-}
-fn ff_safe_002(s: &Subject) -> Verdict {
-    crash_rule(
-        s,
-        "no abort (abort(), or a panic unwinding into extern \"C\")",
-        ProcessEnd::is_abort,
-    )
-}
-fn ff_safe_003(s: &Subject) -> Verdict {
-    // Any other end of the process: an exit, or a signal the plugin sent
-    // itself or its group (SIGTERM, SIGKILL, SIGXCPU past the CPU limit).
-    crash_rule(s, "never ends the daemon process", |end| {
-        !end.is_fault() && !end.is_abort()
-    })
-}
-fn ff_safe_004(s: &Subject) -> Verdict {
-    failure_rule(s, "every hook returns within 2 s", |e| {
-        matches!(e.failure, Failure::Timeout { .. })
-    })
-}
-fn ff_safe_005(s: &Subject) -> Verdict {
-    failure_rule(
-        s,
-        "never writes to, closes or replaces the host's channels",
-        |e| matches!(e.failure, Failure::Protocol { .. }),
     )
 }
 fn ff_det_001(s: &Subject) -> Verdict {
@@ -739,7 +632,21 @@ fn ff_perf_001(s: &Subject) -> Verdict {
 }
 
 /// The FeatherFly checks.
-pub(crate) const CHECKS: &[Check] = &[
+/// The suite: these checks, with the coverage of the shared exercise.
+pub(crate) const SUITE: Suite = Suite {
+    contract: CATALOG.profile,
+    checks: CHECKS,
+    coverage: suite_coverage,
+};
+
+fn suite_coverage(s: &Subject) -> Coverage {
+    match s {
+        Subject::Native(n) => coverage(n),
+        _ => Coverage::nothing("not a native FeatherFly subject"),
+    }
+}
+
+const CHECKS: &[Check] = &[
     CATALOG.check(
         "FF-LOAD-001",
         "exports the entry symbol",
@@ -804,46 +711,56 @@ pub(crate) const CHECKS: &[Check] = &[
         "native:registers_differently",
         ff_load_008,
     ),
-    CATALOG.check(
+    CATALOG.row(
         "FF-CFG-001",
         "config output is YAML",
         "config.mutate: output replacement YAML bytes via write_yaml_output.",
         Severity::Required,
         "native:invalid_json",
-        ff_cfg_001,
-    ),
-    CATALOG.check(
+        "config output is valid YAML",
+        |e| e.failure.bad_output_kind() == Some(BadOutput::NotYaml),
+    )
+    .reading_codes(&["config.mutate"]),
+    CATALOG.row(
         "FF-OUT-001",
         "MODIFIED writes output",
         "CONFIG_MUTATE_MODIFIED / JSON_MUTATE_MODIFIED (0) — output written via write_* helpers.",
         Severity::Required,
         "native:modified_without_output",
-        ff_out_001,
-    ),
-    CATALOG.check(
+        "MODIFIED always comes with output",
+        |e| e.failure.bad_output_kind() == Some(BadOutput::MissingOutput),
+    )
+    .reading_codes(&["config.mutate", "json.response", "json.actions", "cloudpanel.command"]),
+    CATALOG.row(
         "FF-CODE-001",
         "return codes are in the tables",
         "Each hook's codes: the table's non-negative codes, or negative for an error.",
         Severity::Required,
         "native:unknown_codes",
-        ff_code_001,
-    ),
-    CATALOG.check(
+        "every code is one the tables define",
+        |e| e.failure.bad_output_kind() == Some(BadOutput::UndefinedCode),
+    )
+    .reading_codes(ALL_CODES),
+    CATALOG.row(
         "FF-JSON-001",
         "JSON output is JSON",
         "JSON hooks receive JSON, may rewrite it, and return modified output.",
         Severity::Required,
         "native:invalid_json",
-        ff_json_001,
-    ),
-    CATALOG.check(
+        "JSON output is valid JSON",
+        |e| e.failure.bad_output_kind() == Some(BadOutput::NotJson),
+    )
+    .reading_codes(&["json.response", "json.actions"]),
+    CATALOG.row(
         "FF-JSON-002",
         "actions output is an array",
         "json.actions: mutate only the top-level actions array; output is inserted into the top-level actions field.",
         Severity::Required,
         "native:invalid_json",
-        ff_json_002,
-    ),
+        "json.actions output is an array",
+        |e| e.failure.bad_output_kind() == Some(BadOutput::ActionsNotArray),
+    )
+    .reading_codes(&["json.actions"]),
     CATALOG.check(
         "FF-JSON-003",
         "actions are { id, label, step }",
@@ -852,93 +769,122 @@ pub(crate) const CHECKS: &[Check] = &[
         "native:bad_actions",
         ff_json_003,
     ),
-    CATALOG.check(
+    CATALOG.row(
         "FF-JSON-004",
         "output fits the buffer",
         "Output buffers are host-owned with a fixed capacity; writing more must fail (the SDK's writers return -2).",
         Severity::Required,
         "native:writes_past_capacity",
-        ff_json_004,
+        "output fits the host's buffer",
+        |e| e.failure.bad_output_kind() == Some(BadOutput::OverCapacity),
     ),
-    CATALOG.check(
+    CATALOG.row(
         "FF-REQ-001",
         "RESPOND sets a status",
         "REQUEST_RESPOND (1) — short-circuit with write_request_response (status + body).",
         Severity::Required,
         "native:respond_without_status",
-        ff_req_001,
-    ),
-    CATALOG.check(
+        "every RESPOND sets a status 100-599",
+        |e| e.failure.bad_output_kind() == Some(BadOutput::RespondWithoutStatus),
+    )
+    .reading_codes(&["request.intercept", "middleware.inject"]),
+    CATALOG.row(
         "FF-REQ-002",
         "RESPOND writes a body",
         "REQUEST_RESPOND (1) — short-circuit; body from write_request_response.",
         Severity::Required,
         "native:respond_without_body",
-        ff_req_002,
-    ),
-    CATALOG.check(
+        "every RESPOND writes a body length",
+        |e| {
+            e.failure.bad_output_kind() == Some(BadOutput::MissingOutput)
+                && matches!(e.hook.as_str(), "request.intercept" | "middleware.inject")
+        },
+    )
+    .reading_codes(&["request.intercept", "middleware.inject"]),
+    CATALOG.row(
         "FF-ROUTE-001",
         "routes answer with status and body",
         "ROUTE_OK (0) — response written via write_route_response.",
         Severity::Required,
         "native:bad_route",
-        ff_route_001,
-    ),
-    CATALOG.check(
+        "every ROUTE_OK writes a valid status and body",
+        |e| e.hook == "route" && e.failure.bad_output_kind().is_some(),
+    )
+    .reading_codes(&["route"]),
+    CATALOG.row(
         "FF-CP-001",
         "CloudPanel args are JSON",
         "CLOUDPANEL_MODIFIED (1) — output written via write_cloudpanel_args (CLI args JSON).",
         Severity::Required,
         "native:bad_cloudpanel",
-        ff_cp_001,
-    ),
-    CATALOG.check(
+        "CLOUDPANEL_MODIFIED args are JSON",
+        |e| {
+            e.hook == "cloudpanel.command"
+                && e.failure
+                    .bad_output_kind()
+                    .is_some_and(|k| k != BadOutput::UndefinedCode)
+        },
+    )
+    .reading_codes(&["cloudpanel.command"]),
+    CATALOG.row(
         "FF-EVT-001",
         "lifecycle results are 0 or 1",
         "HookResult: cancelled 0 continue, 1 cancel.",
         Severity::Required,
         "native:bad_event",
-        ff_evt_001,
+        "HookResult.cancelled is 0 or 1",
+        |e| e.failure.bad_output_kind() == Some(BadOutput::EventResult),
     ),
-    CATALOG.check(
+    CATALOG.row(
         "FF-SAFE-001",
         "no memory faults",
         "Plugins run inside the daemon: a fault in a hook takes the daemon down.",
         Severity::Required,
         "native:segfault",
-        ff_safe_001,
+        "no memory fault (SIGSEGV, SIGBUS, SIGILL, SIGFPE)",
+        |e| e.failure.process_end().is_some_and(ProcessEnd::is_fault),
     ),
-    CATALOG.check(
+    CATALOG.row(
         "FF-SAFE-002",
         "no abort or panic across extern \"C\"",
         "A panic that unwinds out of an extern \"C\" hook aborts the daemon.",
         Severity::Required,
         "native:aborts",
-        ff_safe_002,
+        "no abort (abort(), or a panic unwinding into extern \"C\")",
+        |e| e.failure.process_end().is_some_and(ProcessEnd::is_abort),
     ),
-    CATALOG.check(
+    CATALOG.row(
         "FF-SAFE-003",
         "never ends the process",
         "shutdown() runs at daemon stop; a plugin never ends the daemon (no exit, no signal to itself or its group).",
         Severity::Required,
         "native:exits",
-        ff_safe_003,
+        "never ends the daemon process",
+        |e| {
+            // Any other end of the process: an exit, or a signal the plugin
+            // sent itself or its group (SIGTERM, SIGKILL, SIGXCPU).
+            e.failure
+                .process_end()
+                .is_some_and(|end| !end.is_fault() && !end.is_abort())
+        },
     ),
-    CATALOG.check(
+    CATALOG.row(
         "FF-SAFE-004",
         "returns in time",
         "Request and JSON hooks run on every matching HTTP request.",
         Severity::Required,
         "native:sleeps",
-        ff_safe_004,
+        "every hook returns within 2 s",
+        |e| matches!(e.failure, Failure::Timeout { .. }),
     ),
-    CATALOG.check(
+    CATALOG.row(
         "FF-SAFE-005",
         "leaves the host's descriptors alone",
         "Plugins run inside the daemon: a plugin that writes to, closes or replaces descriptors it does not own corrupts the daemon's I/O.",
         Severity::Required,
         "native:forges_frame",
-        ff_safe_005,
+        "never writes to, closes or replaces the host's channels",
+        |e| matches!(e.failure, Failure::Protocol { .. }),
     ),
     CATALOG.check(
         "FF-DET-001",

@@ -2,19 +2,21 @@
 
 use hookcheck::engine::{BadOutput, Contract, Failure, Outcome, Trace, TrapCode};
 use hookcheck::lesstruct::{
-    INVOKED, LesstructHost, LoadProblem, ModuleFacts, SaveRun, data_segments, decode_result,
-    inspect_module,
+    LesstructHost, LoadProblem, ModuleFacts, SaveRun, data_segments, decode_result, inspect_module,
+    invoked_hooks, is_invoked,
 };
 use serde_json::Value;
 
 use super::{returned, timed_out};
-use crate::check::{Catalog, Check, Severity, Verdict};
+use crate::check::{Check, Rules, Severity, Verdict};
 use crate::coverage::{Coverage, Exercised};
 use crate::inputs::lesstruct_contents;
 use crate::subject::{Saved, Subject, WasmSubject};
+use crate::suite::Suite;
 
-const CATALOG: Catalog = Catalog {
-    profile: Contract::Lesstruct,
+const CATALOG: Rules = Rules {
+    exercise: Some(save_traces),
+    profile: Contract::LESSTRUCT,
     source: "contracts/README.md §2; seed 002 (Lesstruct Plugin Development Guide)",
 };
 
@@ -74,8 +76,7 @@ fn saved(w: &WasmSubject) -> Result<&Saved, Verdict> {
         let mut host = w.host()?;
         let contents = lesstruct_contents();
         // Every hook the host invokes, so the coverage can say each ran.
-        let exported: Vec<&str> = INVOKED
-            .into_iter()
+        let exported: Vec<&str> = invoked_hooks()
             .filter(|h| host.plugins_mut()[0].has_hook(h))
             .collect();
         let mut coverage: Vec<Exercised> = exported
@@ -139,6 +140,22 @@ fn saved(w: &WasmSubject) -> Result<&Saved, Verdict> {
     })
 }
 
+/// The shared save run's traces, for the rows: every save, then the after
+/// hooks.
+fn save_traces(s: &Subject) -> Result<Vec<(String, &Trace)>, Verdict> {
+    let Subject::Wasm(w) = s else {
+        return Err(Verdict::skip("not a WASM subject"));
+    };
+    let saved = saved(w)?;
+    let saves = saved
+        .runs
+        .iter()
+        .enumerate()
+        .map(|(i, run)| (format!("before_save on standard input #{i}"), &run.trace));
+    let after = saved.after.iter().map(|(label, t)| (label.clone(), t));
+    Ok(saves.chain(after).collect())
+}
+
 /// Which invoked hooks the shared save run called.
 pub(crate) fn coverage(w: &WasmSubject) -> Coverage {
     match saved(w) {
@@ -150,46 +167,6 @@ pub(crate) fn coverage(w: &WasmSubject) -> Coverage {
         },
         Err(v) => Coverage::nothing(v.evidence),
     }
-}
-
-/// The first failure of any step, with the input it happened on.
-fn first_failure(runs: &[SaveRun], pick: impl Fn(&Failure) -> bool) -> Option<(usize, Failure)> {
-    runs.iter().enumerate().find_map(|(i, r)| {
-        r.trace.steps.iter().find_map(|s| {
-            s.outcome
-                .failure()
-                .filter(|f| pick(f))
-                .map(|f| (i, f.clone()))
-        })
-    })
-}
-
-fn failure_rule(s: &Subject, ok: &str, pick: fn(&Failure) -> bool) -> Verdict {
-    on_wasm(s, |w| {
-        let saved = match saved(w) {
-            Ok(saved) => saved,
-            Err(v) => return v,
-        };
-        if let Some((i, f)) = first_failure(&saved.runs, pick) {
-            let evidence = format!("before_save on standard input #{i}: {f}");
-            return Verdict::failed(f, evidence);
-        }
-        for (label, trace) in &saved.after {
-            if let Some(f) = trace
-                .steps
-                .iter()
-                .find_map(|s| s.outcome.failure().filter(|f| pick(f)))
-            {
-                return Verdict::failed(f.clone(), format!("{label}: {f}"));
-            }
-        }
-        let calls: usize = saved.traces().map(|t| t.steps.len()).sum();
-        Verdict::pass(format!(
-            "{ok} over {calls} hook calls on {} standard inputs",
-            saved.runs.len()
-        ))
-        .with_calls(calls)
-    })
 }
 
 fn oob(f: &Failure) -> Option<(u64, u64, u64)> {
@@ -273,11 +250,7 @@ fn ls_load_004(s: &Subject) -> Verdict {
     on_wasm(s, |w| match facts(w) {
         Err(e) => Verdict::fail(e),
         Ok(f) => {
-            let invoked: Vec<&String> = f
-                .hooks
-                .iter()
-                .filter(|h| INVOKED.contains(&h.as_str()))
-                .collect();
+            let invoked: Vec<&String> = f.hooks.iter().filter(|h| is_invoked(h)).collect();
             if invoked.is_empty() {
                 let list = f
                     .hooks
@@ -337,63 +310,11 @@ fn ls_load_008(s: &Subject) -> Verdict {
         }
     })
 }
-fn ls_mem_001(s: &Subject) -> Verdict {
-    failure_rule(s, "every result offset lies in memory", |f| {
-        oob(f).is_some_and(|(o, _, m)| o < 1 << 31 && o >= m)
-    })
-}
-fn ls_mem_002(s: &Subject) -> Verdict {
-    failure_rule(s, "no negative result offset", |f| {
-        oob(f).is_some_and(|(o, _, _)| o >= 1 << 31)
-    })
-}
-fn ls_mem_003(s: &Subject) -> Verdict {
-    failure_rule(s, "no offset + length wraps past 2^32", |f| {
-        oob(f).is_some_and(|(o, l, _)| o + l > u64::from(u32::MAX))
-    })
-}
-fn ls_mem_004(s: &Subject) -> Verdict {
-    failure_rule(s, "every result length stays in memory", |f| {
-        oob(f).is_some_and(|(o, l, m)| o < m && o + l > m && o + l <= u64::from(u32::MAX))
-    })
-}
 fn ls_mem_005(s: &Subject) -> Verdict {
     data_rule(s, 65_536, 65_536, "input area", false)
 }
 fn ls_mem_006(s: &Subject) -> Verdict {
     data_rule(s, 4_096, 4_096, "host-answer area", true)
-}
-fn ls_out_001(s: &Subject) -> Verdict {
-    failure_rule(s, "every result is UTF-8", |f| {
-        f.bad_output_kind() == Some(BadOutput::NotUtf8)
-    })
-}
-fn ls_out_002(s: &Subject) -> Verdict {
-    failure_rule(s, "every result is JSON", |f| {
-        f.bad_output_kind() == Some(BadOutput::NotJson)
-    })
-}
-fn ls_out_003(s: &Subject) -> Verdict {
-    failure_rule(s, "every result is a JSON object", |f| {
-        f.bad_output_kind() == Some(BadOutput::NotObject)
-    })
-}
-fn ls_out_004(s: &Subject) -> Verdict {
-    failure_rule(s, "`customFields` is always an object", |f| {
-        f.bad_output_kind() == Some(BadOutput::CustomFieldsNotObject)
-    })
-}
-fn ls_hook_001(s: &Subject) -> Verdict {
-    failure_rule(
-        s,
-        "no trap",
-        |f| matches!(f, Failure::Trap { code, .. } if *code != TrapCode::StackOverflow),
-    )
-}
-fn ls_hook_002(s: &Subject) -> Verdict {
-    failure_rule(s, "every call returns within the deadline", |f| {
-        matches!(f, Failure::Timeout { .. })
-    })
 }
 fn ls_hook_003(s: &Subject) -> Verdict {
     on_wasm(s, |w| {
@@ -411,17 +332,6 @@ fn ls_hook_003(s: &Subject) -> Verdict {
                 "memory is {size} bytes after the standard inputs (limit {limit})"
             ))
         }
-    })
-}
-fn ls_hook_004(s: &Subject) -> Verdict {
-    failure_rule(s, "no stack overflow", |f| {
-        matches!(
-            f,
-            Failure::Trap {
-                code: TrapCode::StackOverflow,
-                ..
-            }
-        )
     })
 }
 fn ls_hook_005(s: &Subject) -> Verdict {
@@ -656,7 +566,21 @@ fn ls_cap_002(s: &Subject) -> Verdict {
 }
 
 /// The Lesstruct checks.
-pub(crate) const CHECKS: &[Check] = &[
+/// The suite: these checks, with the coverage of the shared exercise.
+pub(crate) const SUITE: Suite = Suite {
+    contract: CATALOG.profile,
+    checks: CHECKS,
+    coverage: suite_coverage,
+};
+
+fn suite_coverage(s: &Subject) -> Coverage {
+    match s {
+        Subject::Wasm(w) => coverage(w),
+        _ => Coverage::nothing("not a WASM subject"),
+    }
+}
+
+const CHECKS: &[Check] = &[
     CATALOG.check(
         "LS-LOAD-001",
         "exports `memory`",
@@ -721,37 +645,44 @@ pub(crate) const CHECKS: &[Check] = &[
         "wat:start_traps",
         ls_load_008,
     ),
-    CATALOG.check(
+    CATALOG.row(
         "LS-MEM-001",
         "result offset lies in memory",
         "The host reads the result from the returned offset; a read outside memory is an error.",
         Severity::Required,
         "wat:oob_offset",
-        ls_mem_001,
+        "every result offset lies in memory",
+        |e| oob(&e.failure).is_some_and(|(o, _, m)| o < 1 << 31 && o >= m),
     ),
-    CATALOG.check(
+    CATALOG.row(
         "LS-MEM-002",
         "result offset is not negative",
         "Offsets are i32 wasm addresses; a negative one points past 2 GiB.",
         Severity::Required,
         "wat:negative_offset",
-        ls_mem_002,
+        "no negative result offset",
+        |e| oob(&e.failure).is_some_and(|(o, _, _)| o >= 1 << 31),
     ),
-    CATALOG.check(
+    CATALOG.row(
         "LS-MEM-003",
         "offset + length does not wrap",
         "The result range [offset, offset + len) must be a range in memory, not a 32-bit wrap.",
         Severity::Required,
         "wat:wrapping",
-        ls_mem_003,
+        "no offset + length wraps past 2^32",
+        |e| oob(&e.failure).is_some_and(|(o, l, _)| o + l > u64::from(u32::MAX)),
     ),
-    CATALOG.check(
+    CATALOG.row(
         "LS-MEM-004",
         "`__hook_result_len` stays in memory",
         "The result length is __hook_result_len(input_len) when exported; a read outside memory is an error.",
         Severity::Required,
         "wat:lying_len",
-        ls_mem_004,
+        "every result length stays in memory",
+        |e| {
+            oob(&e.failure)
+                .is_some_and(|(o, l, m)| o < m && o + l > m && o + l <= u64::from(u32::MAX))
+        },
     ),
     CATALOG.check(
         "LS-MEM-005",
@@ -769,53 +700,59 @@ pub(crate) const CHECKS: &[Check] = &[
         "wat:data_at_result_area",
         ls_mem_006,
     ),
-    CATALOG.check(
+    CATALOG.row(
         "LS-OUT-001",
         "results are UTF-8",
         "All data passed through hooks is JSON-encoded bytes (UTF-8).",
         Severity::Required,
         "wat:invalid_utf8",
-        ls_out_001,
+        "every result is UTF-8",
+        |e| e.failure.bad_output_kind() == Some(BadOutput::NotUtf8),
     ),
-    CATALOG.check(
+    CATALOG.row(
         "LS-OUT-002",
         "results are JSON",
         "All data passed through hooks is JSON-encoded bytes (UTF-8).",
         Severity::Required,
         "wat:invalid_json",
-        ls_out_002,
+        "every result is JSON",
+        |e| e.failure.bad_output_kind() == Some(BadOutput::NotJson),
     ),
-    CATALOG.check(
+    CATALOG.row(
         "LS-OUT-003",
         "results are JSON objects",
         "Each hook's result is a JSON object containing (at most) customFields.",
         Severity::Required,
         "wat:returns_array",
-        ls_out_003,
+        "every result is a JSON object",
+        |e| e.failure.bad_output_kind() == Some(BadOutput::NotObject),
     ),
-    CATALOG.check(
+    CATALOG.row(
         "LS-OUT-004",
         "`customFields` is an object",
         "The host only reads back the customFields key; customFields is a JSON map.",
         Severity::Required,
         "wat:custom_fields_string",
-        ls_out_004,
+        "`customFields` is always an object",
+        |e| e.failure.bad_output_kind() == Some(BadOutput::CustomFieldsNotObject),
     ),
-    CATALOG.check(
+    CATALOG.row(
         "LS-HOOK-001",
         "before_save does not trap",
         "A before_save error (trap, bad result) → 500, content not saved.",
         Severity::Required,
         "wat:trap",
-        ls_hook_001,
+        "no trap",
+        |e| matches!(e.failure, Failure::Trap { code, .. } if code != TrapCode::StackOverflow),
     ),
-    CATALOG.check(
+    CATALOG.row(
         "LS-HOOK-002",
         "returns within the deadline",
         "The real host's default: 30 s execution time per call (checked here with 2 s).",
         Severity::Required,
         "wat:infinite_loop",
-        ls_hook_002,
+        "every call returns within the deadline",
+        |e| matches!(e.failure, Failure::Timeout { .. }),
     ),
     CATALOG.check(
         "LS-HOOK-003",
@@ -825,13 +762,22 @@ pub(crate) const CHECKS: &[Check] = &[
         "wat:grow_bomb",
         ls_hook_003,
     ),
-    CATALOG.check(
+    CATALOG.row(
         "LS-HOOK-004",
         "no stack overflow",
         "A before_save error (trap) → 500, content not saved.",
         Severity::Required,
         "wat:deep_recursion",
-        ls_hook_004,
+        "no stack overflow",
+        |e| {
+            matches!(
+                e.failure,
+                Failure::Trap {
+                    code: TrapCode::StackOverflow,
+                    ..
+                }
+            )
+        },
     ),
     CATALOG.check(
         "LS-HOOK-005",

@@ -15,42 +15,24 @@ pub use bundled::bundled_names;
 use hookcheck::engine::{Failure, Trace};
 
 use crate::check::Check;
-use crate::coverage::Coverage;
-use crate::subject::Subject;
+use crate::suite::{Catalog, Suite};
 
-/// Which registrations of the subject the standard and derived inputs
-/// call (each catalog's shared exercise run, made once per subject).
-pub(crate) fn coverage(subject: &Subject) -> Coverage {
-    match subject {
-        Subject::Native(n) => featherfly::coverage(n),
-        Subject::Wasm(w) => lesstruct::coverage(w),
-        Subject::Pylon(p) => pylon::coverage(p),
-        Subject::Rustant(r) => rustant::coverage(r),
-        Subject::RustantNative(_) => Coverage::nothing(
-            "a native Rustant plugin is only read, never loaded (see RU-NATIVE-001): check it in-process from `cargo test`",
-        ),
-    }
-}
+/// The built-in suites: a new contract adds its line here.
+pub(crate) const BUILTIN_SUITES: &[Suite] = &[
+    pylon::SUITE,
+    lesstruct::SUITE,
+    featherfly::SUITE,
+    rustant::SUITE,
+];
 
-/// Every check, optionally of one profile, in catalog order.
+/// Every built-in check, optionally of one profile, in catalog order.
 pub fn catalog(profile: Option<Contract>) -> Vec<&'static Check> {
-    [
-        pylon::CHECKS,
-        lesstruct::CHECKS,
-        featherfly::CHECKS,
-        rustant::CHECKS,
-    ]
-    .into_iter()
-    .flatten()
-    .filter(|c| profile.is_none_or(|p| c.profile == p))
-    .collect()
+    Catalog::builtin().checks(profile)
 }
 
-/// The check with `id` (case-insensitive).
+/// The built-in check with `id` (case-insensitive).
 pub fn find(id: &str) -> Option<&'static Check> {
-    catalog(None)
-        .into_iter()
-        .find(|c| c.id.eq_ignore_ascii_case(id))
+    Catalog::builtin().find(id)
 }
 
 /// Whether a step of `trace` timed out.

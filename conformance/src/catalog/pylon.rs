@@ -9,12 +9,14 @@ use hookcheck::pylon::{PluginError, PylonHost};
 use hookcheck::store::EntityStore;
 use serde_json::{Value, json};
 
-use crate::check::{Catalog, Check, Severity, Verdict};
+use crate::check::{Check, Rules, Severity, Verdict};
 use crate::coverage::{Coverage, Exercised};
 use crate::subject::{PylonSubject, Subject};
+use crate::suite::Suite;
 
-const CATALOG: Catalog = Catalog {
-    profile: Contract::Pylon,
+const CATALOG: Rules = Rules {
+    exercise: None,
+    profile: Contract::PYLON,
     source: "contracts/README.md §1; seed 000 (Pylon: writing a plugin)",
 };
 
@@ -282,7 +284,21 @@ fn py_err_001(s: &Subject) -> Verdict {
 }
 
 /// The Pylon checks.
-pub(crate) const CHECKS: &[Check] = &[
+/// The suite: these checks, with the coverage of the shared exercise.
+pub(crate) const SUITE: Suite = Suite {
+    contract: CATALOG.profile,
+    checks: CHECKS,
+    coverage: suite_coverage,
+};
+
+fn suite_coverage(s: &Subject) -> Coverage {
+    match s {
+        Subject::Pylon(p) => coverage(p),
+        _ => Coverage::nothing("not an in-process Pylon subject"),
+    }
+}
+
+const CHECKS: &[Check] = &[
     CATALOG.check(
         "PY-NAME-001",
         "a stable, non-empty name",

@@ -6,12 +6,14 @@ use hookcheck::rustant::{
 };
 use serde_json::json;
 
-use crate::check::{Catalog, Check, Severity, Verdict};
+use crate::check::{Check, Rules, Severity, Verdict};
 use crate::coverage::{Coverage, Exercised};
 use crate::subject::{RustantSubject, Subject};
+use crate::suite::Suite;
 
-const CATALOG: Catalog = Catalog {
-    profile: Contract::Rustant,
+const CATALOG: Rules = Rules {
+    exercise: None,
+    profile: Contract::RUSTANT,
     source: "contracts/README.md §4; seed 004 (Rustant: developing plugins)",
 };
 
@@ -182,7 +184,24 @@ fn ru_native_001(s: &Subject) -> Verdict {
 }
 
 /// The Rustant checks.
-pub(crate) const CHECKS: &[Check] = &[
+/// The suite: these checks, with the coverage of the shared exercise.
+pub(crate) const SUITE: Suite = Suite {
+    contract: CATALOG.profile,
+    checks: CHECKS,
+    coverage: suite_coverage,
+};
+
+fn suite_coverage(s: &Subject) -> Coverage {
+    match s {
+        Subject::Rustant(r) => coverage(r),
+        Subject::RustantNative(_) => Coverage::nothing(
+            "a native Rustant plugin is only read, never loaded (see RU-NATIVE-001): check it in-process from `cargo test`",
+        ),
+        _ => Coverage::nothing("not a Rustant subject"),
+    }
+}
+
+const CHECKS: &[Check] = &[
     CATALOG.check(
         "RU-META-001",
         "metadata is valid",

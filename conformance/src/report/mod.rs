@@ -2,10 +2,12 @@
 
 mod json;
 mod junit;
+mod listing;
 mod markdown;
 mod text;
 
 pub use json::json_report;
 pub use junit::junit_report;
+pub use listing::{checks_listing, explanation};
 pub use markdown::markdown_report;
 pub use text::printable;

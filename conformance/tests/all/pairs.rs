@@ -10,18 +10,18 @@ use crate::support::{open, open_as};
 
 fn good(profile: Contract) -> &'static str {
     match profile {
-        Contract::Lesstruct => "wasm:hello",
-        Contract::FeatherFly => "native:all_hooks",
-        Contract::Pylon => "pylon:audit_log",
-        Contract::Rustant => "rustant:session_logger",
+        Contract::LESSTRUCT => "wasm:hello",
+        Contract::FEATHERFLY => "native:all_hooks",
+        Contract::PYLON => "pylon:audit_log",
+        Contract::RUSTANT => "rustant:session_logger",
     }
 }
 
 #[rstest]
-#[case::pylon(Contract::Pylon)]
-#[case::lesstruct(Contract::Lesstruct)]
-#[case::featherfly(Contract::FeatherFly)]
-#[case::rustant(Contract::Rustant)]
+#[case::pylon(Contract::PYLON)]
+#[case::lesstruct(Contract::LESSTRUCT)]
+#[case::featherfly(Contract::FEATHERFLY)]
+#[case::rustant(Contract::RUSTANT)]
 fn every_check_fails_on_its_breaker_and_passes_on_a_good_plugin(#[case] profile: Contract) {
     let checks = catalog(Some(profile));
     assert!(!checks.is_empty());
@@ -65,10 +65,10 @@ fn the_catalog_has_at_least_60_checks_with_unique_ids_and_rules() {
             c.id
         );
         let prefix = match c.profile {
-            Contract::Pylon => "PY-",
-            Contract::Lesstruct => "LS-",
-            Contract::FeatherFly => "FF-",
-            Contract::Rustant => "RU-",
+            Contract::PYLON => "PY-",
+            Contract::LESSTRUCT => "LS-",
+            Contract::FEATHERFLY => "FF-",
+            Contract::RUSTANT => "RU-",
         };
         assert!(
             c.id.starts_with(prefix),

@@ -5,54 +5,63 @@ use serde::Serialize;
 
 use super::profile::OnError;
 
-/// The host contract a hook point belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Contract {
-    /// Pylon: in-process Rust trait plugins.
-    Pylon,
-    /// Lesstruct: WASM modules speaking the linear-memory protocol.
-    Lesstruct,
-    /// FeatherFly: native shared libraries, C ABI v8.
-    #[serde(rename = "featherfly")]
-    FeatherFly,
-    /// Rustant: agent plugins.
-    Rustant,
+/// The host contract a hook point belongs to: a name. The four built-in
+/// contracts are constants; a new contract names itself with
+/// [`Contract::new`] and plays its host through
+/// [`ContractHost`](crate::host::ContractHost).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Contract {
+    name: &'static str,
 }
 
 impl Contract {
-    /// Every contract, in a stable order.
+    /// Pylon: in-process Rust trait plugins.
+    pub const PYLON: Contract = Contract::new("pylon");
+    /// Lesstruct: WASM modules speaking the linear-memory protocol.
+    pub const LESSTRUCT: Contract = Contract::new("lesstruct");
+    /// FeatherFly: native shared libraries, C ABI v8.
+    pub const FEATHERFLY: Contract = Contract::new("featherfly");
+    /// Rustant: agent plugins.
+    pub const RUSTANT: Contract = Contract::new("rustant");
+
+    /// The built-in contracts, in a stable order.
     pub const ALL: [Contract; 4] = [
-        Contract::Pylon,
-        Contract::Lesstruct,
-        Contract::FeatherFly,
-        Contract::Rustant,
+        Contract::PYLON,
+        Contract::LESSTRUCT,
+        Contract::FEATHERFLY,
+        Contract::RUSTANT,
     ];
 
-    /// The profile name users type (`pylon`, `lesstruct`, `featherfly`, `rustant`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Contract::Pylon => "pylon",
-            Contract::Lesstruct => "lesstruct",
-            Contract::FeatherFly => "featherfly",
-            Contract::Rustant => "rustant",
-        }
+    /// A contract called `name` (the profile name users type).
+    pub const fn new(name: &'static str) -> Self {
+        Self { name }
     }
 
-    /// Parses a profile name.
+    /// The profile name users type (`pylon`, `lesstruct`, `featherfly`, `rustant`).
+    pub const fn name(self) -> &'static str {
+        self.name
+    }
+
+    /// Parses the name of a built-in profile.
     pub fn from_name(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|c| c.name() == name)
     }
 
-    /// Every profile name, comma-separated, for messages.
+    /// Every built-in profile name, comma-separated, for messages.
     pub fn names() -> String {
         Self::ALL.map(Contract::name).join(", ")
     }
 
-    /// Parses a profile name, or says which names there are.
+    /// Parses a built-in profile name, or says which names there are.
     pub fn parse(name: &str) -> Result<Self, String> {
         Self::from_name(name)
             .ok_or_else(|| format!("`{name}` is not a profile ({})", Self::names()))
+    }
+}
+
+impl Serialize for Contract {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name)
     }
 }
 
@@ -84,21 +93,21 @@ impl std::fmt::Display for HookPoint {
     }
 }
 
-/// How a pipeline folds the outcomes of one hook point.
+/// How a pipeline folds the outcomes of one hook point. A request gate,
+/// a value transform and a route differ in what their plugins return, not
+/// in how the host folds it, so they share [`HookKind::Chain`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HookKind {
-    /// Each step may rewrite the value the next step sees (`config.mutate`,
-    /// `before_write`, `before_save`, `json.response`).
-    Transform,
-    /// Each step may stop the chain with a response, rejection or cancel
-    /// (`before_request`, `request.intercept`, Rustant's `Before*` points).
-    Gate,
+    /// Steps run in order; each may rewrite the value the next step sees
+    /// (`config.mutate`, `before_write`, `json.response`) or stop the chain
+    /// with a response, rejection or cancel (`before_request`,
+    /// `request.intercept`, Rustant's `Before*` points, plugin routes). A
+    /// failure follows the hook's [`OnError`].
+    Chain,
     /// Steps observe; results are ignored, only a cancel may stop later
     /// handlers (`after_write`, lifecycle events).
     Observe,
-    /// The first handler that claims the request answers it (plugin routes).
-    Route,
 }
 
 /// One hook point with its folding rule and whether the host invokes it.
@@ -133,16 +142,42 @@ const fn spec(
     }
 }
 
-use Contract::{FeatherFly, Lesstruct, Pylon, Rustant};
-use HookKind::{Gate, Observe, Route, Transform};
+use HookKind::{Chain, Observe};
 
 const FAIL_500: OnError = OnError::Stop { status: 500 };
 const KEEP: OnError = OnError::KeepPrior;
 
+/// The hook called `name` in `table`, found while compiling: a name
+/// missing from the table is a compile error, never a panic at run time.
+pub const fn hook(table: &'static [HookSpec], name: &str) -> &'static HookSpec {
+    let mut i = 0;
+    while i < table.len() {
+        if same(table[i].point.name.as_bytes(), name.as_bytes()) {
+            return &table[i];
+        }
+        i += 1;
+    }
+    panic!("no such hook in this table")
+}
+
+const fn same(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 /// Pylon's hooks (contracts §1).
 pub(crate) const PYLON_HOOKS: &[HookSpec] = &[
     spec(
-        Pylon,
+        Contract::PYLON,
         "init",
         Observe,
         FAIL_500,
@@ -150,23 +185,23 @@ pub(crate) const PYLON_HOOKS: &[HookSpec] = &[
         "manifest `config` JSON",
     ),
     spec(
-        Pylon,
+        Contract::PYLON,
         "before_request",
-        Gate,
+        Chain,
         FAIL_500,
         true,
         "request meta + auth context",
     ),
     spec(
-        Pylon,
+        Contract::PYLON,
         "before_write",
-        Transform,
+        Chain,
         FAIL_500,
         true,
         "entity, op, mutable JSON data, auth",
     ),
     spec(
-        Pylon,
+        Contract::PYLON,
         "after_write",
         Observe,
         KEEP,
@@ -174,9 +209,9 @@ pub(crate) const PYLON_HOOKS: &[HookSpec] = &[
         "entity, op, written row, auth",
     ),
     spec(
-        Pylon,
+        Contract::PYLON,
         "handle_route",
-        Route,
+        Chain,
         FAIL_500,
         true,
         "method, url, body, auth",
@@ -186,15 +221,15 @@ pub(crate) const PYLON_HOOKS: &[HookSpec] = &[
 /// Lesstruct's hooks (contracts §2).
 pub(crate) const LESSTRUCT_HOOKS: &[HookSpec] = &[
     spec(
-        Lesstruct,
+        Contract::LESSTRUCT,
         "before_save",
-        Transform,
+        Chain,
         FAIL_500,
         true,
         "content JSON; only `customFields` is read back",
     ),
     spec(
-        Lesstruct,
+        Contract::LESSTRUCT,
         "after_create",
         Observe,
         KEEP,
@@ -202,7 +237,7 @@ pub(crate) const LESSTRUCT_HOOKS: &[HookSpec] = &[
         "content JSON; result ignored",
     ),
     spec(
-        Lesstruct,
+        Contract::LESSTRUCT,
         "after_publish",
         Observe,
         KEEP,
@@ -210,7 +245,7 @@ pub(crate) const LESSTRUCT_HOOKS: &[HookSpec] = &[
         "content JSON; result ignored",
     ),
     spec(
-        Lesstruct,
+        Contract::LESSTRUCT,
         "on_plugin_loaded",
         Observe,
         KEEP,
@@ -218,7 +253,7 @@ pub(crate) const LESSTRUCT_HOOKS: &[HookSpec] = &[
         "defined, never invoked",
     ),
     spec(
-        Lesstruct,
+        Contract::LESSTRUCT,
         "before_delete",
         Observe,
         KEEP,
@@ -230,7 +265,7 @@ pub(crate) const LESSTRUCT_HOOKS: &[HookSpec] = &[
 /// FeatherFly's hooks (contracts §3).
 pub(crate) const FEATHERFLY_HOOKS: &[HookSpec] = &[
     spec(
-        FeatherFly,
+        Contract::FEATHERFLY,
         "lifecycle",
         Observe,
         KEEP,
@@ -238,57 +273,57 @@ pub(crate) const FEATHERFLY_HOOKS: &[HookSpec] = &[
         "EventContext: event id 1-47 + payload",
     ),
     spec(
-        FeatherFly,
+        Contract::FEATHERFLY,
         "config.mutate",
-        Transform,
+        Chain,
         KEEP,
         true,
         "raw config YAML",
     ),
     spec(
-        FeatherFly,
+        Contract::FEATHERFLY,
         "request.intercept",
-        Gate,
+        Chain,
         KEEP,
         true,
         "method, path, headers JSON, body",
     ),
     spec(
-        FeatherFly,
+        Contract::FEATHERFLY,
         "middleware.inject",
-        Gate,
+        Chain,
         KEEP,
         true,
         "method, path, headers JSON, body",
     ),
     spec(
-        FeatherFly,
+        Contract::FEATHERFLY,
         "route",
-        Route,
+        Chain,
         FAIL_500,
         true,
         "method, path, body",
     ),
     spec(
-        FeatherFly,
+        Contract::FEATHERFLY,
         "json.response",
-        Transform,
+        Chain,
         KEEP,
         true,
         "whole JSON response body",
     ),
     spec(
-        FeatherFly,
+        Contract::FEATHERFLY,
         "json.actions",
-        Transform,
+        Chain,
         KEEP,
         true,
         "top-level `actions` array",
     ),
     spec(
-        FeatherFly,
+        Contract::FEATHERFLY,
         "cloudpanel.command",
-        Gate,
+        Chain,
         KEEP,
         true,
         "operation, command, args JSON",
@@ -298,33 +333,61 @@ pub(crate) const FEATHERFLY_HOOKS: &[HookSpec] = &[
 /// Rustant's hook points (contracts §4).
 pub(crate) const RUSTANT_HOOKS: &[HookSpec] = &[
     spec(
-        Rustant,
+        Contract::RUSTANT,
         "BeforeToolExecution",
-        Gate,
+        Chain,
         KEEP,
         true,
         "tool name + arguments",
     ),
     spec(
-        Rustant,
+        Contract::RUSTANT,
         "AfterToolExecution",
-        Gate,
+        Chain,
         KEEP,
         true,
         "tool name + result",
     ),
-    spec(Rustant, "BeforeLlmRequest", Gate, KEEP, true, "LLM request"),
     spec(
-        Rustant,
+        Contract::RUSTANT,
+        "BeforeLlmRequest",
+        Chain,
+        KEEP,
+        true,
+        "LLM request",
+    ),
+    spec(
+        Contract::RUSTANT,
         "AfterLlmResponse",
-        Gate,
+        Chain,
         KEEP,
         true,
         "LLM response",
     ),
-    spec(Rustant, "OnSessionStart", Gate, KEEP, true, "session id"),
-    spec(Rustant, "OnSessionEnd", Gate, KEEP, true, "session id"),
-    spec(Rustant, "OnError", Gate, KEEP, true, "error message"),
+    spec(
+        Contract::RUSTANT,
+        "OnSessionStart",
+        Chain,
+        KEEP,
+        true,
+        "session id",
+    ),
+    spec(
+        Contract::RUSTANT,
+        "OnSessionEnd",
+        Chain,
+        KEEP,
+        true,
+        "session id",
+    ),
+    spec(
+        Contract::RUSTANT,
+        "OnError",
+        Chain,
+        KEEP,
+        true,
+        "error message",
+    ),
 ];
 
 /// One FeatherFly lifecycle event from the contract's quick index.

@@ -9,12 +9,18 @@ mod payload;
 mod pipeline;
 mod profile;
 mod trace;
+mod warning;
 
-pub use catalog::{Contract, HookKind, HookPoint, HookSpec, LIFECYCLE_EVENTS, LifecycleEvent};
+pub use catalog::{
+    Contract, HookKind, HookPoint, HookSpec, LIFECYCLE_EVENTS, LifecycleEvent, hook,
+};
+pub(crate) use catalog::{FEATHERFLY_HOOKS, LESSTRUCT_HOOKS, PYLON_HOOKS, RUSTANT_HOOKS};
 pub use failure::{BadOutput, Failure, HookError, ProcessEnd, TrapCode};
 pub use guard::call_guarded;
 pub use outcome::{Bytes, Outcome};
 pub use payload::{AuthContext, HttpMethod, HttpResponse, RequestMeta, WriteOp};
 pub use pipeline::{Folded, Pipeline, Stop};
-pub use profile::{OnError, Profile};
+pub(crate) use profile::FEATHERFLY_CODES;
+pub use profile::{CodeEffect, CodeMeaning, CodeTable, OnError, Profile};
 pub use trace::{Step, Trace, TraceMode};
+pub use warning::LoadWarning;

@@ -19,14 +19,18 @@ pub enum OnError {
     },
 }
 
-/// The order plugins run in.
+/// What the host does with a hook's output under one return code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum LoadOrder {
-    /// The order the host registered them in.
-    Registration,
-    /// Alphabetical by file name.
-    Alphabetical,
+pub enum CodeEffect {
+    /// Nothing written; the prior value is kept and the chain goes on.
+    Keep,
+    /// The written output replaces the value.
+    Replace,
+    /// The written status and body answer the request.
+    Respond,
+    /// The command is cancelled with the written reason.
+    Cancel,
 }
 
 /// One return code's meaning in a code table.
@@ -36,8 +40,10 @@ pub struct CodeMeaning {
     pub code: i32,
     /// Its name in the contract (`JSON_MUTATE_MODIFIED`).
     pub name: &'static str,
-    /// What the host does.
-    pub effect: &'static str,
+    /// What the host does, as the host executes it.
+    pub effect: CodeEffect,
+    /// What the host does, in the contract's words.
+    pub meaning: &'static str,
 }
 
 /// The return codes of one hook.
@@ -58,20 +64,38 @@ impl CodeTable {
     }
 }
 
-const fn code(code: i32, name: &'static str, effect: &'static str) -> CodeMeaning {
-    CodeMeaning { code, name, effect }
+const fn code(
+    code: i32,
+    name: &'static str,
+    effect: CodeEffect,
+    meaning: &'static str,
+) -> CodeMeaning {
+    CodeMeaning {
+        code,
+        name,
+        effect,
+        meaning,
+    }
 }
 
-const FEATHERFLY_CODES: &[CodeTable] = &[
+/// FeatherFly's return codes per hook (contracts §3): the table the
+/// FeatherFly host interprets every return code with.
+pub(crate) const FEATHERFLY_CODES: &[CodeTable] = &[
     CodeTable {
         hook: "config.mutate",
         codes: &[
             code(
                 0,
                 "CONFIG_MUTATE_MODIFIED",
+                CodeEffect::Replace,
                 "output written, replaces the YAML",
             ),
-            code(1, "CONFIG_MUTATE_UNCHANGED", "prior YAML kept"),
+            code(
+                1,
+                "CONFIG_MUTATE_UNCHANGED",
+                CodeEffect::Keep,
+                "prior YAML kept",
+            ),
         ],
         negative: "error, prior YAML kept",
     },
@@ -81,9 +105,15 @@ const FEATHERFLY_CODES: &[CodeTable] = &[
             code(
                 0,
                 "JSON_MUTATE_MODIFIED",
+                CodeEffect::Replace,
                 "output written, replaces the body",
             ),
-            code(1, "JSON_MUTATE_UNCHANGED", "prior JSON kept"),
+            code(
+                1,
+                "JSON_MUTATE_UNCHANGED",
+                CodeEffect::Keep,
+                "prior JSON kept",
+            ),
         ],
         negative: "error, prior JSON kept",
     },
@@ -93,93 +123,144 @@ const FEATHERFLY_CODES: &[CodeTable] = &[
             code(
                 0,
                 "JSON_MUTATE_MODIFIED",
+                CodeEffect::Replace,
                 "output written, replaces `actions`",
             ),
-            code(1, "JSON_MUTATE_UNCHANGED", "prior actions kept"),
+            code(
+                1,
+                "JSON_MUTATE_UNCHANGED",
+                CodeEffect::Keep,
+                "prior actions kept",
+            ),
         ],
         negative: "error, prior JSON kept",
     },
     CodeTable {
         hook: "request.intercept",
         codes: &[
-            code(0, "REQUEST_CONTINUE", "next hook or handler"),
-            code(1, "REQUEST_RESPOND", "short-circuit with status + body"),
+            code(
+                0,
+                "REQUEST_CONTINUE",
+                CodeEffect::Keep,
+                "next hook or handler",
+            ),
+            code(
+                1,
+                "REQUEST_RESPOND",
+                CodeEffect::Respond,
+                "short-circuit with status + body",
+            ),
         ],
         negative: "error, request continues",
     },
     CodeTable {
         hook: "middleware.inject",
         codes: &[
-            code(0, "REQUEST_CONTINUE", "next hook or handler"),
-            code(1, "REQUEST_RESPOND", "short-circuit with status + body"),
+            code(
+                0,
+                "REQUEST_CONTINUE",
+                CodeEffect::Keep,
+                "next hook or handler",
+            ),
+            code(
+                1,
+                "REQUEST_RESPOND",
+                CodeEffect::Respond,
+                "short-circuit with status + body",
+            ),
         ],
         negative: "error, request continues",
     },
     CodeTable {
         hook: "route",
-        codes: &[code(0, "ROUTE_OK", "status + body written")],
+        codes: &[code(
+            0,
+            "ROUTE_OK",
+            CodeEffect::Respond,
+            "status + body written",
+        )],
         negative: "handler error, 500",
     },
     CodeTable {
         hook: "cloudpanel.command",
         codes: &[
-            code(0, "CLOUDPANEL_CONTINUE", "args kept, command runs"),
-            code(1, "CLOUDPANEL_MODIFIED", "args written, replace the args"),
-            code(2, "CLOUDPANEL_CANCEL", "command cancelled, reason written"),
+            code(
+                0,
+                "CLOUDPANEL_CONTINUE",
+                CodeEffect::Keep,
+                "args kept, command runs",
+            ),
+            code(
+                1,
+                "CLOUDPANEL_MODIFIED",
+                CodeEffect::Replace,
+                "args written, replace the args",
+            ),
+            code(
+                2,
+                "CLOUDPANEL_CANCEL",
+                CodeEffect::Cancel,
+                "command cancelled, reason written",
+            ),
         ],
         negative: "error, args kept",
     },
 ];
 
-/// One host contract: which hooks exist and how they fold, in what order
-/// plugins run, and what their return codes mean.
+/// One host contract: which hooks exist and how they fold, and what their
+/// return codes mean.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Profile {
     /// The contract.
     pub contract: Contract,
     /// Every hook point, with its folding rule.
     pub hooks: &'static [HookSpec],
-    /// The order plugins run in.
-    pub load_order: LoadOrder,
     /// Return-code tables, for contracts that use codes.
     pub codes: &'static [CodeTable],
 }
 
 impl Profile {
-    /// The built-in profile for a contract.
-    pub fn builtin(contract: Contract) -> Self {
-        let (hooks, load_order, codes) = match contract {
-            Contract::Pylon => (PYLON_HOOKS, LoadOrder::Registration, &[][..]),
-            Contract::Rustant => (RUSTANT_HOOKS, LoadOrder::Registration, &[][..]),
-            Contract::Lesstruct => (LESSTRUCT_HOOKS, LoadOrder::Alphabetical, &[][..]),
-            Contract::FeatherFly => (FEATHERFLY_HOOKS, LoadOrder::Alphabetical, FEATHERFLY_CODES),
-        };
+    /// A profile: `contract`'s hooks and return-code tables.
+    pub const fn new(
+        contract: Contract,
+        hooks: &'static [HookSpec],
+        codes: &'static [CodeTable],
+    ) -> Self {
         Self {
             contract,
             hooks,
-            load_order,
             codes,
         }
     }
 
+    /// The profile of a built-in contract.
+    pub fn builtin(contract: Contract) -> Option<Self> {
+        Contract::ALL.contains(&contract).then(|| match contract {
+            Contract::PYLON => Self::pylon(),
+            Contract::RUSTANT => Self::rustant(),
+            Contract::LESSTRUCT => Self::lesstruct(),
+            _ => Self::featherfly(),
+        })
+    }
+
     /// The `pylon` profile.
-    pub fn pylon() -> Self {
-        Self::builtin(Contract::Pylon)
+    pub const fn pylon() -> Self {
+        Self::new(Contract::PYLON, PYLON_HOOKS, &[])
     }
 
     /// The `rustant` profile.
-    pub fn rustant() -> Self {
-        Self::builtin(Contract::Rustant)
+    pub const fn rustant() -> Self {
+        Self::new(Contract::RUSTANT, RUSTANT_HOOKS, &[])
     }
 
     /// The `lesstruct` profile.
-    pub fn lesstruct() -> Self {
-        Self::builtin(Contract::Lesstruct)
+    pub const fn lesstruct() -> Self {
+        Self::new(Contract::LESSTRUCT, LESSTRUCT_HOOKS, &[])
     }
 
     /// The `featherfly` profile.
-    pub fn featherfly() -> Self {
-        Self::builtin(Contract::FeatherFly)
+    pub const fn featherfly() -> Self {
+        Self::new(Contract::FEATHERFLY, FEATHERFLY_HOOKS, FEATHERFLY_CODES)
     }
 
     /// The hook called `name`, if the contract has one.

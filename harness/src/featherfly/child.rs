@@ -24,9 +24,10 @@ use serde::{Deserialize, Serialize};
 
 use super::calls::{HookInput, HookOutput, PluginInfo, RegInfo};
 use super::library::InProcess;
-use super::load_error::{LoadError, LoadWarning};
+use super::load_error::LoadError;
 use super::sandbox;
 use crate::Error;
+use crate::engine::LoadWarning;
 use crate::engine::{Failure, ProcessEnd};
 
 /// A request from host to runner.

@@ -10,12 +10,21 @@ use serde_json::Value;
 use super::calls::{HookInput, HookOutput, PluginInfo, RegInfo, RegKind};
 use super::child::{ChildRunner, RunnerCommand};
 use super::library::InProcess;
-use super::load_error::LoadWarning;
 use super::rules::{headers_json, interpret, pattern_matches};
 use crate::engine::{
-    Bytes, Failure, HttpMethod, HttpResponse, Outcome, Pipeline, Profile, Trace, TraceMode,
+    Bytes, FEATHERFLY_HOOKS, Failure, HookSpec, HttpMethod, HttpResponse, LoadWarning, Outcome,
+    Pipeline, Trace, TraceMode, hook,
 };
 use crate::{Error, Result};
+
+const LIFECYCLE: &HookSpec = hook(FEATHERFLY_HOOKS, "lifecycle");
+const CONFIG: &HookSpec = hook(FEATHERFLY_HOOKS, "config.mutate");
+const INTERCEPT: &HookSpec = hook(FEATHERFLY_HOOKS, "request.intercept");
+const MIDDLEWARE: &HookSpec = hook(FEATHERFLY_HOOKS, "middleware.inject");
+const ROUTE: &HookSpec = hook(FEATHERFLY_HOOKS, "route");
+const JSON_RESPONSE: &HookSpec = hook(FEATHERFLY_HOOKS, "json.response");
+const JSON_ACTIONS: &HookSpec = hook(FEATHERFLY_HOOKS, "json.actions");
+const CLOUDPANEL: &HookSpec = hook(FEATHERFLY_HOOKS, "cloudpanel.command");
 
 /// Where native plugins run.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -127,7 +136,6 @@ pub struct FeatherFlyHost {
     warnings: Vec<LoadWarning>,
     late: RefCell<Vec<usize>>,
     calls: RefCell<Vec<usize>>,
-    profile: Profile,
     trace_mode: TraceMode,
 }
 
@@ -192,7 +200,6 @@ impl FeatherFlyHost {
             late: RefCell::new(late),
             calls: RefCell::new(vec![0; regs.len()]),
             regs,
-            profile: Profile::featherfly(),
             trace_mode: TraceMode::Full,
         })
     }
@@ -262,16 +269,12 @@ impl FeatherFlyHost {
 
     fn run<'a>(
         &'a self,
-        hook: &str,
+        spec: &'static HookSpec,
         value: Vec<u8>,
         matching: impl Iterator<Item = usize> + 'a,
         input: impl Fn(&[u8]) -> HookInput + 'a,
         trace: &mut Trace,
     ) -> crate::engine::Folded {
-        let spec = self
-            .profile
-            .hook(hook)
-            .unwrap_or_else(|| unreachable!("featherfly lacks {hook}"));
         let input = &input;
         let steps = matching.map(move |i| {
             (self.plugin_name(&self.regs[i]), move |v: &[u8]| {
@@ -299,7 +302,7 @@ impl FeatherFlyHost {
         let mut trace = Trace::new(self.trace_mode);
         let regs = self.matching(|k| matches!(k, RegKind::Config));
         let folded = self.run(
-            "config.mutate",
+            CONFIG,
             yaml.to_vec(),
             regs,
             |v| HookInput::Config {
@@ -318,7 +321,7 @@ impl FeatherFlyHost {
     pub fn request(&self, req: &NativeRequest) -> RequestRun {
         let mut trace = Trace::new(self.trace_mode);
         let headers = Bytes(headers_json(&req.headers));
-        for (phase, hook) in [(1, "request.intercept"), (2, "middleware.inject")] {
+        for (phase, hook) in [(1, INTERCEPT), (2, MIDDLEWARE)] {
             let regs = self.matching(|k| matches!(k, RegKind::Request { phase: p, pattern } if *p == phase && pattern_matches(pattern, &req.path)));
             let input = |_: &[u8]| HookInput::Request {
                 phase,
@@ -368,13 +371,7 @@ impl FeatherFlyHost {
             path: path.to_owned(),
             body: Bytes(body.to_vec()),
         };
-        let folded = self.run(
-            "route",
-            Vec::new(),
-            std::iter::once(index),
-            input,
-            &mut trace,
-        );
+        let folded = self.run(ROUTE, Vec::new(), std::iter::once(index), input, &mut trace);
         let response = match folded.stop {
             Some(stop) => match stop.outcome {
                 Outcome::Respond {
@@ -413,7 +410,7 @@ impl FeatherFlyHost {
         let bodies = self.matching(
             |k| matches!(k, RegKind::Json { target: 1, pattern } if pattern_matches(pattern, path)),
         );
-        let folded = self.run("json.response", body.to_vec(), bodies, input(1), &mut trace);
+        let folded = self.run(JSON_RESPONSE, body.to_vec(), bodies, input(1), &mut trace);
         let mut value = folded.value;
         let actions_hooks: Vec<usize> =
             self.matching(|k| matches!(k, RegKind::Json { target: 2, pattern } if pattern_matches(pattern, path))).collect();
@@ -429,7 +426,7 @@ impl FeatherFlyHost {
             .unwrap_or_else(|| Value::Array(Vec::new()));
         let start = serde_json::to_vec(&actions).unwrap_or_default();
         let folded = self.run(
-            "json.actions",
+            JSON_ACTIONS,
             start.clone(),
             actions_hooks.into_iter(),
             input(2),
@@ -454,7 +451,7 @@ impl FeatherFlyHost {
             command: command.to_owned(),
             args: Bytes::from(v),
         };
-        let folded = self.run("cloudpanel.command", args.to_vec(), regs, input, &mut trace);
+        let folded = self.run(CLOUDPANEL, args.to_vec(), regs, input, &mut trace);
         let cancelled = folded.stop.and_then(|s| match s.outcome {
             Outcome::Cancel { reason } => Some(reason),
             _ => None,
@@ -475,7 +472,7 @@ impl FeatherFlyHost {
             event,
             payload: Bytes::from(payload),
         };
-        let folded = self.run("lifecycle", Vec::new(), regs, input, &mut trace);
+        let folded = self.run(LIFECYCLE, Vec::new(), regs, input, &mut trace);
         EventRun {
             cancelled_by: folded.stop.map(|s| s.plugin),
             trace,

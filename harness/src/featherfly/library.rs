@@ -10,9 +10,10 @@ use hookcheck_pdk::featherfly::{
 use libloading::Library;
 
 use super::calls::{HookInput, HookOutput, PluginInfo, RegInfo, RegKind};
-use super::load_error::{LoadError, LoadWarning};
+use super::load_error::LoadError;
 use super::registry::{Callback, LoadState, capture_logs, host_api};
 use crate::engine::Bytes;
+use crate::engine::LoadWarning;
 use crate::{Error, Result};
 
 /// The symbol every FeatherFly plugin exports.
@@ -146,6 +147,7 @@ impl InProcess {
             self.warnings.push(LoadWarning::ApiVersion {
                 path: path.clone(),
                 found: desc.api_version,
+                expected: FEATHERFLY_PLUGIN_API_VERSION,
             });
             return Ok(());
         }

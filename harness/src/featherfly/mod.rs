@@ -9,7 +9,9 @@ mod load_error;
 mod registry;
 mod rules;
 mod sandbox;
+mod seam;
 
+pub use crate::engine::LoadWarning;
 pub use calls::{HookInput, HookOutput, PluginInfo, RegInfo, RegKind};
 pub use child::{
     CHANNEL_TAMPERED, LOAD_BUDGET, MAX_FRAME, Request, Response, RunnerCommand, SHUTDOWN_BUDGET,
@@ -20,7 +22,8 @@ pub use host::{
     NativeRequest, RequestRun, ValueRun, plugin_files,
 };
 pub use library::{ENTRY_SYMBOL, InProcess};
-pub use load_error::{LoadError, LoadWarning};
+pub use load_error::LoadError;
 pub use registry::{LOG_BYTES_PER_CALL, LOG_LINES_PER_CALL};
 pub use rules::{headers_json, interpret, pattern_matches};
 pub use sandbox::{RUNNER_ADDRESS_SPACE, RUNNER_CPU_SECONDS, RUNNER_OPEN_FILES};
+pub use seam::HOST;

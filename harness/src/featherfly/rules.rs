@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use serde_json::Value;
 
 use super::calls::{HookOutput, RegKind};
-use crate::engine::{BadOutput, Failure, Outcome};
+use crate::engine::{BadOutput, CodeEffect, FEATHERFLY_CODES, Failure, Outcome};
 
 /// Whether a request or JSON hook `pattern` covers `path`: `*` covers
 /// everything, `/api/*` everything under `/api/`, and any other pattern
@@ -160,8 +160,8 @@ pub fn interpret(kind: &RegKind, out: &HookOutput, plugin: &str) -> Outcome {
         };
         return fail(failure);
     }
-    match kind {
-        RegKind::Event { .. } => match code {
+    if let RegKind::Event { .. } = kind {
+        return match code {
             0 => Outcome::Continue,
             1 => Outcome::Cancel {
                 reason: format!("plugin `{plugin}` cancelled the event"),
@@ -170,90 +170,75 @@ pub fn interpret(kind: &RegKind, out: &HookOutput, plugin: &str) -> Outcome {
                 BadOutput::EventResult,
                 format!("HookResult.cancelled is {other}, not 0 or 1"),
             )),
-        },
-        RegKind::Config => match code {
-            0 => match written(out, "CONFIG_MUTATE_MODIFIED") {
-                Ok(yaml) => match crate::limits::check_nesting(&yaml).and_then(|()| {
-                    serde_yaml_ng::from_slice::<serde_yaml_ng::Value>(&yaml)
-                        .map_err(|e| e.to_string())
-                }) {
-                    Ok(_) => Outcome::modified(yaml),
-                    Err(e) => fail(bad(
-                        BadOutput::NotYaml,
-                        format!("config.mutate output is not valid YAML: {e}"),
-                    )),
-                },
-                Err(f) => fail(f),
+        };
+    }
+    // The code table is the rule: a code it does not define is an error,
+    // and a defined code does what its row says.
+    let Some(meaning) = FEATHERFLY_CODES
+        .iter()
+        .find(|t| t.hook == hook)
+        .and_then(|t| t.meaning(code))
+    else {
+        return fail(unknown(code));
+    };
+    let name = meaning.name;
+    match (meaning.effect, kind) {
+        (CodeEffect::Keep, _) => Outcome::Continue,
+        (CodeEffect::Replace, RegKind::Config) => match written(out, name) {
+            Ok(yaml) => match crate::limits::check_nesting(&yaml).and_then(|()| {
+                serde_yaml_ng::from_slice::<serde_yaml_ng::Value>(&yaml).map_err(|e| e.to_string())
+            }) {
+                Ok(_) => Outcome::modified(yaml),
+                Err(e) => fail(bad(
+                    BadOutput::NotYaml,
+                    format!("config.mutate output is not valid YAML: {e}"),
+                )),
             },
-            1 => Outcome::Continue,
-            other => fail(unknown(other)),
+            Err(f) => fail(f),
         },
-        RegKind::Json { target, .. } => match code {
-            0 => match written(out, "JSON_MUTATE_MODIFIED")
-                .and_then(|b| check_json(&b, "output").map(|v| (b, v)))
-            {
+        (CodeEffect::Replace, RegKind::Json { target, .. }) => {
+            match written(out, name).and_then(|b| check_json(&b, "output").map(|v| (b, v))) {
                 Ok((_, v)) if *target == 2 && !v.is_array() => fail(bad(
                     BadOutput::ActionsNotArray,
                     format!("json.actions output is not an array: {v}"),
                 )),
                 Ok((bytes, _)) => Outcome::modified(bytes),
                 Err(f) => fail(f),
-            },
-            1 => Outcome::Continue,
-            other => fail(unknown(other)),
-        },
-        RegKind::Request { .. } => match code {
-            0 => Outcome::Continue,
-            1 if !status_ok(out.status) => fail(bad(
-                BadOutput::RespondWithoutStatus,
-                format!(
-                    "REQUEST_RESPOND without a valid status (status is {})",
-                    out.status
-                ),
-            )),
-            1 => match written(out, "REQUEST_RESPOND") {
-                Ok(body) => Outcome::Respond {
-                    status: out.status,
-                    headers: Vec::new(),
-                    body: body.into(),
-                },
-                Err(f) => fail(f),
-            },
-            other => fail(unknown(other)),
-        },
-        RegKind::Route { .. } => match code {
-            0 if !status_ok(out.status) => fail(bad(
-                BadOutput::RouteWithoutStatus,
-                format!("ROUTE_OK without a valid status (status is {})", out.status),
-            )),
-            0 => match written(out, "ROUTE_OK") {
-                Ok(body) => Outcome::Respond {
-                    status: out.status,
-                    headers: Vec::new(),
-                    body: body.into(),
-                },
-                Err(f) => fail(f),
-            },
-            other => fail(unknown(other)),
-        },
-        RegKind::CloudPanel => match code {
-            0 => Outcome::Continue,
-            1 => {
-                match written(out, "CLOUDPANEL_MODIFIED")
-                    .and_then(|b| check_json(&b, "CLOUDPANEL_MODIFIED args").map(|_| b))
-                {
-                    Ok(args) => Outcome::modified(args),
-                    Err(f) => fail(f),
-                }
             }
-            2 => {
-                let reason = out.reason.as_ref().map_or_else(
-                    || "cancelled without a reason".to_owned(),
-                    |r| String::from_utf8_lossy(&r.0).into_owned(),
-                );
-                Outcome::Cancel { reason }
+        }
+        (CodeEffect::Replace, _) => {
+            match written(out, name)
+                .and_then(|b| check_json(&b, &format!("{name} args")).map(|_| b))
+            {
+                Ok(args) => Outcome::modified(args),
+                Err(f) => fail(f),
             }
-            other => fail(unknown(other)),
+        }
+        (CodeEffect::Respond, _) if !status_ok(out.status) => {
+            let kind = if matches!(kind, RegKind::Route { .. }) {
+                BadOutput::RouteWithoutStatus
+            } else {
+                BadOutput::RespondWithoutStatus
+            };
+            fail(bad(
+                kind,
+                format!("{name} without a valid status (status is {})", out.status),
+            ))
+        }
+        (CodeEffect::Respond, _) => match written(out, name) {
+            Ok(body) => Outcome::Respond {
+                status: out.status,
+                headers: Vec::new(),
+                body: body.into(),
+            },
+            Err(f) => fail(f),
         },
+        (CodeEffect::Cancel, _) => {
+            let reason = out.reason.as_ref().map_or_else(
+                || "cancelled without a reason".to_owned(),
+                |r| String::from_utf8_lossy(&r.0).into_owned(),
+            );
+            Outcome::Cancel { reason }
+        }
     }
 }

@@ -10,7 +10,10 @@ use super::plugin::WasmPlugin;
 use super::protocol::decode_result;
 use super::runtime::{HostServices, WasmEngine, WasmLimits};
 use super::schema::PostTypeSchema;
-use crate::engine::{BadOutput, Failure, Outcome, Pipeline, Profile, Trace, TraceMode};
+use crate::engine::{
+    BadOutput, Failure, HookSpec, LESSTRUCT_HOOKS, LoadWarning, Outcome, Pipeline, Profile, Trace,
+    TraceMode, hook,
+};
 use crate::{Error, Result};
 
 /// Phrase in the reason for a `before_save` result that is not an object.
@@ -18,10 +21,27 @@ pub const NOT_OBJECT: &str = "result is JSON but not an object";
 /// Phrase in the reason for a `customFields` that is not an object.
 pub const CUSTOM_FIELDS_NOT_OBJECT: &str = "result `customFields` is not an object";
 
-/// Hooks the real host defines but never calls.
-pub const NEVER_INVOKED: [&str; 2] = ["on_plugin_loaded", "before_delete"];
-/// Hooks the real host calls.
-pub const INVOKED: [&str; 3] = ["before_save", "after_create", "after_publish"];
+const BEFORE_SAVE: &HookSpec = hook(LESSTRUCT_HOOKS, "before_save");
+const AFTER_CREATE: &HookSpec = hook(LESSTRUCT_HOOKS, "after_create");
+const AFTER_PUBLISH: &HookSpec = hook(LESSTRUCT_HOOKS, "after_publish");
+
+/// Whether the host ever calls hook `name` (the `invoked` column of the
+/// Lesstruct hook table: `on_plugin_loaded` and `before_delete` are
+/// defined but never called).
+pub fn is_invoked(name: &str) -> bool {
+    Profile::lesstruct()
+        .hook(name)
+        .is_some_and(|spec| spec.invoked)
+}
+
+/// The hooks the host calls, in table order.
+pub fn invoked_hooks() -> impl Iterator<Item = &'static str> {
+    Profile::lesstruct()
+        .hooks
+        .iter()
+        .filter(|spec| spec.invoked)
+        .map(|spec| spec.point.name)
+}
 
 /// The result of saving one content item.
 #[derive(Debug)]
@@ -48,8 +68,7 @@ pub struct LesstructHost {
     services: Arc<HostServices>,
     plugins: Vec<WasmPlugin>,
     schemas: Vec<PostTypeSchema>,
-    warnings: Vec<String>,
-    profile: Profile,
+    warnings: Vec<LoadWarning>,
     trace_mode: TraceMode,
 }
 
@@ -76,7 +95,6 @@ impl LesstructHost {
             plugins: Vec::new(),
             schemas: Vec::new(),
             warnings: Vec::new(),
-            profile: Profile::lesstruct(),
             trace_mode: TraceMode::Full,
         })
     }
@@ -161,47 +179,28 @@ impl LesstructHost {
     /// Adds a loaded plugin at the end of the load order, noting hooks the
     /// host will never call.
     pub fn add(&mut self, plugin: WasmPlugin) -> &mut Self {
-        let invoked: Vec<&String> = plugin
+        let exported = |h: &String| format!("hook_{h}");
+        let calls_any = plugin.hooks().iter().any(|h| is_invoked(h));
+        let unused: Vec<String> = plugin
             .hooks()
             .iter()
-            .filter(|h| INVOKED.contains(&h.as_str()))
+            .filter(|h| !is_invoked(h))
+            .map(exported)
             .collect();
-        let unused: Vec<&String> = plugin
-            .hooks()
-            .iter()
-            .filter(|h| !INVOKED.contains(&h.as_str()))
-            .collect();
-        if invoked.is_empty() {
-            let list = if unused.is_empty() {
-                "no hooks at all".to_owned()
-            } else {
-                unused
-                    .iter()
-                    .map(|h| format!("hook_{h}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            self.warnings.push(format!(
-                "plugin `{}` loads but never runs: it exports {list}, and the host invokes only hook_before_save, hook_after_create and hook_after_publish",
-                plugin.name()
-            ));
-        } else if !unused.is_empty() {
-            let list = unused
-                .iter()
-                .map(|h| format!("hook_{h}"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            self.warnings.push(format!(
-                "plugin `{}` exports {list}, which the host never invokes",
-                plugin.name()
-            ));
+        if !calls_any || !unused.is_empty() {
+            self.warnings.push(LoadWarning::HooksNeverCalled {
+                plugin: plugin.name().to_owned(),
+                hooks: unused,
+                never_runs: !calls_any,
+                invoked: invoked_hooks().map(|h| format!("hook_{h}")).collect(),
+            });
         }
         self.plugins.push(plugin);
         self
     }
 
     /// Load-time warnings (never-invoked hooks).
-    pub fn warnings(&self) -> &[String] {
+    pub fn warnings(&self) -> &[LoadWarning] {
         &self.warnings
     }
 
@@ -243,11 +242,7 @@ impl LesstructHost {
                 let call = move |current: &[u8]| before_save_step(p, current);
                 (n.as_str(), call)
             });
-        let spec = self
-            .profile
-            .hook("before_save")
-            .unwrap_or_else(|| unreachable!("lesstruct lacks before_save"));
-        let folded = Pipeline::new(spec).run(input, steps, &mut trace);
+        let folded = Pipeline::new(BEFORE_SAVE).run(input, steps, &mut trace);
         if let Some(stop) = folded.stop {
             let error = Some(stop.outcome.to_string());
             return SaveRun {
@@ -290,15 +285,16 @@ impl LesstructHost {
     /// Runs every `hook_after_create`; results are ignored, failures are
     /// traced and logged, nothing is rolled back.
     pub fn after_create(&mut self, content: &Value) -> Trace {
-        self.observe("after_create", content)
+        self.observe(AFTER_CREATE, content)
     }
 
     /// Runs every `hook_after_publish`, like [`Self::after_create`].
     pub fn after_publish(&mut self, content: &Value) -> Trace {
-        self.observe("after_publish", content)
+        self.observe(AFTER_PUBLISH, content)
     }
 
-    fn observe(&mut self, hook: &'static str, content: &Value) -> Trace {
+    fn observe(&mut self, spec: &'static HookSpec, content: &Value) -> Trace {
+        let hook = spec.point.name;
         let mut trace = Trace::new(self.trace_mode);
         let input = serde_json::to_vec(content).unwrap_or_default();
         let names: Vec<String> = self.plugins.iter().map(|p| p.name().to_owned()).collect();
@@ -317,10 +313,6 @@ impl LesstructHost {
                 };
                 (n.as_str(), call)
             });
-        let spec = self
-            .profile
-            .hook(hook)
-            .unwrap_or_else(|| unreachable!("lesstruct lacks {hook}"));
         let folded = Pipeline::new(spec).run(input, steps, &mut trace);
         for error in &folded.errors {
             self.services.log(&error.plugin, "error", error.to_string());

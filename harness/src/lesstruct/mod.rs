@@ -12,13 +12,14 @@ mod plugin;
 mod protocol;
 mod runtime;
 mod schema;
+mod seam;
 mod urlcheck;
 
 pub use database::{
     ContentDb, DbDenied, DbMode, FORBIDDEN_TABLES, MAX_RESULT_BYTES, MAX_RESULT_ROWS,
 };
 pub use host::{
-    CUSTOM_FIELDS_NOT_OBJECT, INVOKED, LesstructHost, NEVER_INVOKED, NOT_OBJECT, SaveRun,
+    CUSTOM_FIELDS_NOT_OBJECT, LesstructHost, NOT_OBJECT, SaveRun, invoked_hooks, is_invoked,
 };
 pub use hostfns::HOST_FUNCTIONS;
 pub use http::{BODY_LIMIT, REQUEST_TIMEOUT};
@@ -37,5 +38,6 @@ pub use runtime::{
 pub use schema::{FieldDef, PostTypeSchema};
 pub use urlcheck::{MAX_URL_BYTES, UrlDenied, allowed_by, check_url, parse_request_url};
 
+pub use seam::HOST;
 /// A compiled WASM module (wasmtime's), to compile once and load many times.
 pub use wasmtime::Module as WasmModule;

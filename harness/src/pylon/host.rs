@@ -5,8 +5,8 @@ use serde_json::Value;
 use super::plugin::{Plugin, PluginError};
 use super::registry::{ManifestEntry, Registry};
 use crate::engine::{
-    AuthContext, BadOutput, Failure, Folded, HookSpec, HttpMethod, HttpResponse, Outcome, Pipeline,
-    Profile, RequestMeta, Trace, TraceMode, WriteOp, call_guarded,
+    AuthContext, BadOutput, Failure, Folded, HookSpec, HttpMethod, HttpResponse, Outcome,
+    PYLON_HOOKS, Pipeline, RequestMeta, Trace, TraceMode, WriteOp, call_guarded, hook,
 };
 use crate::store::EntityStore;
 use crate::{Error, Result};
@@ -80,17 +80,11 @@ struct Specs {
 
 impl Specs {
     fn pylon() -> Self {
-        let profile = Profile::pylon();
-        let spec = |name: &str| {
-            profile
-                .hook(name)
-                .unwrap_or_else(|| unreachable!("pylon profile lacks {name}"))
-        };
         Self {
-            before_request: spec("before_request"),
-            before_write: spec("before_write"),
-            after_write: spec("after_write"),
-            handle_route: spec("handle_route"),
+            before_request: const { hook(PYLON_HOOKS, "before_request") },
+            before_write: const { hook(PYLON_HOOKS, "before_write") },
+            after_write: const { hook(PYLON_HOOKS, "after_write") },
+            handle_route: const { hook(PYLON_HOOKS, "handle_route") },
         }
     }
 }

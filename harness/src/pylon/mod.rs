@@ -3,7 +3,9 @@
 mod host;
 mod plugin;
 mod registry;
+mod seam;
 
 pub use host::{PylonHost, RequestRun, RouteRun, WriteRun};
 pub use plugin::{Plugin, PluginError};
 pub use registry::{ManifestEntry, Registry, parse_manifest};
+pub use seam::HOST;

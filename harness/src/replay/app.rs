@@ -7,19 +7,15 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use super::api::ApiRoute;
-use crate::engine::{AuthContext, Contract, HttpResponse, RequestMeta, Trace, TraceMode, WriteOp};
-use crate::featherfly::{FeatherFlyHost, NativeOptions, NativeRequest};
+use crate::engine::{AuthContext, Contract, HttpResponse, Trace, TraceMode, WriteOp};
+use crate::featherfly::FeatherFlyHost;
 use crate::fixtures::{ConfigEvent, Expect, JsonEvent, RequestEvent, StepRecord, WriteEvent};
-use crate::lesstruct::{LesstructHost, WasmLimits};
-use crate::pylon::{PylonHost, Registry, parse_manifest};
+use crate::host::{ContractHost, LoadOptions, entry, error_response};
+use crate::lesstruct::LesstructHost;
+use crate::pylon::PylonHost;
+use crate::rustant::AgentHost;
 use crate::store::EntityStore;
 use crate::{Error, Result};
-
-enum Host {
-    Pylon(PylonHost),
-    FeatherFly(Box<FeatherFlyHost>),
-    Lesstruct(LesstructHost),
-}
 
 /// What one event came to: the status and body the client sees (or the
 /// value after a pipeline), every step, and the writes it made.
@@ -68,26 +64,6 @@ impl Observed {
     }
 }
 
-/// How [`Harness::load`] finds and runs plugins.
-pub struct LoadOptions {
-    /// Native plugins: buffer capacity and isolation.
-    pub native: NativeOptions,
-    /// WASM plugins: memory, deadline, stack.
-    pub wasm: WasmLimits,
-    /// The constructors a pylon `manifest.json` may name.
-    pub registry: Registry,
-}
-
-impl Default for LoadOptions {
-    fn default() -> Self {
-        Self {
-            native: NativeOptions::default(),
-            wasm: WasmLimits::default(),
-            registry: Registry::new(),
-        }
-    }
-}
-
 /// A host under one profile with its plugins, an entity store and the
 /// built-in JSON API. Every event goes through the profile's pipelines and
 /// leaves a full trace.
@@ -107,7 +83,7 @@ impl Default for LoadOptions {
 /// assert_eq!(row["title"], "Hi");
 /// ```
 pub struct Harness {
-    host: Host,
+    host: Box<dyn ContractHost>,
     store: EntityStore,
 }
 
@@ -121,7 +97,9 @@ impl std::fmt::Debug for Harness {
 }
 
 impl Harness {
-    fn new(host: Host) -> Result<Self> {
+    /// A harness around any contract's host: the seam every contract
+    /// implements once.
+    pub fn with_host(host: Box<dyn ContractHost>) -> Result<Self> {
         Ok(Self {
             host,
             store: EntityStore::in_memory()?,
@@ -130,19 +108,23 @@ impl Harness {
 
     /// In-process pylon plugins.
     pub fn pylon(host: PylonHost) -> Result<Self> {
-        Self::new(Host::Pylon(host.with_trace_mode(TraceMode::Full)))
+        Self::with_host(Box::new(host.with_trace_mode(TraceMode::Full)))
     }
 
     /// Native FeatherFly plugins.
     pub fn featherfly(host: FeatherFlyHost) -> Result<Self> {
-        Self::new(Host::FeatherFly(Box::new(
-            host.with_trace_mode(TraceMode::Full),
-        )))
+        Self::with_host(Box::new(host.with_trace_mode(TraceMode::Full)))
     }
 
     /// WASM Lesstruct plugins.
     pub fn lesstruct(host: LesstructHost) -> Result<Self> {
-        Self::new(Host::Lesstruct(host.with_trace_mode(TraceMode::Full)))
+        Self::with_host(Box::new(host.with_trace_mode(TraceMode::Full)))
+    }
+
+    /// In-process Rustant agent plugins; their hooks are called with
+    /// [`Harness::hook`].
+    pub fn rustant(host: AgentHost) -> Result<Self> {
+        Self::with_host(Box::new(host.with_trace_mode(TraceMode::Full)))
     }
 
     /// Loads every plugin in `dir` the way `contract`'s host does:
@@ -150,10 +132,6 @@ impl Harness {
     /// their manifests (lesstruct), or `manifest.json` naming constructors
     /// of `options.registry` in order (pylon).
     pub fn load(contract: Contract, dir: &Path, options: LoadOptions) -> Result<Self> {
-        let unsupported = |reason: &str| Error::Host {
-            profile: contract.name().to_owned(),
-            reason: reason.to_owned(),
-        };
         if !dir.is_dir() {
             return Err(Error::io(
                 "read plugin directory",
@@ -161,63 +139,19 @@ impl Harness {
                 std::io::Error::new(std::io::ErrorKind::NotFound, "no such directory"),
             ));
         }
-        match contract {
-            Contract::Pylon => {
-                let path = dir.join("manifest.json");
-                let text =
-                    crate::limits::read_text_bounded(&path, crate::limits::MAX_INPUT_FILE_BYTES)?;
-                let entries = parse_manifest(&text, &path.display().to_string())?;
-                Self::pylon(PylonHost::from_manifest(&options.registry, &entries)?)
-            }
-            Contract::FeatherFly => {
-                let host = FeatherFlyHost::load_dir(dir, &options.native)?;
-                if host.plugins().is_empty() {
-                    return Err(unsupported(&format!(
-                        "{} holds no loadable .so plugin",
-                        dir.display()
-                    )));
-                }
-                Self::featherfly(host)
-            }
-            Contract::Lesstruct => {
-                let mut host = LesstructHost::new(options.wasm)?;
-                host.load_dir(dir)?;
-                if host.plugin_names().is_empty() {
-                    return Err(unsupported(&format!(
-                        "{} holds no .wasm plugin",
-                        dir.display()
-                    )));
-                }
-                Self::lesstruct(host)
-            }
-            Contract::Rustant => Err(unsupported(
-                "rustant plugins hook an agent, not an HTTP host; check them with `hookcheck conformance`",
-            )),
-        }
+        Self::with_host((entry(contract)?.load_dir)(dir, &options)?)
     }
 
     /// Loads these artifact files, in this order: `.so` files for
     /// featherfly, `.wasm` files (each with its optional `.manifest`) for
-    /// lesstruct. Pylon plugins are values: use [`Harness::pylon`].
+    /// lesstruct. Pylon and Rustant plugins are values: use
+    /// [`Harness::pylon`] or [`Harness::rustant`].
     pub fn load_files(
         contract: Contract,
         files: &[std::path::PathBuf],
         options: LoadOptions,
     ) -> Result<Self> {
-        match contract {
-            Contract::FeatherFly => Self::featherfly(FeatherFlyHost::load(files, &options.native)?),
-            Contract::Lesstruct => {
-                let mut host = LesstructHost::new(options.wasm)?;
-                for file in files {
-                    host.load_file(file)?;
-                }
-                Self::lesstruct(host)
-            }
-            other => Err(Error::Host {
-                profile: other.name().to_owned(),
-                reason: "its plugins are in-process values, not files; build the host and use `Harness::pylon`".into(),
-            }),
-        }
+        Self::with_host((entry(contract)?.load_files)(files, &options)?)
     }
 
     /// Uses `store` instead of the private in-memory database.
@@ -231,31 +165,25 @@ impl Harness {
         &self.store
     }
 
+    /// The host, through the seam.
+    pub fn host(&self) -> &dyn ContractHost {
+        self.host.as_ref()
+    }
+
     /// The contract this harness plays the host of.
     pub fn contract(&self) -> Contract {
-        match &self.host {
-            Host::Pylon(_) => Contract::Pylon,
-            Host::FeatherFly(_) => Contract::FeatherFly,
-            Host::Lesstruct(_) => Contract::Lesstruct,
-        }
+        self.host.contract()
     }
 
     /// The loaded plugins, in load order.
     pub fn plugin_names(&self) -> Vec<String> {
-        match &self.host {
-            Host::Pylon(h) => h.plugin_names().into_iter().map(str::to_owned).collect(),
-            Host::FeatherFly(h) => h.plugins().iter().map(|p| p.name.clone()).collect(),
-            Host::Lesstruct(h) => h.plugin_names().into_iter().map(str::to_owned).collect(),
-        }
+        self.host.plugin_names()
     }
 
-    /// Load-time warnings (skipped plugins, hooks never called).
-    pub fn warnings(&self) -> Vec<String> {
-        match &self.host {
-            Host::Pylon(_) => Vec::new(),
-            Host::FeatherFly(h) => h.warnings().iter().map(ToString::to_string).collect(),
-            Host::Lesstruct(h) => h.warnings().to_vec(),
-        }
+    /// Load-time warnings (skipped plugins, refused registrations, hooks
+    /// never called).
+    pub fn warnings(&self) -> Vec<crate::engine::LoadWarning> {
+        self.host.warnings()
     }
 
     /// Handles one HTTP request: request hooks, then the built-in API (whose
@@ -263,7 +191,7 @@ impl Harness {
     /// 404.
     pub fn request(&mut self, req: &RequestEvent) -> Observed {
         let mut trace = Trace::new(TraceMode::Full);
-        if let Some(response) = self.request_hooks(req, &mut trace) {
+        if let Some(response) = self.host.request_hooks(req, &mut trace) {
             return Observed::response(response, trace);
         }
         if let Some(route) = ApiRoute::parse(req.method, &req.path) {
@@ -277,36 +205,11 @@ impl Harness {
             observed.writes = writes;
             return observed;
         }
-        let response = self.plugin_route(req, &mut trace);
+        let response = self
+            .host
+            .route(req, &mut trace)
+            .unwrap_or_else(|| error_response(404, "not_found", &req.path));
         Observed::response(response, trace)
-    }
-
-    fn request_hooks(&self, req: &RequestEvent, trace: &mut Trace) -> Option<HttpResponse> {
-        let run = match &self.host {
-            Host::Pylon(h) => {
-                let meta = RequestMeta {
-                    method: req.method,
-                    path: req.path.clone(),
-                    query: req.query.clone(),
-                    client_ip: req.client_ip.clone(),
-                    headers: headers_of(req),
-                };
-                let run = h.before_request(&meta, &req.auth);
-                (run.response, run.trace)
-            }
-            Host::FeatherFly(h) => {
-                let run = h.request(&NativeRequest {
-                    method: req.method,
-                    path: req.path.clone(),
-                    headers: headers_of(req),
-                    body: req.body.clone().into_bytes(),
-                });
-                (run.response, run.trace)
-            }
-            Host::Lesstruct(_) => return None,
-        };
-        trace.steps.extend(run.1.steps);
-        run.0
     }
 
     fn api(
@@ -382,43 +285,20 @@ impl Harness {
         response: HttpResponse,
         trace: &mut Trace,
     ) -> HttpResponse {
-        let Host::FeatherFly(h) = &self.host else {
-            return response;
-        };
         if !(200..300).contains(&response.status)
             || serde_json::from_str::<Value>(&response.body).is_err()
         {
             return response;
         }
-        let run = h.json(req.method, &req.path, response.body.as_bytes());
-        trace.steps.extend(run.trace.steps);
-        HttpResponse {
-            body: String::from_utf8_lossy(&run.value).into_owned(),
-            ..response
-        }
-    }
-
-    fn plugin_route(&self, req: &RequestEvent, trace: &mut Trace) -> HttpResponse {
-        let not_found = || error_response(404, "not_found", &req.path);
-        match &self.host {
-            Host::Pylon(h) => {
-                let url = if req.query.is_empty() {
-                    req.path.clone()
-                } else {
-                    format!("{}?{}", req.path, req.query)
-                };
-                let run = h.route(req.method, &url, &req.body, &req.auth, |_, _, _| None);
-                trace.steps.extend(run.trace.steps);
-                run.response
-            }
-            Host::FeatherFly(h) => match h.route(req.method, &req.path, req.body.as_bytes()) {
-                Some((response, run)) => {
-                    trace.steps.extend(run.steps);
-                    response
-                }
-                None => not_found(),
+        match self
+            .host
+            .json_mixins(req.method, &req.path, response.body.as_bytes(), trace)
+        {
+            Some(body) => HttpResponse {
+                body: String::from_utf8_lossy(&body).into_owned(),
+                ..response
             },
-            Host::Lesstruct(_) => not_found(),
+            None => response,
         }
     }
 
@@ -426,138 +306,60 @@ impl Harness {
     /// after-write hooks. A rejection or a store refusal is an answer
     /// (4xx/5xx), never an `Err`.
     pub fn write(&mut self, event: &WriteEvent) -> Observed {
-        let WriteEvent {
-            entity,
-            op,
-            data,
-            auth,
-            ..
-        } = event;
-        match &mut self.host {
-            Host::Pylon(h) => match h.write(&self.store, entity, *op, data.clone(), auth) {
-                Ok(run) => Observed::response(run.response, run.trace),
-                Err(e) => Observed::response(write_error(&e), Trace::new(TraceMode::Full)),
-            },
-            Host::FeatherFly(_) => {
-                let trace = Trace::new(TraceMode::Full);
-                Observed::response(store_write(&self.store, entity, *op, data), trace)
-            }
-            Host::Lesstruct(h) => lesstruct_write(h, &self.store, event),
-        }
+        let mut trace = Trace::new(TraceMode::Full);
+        let response = self.host.write(&self.store, event, &mut trace);
+        Observed::response(response, trace)
     }
 
     /// Runs the config pipeline over a YAML document (`config.mutate` for
     /// featherfly; the other profiles have none and keep it as is).
     pub fn config(&mut self, event: &ConfigEvent) -> Observed {
-        match &self.host {
-            Host::FeatherFly(h) => {
-                let run = h.config_mutate(event.yaml.as_bytes());
-                Observed::value(run.value, run.trace)
-            }
-            _ => Observed::value(event.yaml.clone().into_bytes(), Trace::new(TraceMode::Full)),
-        }
+        let mut trace = Trace::new(TraceMode::Full);
+        let yaml = event.yaml.as_bytes();
+        let value = self
+            .host
+            .config(yaml, &mut trace)
+            .unwrap_or_else(|| yaml.to_vec());
+        Observed::value(value, trace)
     }
 
     /// Runs the JSON mixins over a response body (featherfly; the other
     /// profiles have none and keep it as is).
     pub fn json(&mut self, event: &JsonEvent) -> Observed {
-        let body = event.body.to_string();
-        match &self.host {
-            Host::FeatherFly(h) => {
-                let run = h.json(event.method, &event.route, body.as_bytes());
-                Observed::value(run.value, run.trace)
+        let mut trace = Trace::new(TraceMode::Full);
+        let body = event.body.to_string().into_bytes();
+        let value = self
+            .host
+            .json_mixins(event.method, &event.route, &body, &mut trace)
+            .unwrap_or(body);
+        Observed::value(value, trace)
+    }
+
+    /// Calls the hook named `hook` directly with `data` (an agent's
+    /// `BeforeToolExecution`, …): the value after the chain, with `status`
+    /// 403 when a plugin stopped it. A hook the contract does not have is
+    /// a 404 and runs nothing.
+    pub fn hook(&mut self, hook: &str, data: &Value) -> Observed {
+        let mut trace = Trace::new(TraceMode::Full);
+        match self.host.hook(hook, data, &mut trace) {
+            Some(answer) => {
+                let mut observed = Observed::value(answer.value.to_string().into_bytes(), trace);
+                if let Some(reason) = answer.stopped {
+                    observed.status = Some(403);
+                    observed.headers.push(("x-stopped".into(), reason));
+                }
+                observed
             }
-            _ => Observed::value(body.into_bytes(), Trace::new(TraceMode::Full)),
+            None => Observed::response(
+                error_response(
+                    404,
+                    "no_such_hook",
+                    &format!("the {} contract has no hook `{hook}`", self.contract()),
+                ),
+                trace,
+            ),
         }
     }
-}
-
-fn headers_of(req: &RequestEvent) -> Vec<(String, String)> {
-    req.headers
-        .iter()
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect()
-}
-
-fn error_response(status: u16, code: &str, message: &str) -> HttpResponse {
-    HttpResponse::new(
-        status,
-        json!({ "error": code, "message": message }).to_string(),
-    )
-}
-
-fn write_error(e: &Error) -> HttpResponse {
-    match e {
-        Error::BadWrite { .. } => error_response(400, "bad_write", &e.to_string()),
-        other => error_response(500, "store_failed", &other.to_string()),
-    }
-}
-
-fn store_write(store: &EntityStore, entity: &str, op: WriteOp, data: &Value) -> HttpResponse {
-    match store.apply(entity, op, data) {
-        Ok(row) => HttpResponse::new(
-            if op == WriteOp::Insert { 201 } else { 200 },
-            row.to_string(),
-        ),
-        Err(e) => write_error(&e),
-    }
-}
-
-/// The eight-key hook data Lesstruct plugins see, from the submitted item.
-fn hook_data(event: &WriteEvent) -> Value {
-    let field = |k: &str, default: Value| event.data.get(k).cloned().unwrap_or(default);
-    let user_id = event
-        .auth
-        .user_id
-        .as_deref()
-        .and_then(|u| u.parse::<i64>().ok())
-        .unwrap_or(0);
-    json!({
-        "contentId": event.data.get("id").and_then(Value::as_i64).unwrap_or(0),
-        "userId": user_id,
-        "title": field("title", json!("")),
-        "content": field("content", json!("")),
-        "tags": field("tags", json!([])),
-        "status": field("status", json!("draft")),
-        "postType": field("postType", json!("post")),
-        "customFields": field("customFields", json!({})),
-    })
-}
-
-fn lesstruct_write(host: &mut LesstructHost, store: &EntityStore, event: &WriteEvent) -> Observed {
-    let mut trace = Trace::new(TraceMode::Full);
-    if event.op == WriteOp::Delete {
-        return Observed::response(
-            store_write(store, &event.entity, event.op, &event.data),
-            trace,
-        );
-    }
-    let run = host.before_save(hook_data(event));
-    trace.steps.extend(run.trace.steps);
-    if !run.saved {
-        let message = run.error.unwrap_or_default();
-        return Observed::response(error_response(run.status, "save_failed", &message), trace);
-    }
-    // The stored row keys on `id`; `contentId` is hook data only.
-    let mut row = run.content;
-    if let Value::Object(map) = &mut row {
-        map.remove("contentId");
-        if let Some(id) = event.data.get("id") {
-            map.insert("id".into(), id.clone());
-        }
-    }
-    let response = store_write(store, &event.entity, event.op, &row);
-    if response.status < 300
-        && let Ok(stored) = serde_json::from_str::<Value>(&response.body)
-    {
-        if event.op == WriteOp::Insert {
-            trace.steps.extend(host.after_create(&stored).steps);
-        }
-        if stored.get("status").and_then(Value::as_str) == Some("published") {
-            trace.steps.extend(host.after_publish(&stored).steps);
-        }
-    }
-    Observed::response(response, trace)
 }
 
 /// The auth a request carries: `authorization: Bearer USER` names the

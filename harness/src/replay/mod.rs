@@ -9,7 +9,8 @@ mod compare;
 mod run;
 mod snapshot;
 
-pub use app::{Harness, LoadOptions, Observed, auth_from_authorization};
+pub use crate::host::LoadOptions;
+pub use app::{Harness, Observed, auth_from_authorization};
 pub use compare::Difference;
 pub use run::Replayed;
 pub use snapshot::{Change, Stage, Stages, redact};

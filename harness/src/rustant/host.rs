@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use super::plugin::{AgentHookPoint, AgentPlugin, Hook, HookContext, HookResult, ToolDef};
 use super::validator::{SecurityPolicy, validate};
-use crate::engine::{Failure, Outcome, Pipeline, Profile, Trace, TraceMode, call_guarded};
+use crate::engine::{Failure, Outcome, Pipeline, Trace, TraceMode, call_guarded};
 
 struct Loaded {
     name: String,
@@ -43,7 +43,6 @@ pub struct AgentRun {
 
 /// A Rustant agent's plugin manager: validated plugins and their hooks.
 pub struct AgentHost {
-    profile: Profile,
     plugins: Vec<Loaded>,
     hooks: Vec<Registered>,
     trace_mode: TraceMode,
@@ -65,7 +64,6 @@ impl AgentHost {
     /// is turned away; the report says why.
     pub fn load(policy: &SecurityPolicy, plugins: Vec<Box<dyn AgentPlugin>>) -> (Self, LoadReport) {
         let mut host = Self {
-            profile: Profile::rustant(),
             plugins: Vec::new(),
             hooks: Vec::new(),
             trace_mode: TraceMode::Full,
@@ -130,6 +128,11 @@ impl AgentHost {
         self
     }
 
+    /// The loaded plugins' names, in load order.
+    pub fn plugin_names(&self) -> Vec<String> {
+        self.plugins.iter().map(|p| p.name.clone()).collect()
+    }
+
     /// Every tool of every loaded plugin, with its plugin's name.
     pub fn tools(&self) -> Vec<(&str, &ToolDef)> {
         self.plugins
@@ -143,9 +146,7 @@ impl AgentHost {
     /// chain goes on with the context from before it.
     pub fn run(&self, point: AgentHookPoint, data: Value) -> AgentRun {
         let mut trace = Trace::new(self.trace_mode);
-        let Some(spec) = self.profile.hook(point.name()) else {
-            unreachable!("rustant profile lacks {}", point.name())
-        };
+        let spec = point.spec();
         let input = serde_json::to_vec(&data).unwrap_or_default();
         let steps = self.hooks.iter().filter(|r| r.point == point).map(|r| {
             let call = move |current: &[u8]| hook_step(r, point, current);

@@ -3,6 +3,7 @@
 
 mod host;
 mod plugin;
+mod seam;
 mod validator;
 
 pub use host::{AgentHost, AgentRun, LoadReport};
@@ -10,4 +11,5 @@ pub use plugin::{
     AgentError, AgentHookPoint, AgentPlugin, Capability, Hook, HookContext, HookResult,
     PluginMetadata, ToolDef,
 };
+pub use seam::HOST;
 pub use validator::{SecurityPolicy, Version, Violation, validate};

@@ -5,6 +5,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::engine::{HookSpec, RUSTANT_HOOKS, hook};
+
 /// A capability a plugin declares.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Capability {
@@ -63,6 +65,19 @@ impl AgentHookPoint {
             Self::OnSessionStart => "OnSessionStart",
             Self::OnSessionEnd => "OnSessionEnd",
             Self::OnError => "OnError",
+        }
+    }
+
+    /// The point's row in the Rustant hook table.
+    pub fn spec(self) -> &'static HookSpec {
+        match self {
+            Self::BeforeToolExecution => const { hook(RUSTANT_HOOKS, "BeforeToolExecution") },
+            Self::AfterToolExecution => const { hook(RUSTANT_HOOKS, "AfterToolExecution") },
+            Self::BeforeLlmRequest => const { hook(RUSTANT_HOOKS, "BeforeLlmRequest") },
+            Self::AfterLlmResponse => const { hook(RUSTANT_HOOKS, "AfterLlmResponse") },
+            Self::OnSessionStart => const { hook(RUSTANT_HOOKS, "OnSessionStart") },
+            Self::OnSessionEnd => const { hook(RUSTANT_HOOKS, "OnSessionEnd") },
+            Self::OnError => const { hook(RUSTANT_HOOKS, "OnError") },
         }
     }
 }

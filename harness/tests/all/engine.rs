@@ -41,7 +41,7 @@ fn fold_rules(
     #[case] value: &str,
     #[case] stopped_at: Option<usize>,
 ) {
-    let profile = Profile::builtin(Contract::from_name(profile).unwrap());
+    let profile = Profile::builtin(Contract::from_name(profile).unwrap()).unwrap();
     let count = outcomes.len();
     let (folded, trace) = run(&profile, hook, outcomes);
     assert_eq!(folded.value, value.as_bytes());
@@ -85,11 +85,11 @@ fn trace_off_records_nothing() {
 
 #[test]
 fn catalog_lists_every_hook_of_every_contract() {
-    let count = |c| Profile::builtin(c).hooks.len();
-    assert_eq!(count(Contract::Pylon), 5);
-    assert_eq!(count(Contract::Lesstruct), 5);
-    assert_eq!(count(Contract::FeatherFly), 8);
-    assert_eq!(count(Contract::Rustant), 7);
+    let count = |c| Profile::builtin(c).unwrap().hooks.len();
+    assert_eq!(count(Contract::PYLON), 5);
+    assert_eq!(count(Contract::LESSTRUCT), 5);
+    assert_eq!(count(Contract::FEATHERFLY), 8);
+    assert_eq!(count(Contract::RUSTANT), 7);
     let never: Vec<_> = Profile::lesstruct()
         .hooks
         .iter()
@@ -99,7 +99,7 @@ fn catalog_lists_every_hook_of_every_contract() {
     assert_eq!(never, ["on_plugin_loaded", "before_delete"]);
     assert_eq!(
         Profile::pylon().hook("handle_route").unwrap().kind,
-        HookKind::Route
+        HookKind::Chain
     );
 }
 

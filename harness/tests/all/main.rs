@@ -21,4 +21,5 @@ mod rustant;
 mod snapshots;
 mod store;
 mod support;
+mod toy_contract;
 mod trace_modes;

@@ -25,7 +25,7 @@ fn pylon_harness() -> Harness {
         registry: hookcheck_fixtures::pylon_registry(),
         ..LoadOptions::default()
     };
-    Harness::load(Contract::Pylon, &bundled("pylon/replay"), options).unwrap()
+    Harness::load(Contract::PYLON, &bundled("pylon/replay"), options).unwrap()
 }
 
 fn featherfly_harness(names: &[&str]) -> Harness {
@@ -267,13 +267,13 @@ fn a_write_recorded_inside_a_request_is_checked_against_that_request() {
 #[test]
 fn a_harness_loads_artifact_files_and_refuses_what_a_profile_cannot_serve() {
     let files = [wasm_fixture("hello"), wasm_fixture("slug")];
-    let harness = Harness::load_files(Contract::Lesstruct, &files, LoadOptions::default()).unwrap();
+    let harness = Harness::load_files(Contract::LESSTRUCT, &files, LoadOptions::default()).unwrap();
     assert_eq!(harness.plugin_names(), ["hello", "slug"]);
-    let e = Harness::load_files(Contract::Pylon, &files, LoadOptions::default()).unwrap_err();
+    let e = Harness::load_files(Contract::PYLON, &files, LoadOptions::default()).unwrap_err();
     assert!(e.to_string().contains("Harness::pylon"), "{e}");
     let dir = tempfile::tempdir().unwrap();
-    let e = Harness::load(Contract::FeatherFly, dir.path(), LoadOptions::default()).unwrap_err();
+    let e = Harness::load(Contract::FEATHERFLY, dir.path(), LoadOptions::default()).unwrap_err();
     assert!(e.to_string().contains("no loadable .so plugin"), "{e}");
-    let e = Harness::load(Contract::Rustant, dir.path(), LoadOptions::default()).unwrap_err();
-    assert!(e.to_string().contains("not an HTTP host"), "{e}");
+    let e = Harness::load(Contract::RUSTANT, dir.path(), LoadOptions::default()).unwrap_err();
+    assert!(e.to_string().contains("Harness::rustant"), "{e}");
 }

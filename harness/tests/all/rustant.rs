@@ -215,3 +215,23 @@ fn on_load_failure_blocks_and_on_unload_runs_once_at_drop() {
     drop(host);
     assert!(unloaded.load(std::sync::atomic::Ordering::SeqCst));
 }
+
+#[test]
+fn a_harness_plays_the_agent_host_through_the_seam() {
+    use hookcheck::replay::Harness;
+    let host = load(vec![
+        Box::new(ToolGuard::new(&["shell"])),
+        Box::new(Redactor::default()),
+    ]);
+    let mut harness = Harness::rustant(host).unwrap();
+    assert_eq!(harness.plugin_names(), ["tool_guard", "redactor"]);
+    let blocked = harness.hook("BeforeToolExecution", &json!({"tool": "shell"}));
+    assert_eq!(blocked.status, Some(403));
+    assert_eq!(blocked.trace.steps.len(), 1);
+    let redacted = harness.hook("BeforeLlmRequest", &json!({"prompt": "my key is sk-123"}));
+    assert_eq!(redacted.status, None);
+    assert!(!redacted.body.contains("sk-123"), "{}", redacted.body);
+    let unknown = harness.hook("before_save", &json!({}));
+    assert_eq!(unknown.status, Some(404));
+    assert!(unknown.trace.steps.is_empty());
+}

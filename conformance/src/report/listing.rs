@@ -1,0 +1,70 @@
+//! The catalog as `hookcheck checks` and `hookcheck explain` print it.
+
+use std::fmt::Write as _;
+
+use hookcheck::engine::Profile;
+
+use crate::check::Check;
+
+/// One line per check (id, profile, severity, how it decides, title), then
+/// the count.
+pub fn checks_listing(checks: &[&Check]) -> String {
+    let mut out = String::new();
+    for c in checks {
+        let _ = writeln!(
+            out,
+            "{:<14} {:<11} {:<12} {:<4} {}",
+            c.id,
+            c.profile.to_string(),
+            c.severity.to_string(),
+            if c.is_row() { "row" } else { "fn" },
+            c.title
+        );
+    }
+    let rows = checks.iter().filter(|c| c.is_row()).count();
+    let _ = writeln!(
+        out,
+        "\n{} checks ({rows} rows: a classifier over typed hook outcomes; fn: a check with its own inputs)",
+        checks.len()
+    );
+    out
+}
+
+/// Everything `explain` says about one check: the rule, its source, the
+/// fixture that breaks it, how it decides, and the rows of the return-code
+/// tables it reads — the same tables the host executes.
+pub fn explanation(c: &Check) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} — {}\n", c.id, c.title);
+    let _ = writeln!(out, "profile:   {}", c.profile);
+    let _ = writeln!(out, "severity:  {}", c.severity);
+    let _ = writeln!(out, "rule:      {}", c.rule);
+    let _ = writeln!(out, "source:    {}", c.source);
+    let _ = writeln!(
+        out,
+        "breaks it: {} (a fixture plugin that fails this check)",
+        c.breaker
+    );
+    let decides = match &c.decide {
+        crate::check::Decide::Row(row) => format!(
+            "row: fails on the first hook call of the shared exercise whose typed failure breaks the rule; a pass means \"{} over N hook calls\"",
+            row.ok
+        ),
+        crate::check::Decide::Function(_) => "its own inputs (see the evidence)".to_owned(),
+    };
+    let _ = writeln!(out, "decides:   {decides}");
+    let tables = Profile::builtin(c.profile)
+        .map(|p| p.codes)
+        .unwrap_or_default();
+    for hook in c.codes {
+        if let Some(table) = tables.iter().find(|t| t.hook == *hook) {
+            let _ = writeln!(out, "\nreturn codes of {hook} (as the host executes them):");
+            for m in table.codes {
+                let _ = writeln!(out, "  {:>3}  {:<26} {}", m.code, m.name, m.meaning);
+            }
+            let _ = writeln!(out, "  < 0  {:<26} {}", "(negative)", table.negative);
+            let _ = writeln!(out, "  any other code is undefined: FF-CODE-001");
+        }
+    }
+    out
+}

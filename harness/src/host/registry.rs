@@ -1,0 +1,79 @@
+//! The built-in hosts, one registration line per contract.
+
+use std::path::{Path, PathBuf};
+
+use super::seam::ContractHost;
+use crate::engine::Contract;
+use crate::featherfly::NativeOptions;
+use crate::lesstruct::WasmLimits;
+use crate::pylon::Registry;
+use crate::{Error, Result};
+
+/// How a host finds and runs plugins.
+pub struct LoadOptions {
+    /// Native plugins: buffer capacity and isolation.
+    pub native: NativeOptions,
+    /// WASM plugins: memory, deadline, stack.
+    pub wasm: WasmLimits,
+    /// The constructors a pylon `manifest.json` may name.
+    pub registry: Registry,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        Self {
+            native: NativeOptions::default(),
+            wasm: WasmLimits::default(),
+            registry: Registry::new(),
+        }
+    }
+}
+
+/// How one contract's host loads plugins.
+pub struct HostEntry {
+    /// The contract.
+    pub contract: Contract,
+    /// Loads every plugin in a directory the way the host does.
+    pub load_dir: fn(&Path, &LoadOptions) -> Result<Box<dyn ContractHost>>,
+    /// Loads these plugin files, in this order.
+    pub load_files: fn(&[PathBuf], &LoadOptions) -> Result<Box<dyn ContractHost>>,
+}
+
+impl std::fmt::Debug for HostEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HostEntry")
+            .field("contract", &self.contract)
+            .finish_non_exhaustive()
+    }
+}
+
+impl HostEntry {
+    /// The error for a way of loading this contract's host does not have.
+    pub fn unsupported(contract: Contract, reason: impl Into<String>) -> Error {
+        Error::Host {
+            profile: contract.name().to_owned(),
+            reason: reason.into(),
+        }
+    }
+}
+
+/// The built-in contracts' hosts: a new contract adds its entry here.
+pub const BUILTIN_HOSTS: &[HostEntry] = &[
+    crate::pylon::HOST,
+    crate::lesstruct::HOST,
+    crate::featherfly::HOST,
+    crate::rustant::HOST,
+];
+
+/// The built-in host entry of `contract`.
+pub fn entry(contract: Contract) -> Result<&'static HostEntry> {
+    BUILTIN_HOSTS
+        .iter()
+        .find(|e| e.contract == contract)
+        .ok_or_else(|| {
+            HostEntry::unsupported(
+                contract,
+                format!("no built-in host plays it ({})", Contract::names()),
+            )
+        })
+}

@@ -1,0 +1,59 @@
+//! The Rustant host on the host seam: an agent's hooks are called directly
+//! by hook point name ([`ContractHost::hook`]); Rustant has no HTTP events.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::host::AgentHost;
+use super::plugin::{AgentHookPoint, HookResult};
+use crate::Result;
+use crate::engine::{Contract, Profile, Trace};
+use crate::host::{ContractHost, HookAnswer, HostEntry, LoadOptions};
+
+/// Rustant plugins are in-process values: the harness takes a built
+/// [`AgentHost`] (`Harness::rustant`), never files.
+pub const HOST: HostEntry = HostEntry {
+    contract: Contract::RUSTANT,
+    load_dir,
+    load_files,
+};
+
+const IN_PROCESS: &str = "rustant plugins are in-process values: build an `AgentHost` and use `Harness::rustant`, or check a native plugin with `hookcheck conformance`";
+
+fn load_dir(_: &Path, _: &LoadOptions) -> Result<Box<dyn ContractHost>> {
+    Err(HostEntry::unsupported(Contract::RUSTANT, IN_PROCESS))
+}
+
+fn load_files(_: &[PathBuf], _: &LoadOptions) -> Result<Box<dyn ContractHost>> {
+    Err(HostEntry::unsupported(Contract::RUSTANT, IN_PROCESS))
+}
+
+impl ContractHost for AgentHost {
+    fn contract(&self) -> Contract {
+        Contract::RUSTANT
+    }
+
+    fn profile(&self) -> Profile {
+        Profile::rustant()
+    }
+
+    fn plugin_names(&self) -> Vec<String> {
+        AgentHost::plugin_names(self)
+    }
+
+    fn hook(&mut self, hook: &str, data: &Value, trace: &mut Trace) -> Option<HookAnswer> {
+        let point = AgentHookPoint::ALL.into_iter().find(|p| p.name() == hook)?;
+        let run = self.run(point, data.clone());
+        trace.steps.extend(run.trace.steps);
+        let modified = matches!(run.result, HookResult::Modified);
+        Some(HookAnswer {
+            value: run.data,
+            stopped: match run.result {
+                HookResult::Block(reason) => Some(reason),
+                HookResult::Continue | HookResult::Modified => None,
+            },
+            modified,
+        })
+    }
+}
