@@ -14,6 +14,7 @@ fn good(profile: Contract) -> &'static str {
         Contract::FEATHERFLY => "native:all_hooks",
         Contract::PYLON => "pylon:audit_log",
         Contract::RUSTANT => "rustant:session_logger",
+        other => panic!("no good plugin for {other}"),
     }
 }
 
@@ -69,6 +70,7 @@ fn the_catalog_has_at_least_60_checks_with_unique_ids_and_rules() {
             Contract::LESSTRUCT => "LS-",
             Contract::FEATHERFLY => "FF-",
             Contract::RUSTANT => "RU-",
+            other => panic!("{} belongs to an unknown contract {other}", c.id),
         };
         assert!(
             c.id.starts_with(prefix),

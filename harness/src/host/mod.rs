@@ -6,6 +6,6 @@
 mod registry;
 mod seam;
 
-pub use registry::{BUILTIN_HOSTS, HostEntry, LoadOptions, entry};
+pub use registry::{BUILTIN_HOSTS, HostEntry, LoadOptions, LoadedHost, entry};
 pub use seam::{ContractHost, HookAnswer, store_write};
 pub(crate) use seam::{error_response, write_error};

@@ -29,14 +29,17 @@ impl Default for LoadOptions {
     }
 }
 
+/// A host with its plugins loaded, as the seam serves it.
+pub type LoadedHost = Result<Box<dyn ContractHost>>;
+
 /// How one contract's host loads plugins.
 pub struct HostEntry {
     /// The contract.
     pub contract: Contract,
     /// Loads every plugin in a directory the way the host does.
-    pub load_dir: fn(&Path, &LoadOptions) -> Result<Box<dyn ContractHost>>,
+    pub load_dir: fn(&Path, &LoadOptions) -> LoadedHost,
     /// Loads these plugin files, in this order.
-    pub load_files: fn(&[PathBuf], &LoadOptions) -> Result<Box<dyn ContractHost>>,
+    pub load_files: fn(&[PathBuf], &LoadOptions) -> LoadedHost,
 }
 
 impl std::fmt::Debug for HostEntry {

@@ -129,7 +129,11 @@ fn the_toy_contract_runs_in_the_harness_through_the_seam() {
     // Not greeted: the built-in API answers as for every contract.
     let system = harness.request(&RequestEvent::new(HttpMethod::Get, "/api/system"));
     assert_eq!(system.status, Some(200));
-    assert!(system.body.contains(r#""profile":"toy""#), "{}", system.body);
+    assert!(
+        system.body.contains(r#""profile":"toy""#),
+        "{}",
+        system.body
+    );
 }
 
 #[test]
@@ -150,13 +154,23 @@ fn the_toy_contract_appears_in_the_check_listing() {
 #[test]
 fn a_good_toy_plugin_conforms_and_a_panicking_one_fails_with_a_typed_failure() {
     let catalog = Catalog::builtin().with(&SUITE);
-    let good = run_suite(&catalog, &subject("polite", polite), &RunOptions::default(), |_| {});
+    let good = run_suite(
+        &catalog,
+        &subject("polite", polite),
+        &RunOptions::default(),
+        |_| {},
+    );
     assert!(good.passed(), "{good:#?}");
     assert_eq!(good.checks[0].status, Status::Pass);
     assert!(good.coverage.complete(), "{}", good.coverage);
     assert!(good.checks[0].calls.unwrap() > 0);
 
-    let bad = run_suite(&catalog, &subject("panicky", panicky), &RunOptions::default(), |_| {});
+    let bad = run_suite(
+        &catalog,
+        &subject("panicky", panicky),
+        &RunOptions::default(),
+        |_| {},
+    );
     assert!(!bad.passed());
     assert_eq!(bad.checks[0].status, Status::Fail);
     assert!(matches!(bad.checks[0].failure, Some(Failure::Panic { .. })));
