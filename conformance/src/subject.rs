@@ -344,6 +344,147 @@ fn compile(engine: &Arc<WasmEngine>, binary: &[u8]) -> std::result::Result<WasmM
     }
 }
 
+/// A plugin file read and sniffed, before a profile opens it.
+struct Artifact {
+    path: PathBuf,
+    data: Vec<u8>,
+    name: String,
+    is_wasm: bool,
+    is_elf: bool,
+}
+
+impl Artifact {
+    fn bad(&self, reason: String) -> Error {
+        Error::Artifact {
+            path: self.path.clone(),
+            reason,
+        }
+    }
+
+    /// A Lesstruct WASM module, compiled once for every check.
+    fn lesstruct(self) -> Result<Subject> {
+        let Artifact {
+            path,
+            data,
+            name,
+            is_wasm,
+            ..
+        } = self;
+        let bad = |reason: String| Error::Artifact {
+            path: path.clone(),
+            reason,
+        };
+        if !is_wasm {
+            return Err(bad("the lesstruct profile needs a WASM module".into()));
+        }
+        let binary = wat::parse_bytes(&data)
+            .map_err(|e| bad(format!("not a WASM module: {e}")))?
+            .into_owned();
+        let limits = WasmLimits {
+            deadline: Duration::from_secs(2),
+            ..WasmLimits::default()
+        };
+        // A module wasmtime cannot compile is not a plugin to check:
+        // every check would be a skip. It is compiled once, here,
+        // for every check.
+        let engine = Arc::new(WasmEngine::new(limits).map_err(|e| Error::Artifact {
+            path: path.clone(),
+            reason: format!("the WASM engine did not start: {e}"),
+        })?);
+        let module = compile(&engine, &binary).map_err(bad)?;
+        let manifest_path = path.with_extension("manifest");
+        let manifest = manifest_path
+            .is_file()
+            .then(|| CapabilityManifest::read(&manifest_path).map_err(|e| e.to_string()));
+        Ok(Subject::Wasm(WasmSubject {
+            path,
+            name,
+            binary,
+            manifest,
+            limits,
+            engine,
+            module,
+            saved: std::sync::OnceLock::new(),
+        }))
+    }
+
+    /// A FeatherFly native plugin, probed once: a file the loader refuses
+    /// is bad input, not a plugin to check.
+    fn featherfly(self, runner: Option<RunnerCommand>) -> Result<Subject> {
+        let Artifact {
+            path, data, is_elf, ..
+        } = self;
+        let bad = |reason: String| Error::Artifact {
+            path: path.clone(),
+            reason,
+        };
+        if !is_elf {
+            return Err(bad(
+                "the featherfly profile needs an ELF shared library".into()
+            ));
+        }
+        let symbols = elf_symbols(&path, &data)?;
+        let runner = match runner {
+            Some(r) => r,
+            None => native_runner().map_err(|e| Error::io("find", "the current executable", e))?,
+        };
+        let native = NativeSubject {
+            path,
+            runner,
+            timeout: Duration::from_secs(2),
+            symbols,
+            exercised: std::sync::OnceLock::new(),
+            load_failure: std::sync::OnceLock::new(),
+            first_load: std::sync::OnceLock::new(),
+            drift: std::sync::Mutex::new(None),
+        };
+        // A file the dynamic loader refuses is not a plugin to
+        // check: every check would be a skip. (A plugin that loads
+        // and then fails init is a finding of the FF-LOAD checks.)
+        match native.host(hookcheck::featherfly::DEFAULT_CAPACITY) {
+            Err(hookcheck::Error::NativeLoad(LoadError::NotLoadable { reason, .. })) => {
+                return Err(Error::Artifact {
+                    path: native.path,
+                    reason: format!("not a loadable shared library: {reason}"),
+                });
+            }
+            // hookcheck's own machinery failed: not the plugin's fault,
+            // so not a verdict on it either.
+            Err(hookcheck::Error::NativeLoad(why @ LoadError::HostFault { .. })) => {
+                return Err(Error::Artifact {
+                    path: native.path,
+                    reason: why.to_string(),
+                });
+            }
+            _ => {}
+        }
+        Ok(Subject::Native(native))
+    }
+
+    /// A native Rustant plugin: read, never loaded.
+    fn rustant(self) -> Result<Subject> {
+        let Artifact {
+            path, data, is_elf, ..
+        } = self;
+        let bad = |reason: String| Error::Artifact {
+            path: path.clone(),
+            reason,
+        };
+        if !is_elf {
+            return Err(bad("a rustant artifact must be a native shared library; in-process plugins are checked from `cargo test` or as `rustant:NAME`".into()));
+        }
+        let host_rustc = std::env::current_exe()
+            .ok()
+            .and_then(|p| std::fs::read(p).ok())
+            .and_then(|d| rustc_of(&d));
+        Ok(Subject::RustantNative(RustantNativeSubject {
+            path,
+            plugin_rustc: rustc_of(&data),
+            host_rustc,
+        }))
+    }
+}
+
 impl Subject {
     /// Opens `spec`: a `.wasm`/`.wat` file, a `.so` file, or a bundled
     /// in-process plugin `pylon:NAME` / `rustant:NAME`. Returns the subject
@@ -406,109 +547,21 @@ impl Subject {
         let name = path
             .file_stem()
             .map_or_else(|| "plugin".into(), |s| s.to_string_lossy().into_owned());
+        let artifact = Artifact {
+            path,
+            data,
+            name,
+            is_wasm,
+            is_elf,
+        };
         let subject = match profile {
-            Contract::LESSTRUCT => {
-                if !is_wasm {
-                    return Err(bad("the lesstruct profile needs a WASM module".into()));
-                }
-                let binary = wat::parse_bytes(&data)
-                    .map_err(|e| bad(format!("not a WASM module: {e}")))?
-                    .into_owned();
-                let limits = WasmLimits {
-                    deadline: Duration::from_secs(2),
-                    ..WasmLimits::default()
-                };
-                // A module wasmtime cannot compile is not a plugin to check:
-                // every check would be a skip. It is compiled once, here,
-                // for every check.
-                let engine = Arc::new(WasmEngine::new(limits).map_err(|e| Error::Artifact {
-                    path: path.clone(),
-                    reason: format!("the WASM engine did not start: {e}"),
-                })?);
-                let module = compile(&engine, &binary).map_err(bad)?;
-                let manifest_path = path.with_extension("manifest");
-                let manifest = manifest_path
-                    .is_file()
-                    .then(|| CapabilityManifest::read(&manifest_path).map_err(|e| e.to_string()));
-                Subject::Wasm(WasmSubject {
-                    path,
-                    name,
-                    binary,
-                    manifest,
-                    limits,
-                    engine,
-                    module,
-                    saved: std::sync::OnceLock::new(),
-                })
-            }
-            Contract::FEATHERFLY => {
-                if !is_elf {
-                    return Err(bad(
-                        "the featherfly profile needs an ELF shared library".into()
-                    ));
-                }
-                let symbols = elf_symbols(&path, &data)?;
-                let runner = match runner {
-                    Some(r) => r,
-                    None => native_runner()
-                        .map_err(|e| Error::io("find", "the current executable", e))?,
-                };
-                let native = NativeSubject {
-                    path,
-                    runner,
-                    timeout: Duration::from_secs(2),
-                    symbols,
-                    exercised: std::sync::OnceLock::new(),
-                    load_failure: std::sync::OnceLock::new(),
-                    first_load: std::sync::OnceLock::new(),
-                    drift: std::sync::Mutex::new(None),
-                };
-                // A file the dynamic loader refuses is not a plugin to
-                // check: every check would be a skip. (A plugin that loads
-                // and then fails init is a finding of the FF-LOAD checks.)
-                match native.host(hookcheck::featherfly::DEFAULT_CAPACITY) {
-                    Err(hookcheck::Error::NativeLoad(LoadError::NotLoadable {
-                        reason, ..
-                    })) => {
-                        return Err(Error::Artifact {
-                            path: native.path,
-                            reason: format!("not a loadable shared library: {reason}"),
-                        });
-                    }
-                    // hookcheck's own machinery failed: not the plugin's fault,
-                    // so not a verdict on it either.
-                    Err(hookcheck::Error::NativeLoad(why @ LoadError::HostFault { .. })) => {
-                        return Err(Error::Artifact {
-                            path: native.path,
-                            reason: why.to_string(),
-                        });
-                    }
-                    _ => {}
-                }
-                Subject::Native(native)
-            }
-            Contract::RUSTANT => {
-                if !is_elf {
-                    return Err(bad("a rustant artifact must be a native shared library; in-process plugins are checked from `cargo test` or as `rustant:NAME`".into()));
-                }
-                let host_rustc = std::env::current_exe()
-                    .ok()
-                    .and_then(|p| std::fs::read(p).ok())
-                    .and_then(|d| rustc_of(&d));
-                Subject::RustantNative(RustantNativeSubject {
-                    path,
-                    plugin_rustc: rustc_of(&data),
-                    host_rustc,
-                })
-            }
-            Contract::PYLON => {
-                return Err(bad("pylon plugins are Rust values compiled into the host; check them from `cargo test` with hookcheck_conformance, or name a bundled one as `pylon:NAME`".into()));
-            }
-            other => {
-                return Err(bad(format!(
-                    "the {other} contract has no artifact loader; check its plugins through the library (`Subject::hosted`)"
-                )));
-            }
+            Contract::LESSTRUCT => artifact.lesstruct()?,
+            Contract::FEATHERFLY => artifact.featherfly(runner)?,
+            Contract::RUSTANT => artifact.rustant()?,
+            Contract::PYLON => return Err(artifact.bad("pylon plugins are Rust values compiled into the host; check them from `cargo test` with hookcheck_conformance, or name a bundled one as `pylon:NAME`".into())),
+            other => return Err(artifact.bad(format!(
+                "the {other} contract has no artifact loader; check its plugins through the library (`Subject::hosted`)"
+            ))),
         };
         Ok((subject, why))
     }

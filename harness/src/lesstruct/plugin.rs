@@ -348,12 +348,13 @@ impl WasmPlugin {
                 .checked_sub(started.elapsed())
                 .filter(|d| !d.is_zero())
         };
-        if self.live.is_none() {
-            self.live = Some(self.instantiate()?);
-        }
         let limit = self.memory_limit as u64;
-        let Some(live) = self.live.as_mut() else {
-            unreachable!("instantiated above")
+        let live = match self.live.take() {
+            Some(live) => self.live.insert(live),
+            None => {
+                let fresh = self.instantiate()?;
+                self.live.insert(fresh)
+            }
         };
         let func = live.hooks.get(hook).cloned().ok_or_else(|| {
             Failure::bad_output(
