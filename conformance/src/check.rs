@@ -78,6 +78,33 @@ impl fmt::Display for SkipReason {
     }
 }
 
+/// What a rule stands on: the host's documentation, the host's own code at
+/// the pinned commit, or both. Where they disagree, hookcheck's hosts behave
+/// like the code (what production runs); a rule only the documents state,
+/// which the host tolerates, is a warning (recommended), and a rule the
+/// documents do not state but the host's code enforces is a failure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// The contract documents only (not verified in the host's code, or
+    /// tolerated by it).
+    Docs,
+    /// The host's code only.
+    Host,
+    /// The documents say it and the host's code does it.
+    Both,
+}
+
+impl fmt::Display for Basis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Basis::Docs => "docs",
+            Basis::Host => "host",
+            Basis::Both => "docs+host",
+        })
+    }
+}
+
 /// A status with the evidence behind it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Verdict {
@@ -239,6 +266,11 @@ pub struct Check {
     /// The hooks whose return-code tables the rule reads: `explain`
     /// prints those rows of the tables the host executes.
     pub codes: &'static [&'static str],
+    /// What the rule stands on.
+    pub basis: Basis,
+    /// Where the host's code does what the rule says (`file:line` at the
+    /// pinned commit), when it was verified there.
+    pub host_source: Option<&'static str>,
     /// How it decides.
     pub decide: Decide,
 }
@@ -313,6 +345,8 @@ impl Rules {
             severity,
             breaker,
             codes: &[],
+            basis: Basis::Docs,
+            host_source: None,
             decide,
         }
     }
@@ -332,6 +366,15 @@ impl Check {
     #[must_use]
     pub const fn reading_codes(mut self, hooks: &'static [&'static str]) -> Self {
         self.codes = hooks;
+        self
+    }
+
+    /// The same check, standing on `basis`, with the host's code at
+    /// `citation` (`file:line` at the pinned commit).
+    #[must_use]
+    pub const fn on_host(mut self, basis: Basis, citation: &'static str) -> Self {
+        self.basis = basis;
+        self.host_source = Some(citation);
         self
     }
 

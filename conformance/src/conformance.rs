@@ -178,8 +178,8 @@ fn summary(report: &Report) {
         .unwrap_or(10)
         .min(48);
     println!(
-        "\n{:<14} {:<6} {:<11} {:<width$}  evidence",
-        "check", "status", "severity", "title"
+        "\n{:<14} {:<6} {:<11} {:<9} {:<width$}  evidence",
+        "check", "status", "severity", "basis", "title"
     );
     for c in &report.checks {
         let mark = match c.status {
@@ -195,12 +195,18 @@ fn summary(report: &Report) {
             evidence.push('…');
         }
         println!(
-            "{:<14} {:<6} {:<11} {:<width$}  {evidence}",
+            "{:<14} {:<6} {:<11} {:<9} {:<width$}  {evidence}",
             c.id,
             mark,
             c.severity.to_string(),
+            c.basis.to_string(),
             c.title
         );
+    }
+    for c in report.checks.iter().filter(|c| c.status == Status::Fail) {
+        if let Some(host) = c.host_source {
+            println!("  {}: the host's code: {host}", c.id);
+        }
     }
     if report.checks.iter().any(|c| {
         (c.status == Status::Fail && !c.fails_run) || (c.status == Status::Skip && c.fails_run)

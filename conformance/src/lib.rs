@@ -21,7 +21,9 @@ mod subject;
 mod suite;
 
 pub use catalog::{bundled_names, catalog, find};
-pub use check::{Check, Decide, Exercise, Row, Rules, Severity, SkipReason, Status, Verdict};
+pub use check::{
+    Basis, Check, Decide, Exercise, Row, Rules, Severity, SkipReason, Status, Verdict,
+};
 pub use coverage::{Coverage, Exercised};
 pub use error::{Error, Result};
 pub use expect::{Expectation, Expectations};

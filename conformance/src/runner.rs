@@ -7,7 +7,7 @@ use regex::Regex;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::check::{Check, Severity, SkipReason, Status, Verdict};
+use crate::check::{Basis, Check, Severity, SkipReason, Status, Verdict};
 use crate::coverage::Coverage;
 use crate::expect::Expectations;
 use crate::subject::Subject;
@@ -38,6 +38,11 @@ pub struct CheckResult {
     pub title: &'static str,
     /// Its severity.
     pub severity: Severity,
+    /// What the rule stands on: the documents, the host's code, or both.
+    pub basis: Basis,
+    /// The host's code behind the rule (`file:line`), when verified.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host_source: Option<&'static str>,
     /// What it found.
     pub status: Status,
     /// Why it was skipped (only with a skip).
@@ -236,6 +241,8 @@ pub fn run_suite(
             id: check.id,
             title: check.title,
             severity: check.severity,
+            basis: check.basis,
+            host_source: check.host_source,
             status: verdict.status,
             skip_reason: verdict.skip,
             calls: verdict.calls,

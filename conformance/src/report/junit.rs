@@ -34,8 +34,11 @@ pub fn junit_report(report: &Report) -> Result<String> {
             Status::Fail => {
                 let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
                 s.set_message(check.evidence.clone());
-                s.set_type(format!("{} check failed", check.severity));
-                s.set_description(check.evidence.clone());
+                s.set_type(format!("{} check failed ({})", check.severity, check.basis));
+                s.set_description(match check.host_source {
+                    Some(host) => format!("{} [host: {host}]", check.evidence),
+                    None => check.evidence.clone(),
+                });
                 s
             }
         };

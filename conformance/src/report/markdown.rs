@@ -53,7 +53,7 @@ pub fn markdown_report(report: &Report) -> String {
     }
     let _ = writeln!(
         out,
-        "| check | status | severity | title | evidence |\n|---|---|---|---|---|"
+        "| check | status | severity | basis | title | evidence |\n|---|---|---|---|---|---|"
     );
     for c in &report.checks {
         let status = match c.status {
@@ -65,9 +65,13 @@ pub fn markdown_report(report: &Report) -> String {
         };
         let _ = writeln!(
             out,
-            "| {} | {status} | {} | {} | {} |",
+            "| {} | {status} | {} | {} | {} | {} |",
             c.id,
             c.severity,
+            match c.host_source {
+                Some(host) => format!("{} (`{}`)", c.basis, cell(host)),
+                None => c.basis.to_string(),
+            },
             cell(c.title),
             cell(&c.evidence)
         );
