@@ -31,6 +31,8 @@ pub enum CodeEffect {
     Respond,
     /// The command is cancelled with the written reason.
     Cancel,
+    /// The host treats the call as failed (a route answers 500).
+    Fail,
 }
 
 /// One return code's meaning in a code table.
@@ -55,6 +57,14 @@ pub struct CodeTable {
     pub codes: &'static [CodeMeaning],
     /// What a negative code means.
     pub negative: &'static str,
+    /// What the host's code does with a non-negative code the table does
+    /// not define (the documents call it an error; the host decides).
+    pub otherwise: CodeEffect,
+    /// The same, in words.
+    pub otherwise_meaning: &'static str,
+    /// Where the host's code interprets these codes (`file:line` at the
+    /// pinned commit).
+    pub host: &'static str,
 }
 
 impl CodeTable {
@@ -98,6 +108,9 @@ pub(crate) const FEATHERFLY_CODES: &[CodeTable] = &[
             ),
         ],
         negative: "error, prior YAML kept",
+        otherwise: CodeEffect::Keep,
+        otherwise_meaning: "any other code: prior YAML kept, silently",
+        host: "application/src/plugins/events.rs:230-233",
     },
     CodeTable {
         hook: "json.response",
@@ -116,6 +129,9 @@ pub(crate) const FEATHERFLY_CODES: &[CodeTable] = &[
             ),
         ],
         negative: "error, prior JSON kept",
+        otherwise: CodeEffect::Keep,
+        otherwise_meaning: "any other code: prior JSON kept, silently",
+        host: "application/src/plugins/events.rs:384-387",
     },
     CodeTable {
         hook: "json.actions",
@@ -134,6 +150,9 @@ pub(crate) const FEATHERFLY_CODES: &[CodeTable] = &[
             ),
         ],
         negative: "error, prior JSON kept",
+        otherwise: CodeEffect::Keep,
+        otherwise_meaning: "any other code: prior actions kept, silently",
+        host: "application/src/plugins/events.rs:384-387",
     },
     CodeTable {
         hook: "request.intercept",
@@ -152,6 +171,9 @@ pub(crate) const FEATHERFLY_CODES: &[CodeTable] = &[
             ),
         ],
         negative: "error, request continues",
+        otherwise: CodeEffect::Keep,
+        otherwise_meaning: "any other code: the request continues (only exactly 1 responds)",
+        host: "application/src/plugins/events.rs:273-280",
     },
     CodeTable {
         hook: "middleware.inject",
@@ -170,6 +192,9 @@ pub(crate) const FEATHERFLY_CODES: &[CodeTable] = &[
             ),
         ],
         negative: "error, request continues",
+        otherwise: CodeEffect::Keep,
+        otherwise_meaning: "any other code: the request continues (only exactly 1 responds)",
+        host: "application/src/plugins/events.rs:273-280",
     },
     CodeTable {
         hook: "route",
@@ -180,6 +205,9 @@ pub(crate) const FEATHERFLY_CODES: &[CodeTable] = &[
             "status + body written",
         )],
         negative: "handler error, 500",
+        otherwise: CodeEffect::Fail,
+        otherwise_meaning: "any other code: 500 with an empty body",
+        host: "application/src/plugins/routes.rs:91-104",
     },
     CodeTable {
         hook: "cloudpanel.command",
@@ -204,6 +232,9 @@ pub(crate) const FEATHERFLY_CODES: &[CodeTable] = &[
             ),
         ],
         negative: "error, args kept",
+        otherwise: CodeEffect::Keep,
+        otherwise_meaning: "any other code: the command runs with the args kept",
+        host: "application/src/plugins/events.rs:327-348",
     },
 ];
 

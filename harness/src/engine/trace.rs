@@ -51,6 +51,13 @@ pub struct Trace {
     pub mode: TraceMode,
     /// The steps.
     pub steps: Vec<Step>,
+    /// What plugins did against the contract documents that the host's
+    /// code lets through (a code outside the tables treated as "unchanged",
+    /// a response without a status answered 200, …): not failures of the
+    /// call, but what the documents-only checks read. Recorded whatever
+    /// the mode; a host never decides from it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tolerated: Vec<super::failure::HookError>,
 }
 
 impl Trace {
@@ -59,6 +66,7 @@ impl Trace {
         Self {
             mode,
             steps: Vec::new(),
+            tolerated: Vec::new(),
         }
     }
 

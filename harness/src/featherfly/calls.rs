@@ -138,6 +138,25 @@ pub enum HookInput {
     },
 }
 
+impl HookInput {
+    /// The length of the input the host sizes the output buffer by: the
+    /// YAML, JSON or CloudPanel args, or the request body.
+    pub fn len(&self) -> usize {
+        match self {
+            HookInput::Event { payload, .. } => payload.0.len(),
+            HookInput::Config { yaml } => yaml.0.len(),
+            HookInput::Request { body, .. } | HookInput::Route { body, .. } => body.0.len(),
+            HookInput::Json { json, .. } => json.0.len(),
+            HookInput::CloudPanel { args, .. } => args.0.len(),
+        }
+    }
+
+    /// Whether that input is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 /// What a hook call left behind, before any interpretation.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HookOutput {

@@ -10,9 +10,9 @@ use serde_json::Value;
 use super::calls::{HookInput, HookOutput, PluginInfo, RegInfo, RegKind};
 use super::child::{ChildRunner, RunnerCommand};
 use super::library::InProcess;
-use super::rules::{headers_json, interpret, pattern_matches};
+use super::rules::{headers_json, interpret, pattern_matches, tolerated};
 use crate::engine::{
-    Bytes, FEATHERFLY_HOOKS, Failure, HookSpec, HttpMethod, HttpResponse, LoadWarning, Outcome,
+    Bytes, FEATHERFLY_HOOKS, Failure, HookError, HookSpec, HttpMethod, HttpResponse, LoadWarning, Outcome,
     Pipeline, Trace, TraceMode, hook,
 };
 use crate::{Error, Result};
@@ -44,15 +44,17 @@ pub enum Isolation {
 /// Options for loading native plugins.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NativeOptions {
-    /// Capacity of every host-owned output buffer (default 1 MiB).
+    /// The largest output buffer a call gets (default 2 MiB); each call
+    /// gets the host's `max(input length, 4096) × 2` up to this.
     pub capacity: usize,
     /// Where plugins run.
     pub isolation: Isolation,
 }
 
-/// The capacity of every host-owned output buffer unless set otherwise:
-/// 1 MiB, as the real daemon's.
-pub const DEFAULT_CAPACITY: usize = 1 << 20;
+/// The largest host-owned output buffer unless set otherwise (the host's
+/// rule is twice the input, at least 8192 bytes; its request bodies are at
+/// most 1 MiB): 2 MiB.
+pub const DEFAULT_CAPACITY: usize = 2 << 20;
 
 impl Default for NativeOptions {
     fn default() -> Self {
@@ -136,6 +138,7 @@ pub struct FeatherFlyHost {
     warnings: Vec<LoadWarning>,
     late: RefCell<Vec<usize>>,
     calls: RefCell<Vec<usize>>,
+    tolerated: RefCell<Vec<HookError>>,
     trace_mode: TraceMode,
 }
 
@@ -199,6 +202,7 @@ impl FeatherFlyHost {
             warnings,
             late: RefCell::new(late),
             calls: RefCell::new(vec![0; regs.len()]),
+            tolerated: RefCell::new(Vec::new()),
             regs,
             trace_mode: TraceMode::Full,
         })
@@ -261,6 +265,13 @@ impl FeatherFlyHost {
                 {
                     *count += out.late_registrations;
                 }
+                if let Some(failure) = tolerated(&reg.kind, &out) {
+                    self.tolerated.borrow_mut().push(HookError {
+                        plugin: name.to_owned(),
+                        hook: reg.kind.hook_name().to_owned(),
+                        failure,
+                    });
+                }
                 interpret(&reg.kind, &out, name)
             }
             Err(failure) => Outcome::error(name, reg.kind.hook_name(), failure),
@@ -281,7 +292,9 @@ impl FeatherFlyHost {
                 self.step(i, &input(v))
             })
         });
-        Pipeline::new(spec).run(value, steps, trace)
+        let folded = Pipeline::new(spec).run(value, steps, trace);
+        trace.tolerated.append(&mut self.tolerated.borrow_mut());
+        folded
     }
 
     /// Indices of the registrations `pred` selects, in load order.
@@ -393,12 +406,24 @@ impl FeatherFlyHost {
         Some((response, trace))
     }
 
-    /// JSON mixins for a response to `method path`: every matching
-    /// `json.response` over the body, then every matching `json.actions`
-    /// over the top-level `actions` array (`[]` when absent), put back as
-    /// `actions`.
+    /// JSON mixins for a JSON response to `method path`, as the host's
+    /// response middleware runs them (application/src/plugins/middleware.rs:12-93):
+    /// a body that is not JSON passes unchanged and no hook runs; otherwise
+    /// every matching `json.response` runs over the body re-serialised
+    /// compact with sorted keys, each hook getting the previous hook's raw
+    /// bytes; a final value that does not parse is dropped for the body
+    /// before the hooks. Then every matching `json.actions` runs over the
+    /// top-level `actions` (`[]` when absent), whose final value replaces
+    /// `actions` when it parses as any JSON value. The answer is compact
+    /// with sorted keys.
     pub fn json(&self, method: HttpMethod, path: &str, body: &[u8]) -> ValueRun {
         let mut trace = Trace::new(self.trace_mode);
+        let Ok(original) = serde_json::from_slice::<Value>(body) else {
+            return ValueRun {
+                value: body.to_vec(),
+                trace,
+            };
+        };
         let input = |target: u32| {
             move |v: &[u8]| HookInput::Json {
                 target,
@@ -410,35 +435,37 @@ impl FeatherFlyHost {
         let bodies = self.matching(
             |k| matches!(k, RegKind::Json { target: 1, pattern } if pattern_matches(pattern, path)),
         );
-        let folded = self.run(JSON_RESPONSE, body.to_vec(), bodies, input(1), &mut trace);
-        let mut value = folded.value;
+        let start = sorted_json(&original);
+        let folded = self.run(JSON_RESPONSE, start, bodies, input(1), &mut trace);
+        let mut value = serde_json::from_slice::<Value>(&folded.value).unwrap_or(original);
         let actions_hooks: Vec<usize> =
             self.matching(|k| matches!(k, RegKind::Json { target: 2, pattern } if pattern_matches(pattern, path))).collect();
-        if actions_hooks.is_empty() {
-            return ValueRun { value, trace };
-        }
-        let Ok(Value::Object(mut object)) = serde_json::from_slice::<Value>(&value) else {
-            return ValueRun { value, trace };
-        };
-        let actions = object
-            .get("actions")
-            .cloned()
-            .unwrap_or_else(|| Value::Array(Vec::new()));
-        let start = serde_json::to_vec(&actions).unwrap_or_default();
-        let folded = self.run(
-            JSON_ACTIONS,
-            start.clone(),
-            actions_hooks.into_iter(),
-            input(2),
-            &mut trace,
-        );
-        if folded.value != start
-            && let Ok(actions @ Value::Array(_)) = serde_json::from_slice::<Value>(&folded.value)
+        if !actions_hooks.is_empty()
+            && let Value::Object(object) = &mut value
         {
-            object.insert("actions".into(), actions);
-            value = serde_json::to_vec(&Value::Object(object)).unwrap_or(value);
+            let had_actions = object.contains_key("actions");
+            let actions = object
+                .get("actions")
+                .cloned()
+                .unwrap_or_else(|| Value::Array(Vec::new()));
+            let start = sorted_json(&actions);
+            let folded = self.run(
+                JSON_ACTIONS,
+                start,
+                actions_hooks.into_iter(),
+                input(2),
+                &mut trace,
+            );
+            if (had_actions || folded.value != b"[]")
+                && let Ok(actions) = serde_json::from_slice::<Value>(&folded.value)
+            {
+                object.insert("actions".into(), actions);
+            }
         }
-        ValueRun { value, trace }
+        ValueRun {
+            value: sorted_json(&value),
+            trace,
+        }
     }
 
     /// CloudPanel command hooks: CONTINUE keeps the args, MODIFIED replaces
@@ -496,4 +523,21 @@ impl FeatherFlyHost {
             Backend::Child(child) => child.shutdown(),
         }
     }
+}
+
+/// `value` as compact JSON with every object's keys sorted, as the host's
+/// `serde_json` (without `preserve_order`) writes it.
+fn sorted_json(value: &Value) -> Vec<u8> {
+    fn sort(value: &Value) -> Value {
+        match value {
+            Value::Object(map) => {
+                let sorted: std::collections::BTreeMap<&String, Value> =
+                    map.iter().map(|(k, v)| (k, sort(v))).collect();
+                Value::Object(sorted.into_iter().map(|(k, v)| (k.clone(), v)).collect())
+            }
+            Value::Array(items) => Value::Array(items.iter().map(sort).collect()),
+            other => other.clone(),
+        }
+    }
+    serde_json::to_vec(&sort(value)).unwrap_or_default()
 }

@@ -22,6 +22,9 @@ pub const ENTRY_SYMBOL: &str = "featherfly_plugin_entry";
 const GUARD: usize = 64;
 const CANARY: u8 = 0xa5;
 const UNSET: usize = usize::MAX;
+/// The CloudPanel cancel reason buffer, as the host allocates it
+/// (application/src/plugins/events.rs:309).
+pub const CANCEL_REASON_CAPACITY: usize = 1024;
 
 struct Loaded {
     info: PluginInfo,
@@ -34,20 +37,32 @@ struct Loaded {
     _lib: Library,
 }
 
-/// A host-owned output buffer: `capacity` bytes, then guard bytes.
+/// A host-owned output buffer: `capacity` bytes for the current call
+/// (at most `limit`), then guard bytes.
 struct OutBuf {
     data: Vec<u8>,
     capacity: usize,
+    limit: usize,
 }
 
 impl OutBuf {
-    fn new(capacity: usize) -> Self {
-        let mut data = vec![0; capacity + GUARD];
+    fn new(limit: usize) -> Self {
+        let mut data = vec![0; limit.min(8192) + GUARD];
+        let capacity = data.len() - GUARD;
         data[capacity..].fill(CANARY);
-        Self { data, capacity }
+        Self {
+            data,
+            capacity,
+            limit,
+        }
     }
 
-    fn arm(&mut self) -> *mut u8 {
+    /// Arms the buffer for a call with `capacity` bytes (at most the
+    /// limit), zeroed as the host's fresh buffer is.
+    fn arm(&mut self, capacity: usize) -> *mut u8 {
+        self.capacity = capacity.min(self.limit);
+        self.data.clear();
+        self.data.resize(self.capacity + GUARD, 0);
         self.data[self.capacity..].fill(CANARY);
         self.data.as_mut_ptr()
     }
@@ -111,7 +126,7 @@ impl InProcess {
             plugins: Vec::new(),
             regs: Vec::new(),
             out: OutBuf::new(capacity),
-            reason: OutBuf::new(capacity.min(64 << 10)),
+            reason: OutBuf::new(CANCEL_REASON_CAPACITY.min(capacity)),
             warnings: Vec::new(),
         };
         for path in paths {
@@ -274,7 +289,10 @@ impl InProcess {
         let mut len: usize = UNSET;
         let mut status: u16 = 0;
         let mut reason_len: usize = UNSET;
-        let out_ptr = self.out.arm();
+        // The host's rule: a fresh buffer of twice the input, at least
+        // 8192 bytes (application/src/plugins/events.rs:220, 255, 307, 370;
+        // routes.rs:75).
+        let out_ptr = self.out.arm(input.len().max(4096).saturating_mul(2));
         let capacity = self.out.capacity;
         let code = match (cb, input) {
             (Callback::Event(f), HookInput::Event { event, payload }) => {
@@ -378,7 +396,7 @@ impl InProcess {
                     args,
                 },
             ) => {
-                let reason_ptr = self.reason.arm();
+                let reason_ptr = self.reason.arm(CANCEL_REASON_CAPACITY);
                 let ctx = CloudPanelCommandContext {
                     operation_ptr: operation.as_ptr(),
                     operation_len: operation.len(),

@@ -21,9 +21,9 @@ pub use host::{
     CloudPanelRun, DEFAULT_CAPACITY, EventRun, FeatherFlyHost, Isolation, NativeOptions,
     NativeRequest, RequestRun, ValueRun, plugin_files,
 };
-pub use library::{ENTRY_SYMBOL, InProcess};
+pub use library::{CANCEL_REASON_CAPACITY, ENTRY_SYMBOL, InProcess};
 pub use load_error::LoadError;
 pub use registry::{LOG_BYTES_PER_CALL, LOG_LINES_PER_CALL};
-pub use rules::{headers_json, interpret, pattern_matches};
+pub use rules::{headers_json, interpret, pattern_diverges, pattern_matches, tolerated};
 pub use sandbox::{RUNNER_ADDRESS_SPACE, RUNNER_CPU_SECONDS, RUNNER_OPEN_FILES};
 pub use seam::HOST;
