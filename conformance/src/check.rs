@@ -205,6 +205,10 @@ pub struct Row {
     pub fails_on: fn(&HookError) -> bool,
     /// The exercise whose calls the row classifies.
     pub exercise: Exercise,
+    /// Whether the row reads what the host tolerated (a documents-only
+    /// rule the host's code lets through, [`Trace::tolerated`]) instead of
+    /// the calls that failed.
+    pub tolerated: bool,
 }
 
 impl Row {
@@ -217,6 +221,12 @@ impl Row {
         };
         let mut fault = None;
         for (label, trace) in &traces {
+            if self.tolerated {
+                if let Some(error) = trace.tolerated.iter().find(|e| (self.fails_on)(e)) {
+                    return Verdict::failed(error.failure.clone(), format!("{label}: {error}"));
+                }
+                continue;
+            }
             for step in &trace.steps {
                 let Outcome::Error { error } = &step.outcome else {
                     continue;
@@ -323,6 +333,7 @@ impl Rules {
             ok,
             fails_on,
             exercise,
+            tolerated: false,
         };
         self.with(id, title, rule, severity, breaker, Decide::Row(row))
     }
@@ -375,6 +386,16 @@ impl Check {
     pub const fn on_host(mut self, basis: Basis, citation: &'static str) -> Self {
         self.basis = basis;
         self.host_source = Some(citation);
+        self
+    }
+
+    /// The same row, reading what the host tolerated: a rule the
+    /// documents state and the host's code lets through.
+    #[must_use]
+    pub const fn tolerated(mut self) -> Self {
+        if let Decide::Row(row) = &mut self.decide {
+            row.tolerated = true;
+        }
         self
     }
 

@@ -90,17 +90,27 @@ pub(crate) fn paths_for_pattern(pattern: &str) -> Vec<(String, bool)> {
 }
 
 /// The payload FeatherFly sends with lifecycle event `id`, shaped as the
-/// reference (seed 003, "LIFECYCLE EVENTS") describes it.
+/// host's code builds it (application/src/utils/plugin_events.rs:6-126,
+/// daemon.rs:102-169, application/src/plugins/mod.rs:307-311): events 1–5
+/// are raw bytes (nothing, the listen address, nothing, the YAML, the
+/// plugin's name); the rest are compact JSON in the host's field order,
+/// with `query` left out when empty and CloudPanel's `site_type` in
+/// snake_case (the documents write `siteType`).
 pub(crate) fn event_payload(id: u32) -> Vec<u8> {
-    let request = json!({"request_id": "req-1", "client_ip": "203.0.113.7", "method": "GET", "path": "/api/system", "query": ""});
+    let request = || json!({"request_id": "req-1", "client_ip": "203.0.113.7", "method": "GET", "path": "/api/system"});
     let payload = match id {
         1 | 3 => return Vec::new(),
         2 => return b"127.0.0.1:9090".to_vec(),
         4 => return CONFIG_YAML.to_vec(),
         5 => return b"hello".to_vec(),
-        6 | 8 | 9 | 11 => request,
+        6 | 8 | 11 => request(),
+        9 => {
+            let mut r = request();
+            r["query"] = json!("probe=1");
+            r
+        }
         7 => {
-            let mut r = request;
+            let mut r = request();
             r["status"] = json!(200);
             r["duration_ms"] = json!(3);
             r
@@ -108,20 +118,22 @@ pub(crate) fn event_payload(id: u32) -> Vec<u8> {
         10 => {
             json!({"request_id": "req-1", "client_ip": "203.0.113.7", "unknown_hits": 12, "block_secs": 60})
         }
-        12 => json!({"delay_ms": 500, "reason": "config changed"}),
-        13 => json!({"plugin_count": 2, "delay_ms": 500}),
+        12 => json!({"delay_ms": 750, "reason": "plugin reload"}),
+        13 => json!({"plugin_count": 2, "delay_ms": 750}),
         14 => json!({"uuid": "6f1c0e1a-8a38-4e0f-9f57-3e2f4f8f0c11", "token_id": "tok-1"}),
         15 => json!({"hook_count": 1, "input_len": 90, "output_len": 102}),
-        16 => json!({"phase": "intercept", "method": "GET", "path": "/api/system", "status": 403}),
+        16 => {
+            json!({"phase": "request.intercept", "method": "GET", "path": "/api/system", "status": 403})
+        }
         17 | 18 => {
             json!({"method": "GET", "path": "/api/system", "input_len": 64, "output_len": 80})
         }
         19 => json!({"plugin": "hello", "method": "GET", "path": "/plugins/hello", "status": 200}),
         20 => {
-            json!({"plugin": "hello", "method": "GET", "path": "/plugins/hello", "error": "handler returned -1"})
+            json!({"plugin": "hello", "method": "GET", "path": "/plugins/hello", "error": "plugin route handler returned error"})
         }
-        _ => json!({"operation": "site:add:php", "command": "site:add:php",
-                    "args": {"domainName": "example.com"}, "siteType": "php", "status": "ok",
+        _ => json!({"operation": "add_php_site", "command": "site:add:php",
+                    "args": ["clpctl", "site:add:php", "--domainName=example.com"], "site_type": "php", "status": 0,
                     "duration_ms": 1200, "hook_handlers": 1}),
     };
     payload.to_string().into_bytes()
@@ -133,7 +145,7 @@ mod tests {
 
     #[test]
     fn derived_paths_match_their_pattern_and_near_misses_do_not() {
-        for pattern in ["/admin", "/api/*", "/plugins/hello", "/x/", "*"] {
+        for pattern in ["/admin", "/api", "/plugins/hello", "/x/", "*"] {
             let paths = paths_for_pattern(pattern);
             let matching: Vec<&str> = paths
                 .iter()
@@ -154,11 +166,13 @@ mod tests {
         let admin = paths_for_pattern("/admin");
         assert!(admin.contains(&("/admin".into(), true)));
         assert!(admin.contains(&("/admin/probe".into(), true)));
-        assert!(admin.contains(&("/adminx".into(), false)));
+        // The host matches a plain prefix: `/adminx` too.
+        assert!(admin.contains(&("/adminx".into(), true)));
         assert!(admin.contains(&("/".into(), false)));
-        // The host matches from the start of the path: a pattern without
-        // its leading `/` is never reached, and the coverage says so.
-        assert!(paths_for_pattern("admin/*").iter().all(|(_, m)| !m));
+        // A pattern without its leading `/`, or with a `*` the host reads
+        // literally, is never reached, and the coverage says so.
+        assert!(paths_for_pattern("admin").iter().all(|(_, m)| !m));
+        assert!(paths_for_pattern("/api/*").iter().all(|(_, m)| !m));
     }
 
     #[test]

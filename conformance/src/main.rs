@@ -2,6 +2,7 @@
 
 mod conformance;
 mod demo;
+mod divergences;
 mod fixtures;
 mod serve;
 
@@ -31,6 +32,9 @@ enum Command {
     /// Print everything about one check: rule, source, severity, a fixture
     /// that breaks it.
     Explain(conformance::ExplainArgs),
+    /// List where each host's documents and its own code disagree, with
+    /// both citations and the verdict that follows.
+    Divergences(divergences::DivergencesArgs),
     /// Run the bundled in-process example plugins (pylon and rustant)
     /// through the engine and print every step's outcome.
     Demo(demo::DemoArgs),
@@ -55,6 +59,7 @@ fn main() -> ExitCode {
         Command::Conformance(args) => conformance::run(&args),
         Command::Checks(args) => conformance::list(&args),
         Command::Explain(args) => conformance::explain(&args),
+        Command::Divergences(args) => divergences::run(&args),
         Command::Demo(args) => demo::run(&args),
         Command::Serve(args) => serve::run(&args),
         Command::Replay(args) => serve::replay(&args),

@@ -5,12 +5,12 @@ use std::time::{Duration, Instant};
 
 use hookcheck::engine::{BadOutput, Contract, Failure, HttpMethod, Outcome, ProcessEnd, Trace};
 use hookcheck::featherfly::{
-    FeatherFlyHost, LoadError, LoadWarning, NativeRequest, RegInfo, RegKind,
+    FeatherFlyHost, LoadError, LoadWarning, NativeRequest, RegInfo, RegKind, pattern_diverges,
 };
 use serde_json::Value;
 
 use super::{returned, timed_out};
-use crate::check::{Check, Rules, Severity, Verdict};
+use crate::check::{Basis, Check, Rules, Severity, Verdict};
 use crate::coverage::{Coverage, Exercised};
 use crate::inputs::{
     CONFIG_YAML, cloudpanel_commands, event_payload, json_bodies, paths_for_pattern,
@@ -329,6 +329,58 @@ pub(crate) fn coverage(n: &NativeSubject) -> Coverage {
         },
         Err(v) => Coverage::nothing(v.evidence),
     }
+}
+
+fn ff_pat_001(s: &Subject) -> Verdict {
+    on_native(s, |n| {
+        let host = match n.host(CAPACITY) {
+            Ok(h) => h,
+            Err(e) => return not_loaded(&e),
+        };
+        let patterns: Vec<&str> = host
+            .registrations()
+            .iter()
+            .filter_map(|r| match &r.kind {
+                RegKind::Request { pattern, .. } | RegKind::Json { pattern, .. } => {
+                    Some(pattern.as_str())
+                }
+                _ => None,
+            })
+            .collect();
+        match patterns.iter().find(|p| pattern_diverges(p)) {
+            Some(p) => {
+                let fix = p
+                    .split('*')
+                    .next()
+                    .unwrap_or_default()
+                    .trim_end_matches('/');
+                let fix = if fix.is_empty() { "*" } else { fix };
+                Verdict::fail(format!(
+                    "pattern `{p}` matches no path on the host: it reads `*` only as the whole pattern and otherwise matches a plain prefix, so this hook never runs in production. Use `{fix}` (a prefix on both; on the host it also covers `{fix}x`)"
+                ))
+            }
+            None => Verdict::pass(format!(
+                "{} pattern(s), each read the same way by the documents and the host",
+                patterns.len()
+            )),
+        }
+    })
+}
+
+fn ff_host_001(s: &Subject) -> Verdict {
+    on_native(s, |n| match n.host(CAPACITY) {
+        Err(e) => not_loaded(&e),
+        Ok(h)
+            if h.registrations()
+                .iter()
+                .any(|r| matches!(r.kind, RegKind::Route { .. })) =>
+        {
+            Verdict::pass("registers a route, so the host's plugin router is not empty")
+        }
+        Ok(_) => Verdict::fail(
+            "registers no route: the daemon at the pinned commit panics at start unless some loaded plugin registers one (a host bug); load it beside a plugin with a route",
+        ),
+    })
 }
 
 fn ff_load_001(s: &Subject) -> Verdict {
@@ -654,7 +706,8 @@ const CHECKS: &[Check] = &[
         Severity::Required,
         "native:no_entry",
         ff_load_001,
-    ),
+    )
+    .on_host(Basis::Both, "application/src/plugins/mod.rs:355"),
     CATALOG.check(
         "FF-LOAD-002",
         "API version 8",
@@ -662,6 +715,10 @@ const CHECKS: &[Check] = &[
         Severity::Required,
         "native:wrong_api_version",
         ff_load_002,
+    )
+    .on_host(
+        Basis::Both,
+        "application/src/plugins/mod.rs:359-364 (not loaded; the others load)",
     ),
     CATALOG.check(
         "FF-LOAD-003",
@@ -670,7 +727,8 @@ const CHECKS: &[Check] = &[
         Severity::Required,
         "native:bad_descriptor",
         ff_load_003,
-    ),
+    )
+    .on_host(Basis::Both, "application/src/plugins/mod.rs:366-369"),
     CATALOG.check(
         "FF-LOAD-004",
         "init returns 0",
@@ -678,14 +736,19 @@ const CHECKS: &[Check] = &[
         Severity::Required,
         "native:init_fails",
         ff_load_004,
-    ),
+    )
+    .on_host(Basis::Both, "application/src/plugins/mod.rs:381-385"),
     CATALOG.check(
         "FF-LOAD-005",
         "registrations are valid",
         "Events are ids 1–47; JSON targets 1, 2; phases 1, 2; methods 1–5.",
-        Severity::Required,
+        Severity::Recommended,
         "native:bad_registration",
         ff_load_005,
+    )
+    .on_host(
+        Basis::Docs,
+        "application/src/plugins/events.rs:89-94, 433-441 (out-of-range ids, phases and targets are stored and never fire; an unknown method is served as GET)",
     ),
     CATALOG.check(
         "FF-LOAD-006",
@@ -720,27 +783,55 @@ const CHECKS: &[Check] = &[
         "config output is valid YAML",
         |e| e.failure.bad_output_kind() == Some(BadOutput::NotYaml),
     )
-    .reading_codes(&["config.mutate"]),
+    .reading_codes(&["config.mutate"])
+    .on_host(
+        Basis::Both,
+        "application/src/daemon.rs:72-78 (the daemon exits 1 when the final config does not parse)",
+    ),
     CATALOG.row(
         "FF-OUT-001",
         "MODIFIED writes output",
         "CONFIG_MUTATE_MODIFIED / JSON_MUTATE_MODIFIED (0) — output written via write_* helpers.",
-        Severity::Required,
+        Severity::Recommended,
         "native:modified_without_output",
         "MODIFIED always comes with output",
         |e| e.failure.bad_output_kind() == Some(BadOutput::MissingOutput),
     )
-    .reading_codes(&["config.mutate", "json.response", "json.actions", "cloudpanel.command"]),
+    .reading_codes(&["config.mutate", "json.response", "json.actions", "cloudpanel.command"])
+    .tolerated()
+    .on_host(
+        Basis::Docs,
+        "application/src/plugins/events.rs:231, 328, 385 (MODIFIED with nothing written keeps the prior value)",
+    ),
     CATALOG.row(
         "FF-CODE-001",
+        "route codes are in the table",
+        "ROUTE_OK (0) answers; ROUTE_ERROR (-1) is a 500. The host answers any other code with 500 too.",
+        Severity::Required,
+        "native:unknown_codes",
+        "every route code is one the table defines",
+        |e| e.failure.bad_output_kind() == Some(BadOutput::UndefinedCode),
+    )
+    .reading_codes(&["route"])
+    .on_host(
+        Basis::Both,
+        "application/src/plugins/routes.rs:91-104 (any non-zero code: 500 with an empty body)",
+    ),
+    CATALOG.row(
+        "FF-CODE-002",
         "return codes are in the tables",
         "Each hook's codes: the table's non-negative codes, or negative for an error.",
-        Severity::Required,
+        Severity::Recommended,
         "native:unknown_codes",
         "every code is one the tables define",
         |e| e.failure.bad_output_kind() == Some(BadOutput::UndefinedCode),
     )
-    .reading_codes(ALL_CODES),
+    .reading_codes(ALL_CODES)
+    .tolerated()
+    .on_host(
+        Basis::Docs,
+        "application/src/plugins/events.rs:230-233, 273-280, 327-348, 384-387 (an undefined code keeps the value or lets the request go on)",
+    ),
     CATALOG.row(
         "FF-JSON-001",
         "JSON output is JSON",
@@ -750,17 +841,27 @@ const CHECKS: &[Check] = &[
         "JSON output is valid JSON",
         |e| e.failure.bad_output_kind() == Some(BadOutput::NotJson),
     )
-    .reading_codes(&["json.response", "json.actions"]),
+    .reading_codes(&["json.response", "json.actions"])
+    .tolerated()
+    .on_host(
+        Basis::Both,
+        "application/src/plugins/middleware.rs:40-63 (no check between hooks; a final body that does not parse is replaced by the original: every plugin's change is lost)",
+    ),
     CATALOG.row(
         "FF-JSON-002",
         "actions output is an array",
         "json.actions: mutate only the top-level actions array; output is inserted into the top-level actions field.",
-        Severity::Required,
+        Severity::Recommended,
         "native:invalid_json",
         "json.actions output is an array",
         |e| e.failure.bad_output_kind() == Some(BadOutput::ActionsNotArray),
     )
-    .reading_codes(&["json.actions"]),
+    .reading_codes(&["json.actions"])
+    .tolerated()
+    .on_host(
+        Basis::Docs,
+        "application/src/plugins/middleware.rs:65-89 (any JSON value is inserted as `actions`)",
+    ),
     CATALOG.check(
         "FF-JSON-003",
         "actions are { id, label, step }",
@@ -777,22 +878,31 @@ const CHECKS: &[Check] = &[
         "native:writes_past_capacity",
         "output fits the host's buffer",
         |e| e.failure.bad_output_kind() == Some(BadOutput::OverCapacity),
+    )
+    .on_host(
+        Basis::Both,
+        "application/src/plugins/events.rs:232, 278, 329, 386 (the host slices its buffer at the claimed length: past the capacity it panics, and the poisoned lock disables every plugin)",
     ),
     CATALOG.row(
         "FF-REQ-001",
         "RESPOND sets a status",
         "REQUEST_RESPOND (1) — short-circuit with write_request_response (status + body).",
-        Severity::Required,
+        Severity::Recommended,
         "native:respond_without_status",
         "every RESPOND sets a status 100-599",
         |e| e.failure.bad_output_kind() == Some(BadOutput::RespondWithoutStatus),
     )
-    .reading_codes(&["request.intercept", "middleware.inject"]),
+    .reading_codes(&["request.intercept", "middleware.inject"])
+    .tolerated()
+    .on_host(
+        Basis::Docs,
+        "application/src/plugins/request_middleware.rs:76 (a status outside 100-999 is answered as 200)",
+    ),
     CATALOG.row(
         "FF-REQ-002",
         "RESPOND writes a body",
         "REQUEST_RESPOND (1) — short-circuit; body from write_request_response.",
-        Severity::Required,
+        Severity::Recommended,
         "native:respond_without_body",
         "every RESPOND writes a body length",
         |e| {
@@ -800,17 +910,27 @@ const CHECKS: &[Check] = &[
                 && matches!(e.hook.as_str(), "request.intercept" | "middleware.inject")
         },
     )
-    .reading_codes(&["request.intercept", "middleware.inject"]),
+    .reading_codes(&["request.intercept", "middleware.inject"])
+    .tolerated()
+    .on_host(
+        Basis::Docs,
+        "application/src/plugins/events.rs:254-256, 273-279 (RESPOND with nothing written: an empty body)",
+    ),
     CATALOG.row(
         "FF-ROUTE-001",
         "routes answer with status and body",
         "ROUTE_OK (0) — response written via write_route_response.",
-        Severity::Required,
+        Severity::Recommended,
         "native:bad_route",
         "every ROUTE_OK writes a valid status and body",
         |e| e.hook == "route" && e.failure.bad_output_kind().is_some(),
     )
-    .reading_codes(&["route"]),
+    .reading_codes(&["route"])
+    .tolerated()
+    .on_host(
+        Basis::Docs,
+        "application/src/plugins/routes.rs:75-77, 106-107 (ROUTE_OK with nothing written: 200, empty body)",
+    ),
     CATALOG.row(
         "FF-CP-001",
         "CloudPanel args are JSON",
@@ -825,15 +945,24 @@ const CHECKS: &[Check] = &[
                     .is_some_and(|k| k != BadOutput::UndefinedCode)
         },
     )
-    .reading_codes(&["cloudpanel.command"]),
+    .reading_codes(&["cloudpanel.command"])
+    .on_host(
+        Basis::Both,
+        "application/src/controllers/system/cloudpanel.rs:636-638, 717-746 (args that are not the documented JSON: 400)",
+    ),
     CATALOG.row(
         "FF-EVT-001",
         "lifecycle results are 0 or 1",
         "HookResult: cancelled 0 continue, 1 cancel.",
-        Severity::Required,
+        Severity::Recommended,
         "native:bad_event",
         "HookResult.cancelled is 0 or 1",
         |e| e.failure.bad_output_kind() == Some(BadOutput::EventResult),
+    )
+    .tolerated()
+    .on_host(
+        Basis::Docs,
+        "application/src/plugins/events.rs:199-210 (any non-zero `cancelled` cancels)",
     ),
     CATALOG.row(
         "FF-SAFE-001",
@@ -909,5 +1038,29 @@ const CHECKS: &[Check] = &[
         Severity::Recommended,
         "native:slow_request",
         ff_perf_001,
+    ),
+    CATALOG.check(
+        "FF-PAT-001",
+        "patterns mean the same to docs and host",
+        "Request and JSON hook patterns: `*`, or a path prefix (the documents: `/api/*` covers everything under `/api/`).",
+        Severity::Required,
+        "native:star_pattern",
+        ff_pat_001,
+    )
+    .on_host(
+        Basis::Host,
+        "application/src/plugins/events.rs:418-420 (`*` alone matches everything; any other pattern is a plain prefix, so `/api/*` matches no path)",
+    ),
+    CATALOG.check(
+        "FF-HOST-001",
+        "the host starts with this plugin",
+        "The daemon at the pinned commit builds its plugin router with a route layer, which panics when no plugin registered a route.",
+        Severity::Recommended,
+        "native:modified_without_output",
+        ff_host_001,
+    )
+    .on_host(
+        Basis::Host,
+        "application/src/plugins/routes.rs:14-27 (route_layer on an empty router panics at start: a host bug)",
     ),
 ];

@@ -30,6 +30,9 @@ pub fn checks_listing(checks: &[&Check]) -> String {
     out
 }
 
+/// How hookcheck judges when a host's documents and its code disagree.
+const JUDGING: &str = "When the documents and the host's code disagree, hookcheck's hosts behave like the code at the pinned commit: breaking the documents where the host tolerates it is a warning (basis `docs`, recommended), following the documents where the host breaks it is a failure naming the host's code (basis `host`), and where the host is less safe than its documents hookcheck keeps the safe behaviour. `hookcheck divergences` lists every known difference.";
+
 /// Everything `explain` says about one check: the rule, its source, the
 /// fixture that breaks it, how it decides, and the rows of the return-code
 /// tables it reads — the same tables the host executes.
@@ -40,6 +43,10 @@ pub fn explanation(c: &Check) -> String {
     let _ = writeln!(out, "severity:  {}", c.severity);
     let _ = writeln!(out, "rule:      {}", c.rule);
     let _ = writeln!(out, "source:    {}", c.source);
+    let _ = writeln!(out, "basis:     {}", c.basis);
+    if let Some(host) = c.host_source {
+        let _ = writeln!(out, "host code: {host}");
+    }
     let _ = writeln!(
         out,
         "breaks it: {} (a fixture plugin that fails this check)",
@@ -53,6 +60,7 @@ pub fn explanation(c: &Check) -> String {
         crate::check::Decide::Function(_) => "its own inputs (see the evidence)".to_owned(),
     };
     let _ = writeln!(out, "decides:   {decides}");
+    let _ = writeln!(out, "\n{}", JUDGING);
     let tables = Profile::builtin(c.profile)
         .map(|p| p.codes)
         .unwrap_or_default();

@@ -12,8 +12,8 @@ use super::child::{ChildRunner, RunnerCommand};
 use super::library::InProcess;
 use super::rules::{headers_json, interpret, pattern_matches, tolerated};
 use crate::engine::{
-    Bytes, FEATHERFLY_HOOKS, Failure, HookError, HookSpec, HttpMethod, HttpResponse, LoadWarning, Outcome,
-    Pipeline, Trace, TraceMode, hook,
+    Bytes, FEATHERFLY_HOOKS, Failure, HookError, HookSpec, HttpMethod, HttpResponse, LoadWarning,
+    Outcome, Pipeline, Trace, TraceMode, hook,
 };
 use crate::{Error, Result};
 

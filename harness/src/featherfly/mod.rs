@@ -3,6 +3,7 @@
 
 mod calls;
 mod child;
+mod divergences;
 mod host;
 mod library;
 mod load_error;

@@ -300,7 +300,10 @@ pub fn tolerated(kind: &RegKind, out: &HookOutput) -> Option<Failure> {
         CodeEffect::Replace if unwritten || out.output.as_ref().is_some_and(|b| b.0.is_empty()) => {
             Some(bad(
                 BadOutput::MissingOutput,
-                format!("{} but wrote no output; the host keeps the prior value", meaning.name),
+                format!(
+                    "{} but wrote no output; the host keeps the prior value",
+                    meaning.name
+                ),
             ))
         }
         CodeEffect::Replace => {
@@ -317,7 +320,9 @@ pub fn tolerated(kind: &RegKind, out: &HookOutput) -> Option<Failure> {
                 )),
                 Ok(v) if *target == 2 && !v.is_array() => Some(bad(
                     BadOutput::ActionsNotArray,
-                    format!("json.actions output is not an array: {v}; the host inserts any JSON value as `actions`"),
+                    format!(
+                        "json.actions output is not an array: {v}; the host inserts any JSON value as `actions`"
+                    ),
                 )),
                 Ok(_) => None,
             }
@@ -340,7 +345,10 @@ pub fn tolerated(kind: &RegKind, out: &HookOutput) -> Option<Failure> {
         }
         CodeEffect::Respond if unwritten => Some(bad(
             BadOutput::MissingOutput,
-            format!("{} but wrote no body length; the host answers with an empty body", meaning.name),
+            format!(
+                "{} but wrote no body length; the host answers with an empty body",
+                meaning.name
+            ),
         )),
         _ => None,
     }

@@ -40,6 +40,8 @@ pub struct HostEntry {
     pub load_dir: fn(&Path, &LoadOptions) -> LoadedHost,
     /// Loads these plugin files, in this order.
     pub load_files: fn(&[PathBuf], &LoadOptions) -> LoadedHost,
+    /// Where the host's documents and its code disagree.
+    pub divergences: &'static [super::Divergence],
 }
 
 impl std::fmt::Debug for HostEntry {

@@ -3,6 +3,7 @@
 
 mod database;
 mod deadline;
+mod divergences;
 mod host;
 mod hostfns;
 mod http;

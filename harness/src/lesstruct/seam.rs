@@ -17,6 +17,7 @@ pub const HOST: HostEntry = HostEntry {
     contract: Contract::LESSTRUCT,
     load_dir,
     load_files,
+    divergences: super::divergences::DIVERGENCES,
 };
 
 fn load_dir(dir: &Path, options: &LoadOptions) -> Result<Box<dyn ContractHost>> {

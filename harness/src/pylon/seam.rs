@@ -17,6 +17,7 @@ pub const HOST: HostEntry = HostEntry {
     contract: Contract::PYLON,
     load_dir,
     load_files,
+    divergences: &[],
 };
 
 fn load_dir(dir: &Path, options: &LoadOptions) -> Result<Box<dyn ContractHost>> {

@@ -1,6 +1,7 @@
 //! The `rustant` contract: agent plugins with hooks at seven points and a
 //! capability validator (contracts §4).
 
+mod divergences;
 mod host;
 mod plugin;
 mod seam;

@@ -17,6 +17,7 @@ pub const HOST: HostEntry = HostEntry {
     contract: Contract::RUSTANT,
     load_dir,
     load_files,
+    divergences: super::divergences::DIVERGENCES,
 };
 
 const IN_PROCESS: &str = "rustant plugins are in-process values: build an `AgentHost` and use `Harness::rustant`, or check a native plugin with `hookcheck conformance`";

@@ -1,0 +1,46 @@
+//! Where a host's documentation and its own code disagree, as data: what
+//! `hookcheck divergences` lists and a host maintainer can act on.
+
+use serde::Serialize;
+
+use crate::engine::Contract;
+
+/// What hookcheck does about one divergence.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Handling {
+    /// hookcheck's host behaves like the host's code.
+    Emulated,
+    /// hookcheck keeps the documented (safer) behaviour on purpose.
+    KeptSafe,
+    /// hookcheck still follows the documents here: a known gap.
+    NotYet,
+}
+
+impl std::fmt::Display for Handling {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Handling::Emulated => "emulated",
+            Handling::KeptSafe => "kept safe",
+            Handling::NotYet => "not yet emulated",
+        })
+    }
+}
+
+/// One place where a host's documents and its code at the pinned commit
+/// disagree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Divergence {
+    /// The contract.
+    pub contract: Contract,
+    /// A short name (`pattern matching`).
+    pub topic: &'static str,
+    /// What the documents say, with their section.
+    pub docs: &'static str,
+    /// What the host's code does, with `file:line` at the pinned commit.
+    pub host: &'static str,
+    /// What hookcheck does about it.
+    pub handling: Handling,
+    /// The verdict that follows for a plugin, and the check that gives it.
+    pub verdict: &'static str,
+}
