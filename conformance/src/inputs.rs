@@ -66,11 +66,13 @@ pub(crate) fn paths_for_pattern(pattern: &str) -> Vec<(String, bool)> {
     } else {
         format!("/{base}")
     };
-    let mut paths = vec![
+    let literal = (pattern.starts_with('/') && !pattern.contains('*')).then(|| pattern.to_owned());
+    let mut paths: Vec<String> = literal.into_iter().collect();
+    paths.extend([
         base.clone(),
         format!("{}/probe", base.trim_end_matches('/')),
         format!("{base}x"),
-    ];
+    ]);
     if let Some((parent, _)) = base.rsplit_once('/') {
         paths.push(if parent.is_empty() {
             "/".into()

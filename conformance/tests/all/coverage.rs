@@ -90,11 +90,12 @@ fn calls_of(report: &hookcheck_conformance::Report, registration: &str) -> usize
 #[test]
 fn a_request_hook_on_a_path_no_standard_input_visits_is_called() {
     let report = run_checks(&open("native:admin_ok"), &RunOptions::default(), |_| {});
-    // /admin and /admin/probe, each with two header sets and a POST; the
-    // near misses /adminx and / must not reach it.
+    // /admin, /admin/probe and /adminx (the host matches a plain
+    // prefix), each with two header sets and a POST; the near miss / must
+    // not reach it.
     assert_eq!(
         calls_of(&report, "request.intercept /admin"),
-        6,
+        9,
         "{:?}",
         report.coverage
     );
@@ -103,7 +104,8 @@ fn a_request_hook_on_a_path_no_standard_input_visits_is_called() {
         inputs.iter().any(|i| i.contains("GET /admin/probe")),
         "{inputs:?}"
     );
-    assert!(!inputs.iter().any(|i| i.contains("/adminx")), "{inputs:?}");
+    assert!(inputs.iter().any(|i| i.contains("/adminx")), "{inputs:?}");
+    assert!(!inputs.iter().any(|i| i.ends_with(" /")), "{inputs:?}");
     assert_eq!(
         report.coverage.to_string(),
         "registrations exercised: 1 of 1"
@@ -118,10 +120,11 @@ fn a_json_mixin_on_a_prefix_no_standard_route_has_is_called_and_checked() {
         &RunOptions::default(),
         |_| {},
     );
-    // /internal and /internal/probe, with each of the three standard bodies.
+    // /internal, /internal/probe and /internalx (a plain prefix on the
+    // host), with each of the three standard bodies.
     assert_eq!(
         calls_of(&report, "json.response /internal"),
-        6,
+        9,
         "{:?}",
         report.coverage
     );

@@ -10,6 +10,7 @@
 
 mod cli;
 mod coverage;
+mod fidelity;
 mod hostile;
 mod pairs;
 mod reports;

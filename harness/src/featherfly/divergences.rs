@@ -134,7 +134,7 @@ pub(crate) const DIVERGENCES: &[Divergence] = &[
     d(
         "hook deadline",
         "seed 003: request and JSON hooks run on every matching request (no deadline stated)",
-        "application/src/plugins/events.rs: no timeout on any hook, and all hooks but routes run under one global lock",
+        "application/src/plugins/events.rs:216-237, 250-280, 365-388 and mod.rs:113-161: hooks are plain calls with no timeout, and all hooks but routes run under one global lock",
         KeptSafe,
         "FF-SAFE-004 is hookcheck's own rule (2 s): a hook that hangs stalls every request on the host",
     ),

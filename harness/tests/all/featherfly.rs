@@ -463,7 +463,10 @@ fn misbehaving_outputs_go_where_the_hosts_code_sends_them() {
     let kinds: Vec<&str> = run.trace.outcomes().map(Outcome::kind).collect();
     assert_eq!(kinds, ["modified", "continue", "error", "modified"]);
     assert_eq!(
-        run.trace.steps[2].outcome.failure().and_then(Failure::bad_output_kind),
+        run.trace.steps[2]
+            .outcome
+            .failure()
+            .and_then(Failure::bad_output_kind),
         Some(BadOutput::OverCapacity)
     );
     assert_eq!(
@@ -484,7 +487,10 @@ fn misbehaving_outputs_go_where_the_hosts_code_sends_them() {
         Some(BadOutput::NotYaml)
     );
     assert_eq!(config.trace.steps[1].outcome, Outcome::Continue);
-    assert_eq!(tolerated_kinds(&config.trace), [Some(BadOutput::MissingOutput)]);
+    assert_eq!(
+        tolerated_kinds(&config.trace),
+        [Some(BadOutput::MissingOutput)]
+    );
 }
 
 #[test]

@@ -1,0 +1,128 @@
+//! Verdicts that follow the real host's code: documents-only rules the host
+//! tolerates are warnings that name the host's behaviour, rules the host's
+//! code imposes are failures with a fix, and every known difference is
+//! listed with both citations.
+
+use hookcheck_conformance::{Basis, RunOptions, Severity, Status, json_report, run_checks};
+use serde_json::Value;
+
+use crate::support::{conformance_cli, open};
+
+fn result<'a>(
+    report: &'a hookcheck_conformance::Report,
+    id: &str,
+) -> &'a hookcheck_conformance::CheckResult {
+    report.checks.iter().find(|c| c.id == id).unwrap()
+}
+
+#[test]
+fn a_star_pattern_fails_with_the_hosts_reading_and_a_fix() {
+    let report = run_checks(&open("native:star_pattern"), &RunOptions::default(), |_| {});
+    let pat = result(&report, "FF-PAT-001");
+    assert_eq!(pat.status, Status::Fail);
+    assert_eq!(pat.basis, Basis::Host);
+    assert!(pat.host_source.unwrap().contains("events.rs:418"));
+    assert!(
+        pat.evidence.contains("matches no path on the host"),
+        "{}",
+        pat.evidence
+    );
+    assert!(pat.evidence.contains("Use `/api`"), "{}", pat.evidence);
+    // The hook is never called on the host, and the coverage says so.
+    assert_eq!(report.coverage.unexercised(), ["middleware.inject /api/*"]);
+    assert!(!report.passed());
+}
+
+#[test]
+fn a_response_without_status_is_a_warning_naming_what_the_host_answers() {
+    let report = run_checks(
+        &open("native:respond_without_status"),
+        &RunOptions::default(),
+        |_| {},
+    );
+    let req = result(&report, "FF-REQ-001");
+    assert_eq!(
+        (req.status, req.severity),
+        (Status::Fail, Severity::Recommended)
+    );
+    assert_eq!(req.basis, Basis::Docs);
+    assert!(!req.fails_run);
+    assert!(
+        req.evidence.contains("the host answers 200"),
+        "{}",
+        req.evidence
+    );
+    let json: Value = serde_json::from_str(&json_report(&report).unwrap()).unwrap();
+    let check = json["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "FF-REQ-001")
+        .unwrap();
+    assert_eq!(check["basis"], "docs");
+    assert!(
+        check["host_source"]
+            .as_str()
+            .unwrap()
+            .contains("request_middleware.rs:76")
+    );
+    assert_eq!(check["failure"]["kind"], "respond_without_status");
+    // --strict counts the warning.
+    let strict = conformance_cli("respond_without_status", &["--strict".as_ref()]);
+    assert_eq!(strict.status.code(), Some(1));
+}
+
+#[test]
+fn undefined_codes_warn_where_the_host_tolerates_them_and_fail_on_routes() {
+    let report = run_checks(
+        &open("native:unknown_codes"),
+        &RunOptions::default(),
+        |_| {},
+    );
+    let route = result(&report, "FF-CODE-001");
+    assert_eq!(
+        (route.status, route.severity),
+        (Status::Fail, Severity::Required)
+    );
+    let other = result(&report, "FF-CODE-002");
+    assert_eq!(
+        (other.status, other.severity),
+        (Status::Fail, Severity::Recommended)
+    );
+    assert!(
+        other.evidence.contains("the host reads it as"),
+        "{}",
+        other.evidence
+    );
+}
+
+#[test]
+fn divergences_lists_every_difference_with_both_citations() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_hookcheck"))
+        .args(["divergences", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let items: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(items.len() >= 30, "{} divergences", items.len());
+    for item in &items {
+        let docs = item["docs"].as_str().unwrap();
+        let host = item["host"].as_str().unwrap();
+        assert!(docs.starts_with("seed 00"), "{item}");
+        // `path/file.ext:LINE` at the pinned commit.
+        assert!(
+            host.split_whitespace().any(|w| w.contains(':')
+                && w.split(':')
+                    .nth(1)
+                    .is_some_and(|l| l.starts_with(|c: char| c.is_ascii_digit()))),
+            "{item}"
+        );
+    }
+    let one = std::process::Command::new(env!("CARGO_BIN_EXE_hookcheck"))
+        .args(["divergences", "--profile", "featherfly"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&one.stdout);
+    assert!(text.contains("pattern matching (emulated)"), "{text}");
+    assert!(!text.contains("lesstruct ·"), "{text}");
+}
