@@ -8,7 +8,7 @@ use hookcheck::lesstruct::{
 use serde_json::Value;
 
 use super::{returned, timed_out};
-use crate::check::{Check, Rules, Severity, Verdict};
+use crate::check::{Basis, Check, Rules, Severity, Verdict};
 use crate::coverage::{Coverage, Exercised};
 use crate::inputs::lesstruct_contents;
 use crate::subject::{Saved, Subject, WasmSubject};
@@ -316,6 +316,59 @@ fn ls_mem_005(s: &Subject) -> Verdict {
 fn ls_mem_006(s: &Subject) -> Verdict {
     data_rule(s, 4_096, 4_096, "host-answer area", true)
 }
+/// The keys of the hook data a result must keep for the next plugin.
+const HOOK_DATA_KEYS: [&str; 7] = [
+    "contentId",
+    "userId",
+    "title",
+    "content",
+    "tags",
+    "status",
+    "postType",
+];
+
+fn ls_chain_001(s: &Subject) -> Verdict {
+    on_wasm(s, |w| {
+        let saved = match saved(w) {
+            Ok(saved) => saved,
+            Err(v) => return v,
+        };
+        let mut results = 0;
+        let calls: usize = saved.runs.iter().map(|r| r.trace.steps.len()).sum();
+        for (i, run) in saved.runs.iter().enumerate() {
+            for step in &run.trace.steps {
+                let (Some(input), Outcome::Modified { output }) = (&step.input, &step.outcome)
+                else {
+                    continue;
+                };
+                results += 1;
+                let Ok(Value::Object(before)) = serde_json::from_slice::<Value>(&input.0) else {
+                    continue;
+                };
+                // A result the host cannot read is LS-OUT's to judge.
+                let Ok(Value::Object(after)) = serde_json::from_slice::<Value>(&output.0) else {
+                    continue;
+                };
+                let dropped: Vec<&str> = HOOK_DATA_KEYS
+                    .into_iter()
+                    .filter(|k| before.contains_key(*k) && !after.contains_key(*k))
+                    .collect();
+                if !dropped.is_empty() {
+                    return Verdict::fail(format!(
+                        "standard input #{i}: the result drops {dropped:?}. The host reads back only `customFields`, but it hands this result to the next plugin as that plugin's input, which then sees no {}. Return the whole hook data with your `customFields`: it works on both",
+                        dropped.join(", ")
+                    ))
+                    .with_calls(calls);
+                }
+            }
+        }
+        Verdict::pass(format!(
+            "{results} result(s) over {calls} calls, each keeping the hook data for the next plugin"
+        ))
+        .with_calls(calls)
+    })
+}
+
 fn ls_hook_003(s: &Subject) -> Verdict {
     on_wasm(s, |w| {
         let size = match saved(w) {
@@ -704,10 +757,15 @@ const CHECKS: &[Check] = &[
         "LS-OUT-001",
         "results are UTF-8",
         "All data passed through hooks is JSON-encoded bytes (UTF-8).",
-        Severity::Required,
+        Severity::Recommended,
         "wat:invalid_utf8",
         "every result is UTF-8",
         |e| e.failure.bad_output_kind() == Some(BadOutput::NotUtf8),
+    )
+    .tolerated()
+    .on_host(
+        Basis::Docs,
+        "internal/domain/content/service.go:273-291 (Go replaces invalid UTF-8 with U+FFFD, no error)",
     ),
     CATALOG.row(
         "LS-OUT-002",
@@ -717,16 +775,25 @@ const CHECKS: &[Check] = &[
         "wat:invalid_json",
         "every result is JSON",
         |e| e.failure.bad_output_kind() == Some(BadOutput::NotJson),
-    ),
+    )
+    .tolerated()
+    .on_host(Basis::Both, "internal/domain/content/service.go:273-291 (a result Go cannot unmarshal into the hook data is ignored, silently: the save succeeds without the plugin's change)"),
     CATALOG.row(
         "LS-OUT-003",
         "results are JSON objects",
         "Each hook's result is a JSON object containing (at most) customFields.",
         Severity::Required,
         "wat:returns_array",
-        "every result is a JSON object",
-        |e| e.failure.bad_output_kind() == Some(BadOutput::NotObject),
-    ),
+        "every result is a JSON object the host can read",
+        |e| {
+            matches!(
+                e.failure.bad_output_kind(),
+                Some(BadOutput::NotObject | BadOutput::WrongShape)
+            )
+        },
+    )
+    .tolerated()
+    .on_host(Basis::Both, "internal/domain/content/service.go:273-291 (a result Go cannot unmarshal into the hook data is ignored, silently: the save succeeds without the plugin's change)"),
     CATALOG.row(
         "LS-OUT-004",
         "`customFields` is an object",
@@ -735,7 +802,22 @@ const CHECKS: &[Check] = &[
         "wat:custom_fields_string",
         "`customFields` is always an object",
         |e| e.failure.bad_output_kind() == Some(BadOutput::CustomFieldsNotObject),
-    ),
+    )
+    .tolerated()
+    .on_host(Basis::Both, "internal/domain/content/service.go:273-291 (a result Go cannot unmarshal into the hook data is ignored, silently: the save succeeds without the plugin's change)"),
+    CATALOG
+        .check(
+            "LS-CHAIN-001",
+            "results keep the hook data for the next plugin",
+            "Each hook's result is a JSON object containing (at most) customFields; plugins run in order, each seeing the previous one's output.",
+            Severity::Required,
+            "wasm:only_custom_fields",
+            ls_chain_001,
+        )
+        .on_host(
+            Basis::Host,
+            "internal/plugin/registry/registry.go:57-147 (each plugin gets the previous plugin's raw result as its input)",
+        ),
     CATALOG.row(
         "LS-HOOK-001",
         "before_save does not trap",

@@ -93,6 +93,9 @@ pub enum BadOutput {
     NotObject,
     /// A Lesstruct result whose `customFields` is not an object.
     CustomFieldsNotObject,
+    /// A Lesstruct result with a known field of the wrong type
+    /// (`"title": 5`), which the host cannot read.
+    WrongShape,
     /// A `json.actions` output that is not an array.
     ActionsNotArray,
     /// A code that promises output (MODIFIED, RESPOND, ROUTE_OK) without

@@ -6,20 +6,16 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
+use super::hookdata::host_reads;
 use super::plugin::WasmPlugin;
 use super::protocol::decode_result;
 use super::runtime::{HostServices, WasmEngine, WasmLimits};
 use super::schema::PostTypeSchema;
 use crate::engine::{
-    BadOutput, Failure, HookSpec, LESSTRUCT_HOOKS, LoadWarning, Outcome, Pipeline, Profile, Trace,
+    Failure, HookError, HookSpec, LESSTRUCT_HOOKS, LoadWarning, Outcome, Pipeline, Profile, Trace,
     TraceMode, hook,
 };
 use crate::{Error, Result};
-
-/// Phrase in the reason for a `before_save` result that is not an object.
-pub const NOT_OBJECT: &str = "result is JSON but not an object";
-/// Phrase in the reason for a `customFields` that is not an object.
-pub const CUSTOM_FIELDS_NOT_OBJECT: &str = "result `customFields` is not an object";
 
 const BEFORE_SAVE: &HookSpec = hook(LESSTRUCT_HOOKS, "before_save");
 const AFTER_CREATE: &HookSpec = hook(LESSTRUCT_HOOKS, "after_create");
@@ -234,12 +230,22 @@ impl LesstructHost {
         }
         let input = serde_json::to_vec(&content).unwrap_or_default();
         let names: Vec<String> = self.plugins.iter().map(|p| p.name().to_owned()).collect();
+        // Who wrote the value the chain ends with, for what the host makes
+        // of it.
+        let last = std::cell::RefCell::new(None::<String>);
         let steps = names
             .iter()
             .zip(self.plugins.iter_mut())
             .filter(|(_, p)| p.has_hook("before_save"))
             .map(|(n, p)| {
-                let call = move |current: &[u8]| before_save_step(p, current);
+                let last = &last;
+                let call = move |current: &[u8]| {
+                    let outcome = before_save_step(p, current);
+                    if matches!(outcome, Outcome::Modified { .. }) {
+                        *last.borrow_mut() = Some(n.clone());
+                    }
+                    outcome
+                };
                 (n.as_str(), call)
             });
         let folded = Pipeline::new(BEFORE_SAVE).run(input, steps, &mut trace);
@@ -254,7 +260,26 @@ impl LesstructHost {
                 trace,
             };
         }
-        let content: Value = serde_json::from_slice(&folded.value).unwrap_or(content);
+        if folded.modified {
+            let plugin = last.into_inner().unwrap_or_default();
+            let note = |failure: Failure| HookError {
+                plugin: plugin.clone(),
+                hook: "before_save".into(),
+                failure,
+            };
+            // Only the final result is read, and only its `customFields` is
+            // applied; a result the host cannot read is dropped in silence.
+            let (not_utf8, read) = host_reads(&folded.value);
+            trace.tolerated.extend(not_utf8.map(&note));
+            match read {
+                Ok(read) => {
+                    if let (Some(custom), Value::Object(map)) = (read.custom_fields, &mut content) {
+                        map.insert("customFields".into(), Value::Object(custom));
+                    }
+                }
+                Err(failure) => trace.tolerated.push(note(failure)),
+            }
+        }
         if let Some(schema) = self.schema_for(&content) {
             let empty = Map::new();
             let custom = content
@@ -323,46 +348,14 @@ impl LesstructHost {
 
 /// One `before_save` call: the result's `customFields` replaces the
 /// content's; every other key of the result is ignored.
+/// One `before_save` call as the host makes it: the plugin gets the
+/// previous plugin's raw result, and its own result goes on unchecked
+/// (internal/plugin/registry/registry.go:57-147); a failed call stops the
+/// chain.
 fn before_save_step(plugin: &mut WasmPlugin, current: &[u8]) -> Outcome {
-    let fail = |p: &WasmPlugin, f: Failure| Outcome::error(p.name(), "before_save", f);
-    let bytes = match plugin.call_hook("before_save", current) {
-        Ok(None) => return Outcome::Continue,
-        Ok(Some(bytes)) => bytes,
-        Err(f) => return fail(plugin, f),
-    };
-    let result = match decode_result(&bytes) {
-        Ok(v) => v,
-        Err(f) => return fail(plugin, f),
-    };
-    let Value::Object(mut result) = result else {
-        return fail(
-            plugin,
-            Failure::bad_output(BadOutput::NotObject, format!("{NOT_OBJECT}: {result}")),
-        );
-    };
-    let Some(custom) = result.remove("customFields") else {
-        return Outcome::Continue;
-    };
-    if !custom.is_object() {
-        return fail(
-            plugin,
-            Failure::bad_output(
-                BadOutput::CustomFieldsNotObject,
-                format!("{CUSTOM_FIELDS_NOT_OBJECT}: {custom}"),
-            ),
-        );
+    match plugin.call_hook("before_save", current) {
+        Ok(None) => Outcome::Continue,
+        Ok(Some(bytes)) => Outcome::modified(bytes),
+        Err(f) => Outcome::error(plugin.name(), "before_save", f),
     }
-    let Ok(Value::Object(mut content)) = serde_json::from_slice::<Value>(current) else {
-        return fail(
-            plugin,
-            Failure::HostFault {
-                reason: "the host could not decode its own content".into(),
-            },
-        );
-    };
-    if content.get("customFields") == Some(&custom) {
-        return Outcome::Continue;
-    }
-    content.insert("customFields".into(), custom);
-    Outcome::modified(serde_json::to_vec(&Value::Object(content)).unwrap_or_default())
 }

@@ -4,6 +4,7 @@
 mod database;
 mod deadline;
 mod divergences;
+mod hookdata;
 mod host;
 mod hostfns;
 mod http;
@@ -19,9 +20,8 @@ mod urlcheck;
 pub use database::{
     ContentDb, DbDenied, DbMode, FORBIDDEN_TABLES, MAX_RESULT_BYTES, MAX_RESULT_ROWS,
 };
-pub use host::{
-    CUSTOM_FIELDS_NOT_OBJECT, LesstructHost, NOT_OBJECT, SaveRun, invoked_hooks, is_invoked,
-};
+pub use hookdata::{CUSTOM_FIELDS_NOT_OBJECT, NOT_OBJECT};
+pub use host::{LesstructHost, SaveRun, invoked_hooks, is_invoked};
 pub use hostfns::HOST_FUNCTIONS;
 pub use http::{BODY_LIMIT, REQUEST_TIMEOUT};
 pub use layout::{DataSegment, data_segments};

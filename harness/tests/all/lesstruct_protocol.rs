@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use hookcheck::engine::{Failure, LoadWarning, Outcome};
+use hookcheck::engine::{BadOutput, Failure, LoadWarning, Outcome};
 use hookcheck::lesstruct::{INPUT_OFFSET, LesstructHost, WasmLimits, decode_result, locate_result};
 use rstest::rstest;
 use serde_json::json;
@@ -107,10 +107,33 @@ fn out_of_bounds_results_fail_the_save_and_name_the_numbers(#[case] edge: &str) 
 }
 
 #[rstest]
+#[case::invalid_utf8("invalid_utf8", BadOutput::NotUtf8)]
+#[case::invalid_json("invalid_json", BadOutput::NotJson)]
+fn a_result_the_host_cannot_read_is_dropped_and_the_save_succeeds(
+    #[case] edge: &str,
+    #[case] kind: BadOutput,
+) {
+    let mut host = lesstruct_host();
+    host.load_file(&wat(edge)).unwrap();
+    let run = host.before_save(post("T", json!({"k": 1})));
+    assert_eq!((run.saved, run.status), (true, 200));
+    assert_eq!(
+        run.content["customFields"],
+        json!({"k": 1}),
+        "nothing applied"
+    );
+    let kinds: Vec<_> = run
+        .trace
+        .tolerated
+        .iter()
+        .map(|e| e.failure.bad_output_kind())
+        .collect();
+    assert!(kinds.contains(&Some(kind)), "{kinds:?}");
+}
+
+#[rstest]
 #[case::trap("trap", "unreachable")]
 #[case::deep_recursion("deep_recursion", "stack overflow")]
-#[case::invalid_utf8("invalid_utf8", "not UTF-8")]
-#[case::invalid_json("invalid_json", "not JSON")]
 fn failing_results_are_outcomes_with_reasons(#[case] edge: &str, #[case] reason: &str) {
     let (mut host, run) = save_with(edge);
     assert_eq!((run.saved, run.status), (false, 500));
@@ -199,11 +222,11 @@ fn the_input_lands_at_65536_and_echo_round_trips() {
     let (_, run) = save_with("echo");
     assert!(run.saved);
     assert_eq!(run.content["customFields"]["greeting"], "hello from wasm");
-    assert_eq!(
+    // The host hands the echoed bytes on as they are.
+    assert!(matches!(
         run.trace.steps[0].outcome,
-        Outcome::Continue,
-        "same customFields back is no change"
-    );
+        Outcome::Modified { .. }
+    ));
     assert_eq!(INPUT_OFFSET, 65_536);
 }
 

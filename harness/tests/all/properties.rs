@@ -663,9 +663,12 @@ fn lesstruct_cases() -> u32 {
 proptest! {
     #![proptest_config(Config::with_cases(lesstruct_cases()))]
 
-    /// Lesstruct: 1–8 real WASM plugins; 0 is no change, a result replaces
-    /// `customFields`, a trap or bad result fails the save with 500 and
-    /// stops the chain.
+    /// Lesstruct, as the host's code runs it: 1–8 real WASM plugins, each
+    /// handed the previous plugin's raw result; 0 is no change; only the
+    /// final result is read, and only its `customFields` applied; a final
+    /// result the host cannot read is dropped in silence (the save
+    /// succeeds unchanged); a trap fails the save with 500 and stops the
+    /// chain.
     #[test]
     fn lesstruct_before_save_folds_as_the_model_says(steps in proptest::collection::vec(wasm_step(), 1..=8)) {
         let mut host = crate::support::lesstruct_host();
@@ -673,18 +676,20 @@ proptest! {
             host.load_bytes(&format!("p{i}"), step_wat(i, step).as_bytes(), None).unwrap();
         }
         let run = host.before_save(crate::support::post("T", json!({"user": 1})));
-        let mut custom = json!({"user": 1});
+        let mut last = None;
         let mut failed_at = None;
         for (i, step) in steps.iter().enumerate() {
             match step {
                 WasmStep::NoChange => {}
-                WasmStep::Set(n) => custom = json!({ format!("p{i}"): n }),
-                WasmStep::Garbage | WasmStep::Trap => {
+                WasmStep::Set(n) => last = Some(Some(json!({ format!("p{i}"): n }))),
+                WasmStep::Garbage => last = Some(None),
+                WasmStep::Trap => {
                     failed_at = Some(i);
                     break;
                 }
             }
         }
+        let custom = last.flatten().unwrap_or_else(|| json!({"user": 1}));
         prop_assert_eq!(run.saved, failed_at.is_none());
         prop_assert_eq!(run.status, if failed_at.is_some() { 500 } else { 200 });
         prop_assert_eq!(run.trace.steps.len(), failed_at.map_or(steps.len(), |i| i + 1));
