@@ -18,6 +18,13 @@ pub enum LoadWarning {
         /// The version the host speaks.
         expected: u32,
     },
+    /// A plugin that did not load: the host logs it and loads the others.
+    PluginSkipped {
+        /// The file.
+        path: PathBuf,
+        /// Why it did not load.
+        reason: String,
+    },
     /// A registration the host refused (an event id, target, phase or
     /// method outside the tables, a pattern that is not a string).
     RegistrationRefused {
@@ -52,6 +59,9 @@ impl std::fmt::Display for LoadWarning {
                 "skipped {}: plugin API version {found} is not the host's {expected}",
                 path.display(),
             ),
+            LoadWarning::PluginSkipped { path, reason } => {
+                write!(f, "skipped {}: {reason}; the others loaded", path.display())
+            }
             LoadWarning::RegistrationRefused { plugin, reason } => {
                 write!(f, "plugin `{plugin}`: registration refused: {reason}")
             }

@@ -170,8 +170,8 @@ pub(crate) const DIVERGENCES: &[Divergence] = &[
         "load failures",
         "seed 003: a plugin with another API version is skipped with a warning",
         "application/src/plugins/mod.rs:296-326: any plugin that fails to load is logged at WARN and skipped; the others load",
-        NotYet,
-        "FF-LOAD-* fail for the plugin; `serve` and `Harness` still refuse the whole set",
+        Emulated,
+        "FF-LOAD-* fail for the plugin; `serve`, `replay` and `Harness` skip it with a warning and load the others",
     ),
     d(
         "bearer auth and order",

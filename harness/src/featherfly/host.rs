@@ -10,6 +10,7 @@ use serde_json::Value;
 use super::calls::{HookInput, HookOutput, PluginInfo, RegInfo, RegKind};
 use super::child::{ChildRunner, RunnerCommand};
 use super::library::InProcess;
+use super::load_error::LoadError;
 use super::rules::{headers_json, interpret, pattern_matches, tolerated};
 use crate::engine::{
     Bytes, FEATHERFLY_HOOKS, Failure, HookError, HookSpec, HttpMethod, HttpResponse, LoadWarning,
@@ -209,8 +210,41 @@ impl FeatherFlyHost {
     }
 
     /// Loads every `.so` in `dir`.
+    ///
+    /// As the daemon does (application/src/plugins/mod.rs:296-326), a
+    /// plugin that fails to load is skipped with a warning and the others
+    /// load. The culprit is the first file that fails on its own; when
+    /// each loads alone (plugins that clash, such as two routes on one
+    /// path), the last file of the set is dropped.
     pub fn load_dir(dir: &Path, options: &NativeOptions) -> Result<Self> {
-        Self::load(&plugin_files(dir)?, options)
+        let mut paths = plugin_files(dir)?;
+        let mut skipped = Vec::new();
+        loop {
+            let why = match Self::load(&paths, options) {
+                Ok(mut host) => {
+                    host.warnings.splice(0..0, skipped);
+                    return Ok(host);
+                }
+                // hookcheck's own machinery failed: no plugin is to blame.
+                Err(Error::NativeLoad(LoadError::HostFault { reason })) => {
+                    return Err(Error::NativeLoad(LoadError::HostFault { reason }));
+                }
+                Err(Error::NativeLoad(why)) => why,
+                Err(other) => return Err(other),
+            };
+            let culprit = paths
+                .iter()
+                .position(|p| Self::load(std::slice::from_ref(p), options).is_err())
+                .unwrap_or(paths.len().saturating_sub(1));
+            if culprit >= paths.len() {
+                return Err(Error::NativeLoad(why));
+            }
+            let path = paths.remove(culprit);
+            skipped.push(LoadWarning::PluginSkipped {
+                path,
+                reason: why.to_string(),
+            });
+        }
     }
 
     /// Sets how much every run records.

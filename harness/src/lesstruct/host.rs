@@ -118,7 +118,8 @@ impl LesstructHost {
     }
 
     /// Loads every `*.wasm` in `dir` (not recursively), alphabetically by
-    /// file name, each with its optional `<name>.manifest`.
+    /// file name, each with its optional `<name>.manifest`; one that does
+    /// not load is skipped with a warning.
     pub fn load_dir(&mut self, dir: &Path) -> Result<&mut Self> {
         let entries = std::fs::read_dir(dir).map_err(|e| Error::io("read directory", dir, e))?;
         let mut paths: Vec<_> = entries
@@ -126,8 +127,15 @@ impl LesstructHost {
             .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "wasm"))
             .collect();
         paths.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
+        // As the host does (internal/plugin/loader/loader.go:137-153), a
+        // plugin that fails to load is skipped and the others load.
         for path in paths {
-            self.load_file(&path)?;
+            if let Err(e) = self.load_file(&path) {
+                self.warnings.push(LoadWarning::PluginSkipped {
+                    path,
+                    reason: e.to_string(),
+                });
+            }
         }
         Ok(self)
     }

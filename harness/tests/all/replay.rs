@@ -277,3 +277,33 @@ fn a_harness_loads_artifact_files_and_refuses_what_a_profile_cannot_serve() {
     let e = Harness::load(Contract::RUSTANT, dir.path(), LoadOptions::default()).unwrap_err();
     assert!(e.to_string().contains("Harness::rustant"), "{e}");
 }
+
+#[test]
+fn a_plugin_that_does_not_load_is_skipped_and_the_others_load() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, to) in [("all_hooks", "a_good.so"), ("init_fails", "b_fails.so")] {
+        std::fs::copy(
+            hookcheck_fixtures::artifacts::native_fixture(name),
+            dir.path().join(to),
+        )
+        .unwrap();
+    }
+    let harness = Harness::load(Contract::FEATHERFLY, dir.path(), LoadOptions::default()).unwrap();
+    assert_eq!(harness.plugin_names().len(), 1);
+    let warnings = harness.warnings();
+    assert!(
+        matches!(&warnings[0], hookcheck::engine::LoadWarning::PluginSkipped { path, .. } if path.ends_with("b_fails.so")),
+        "{warnings:?}"
+    );
+
+    let wasm = tempfile::tempdir().unwrap();
+    std::fs::copy(wasm_fixture("hello"), wasm.path().join("a_hello.wasm")).unwrap();
+    std::fs::write(wasm.path().join("b_broken.wasm"), b"\0asm not a module").unwrap();
+    let harness = Harness::load(Contract::LESSTRUCT, wasm.path(), LoadOptions::default()).unwrap();
+    assert_eq!(harness.plugin_names(), ["a_hello"]);
+    assert!(
+        matches!(&harness.warnings()[0], hookcheck::engine::LoadWarning::PluginSkipped { path, .. } if path.ends_with("b_broken.wasm")),
+        "{:?}",
+        harness.warnings()
+    );
+}
