@@ -176,8 +176,8 @@ pub(crate) const DIVERGENCES: &[Divergence] = &[
     d(
         "bearer auth and order",
         "seed 003 HTTP REQUEST PIPELINE: request hooks, then handlers",
-        "application/src/daemon.rs:118-145, auth.rs:29-66: request hooks run before bearer auth; /api/system/** and plugin routes need `Authorization: Bearer <token>` (401 JSON body, which the JSON mixins also rewrite)",
-        NotYet,
-        "`serve` does not require the token",
+        "application/src/daemon.rs:118-145, auth.rs:29-66: request hooks run before bearer auth; /api/system/** and plugin routes need `Authorization: Bearer <token>` with the config's `token` (401 JSON body, which the JSON mixins also rewrite)",
+        Emulated,
+        "`serve --config` and `Harness::config` take the token from the config after config.mutate; without a config nothing is checked",
     ),
 ];

@@ -140,6 +140,7 @@ pub struct FeatherFlyHost {
     late: RefCell<Vec<usize>>,
     calls: RefCell<Vec<usize>>,
     tolerated: RefCell<Vec<HookError>>,
+    token: RefCell<Option<String>>,
     trace_mode: TraceMode,
 }
 
@@ -204,6 +205,7 @@ impl FeatherFlyHost {
             late: RefCell::new(late),
             calls: RefCell::new(vec![0; regs.len()]),
             tolerated: RefCell::new(Vec::new()),
+            token: RefCell::new(None),
             regs,
             trace_mode: TraceMode::Full,
         })
@@ -261,6 +263,17 @@ impl FeatherFlyHost {
     /// Every registration in load order.
     pub fn registrations(&self) -> &[RegInfo] {
         &self.regs
+    }
+
+    /// The daemon API's bearer token: the `token` of the config after
+    /// `config.mutate`, once a config went through the host.
+    pub fn token(&self) -> Option<String> {
+        self.token.borrow().clone()
+    }
+
+    /// Sets the bearer token the host's own API requires.
+    pub fn set_token(&self, token: Option<String>) {
+        *self.token.borrow_mut() = token;
     }
 
     /// Load warnings: skipped plugins, refused registrations.

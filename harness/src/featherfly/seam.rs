@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::calls::RegKind;
 use super::host::{FeatherFlyHost, NativeRequest};
 use crate::Result;
 use crate::engine::{Contract, HttpMethod, HttpResponse, LoadWarning, Profile, Trace, TraceMode};
@@ -82,6 +83,48 @@ impl ContractHost for FeatherFlyHost {
     fn config(&self, yaml: &[u8], trace: &mut Trace) -> Option<Vec<u8>> {
         let run = self.config_mutate(yaml);
         trace.steps.extend(run.trace.steps);
+        self.set_token(token_of(&run.value));
         Some(run.value)
     }
+
+    /// The daemon's bearer check (application/src/auth.rs:29-66,
+    /// utils/auth.rs:6-16): on `/api/system` and below and on plugin
+    /// routes, `Authorization` must be exactly `Bearer <token>` with the
+    /// config's `token`; otherwise 401. Without a config (so without a
+    /// token), nothing is checked.
+    fn authorize(&self, req: &RequestEvent) -> Option<HttpResponse> {
+        let token = self.token()?;
+        let guarded = req.path == "/api/system"
+            || req.path.starts_with("/api/system/")
+            || self
+                .registrations()
+                .iter()
+                .any(|r| matches!(&r.kind, RegKind::Route { path, .. } if *path == req.path));
+        if !guarded {
+            return None;
+        }
+        let presented = req
+            .headers
+            .get("authorization")
+            .and_then(|v| v.split_once(' '));
+        if presented.is_some_and(|(scheme, value)| scheme == "Bearer" && value == token) {
+            return None;
+        }
+        Some(HttpResponse {
+            status: 401,
+            headers: vec![("www-authenticate".into(), "Bearer".into())],
+            body: r#"{"error":"invalid authorization token","code":"unauthorized","status":401}"#
+                .into(),
+        })
+    }
+}
+
+/// The top-level `token` of a config document, when it is set.
+fn token_of(yaml: &[u8]) -> Option<String> {
+    let value: serde_yaml_ng::Value = serde_yaml_ng::from_slice(yaml).ok()?;
+    value
+        .get("token")
+        .and_then(serde_yaml_ng::Value::as_str)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
 }

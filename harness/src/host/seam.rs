@@ -56,6 +56,13 @@ pub trait ContractHost {
         None
     }
 
+    /// The host's own access check, after the request hooks and before any
+    /// handler: `Some` refuses the request with that answer.
+    fn authorize(&self, req: &RequestEvent) -> Option<HttpResponse> {
+        let _ = req;
+        None
+    }
+
     /// A plugin route for a request no built-in handler took: `None` when
     /// no plugin claims it.
     fn route(&self, req: &RequestEvent, trace: &mut Trace) -> Option<HttpResponse> {

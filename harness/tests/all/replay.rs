@@ -307,3 +307,51 @@ fn a_plugin_that_does_not_load_is_skipped_and_the_others_load() {
         harness.warnings()
     );
 }
+
+#[test]
+fn the_featherfly_api_asks_for_the_configs_bearer_token_after_the_request_hooks() {
+    let host = hookcheck::featherfly::FeatherFlyHost::load(
+        &[hookcheck_fixtures::artifacts::native_fixture("all_hooks")],
+        &hookcheck::featherfly::NativeOptions {
+            isolation: hookcheck::featherfly::Isolation::InProcess,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let mut harness = Harness::featherfly(host).unwrap();
+    // Without a config there is no token, and nothing is checked.
+    let open = harness.request(&RequestEvent::new(HttpMethod::Get, "/api/system"));
+    assert_eq!(open.status, Some(200));
+    harness.config(&hookcheck::fixtures::ConfigEvent {
+        yaml: "token: t0ken\n".into(),
+    });
+    let refused = harness.request(&RequestEvent::new(HttpMethod::Get, "/api/system"));
+    assert_eq!(refused.status, Some(401));
+    let body: serde_json::Value = serde_json::from_str(&refused.body).unwrap();
+    assert_eq!(body["code"], "unauthorized");
+    assert_eq!(
+        body["all_hooks"], true,
+        "the JSON mixins run over the 401 too"
+    );
+    assert!(
+        refused
+            .headers
+            .contains(&("www-authenticate".into(), "Bearer".into()))
+    );
+    // Request hooks run before the check: the intercept still answers.
+    let blocked = harness
+        .request(&RequestEvent::new(HttpMethod::Get, "/api/system").with_header("x-block", "1"));
+    assert_eq!(blocked.status, Some(403));
+    let route = harness.request(&RequestEvent::new(HttpMethod::Get, "/plugins/hello"));
+    assert_eq!(route.status, Some(401));
+    let allowed = harness.request(
+        &RequestEvent::new(HttpMethod::Get, "/plugins/hello")
+            .with_header("Authorization", "Bearer t0ken"),
+    );
+    assert_eq!(allowed.status, Some(200));
+    let sloppy = harness.request(
+        &RequestEvent::new(HttpMethod::Get, "/api/system")
+            .with_header("Authorization", "bearer t0ken"),
+    );
+    assert_eq!(sloppy.status, Some(401), "the scheme is case-sensitive");
+}
