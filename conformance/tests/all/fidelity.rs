@@ -126,3 +126,20 @@ fn divergences_lists_every_difference_with_both_citations() {
     assert!(text.contains("pattern matching (emulated)"), "{text}");
     assert!(!text.contains("lesstruct ·"), "{text}");
 }
+
+#[test]
+fn an_init_that_registers_then_fails_names_the_dangling_registrations() {
+    let report = run_checks(
+        &open("native:registers_then_fails"),
+        &RunOptions::default(),
+        |_| {},
+    );
+    let init = result(&report, "FF-LOAD-004");
+    assert_eq!(init.status, Status::Fail);
+    assert!(
+        init.evidence.contains("registered 1 hook(s) first")
+            && init.evidence.contains("unmapped code"),
+        "{}",
+        init.evidence
+    );
+}

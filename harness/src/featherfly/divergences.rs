@@ -156,8 +156,8 @@ pub(crate) const DIVERGENCES: &[Divergence] = &[
         "init fails after registering",
         "seed 003 RETURN CODES init: non-zero fails the load and the .so is skipped",
         "application/src/plugins/mod.rs:381-385: the hooks registered before the failure stay in the bus while the library is unloaded: the host later calls unmapped code",
-        NotYet,
-        "FF-LOAD-004 fails (required); the dangling registrations are not modelled yet",
+        Emulated,
+        "FF-LOAD-004 fails (required) and, when init registered hooks first, says the daemon will call unmapped code",
     ),
     d(
         "HostApi lifetime",

@@ -181,9 +181,15 @@ impl InProcess {
         };
         state.close();
         if code != 0 {
+            let registered = state
+                .regs
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .len();
             return Err(Error::NativeLoad(LoadError::InitFailed {
                 plugin: name,
                 code,
+                registered,
             }));
         }
         for why in state

@@ -36,12 +36,16 @@ pub enum LoadError {
         reason: String,
     },
     /// `init` returned a non-zero code.
-    #[error("plugin `{plugin}`: init returned {code} (non-zero fails the load)")]
+    #[error("plugin `{plugin}`: init returned {code} (non-zero fails the load){}", registered_first(*registered))]
     InitFailed {
         /// The descriptor's name.
         plugin: String,
         /// What `init` returned.
         code: i32,
+        /// Hooks it registered before failing: the daemon keeps them after
+        /// it unloads the library (application/src/plugins/mod.rs:381-385).
+        #[serde(default)]
+        registered: usize,
     },
     /// The runner process died or hung while loading (a crash or a hang
     /// in a library constructor or in `init`).
@@ -58,4 +62,14 @@ pub enum LoadError {
         /// What went wrong.
         reason: String,
     },
+}
+
+/// What a failed `init`'s earlier registrations do on the host.
+fn registered_first(registered: usize) -> String {
+    if registered == 0 {
+        return String::new();
+    }
+    format!(
+        "; it registered {registered} hook(s) first, which the daemon keeps after unloading the library, so the next matching event calls unmapped code (return non-zero before registering anything)"
+    )
 }

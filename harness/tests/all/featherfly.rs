@@ -392,7 +392,7 @@ fn missing_entry_and_failing_init_are_load_errors() {
     assert!(
         matches!(
             &err,
-            hookcheck::Error::NativeLoad(LoadError::InitFailed { plugin, code: 3 }) if plugin == "init-fails"
+            hookcheck::Error::NativeLoad(LoadError::InitFailed { plugin, code: 3, registered: 0 }) if plugin == "init-fails"
         ),
         "{err:?}"
     );
