@@ -456,7 +456,13 @@ fn ff_load_005(s: &Subject) -> Verdict {
             let refused: Vec<&LoadWarning> = h
                 .warnings()
                 .iter()
-                .filter(|w| matches!(w, LoadWarning::RegistrationRefused { .. }))
+                .filter(|w| {
+                    matches!(
+                        w,
+                        LoadWarning::RegistrationRefused { .. }
+                            | LoadWarning::RegistrationNeverCalled { .. }
+                    )
+                })
                 .collect();
             match refused.first() {
                 Some(first) => Verdict::fail(format!(

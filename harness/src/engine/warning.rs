@@ -33,6 +33,15 @@ pub enum LoadWarning {
         /// Why.
         reason: String,
     },
+    /// A registration the host accepts but never calls as documented (an
+    /// event id outside the table never fires; an unknown method is served
+    /// as GET).
+    RegistrationNeverCalled {
+        /// The plugin.
+        plugin: String,
+        /// What the host does with it.
+        reason: String,
+    },
     /// A plugin exports hooks the host defines but never calls.
     HooksNeverCalled {
         /// The plugin.
@@ -64,6 +73,12 @@ impl std::fmt::Display for LoadWarning {
             }
             LoadWarning::RegistrationRefused { plugin, reason } => {
                 write!(f, "plugin `{plugin}`: registration refused: {reason}")
+            }
+            LoadWarning::RegistrationNeverCalled { plugin, reason } => {
+                write!(
+                    f,
+                    "plugin `{plugin}`: registration accepted but never called as documented: {reason}"
+                )
             }
             LoadWarning::HooksNeverCalled {
                 plugin,

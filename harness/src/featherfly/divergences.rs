@@ -149,8 +149,8 @@ pub(crate) const DIVERGENCES: &[Divergence] = &[
         "registration validation",
         "seed 003: events are ids 1-47, JSON targets 1-2, phases 1-2, methods 1-5",
         "application/src/plugins/mod.rs:424-558, events.rs:89-94, 433-441: out-of-range ids, targets and phases are stored and never fire; an unknown method is served as GET; an empty pattern is -2, a route without a leading `/` or a duplicate is -4",
-        NotYet,
-        "FF-LOAD-005 warns (recommended); hookcheck refuses the out-of-range registrations instead of storing them",
+        Emulated,
+        "FF-LOAD-005 warns (recommended); hookcheck stores them as the host does, never calls them, and serves an unknown method as GET; -2 and -4 as the host returns them",
     ),
     d(
         "init fails after registering",

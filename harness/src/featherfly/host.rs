@@ -14,7 +14,7 @@ use super::load_error::LoadError;
 use super::rules::{headers_json, interpret, pattern_matches, tolerated};
 use crate::engine::{
     Bytes, FEATHERFLY_HOOKS, Failure, HookError, HookSpec, HttpMethod, HttpResponse, LoadWarning,
-    Outcome, Pipeline, Trace, TraceMode, hook,
+    Outcome, Pipeline, Stop, Trace, TraceMode, hook,
 };
 use crate::{Error, Result};
 
@@ -424,7 +424,26 @@ impl FeatherFlyHost {
         path: &str,
         body: &[u8],
     ) -> Option<(HttpResponse, Trace)> {
-        let index = self.regs.iter().position(|r| matches!(&r.kind, RegKind::Route { method: m, path: p } if *m == method.code() && p == path))?;
+        // As the daemon dispatches (application/src/plugins/routes.rs:41-55,
+        // 91-107): the first route on this exact path whose method matches
+        // (an unknown method code is served as GET); the path with another
+        // method is a 405; a failed handler a 500; neither has a body.
+        let on_path: Vec<usize> = self
+            .regs
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| matches!(&r.kind, RegKind::Route { path: p, .. } if p == path))
+            .map(|(i, _)| i)
+            .collect();
+        if on_path.is_empty() {
+            return None;
+        }
+        let served_as = |code: u32| HttpMethod::from_code(code).unwrap_or(HttpMethod::Get);
+        let Some(index) = on_path.into_iter().find(|i| {
+            matches!(&self.regs[*i].kind, RegKind::Route { method: m, .. } if served_as(*m) == method)
+        }) else {
+            return Some((HttpResponse::new(405, ""), Trace::new(self.trace_mode)));
+        };
         let mut trace = Trace::new(self.trace_mode);
         let input = |_: &[u8]| HookInput::Route {
             method: method.code(),
@@ -433,22 +452,20 @@ impl FeatherFlyHost {
         };
         let folded = self.run(ROUTE, Vec::new(), std::iter::once(index), input, &mut trace);
         let response = match folded.stop {
-            Some(stop) => match stop.outcome {
-                Outcome::Respond {
-                    status,
-                    headers,
-                    body,
-                } => HttpResponse {
-                    status,
-                    headers,
-                    body: String::from_utf8_lossy(&body.0).into_owned(),
-                },
-                other => {
-                    let body = serde_json::json!({ "error": "plugin_route_failed", "message": other.to_string() });
-                    HttpResponse::new(stop.status.unwrap_or(500), body.to_string())
-                }
+            Some(Stop {
+                outcome:
+                    Outcome::Respond {
+                        status,
+                        headers,
+                        body,
+                    },
+                ..
+            }) => HttpResponse {
+                status,
+                headers,
+                body: String::from_utf8_lossy(&body.0).into_owned(),
             },
-            None => HttpResponse::new(500, r#"{"error":"plugin_route_failed"}"#),
+            _ => HttpResponse::new(500, ""),
         };
         Some((response, trace))
     }

@@ -90,6 +90,9 @@ pub struct InProcess {
     out: OutBuf,
     reason: OutBuf,
     warnings: Vec<LoadWarning>,
+    /// Every route registered so far, by every plugin (the bus refuses a
+    /// duplicate, and keeps a failed plugin's).
+    routes: std::sync::Arc<std::sync::Mutex<std::collections::HashSet<(u32, String)>>>,
 }
 
 impl std::fmt::Debug for InProcess {
@@ -128,6 +131,7 @@ impl InProcess {
             out: OutBuf::new(capacity),
             reason: OutBuf::new(CANCEL_REASON_CAPACITY.min(capacity)),
             warnings: Vec::new(),
+            routes: std::sync::Arc::default(),
         };
         for path in paths {
             set.load_one(path)?;
@@ -170,7 +174,7 @@ impl InProcess {
         let version =
             read_str(desc.version_ptr, desc.version_len, "version").map_err(descriptor)?;
         let index = self.plugins.len();
-        let state = LoadState::new();
+        let state = LoadState::new(std::sync::Arc::clone(&self.routes));
         let name_bytes: Box<[u8]> = name.as_bytes().into();
         let api = Box::new(host_api(&name_bytes, &state));
         let code = match entry.vtable.init {
@@ -199,6 +203,17 @@ impl InProcess {
             .iter()
         {
             self.warnings.push(LoadWarning::RegistrationRefused {
+                plugin: name.clone(),
+                reason: why.clone(),
+            });
+        }
+        for why in state
+            .ignored
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+        {
+            self.warnings.push(LoadWarning::RegistrationNeverCalled {
                 plugin: name.clone(),
                 reason: why.clone(),
             });

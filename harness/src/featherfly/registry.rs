@@ -32,7 +32,12 @@ pub(crate) struct LoadState {
     open: AtomicBool,
     pub(crate) late: AtomicUsize,
     pub(crate) rejected: Mutex<Vec<String>>,
+    /// Registrations the host stores but never calls as documented.
+    pub(crate) ignored: Mutex<Vec<String>>,
     pub(crate) regs: Mutex<Vec<(RegKind, Callback)>>,
+    /// Every route of the plugin set so far (method code, path): the bus
+    /// refuses a duplicate across plugins.
+    routes: std::sync::Arc<Mutex<HashSet<(u32, String)>>>,
 }
 
 /// Addresses of every live `LoadState`.
@@ -75,12 +80,14 @@ pub(crate) fn capture_logs<T>(f: impl FnOnce() -> T) -> (T, Vec<String>) {
 }
 
 impl LoadState {
-    pub(crate) fn new() -> Box<Self> {
+    pub(crate) fn new(routes: std::sync::Arc<Mutex<HashSet<(u32, String)>>>) -> Box<Self> {
         let state = Box::new(Self {
             open: AtomicBool::new(true),
             late: AtomicUsize::new(0),
             rejected: Mutex::new(Vec::new()),
+            ignored: Mutex::new(Vec::new()),
             regs: Mutex::new(Vec::new()),
+            routes,
         });
         let addr = &raw const *state as usize;
         LIVE.lock()
@@ -115,13 +122,37 @@ impl Drop for LoadState {
 /// Codes the trampolines return.
 const OK: i32 = 0;
 const UNKNOWN_STATE: i32 = -1;
+/// An empty pattern or path (application/src/plugins/mod.rs:442-541).
+const EMPTY: i32 = -2;
 const AFTER_INIT: i32 = -3;
+/// A route the bus refuses: not absolute, or a duplicate.
 const INVALID: i32 = -4;
 
-fn with_state(
-    user_data: *mut c_void,
-    f: impl FnOnce(&LoadState) -> Result<(RegKind, Callback), String>,
-) -> i32 {
+/// What a trampoline makes of one registration.
+enum Registration {
+    /// Stored; `note` when the host stores it but never calls it as the
+    /// documents describe (an event id outside 1-47 never fires, an
+    /// unknown method is served as GET).
+    Accepted {
+        reg: (RegKind, Callback),
+        note: Option<String>,
+    },
+    /// Refused with the host's return code.
+    Refused { code: i32, why: String },
+}
+
+fn accepted(kind: RegKind, cb: Callback) -> Registration {
+    Registration::Accepted {
+        reg: (kind, cb),
+        note: None,
+    }
+}
+
+fn refused(code: i32, why: String) -> Registration {
+    Registration::Refused { code, why }
+}
+
+fn with_state(user_data: *mut c_void, f: impl FnOnce(&LoadState) -> Registration) -> i32 {
     let addr = user_data as usize;
     let known = LIVE
         .lock()
@@ -138,7 +169,21 @@ fn with_state(
         return AFTER_INIT;
     }
     match f(state) {
-        Ok(reg) => {
+        Registration::Accepted { reg, note } => {
+            if let RegKind::Route { method, path } = &reg.0 {
+                state
+                    .routes
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .insert((*method, path.clone()));
+            }
+            if let Some(note) = note {
+                state
+                    .ignored
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .push(note);
+            }
             state
                 .regs
                 .lock()
@@ -146,15 +191,30 @@ fn with_state(
                 .push(reg);
             OK
         }
-        Err(why) => {
+        Registration::Refused { code, why } => {
             state
                 .rejected
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .push(why);
-            INVALID
+            code
         }
     }
+}
+
+/// A pattern or path as the host reads it: bytes from a pointer and a
+/// length, decoded lossily; empty (or null) is refused with -2. Longer
+/// than 4096 bytes is refused too (hookcheck's bound; the host has none).
+fn pattern(ptr: *const u8, len: usize, what: &str) -> Result<String, Registration> {
+    if ptr.is_null() || len == 0 {
+        return Err(refused(EMPTY, format!("{what} is empty")));
+    }
+    if len > 4096 {
+        return Err(refused(INVALID, format!("{what} is {len} bytes long")));
+    }
+    // SAFETY: the plugin passes a pointer and length to its own string.
+    let bytes = unsafe { std::slice::from_raw_parts(ptr, len) };
+    Ok(String::from_utf8_lossy(bytes).into_owned())
 }
 
 fn text(ptr: *const u8, len: usize, what: &str) -> Result<String, String> {
@@ -178,11 +238,13 @@ fn text(ptr: *const u8, len: usize, what: &str) -> Result<String, String> {
 /// Called by plugin code with its own pointers; each is checked (null,
 /// length, the `user_data` this host handed out) before it is read.
 unsafe extern "C" fn register_hook(event: u32, cb: EventCallback, user_data: *mut c_void) -> i32 {
-    with_state(user_data, |_| {
-        if !(1..=47).contains(&event) {
-            return Err(format!("register_hook: event id {event} is not 1-47"));
-        }
-        Ok((RegKind::Event { event }, Callback::Event(cb)))
+    with_state(user_data, |_| Registration::Accepted {
+        reg: (RegKind::Event { event }, Callback::Event(cb)),
+        note: (!(1..=47).contains(&event)).then(|| {
+            format!(
+                "register_hook: event id {event} is not 1-47; the host stores it and never fires it"
+            )
+        }),
     })
 }
 
@@ -198,11 +260,16 @@ unsafe extern "C" fn register_json_hook(
     user_data: *mut c_void,
 ) -> i32 {
     with_state(user_data, |_| {
-        if !(1..=2).contains(&target) {
-            return Err(format!("register_json_hook: target {target} is not 1 or 2"));
+        let pattern = match pattern(p, l, "register_json_hook pattern") {
+            Ok(pattern) => pattern,
+            Err(refusal) => return refusal,
+        };
+        Registration::Accepted {
+            reg: (RegKind::Json { target, pattern }, Callback::Json(cb)),
+            note: (!(1..=2).contains(&target)).then(|| {
+                format!("register_json_hook: target {target} is not 1 or 2; the host stores it and never calls it")
+            }),
         }
-        let pattern = text(p, l, "register_json_hook pattern")?;
-        Ok((RegKind::Json { target, pattern }, Callback::Json(cb)))
     })
 }
 
@@ -211,7 +278,9 @@ unsafe extern "C" fn register_json_hook(
 /// Called by plugin code with its own pointers; each is checked (null,
 /// length, the `user_data` this host handed out) before it is read.
 unsafe extern "C" fn register_config_hook(cb: ConfigCallback, user_data: *mut c_void) -> i32 {
-    with_state(user_data, |_| Ok((RegKind::Config, Callback::Config(cb))))
+    with_state(user_data, |_| {
+        accepted(RegKind::Config, Callback::Config(cb))
+    })
 }
 
 /// # Safety
@@ -226,13 +295,16 @@ unsafe extern "C" fn register_request_hook(
     user_data: *mut c_void,
 ) -> i32 {
     with_state(user_data, |_| {
-        if !(1..=2).contains(&phase) {
-            return Err(format!(
-                "register_request_hook: phase {phase} is not 1 or 2"
-            ));
+        let pattern = match pattern(p, l, "register_request_hook pattern") {
+            Ok(pattern) => pattern,
+            Err(refusal) => return refusal,
+        };
+        Registration::Accepted {
+            reg: (RegKind::Request { phase, pattern }, Callback::Request(cb)),
+            note: (!(1..=2).contains(&phase)).then(|| {
+                format!("register_request_hook: phase {phase} is not 1 or 2; the host stores it and never calls it")
+            }),
         }
-        let pattern = text(p, l, "register_request_hook pattern")?;
-        Ok((RegKind::Request { phase, pattern }, Callback::Request(cb)))
     })
 }
 
@@ -247,12 +319,34 @@ unsafe extern "C" fn register_route(
     cb: RouteCallback,
     user_data: *mut c_void,
 ) -> i32 {
-    with_state(user_data, |_| {
-        if !(1..=5).contains(&method) {
-            return Err(format!("register_route: method {method} is not 1-5"));
+    with_state(user_data, |state| {
+        let path = match pattern(p, l, "register_route path") {
+            Ok(path) => path,
+            Err(refusal) => return refusal,
+        };
+        if !path.starts_with('/') {
+            return refused(
+                INVALID,
+                format!("register_route: plugin route must be absolute: {path}"),
+            );
         }
-        let path = text(p, l, "register_route path")?;
-        Ok((RegKind::Route { method, path }, Callback::Route(cb)))
+        let taken = state
+            .routes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .contains(&(method, path.clone()));
+        if taken {
+            return refused(
+                INVALID,
+                format!("register_route: duplicate plugin route: method {method} {path}"),
+            );
+        }
+        Registration::Accepted {
+            reg: (RegKind::Route { method, path }, Callback::Route(cb)),
+            note: (!(1..=5).contains(&method)).then(|| {
+                format!("register_route: method {method} is not 1-5; the host serves it as GET")
+            }),
+        }
     })
 }
 
@@ -265,7 +359,7 @@ unsafe extern "C" fn register_cloudpanel_hook(
     user_data: *mut c_void,
 ) -> i32 {
     with_state(user_data, |_| {
-        Ok((RegKind::CloudPanel, Callback::CloudPanel(cb)))
+        accepted(RegKind::CloudPanel, Callback::CloudPanel(cb))
     })
 }
 

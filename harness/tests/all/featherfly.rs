@@ -274,14 +274,28 @@ fn routes_match_method_and_exact_path() {
         json_of(response.body.as_bytes()),
         json!({"ok": true, "started": 1})
     );
-    assert!(
-        host.route(HttpMethod::Post, "/plugins/hello", b"")
-            .is_none()
-    );
+    // The path with another method: the daemon's 405, without a body.
+    let (wrong, _) = host.route(HttpMethod::Post, "/plugins/hello", b"").unwrap();
+    assert_eq!((wrong.status, wrong.body.as_str()), (405, ""));
     assert!(
         host.route(HttpMethod::Get, "/plugins/hello/x", b"")
             .is_none()
     );
+}
+
+#[test]
+fn registrations_follow_the_daemons_rules() {
+    let host = in_process(&["bad_registration"]);
+    // Stored, never fired: an event id outside 1-47, a JSON target 5.
+    let never = host
+        .warnings()
+        .iter()
+        .filter(|w| matches!(w, LoadWarning::RegistrationNeverCalled { .. }))
+        .count();
+    assert_eq!(never, 2, "{:?}", host.warnings());
+    assert_eq!(host.registrations().len(), 3);
+    let run = host.json(HttpMethod::Get, "/api/system", b"{}");
+    assert_eq!(run.trace.steps.len(), 1, "only the target-1 hook runs");
 }
 
 #[test]
