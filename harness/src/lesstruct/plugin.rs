@@ -270,7 +270,7 @@ impl WasmPlugin {
             ctx: Arc::clone(&self.ctx),
             budget: CallBudget::default(),
         };
-        // `_initialize` runs under the same deadline as a hook call.
+        // A start section runs under the same deadline as a hook call.
         state.budget.start(Duration::from_millis(self.deadline_ms));
         let mut store = Store::new(self.pre.module().engine(), state);
         store.limiter(|s| &mut s.limits);
@@ -280,10 +280,9 @@ impl WasmPlugin {
             .pre
             .instantiate(&mut store)
             .map_err(|e| classify(&e, self.deadline_ms))?;
-        if let Ok(init) = instance.get_typed_func::<(), ()>(&mut store, "_initialize") {
-            init.call(&mut store, ())
-                .map_err(|e| classify(&e, self.deadline_ms))?;
-        }
+        // The host instantiates with an empty start-function list: neither
+        // `_start` nor `_initialize` ever runs
+        // (internal/plugin/loader/loader.go:98-104); only a start section.
         let memory = instance
             .get_memory(&mut store, "memory")
             .ok_or_else(|| Failure::bad_output(BadOutput::MissingExport, "no `memory` export"))?;
@@ -305,7 +304,8 @@ impl WasmPlugin {
         })
     }
 
-    /// Instantiates now (running `_initialize`), if no live instance exists.
+    /// Instantiates now (running a start section, never `_initialize`), if
+    /// no live instance exists.
     pub fn instantiate_now(&mut self) -> Result<(), Failure> {
         if self.live.is_none() {
             self.live = Some(self.instantiate()?);
@@ -327,15 +327,24 @@ impl WasmPlugin {
     /// `len`) bytes long, every number bounds-checked. `Ok(None)` is "no
     /// change"; `Ok(Some(bytes))` is the raw result, not yet decoded.
     pub fn call_hook(&mut self, hook: &str, input: &[u8]) -> Result<Option<Vec<u8>>, Failure> {
-        let result = self.call_inner(hook, input);
+        let mut result = self.call_inner(hook, input);
         if matches!(result, Err(Failure::Trap { .. } | Failure::Timeout { .. })) {
             self.live = None;
+        }
+        // A module that exports `_initialize` may need it; the host never
+        // calls it, so a trap says so.
+        if let Err(Failure::Trap { message, .. }) = &mut result
+            && self.pre.module().get_export("_initialize").is_some()
+        {
+            message.push_str(
+                " (the module exports `_initialize`, which the host never calls: internal/plugin/loader/loader.go:98-104; set up state lazily in the hook instead)",
+            );
         }
         result
     }
 
     fn call_inner(&mut self, hook: &str, input: &[u8]) -> Result<Option<Vec<u8>>, Failure> {
-        // One deadline for the whole call: a fresh instance's `_initialize`,
+        // One deadline for the whole call: a fresh instance's start section,
         // the hook, and `__hook_result_len` share it.
         let deadline_ms = self.deadline_ms;
         let limit_time = Duration::from_millis(deadline_ms);

@@ -304,3 +304,18 @@ fn a_garbage_file_is_not_a_module() {
         "{err}"
     );
 }
+
+#[test]
+fn the_host_never_calls_initialize_and_a_trap_says_so() {
+    let mut host = lesstruct_host();
+    host.load_file(&wat("needs_initialize")).unwrap();
+    let run = host.before_save(post("T", json!({})));
+    assert_eq!((run.saved, run.status), (false, 500));
+    let Failure::Trap { message, .. } = failure(&run) else {
+        panic!("a trap: {:?}", run.trace);
+    };
+    assert!(
+        message.contains("`_initialize`, which the host never calls"),
+        "{message}"
+    );
+}
