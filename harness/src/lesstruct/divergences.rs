@@ -37,8 +37,8 @@ pub(crate) const DIVERGENCES: &[Divergence] = &[
         "memory too small for the input",
         "seed 002: the host writes the input at offset 65536",
         "internal/plugin/registry/discover.go:21-28: memory is never grown; an input that does not fit fails the save with 500",
-        NotYet,
-        "hookcheck grows the memory",
+        Emulated,
+        "the save fails with 500 and the failure says the host never grows memory for the input",
     ),
     d(
         "memory cap",
@@ -79,8 +79,8 @@ pub(crate) const DIVERGENCES: &[Divergence] = &[
         "invalid system field",
         "seed 002 system fields: an invalid value answers 500",
         "internal/domain/content/service.go:528-530, internal/api/handlers/content.go:73-76: 400 `system_field_validation`",
-        NotYet,
-        "hookcheck answers 500",
+        Emulated,
+        "hookcheck answers 400 as the host does",
     ),
     d(
         "hook data shape",

@@ -294,10 +294,12 @@ impl LesstructHost {
                 .get("customFields")
                 .and_then(Value::as_object)
                 .unwrap_or(&empty);
+            // The host answers 400 `system_field_validation` (the documents
+            // say 500): internal/api/handlers/content.go:73-76.
             if let Err(reason) = schema.validate_system(custom) {
                 return SaveRun {
                     saved: false,
-                    status: 500,
+                    status: 400,
                     content,
                     stripped,
                     error: Some(reason),

@@ -20,7 +20,6 @@ use crate::engine::{BadOutput, Failure, TrapCode};
 use crate::{Error, Result};
 
 const WASI_MODULE: &str = "wasi_snapshot_preview1";
-const PAGE: u64 = 65_536;
 
 struct Live {
     store: Store<HostState>,
@@ -322,7 +321,7 @@ impl WasmPlugin {
     }
 
     /// Calls `hook_<hook>` exactly as the Lesstruct host does: `input` at
-    /// offset 65536 (growing memory to fit when the limit allows), the call,
+    /// offset 65536 (never growing memory for it, as the host does not), the call,
     /// then the result at the returned offset, `__hook_result_len(len)` (or
     /// `len`) bytes long, every number bounds-checked. `Ok(None)` is "no
     /// change"; `Ok(Some(bytes))` is the raw result, not yet decoded.
@@ -380,19 +379,19 @@ impl WasmPlugin {
                 ),
             )
         })?;
+        // The host writes the input without growing memory
+        // (internal/plugin/registry/discover.go:21-28): an input that does
+        // not fit fails the save.
         let needed = u64::from(INPUT_OFFSET) + input.len() as u64;
         let size = live.memory.data_size(&live.store) as u64;
         if needed > size {
-            let pages = (needed - size).div_ceil(PAGE);
-            live.memory.grow(&mut live.store, pages).map_err(|_| {
-                Failure::bad_output(
-                    BadOutput::InputTooLarge,
-                    format!(
-                        "input too large: {} bytes at offset {INPUT_OFFSET} need {needed} bytes of memory, the limit is {limit}",
-                        input.len()
-                    ),
-                )
-            })?;
+            return Err(Failure::bad_output(
+                BadOutput::InputTooLarge,
+                format!(
+                    "input too large: {} bytes at offset {INPUT_OFFSET} need {needed} bytes of memory and the module has {size}; the host never grows memory for the input, so the save fails with 500 (declare more initial memory; hookcheck's limit is {limit})",
+                    input.len()
+                ),
+            ));
         }
         live.memory
             .write(&mut live.store, INPUT_OFFSET as usize, input)

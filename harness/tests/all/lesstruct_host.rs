@@ -97,7 +97,7 @@ fn without_a_plugin_system_fields_are_stripped_and_required_ones_fail() {
 }
 
 #[test]
-fn invalid_plugin_set_system_fields_fail_the_save_with_500() {
+fn invalid_plugin_set_system_fields_fail_the_save_with_400() {
     for (bad, reason) in [
         (json!(150), "above max 100"),
         (json!(-1), "below min 0"),
@@ -108,7 +108,8 @@ fn invalid_plugin_set_system_fields_fail_the_save_with_500() {
         host.load_file(&wasm_fixture("system_fields")).unwrap();
         let run = host.before_save(post("T", json!({"seoOverride": bad})));
         assert!(!run.saved, "{bad} must not save");
-        assert_eq!(run.status, 500);
+        // The host's 400 `system_field_validation` (the documents say 500).
+        assert_eq!(run.status, 400);
         assert!(
             run.error.as_deref().unwrap().contains(reason),
             "{bad}: {:?}",

@@ -5,8 +5,8 @@ use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
 use hookcheck::engine::{
-    AuthContext, Bytes, Failure, HttpMethod, Outcome, Pipeline, Profile, RequestMeta, Trace,
-    TraceMode,
+    AuthContext, BadOutput, Bytes, Failure, HttpMethod, Outcome, Pipeline, Profile, RequestMeta,
+    Trace, TraceMode,
 };
 use hookcheck::featherfly::{HookOutput, RegKind, interpret};
 use hookcheck::lesstruct::{HostServices, WasmEngine, WasmLimits, WasmPlugin, locate_result};
@@ -45,13 +45,15 @@ enum Expect {
     NoChange,
     Bytes(Vec<u8>),
     Failure(Failure),
+    /// The input does not fit the module's memory: the host never grows it.
+    InputTooLarge,
 }
 
-/// The memory after the call: pattern at 1024, input at 65536, grown to fit
-/// the input, then grown by the module.
+/// The memory after the call: pattern at 1024, input at 65536 (the module's
+/// own memory: the host never grows it for the input), then grown by the
+/// module.
 fn model_memory(case: &Case) -> Vec<u8> {
-    let needed = PAGE + case.input.len() as u64;
-    let start = (u64::from(case.pages) * PAGE).max(needed.div_ceil(PAGE) * PAGE);
+    let start = u64::from(case.pages) * PAGE;
     let size = start + u64::from(case.grow) * PAGE;
     let mut mem = vec![0u8; size as usize];
     let p = pattern();
@@ -64,6 +66,9 @@ fn model_memory(case: &Case) -> Vec<u8> {
 /// text: 0 is no change; the length is the answer or the input length; the
 /// range is unsigned 32-bit and must not wrap or pass the memory's end.
 fn model(case: &Case, reader: Reader) -> Expect {
+    if u64::from(case.pages) * PAGE < PAGE + case.input.len() as u64 {
+        return Expect::InputTooLarge;
+    }
     let mem = model_memory(case);
     let len = case.answer.unwrap_or(case.input.len() as i32);
     match reader(case.offset, len, mem.len() as u64) {
@@ -193,6 +198,7 @@ fn engine_answer(case: &Case) -> Expect {
     match plugin.call_hook("before_save", &case.input) {
         Ok(None) => Expect::NoChange,
         Ok(Some(bytes)) => Expect::Bytes(bytes),
+        Err(f) if f.bad_output_kind() == Some(BadOutput::InputTooLarge) => Expect::InputTooLarge,
         Err(f) => Expect::Failure(f),
     }
 }
