@@ -4,7 +4,9 @@
 use serde_json::{Value, json};
 
 /// Lesstruct hook data: a new post, an update with custom fields, a
-/// published page, and one with every optional value empty.
+/// published page, and a new post with nothing optional, shaped as the
+/// host sends it (internal/domain/content/service.go:236-249): `tags`
+/// null, `postType` empty, `customFields` left out.
 pub(crate) fn lesstruct_contents() -> Vec<Value> {
     vec![
         json!({"contentId": 0, "userId": 1, "title": "Hello", "content": "First post, a few words long.",
@@ -14,7 +16,7 @@ pub(crate) fn lesstruct_contents() -> Vec<Value> {
         json!({"contentId": 7, "userId": 3, "title": "Ünïcödé — ✓", "content": "Text with \"quotes\" and \\ slashes\n",
                "tags": ["a", "b"], "status": "archived", "postType": "product", "customFields": {"price": 9.5}}),
         json!({"contentId": 0, "userId": 1, "title": "", "content": "",
-               "tags": [], "status": "draft", "postType": "post", "customFields": {}}),
+               "tags": null, "status": "draft", "postType": ""}),
     ]
 }
 

@@ -294,7 +294,15 @@ fn ls_load_006(s: &Subject) -> Verdict {
 fn ls_load_007(s: &Subject) -> Verdict {
     on_wasm(s, |w| match &w.manifest {
         None => Verdict::pass("no manifest (no host functions)"),
-        Some(Ok(m)) => Verdict::pass(format!("manifest `{}` {} is valid", m.name, m.version)),
+        Some(Ok(m)) if m.ignored.is_empty() => {
+            Verdict::pass(format!("manifest `{}` {} is valid", m.name, m.version))
+        }
+        Some(Ok(m)) => Verdict::pass(format!(
+            "manifest `{}` {} is valid; the host ignores: {}",
+            m.name,
+            m.version,
+            m.ignored.join("; ")
+        )),
         Some(Err(e)) => Verdict::fail(e.clone()),
     })
 }

@@ -62,24 +62,31 @@ pub struct CapabilityManifest {
     pub http: Vec<String>,
     /// Database permissions.
     pub database: Vec<DbGrant>,
+    /// Keys the host accepts and never uses (`max_memory_mb`,
+    /// `[capabilities.rate_limit]`, unknown keys), and a bare `*` URL
+    /// pattern, which the host reads as every URL
+    /// (internal/plugin/capability/manifest.go:12-31, types.go:36-54).
+    pub ignored: Vec<String>,
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawManifest {
     name: Option<String>,
     version: Option<String>,
     #[serde(default)]
     capabilities: RawCapabilities,
+    #[serde(flatten)]
+    extra: std::collections::BTreeMap<String, toml::Value>,
 }
 
 #[derive(Default, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawCapabilities {
     #[serde(default)]
     http: Vec<String>,
     #[serde(default)]
     database: Vec<String>,
+    #[serde(flatten)]
+    extra: std::collections::BTreeMap<String, toml::Value>,
 }
 
 impl CapabilityManifest {
@@ -99,7 +106,24 @@ impl CapabilityManifest {
             .version
             .filter(|v| !v.trim().is_empty())
             .ok_or_else(|| bad("`version` is required and must not be empty".into()))?;
+        let mut ignored: Vec<String> =
+            raw.extra
+                .keys()
+                .map(|k| format!("`{k}` (the host accepts it and never uses it)"))
+                .chain(
+                    raw.capabilities.extra.keys().map(|k| {
+                        format!("`capabilities.{k}` (the host accepts it and never uses it)")
+                    }),
+                )
+                .collect();
         for pattern in &raw.capabilities.http {
+            if pattern == "*" {
+                ignored.push(
+                    "http pattern `*`: the host allows every URL with it; hookcheck does too"
+                        .into(),
+                );
+                continue;
+            }
             if pattern.trim_end_matches('*').contains('*') {
                 return Err(bad(format!(
                     "http pattern `{pattern}`: `*` is allowed only at the end"
@@ -142,6 +166,7 @@ impl CapabilityManifest {
             version,
             http: raw.capabilities.http,
             database,
+            ignored,
         })
     }
 

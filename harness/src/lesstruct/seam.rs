@@ -101,7 +101,10 @@ impl ContractHost for LesstructHost {
     }
 }
 
-/// The eight-key hook data Lesstruct plugins see, from the submitted item.
+/// The hook data Lesstruct plugins see, from the submitted item, as the
+/// host builds it (internal/domain/content/service.go:236-271): `tags`
+/// null and `postType` empty when the request has none, `customFields`
+/// left out when empty.
 fn hook_data(event: &WriteEvent) -> Value {
     let field = |k: &str, default: Value| event.data.get(k).cloned().unwrap_or(default);
     let user_id = event
@@ -110,14 +113,20 @@ fn hook_data(event: &WriteEvent) -> Value {
         .as_deref()
         .and_then(|u| u.parse::<i64>().ok())
         .unwrap_or(0);
-    json!({
+    let mut data = json!({
         "contentId": event.data.get("id").and_then(Value::as_i64).unwrap_or(0),
         "userId": user_id,
         "title": field("title", json!("")),
         "content": field("content", json!("")),
-        "tags": field("tags", json!([])),
+        "tags": field("tags", Value::Null),
         "status": field("status", json!("draft")),
-        "postType": field("postType", json!("post")),
-        "customFields": field("customFields", json!({})),
-    })
+        "postType": field("postType", json!("")),
+    });
+    let custom = field("customFields", json!({}));
+    if custom.as_object().is_some_and(|m| !m.is_empty())
+        && let Value::Object(map) = &mut data
+    {
+        map.insert("customFields".into(), custom);
+    }
+    data
 }

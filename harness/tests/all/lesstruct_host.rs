@@ -206,6 +206,16 @@ fn manifests_need_name_and_version_and_valid_grants() {
     .unwrap();
     assert_eq!(ok.http, ["https://api.example.com/*"]);
     assert_eq!(ok.database.len(), 2);
+    assert!(ok.ignored.is_empty());
+    // What the host accepts and never uses is accepted and named.
+    let lax = CapabilityManifest::parse(
+        "name = \"p\"\nversion = \"1\"\nmax_memory_mb = 8\n[capabilities]\nhttp = [\"*\"]\n[capabilities.rate_limit]\nper_minute = 5\n",
+        "p.manifest",
+    )
+    .unwrap();
+    assert_eq!(lax.ignored.len(), 3, "{:?}", lax.ignored);
+    assert!(lax.ignored[0].contains("`max_memory_mb`"));
+    assert!(lax.ignored[1].contains("`capabilities.rate_limit`"));
     for (text, reason) in [
         ("version = \"1\"", "`name` is required"),
         (
@@ -225,7 +235,6 @@ fn manifests_need_name_and_version_and_valid_grants() {
             "name = \"p\"\nversion = \"1\"\n[capabilities]\nhttp = [\"https://*.example.com/\"]",
             "only at the end",
         ),
-        ("name = \"p\"\nversion = \"1\"\nextra = 1", "unknown field"),
         ("name = ", "p.manifest"),
     ] {
         let err = CapabilityManifest::parse(text, "p.manifest")
