@@ -51,8 +51,8 @@ pub(crate) const DIVERGENCES: &[Divergence] = &[
         "timeout closes the instance",
         "seed 002: a hook that runs too long is stopped",
         "internal/plugin/runtime/executor.go:31-32: a 30 s deadline; wazero closes the instance on it, and every later call fails until restart; after a trap the instance is kept",
-        NotYet,
-        "LS-HOOK-002 fails (required); the closed instance is not modelled yet",
+        Emulated,
+        "LS-HOOK-002 fails (required); later calls fail as the closed instance's do, and a trapped instance is kept",
     ),
     d(
         "missing __hook_result_len",

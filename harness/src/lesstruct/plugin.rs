@@ -45,6 +45,11 @@ pub struct WasmPlugin {
     deadline_ticks: u64,
     deadline_ms: u64,
     live: Option<Live>,
+    /// Set when a call hit the deadline: the host's runtime closes the
+    /// instance then, and every later call fails until the host restarts
+    /// (internal/plugin/runtime/executor.go:31-32, wazero's
+    /// close-on-context-done).
+    closed: bool,
 }
 
 impl std::fmt::Debug for WasmPlugin {
@@ -208,6 +213,7 @@ impl WasmPlugin {
             deadline_ticks: engine.deadline_ticks(),
             deadline_ms: u64::try_from(engine.limits.deadline.as_millis()).unwrap_or(u64::MAX),
             live: None,
+            closed: false,
         })
     }
 
@@ -313,9 +319,10 @@ impl WasmPlugin {
     }
 
     /// Drops the live instance and makes a fresh one from the pre-linked
-    /// module, as the engine does after a trap or a timeout.
+    /// module, as the host's restart does.
     pub fn reinstantiate(&mut self) -> Result<(), Failure> {
         self.live = None;
+        self.closed = false;
         self.live = Some(self.instantiate()?);
         Ok(())
     }
@@ -326,9 +333,20 @@ impl WasmPlugin {
     /// `len`) bytes long, every number bounds-checked. `Ok(None)` is "no
     /// change"; `Ok(Some(bytes))` is the raw result, not yet decoded.
     pub fn call_hook(&mut self, hook: &str, input: &[u8]) -> Result<Option<Vec<u8>>, Failure> {
+        if self.closed {
+            // The call ends with "module closed with context deadline
+            // exceeded", as every call after a timeout does on the host.
+            return Err(Failure::Timeout {
+                limit_ms: self.deadline_ms,
+            });
+        }
         let mut result = self.call_inner(hook, input);
-        if matches!(result, Err(Failure::Trap { .. } | Failure::Timeout { .. })) {
+        // After a trap the host keeps the instance as the trap left it
+        // (memory, globals such as a stack pointer); after a timeout it is
+        // closed for good.
+        if matches!(result, Err(Failure::Timeout { .. })) {
             self.live = None;
+            self.closed = true;
         }
         // A module that exports `_initialize` may need it; the host never
         // calls it, so a trap says so.

@@ -319,3 +319,26 @@ fn the_host_never_calls_initialize_and_a_trap_says_so() {
         "{message}"
     );
 }
+
+#[test]
+fn after_a_trap_the_instance_is_kept_and_after_a_timeout_it_is_closed() {
+    let mut host = lesstruct_host();
+    host.load_file(&wat("traps_once")).unwrap();
+    let first = host.before_save(post("T", json!({})));
+    assert!(matches!(failure(&first), Failure::Trap { .. }));
+    let second = host.before_save(post("T", json!({})));
+    assert!(second.saved, "the kept instance remembers the first call");
+
+    let limits = WasmLimits {
+        deadline: Duration::from_millis(100),
+        ..test_limits()
+    };
+    let mut host = LesstructHost::new(limits).unwrap();
+    host.load_file(&wat("hangs_once")).unwrap();
+    let first = host.before_save(post("T", json!({})));
+    assert_eq!(failure(&first), Failure::Timeout { limit_ms: 100 });
+    // The second call alone would return "no change": it fails because
+    // the instance is closed.
+    let second = host.before_save(post("T", json!({})));
+    assert_eq!(failure(&second), Failure::Timeout { limit_ms: 100 });
+}
