@@ -143,7 +143,7 @@ impl LesstructHost {
     /// Loads one plugin file (with its manifest beside it).
     pub fn load_file(&mut self, path: &Path) -> Result<&mut Self> {
         let plugin = WasmPlugin::load(&self.engine, path, Arc::clone(&self.services))?;
-        Ok(self.add(plugin))
+        self.admit(plugin)
     }
 
     /// Loads a plugin from bytes.
@@ -160,7 +160,7 @@ impl LesstructHost {
             manifest,
             Arc::clone(&self.services),
         )?;
-        Ok(self.add(plugin))
+        self.admit(plugin)
     }
 
     /// Loads a plugin from a module compiled on this host's engine.
@@ -177,6 +177,26 @@ impl LesstructHost {
             manifest,
             Arc::clone(&self.services),
         )?;
+        self.admit(plugin)
+    }
+
+    /// Adds `plugin` unless the host could not: its host functions are one
+    /// `lesstruct` module per runtime, so a second plugin with a manifest
+    /// fails to load there (`module[lesstruct] has already been
+    /// instantiated`: internal/plugin/hostfunctions/registry.go:34-133, a
+    /// host bug).
+    fn admit(&mut self, plugin: WasmPlugin) -> Result<&mut Self> {
+        if plugin.manifest().is_some()
+            && let Some(first) = self.plugins.iter().find(|p| p.manifest().is_some())
+        {
+            return Err(Error::PluginLoad {
+                plugin: plugin.name().to_owned(),
+                reason: format!(
+                    "instantiating host functions: module[lesstruct] has already been instantiated (by `{}`): the host loads only the first plugin with a manifest, a host bug",
+                    first.name()
+                ),
+            });
+        }
         Ok(self.add(plugin))
     }
 

@@ -259,3 +259,23 @@ fn sql_tricks_never_reach_an_ungranted_table() {
         .count();
     assert!(denied >= 20, "denied calls are logged ({denied})");
 }
+
+#[test]
+fn a_second_plugin_with_a_manifest_does_not_load_as_on_the_host() {
+    let mut host =
+        hookcheck::lesstruct::LesstructHost::new(hookcheck::lesstruct::WasmLimits::default())
+            .unwrap();
+    host.load_file(&hookcheck_fixtures::artifacts::wasm_fixture("db_read"))
+        .unwrap();
+    let err = host
+        .load_file(&hookcheck_fixtures::artifacts::wasm_fixture(
+            "http_enrichment",
+        ))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("module[lesstruct] has already been instantiated") && err.contains("host bug"),
+        "{err}"
+    );
+    assert_eq!(host.plugin_names(), ["db_read"]);
+}
