@@ -118,7 +118,23 @@ impl ContentDb {
     pub fn host_query(&self, sql: &str) -> Result<Vec<Value>> {
         let conn = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
         run(&conn, sql, &[], DbMode::Query)
-            .map(|v| v["rows"].as_array().cloned().unwrap_or_default())
+            .map(|v| {
+                // Rows as objects by column name, for the host's own use.
+                let columns = v["columns"].as_array().cloned().unwrap_or_default();
+                let rows = v["rows"].as_array().cloned().unwrap_or_default();
+                rows.into_iter()
+                    .map(|row| {
+                        let values = row.as_array().cloned().unwrap_or_default();
+                        let object: serde_json::Map<String, Value> = columns
+                            .iter()
+                            .filter_map(Value::as_str)
+                            .map(str::to_owned)
+                            .zip(values)
+                            .collect();
+                        Value::Object(object)
+                    })
+                    .collect()
+            })
             .map_err(|d| Error::BadWrite {
                 entity: "content database".into(),
                 reason: d.message,
@@ -342,7 +358,7 @@ fn run(conn: &Connection, sql: &str, params: &[SqlValue], mode: DbMode) -> Resul
                 ),
             });
         }
-        let mut obj = Map::new();
+        let mut row_values = Vec::with_capacity(columns.len());
         for (i, name) in columns.iter().enumerate() {
             let value = match row.get::<_, SqlValue>(i).map_err(|e| sql_err(&e))? {
                 SqlValue::Null => Value::Null,
@@ -361,9 +377,19 @@ fn run(conn: &Connection, sql: &str, params: &[SqlValue], mode: DbMode) -> Resul
                 }
             };
             bytes += name.len() + 8;
-            obj.insert(name.clone(), value);
+            row_values.push(value);
         }
-        out.push(Value::Object(obj));
+        out.push(Value::Array(row_values));
     }
-    Ok(json!({ "columns": columns, "rows": out }))
+    // As the host answers (internal/plugin/hostfunctions/database.go:14-19):
+    // rows are arrays in column order; `rows` and `columns` are left out
+    // when empty.
+    let mut answer = Map::new();
+    if !columns.is_empty() {
+        answer.insert("columns".into(), json!(columns));
+    }
+    if !out.is_empty() {
+        answer.insert("rows".into(), Value::Array(out));
+    }
+    Ok(Value::Object(answer))
 }

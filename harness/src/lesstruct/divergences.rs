@@ -107,8 +107,8 @@ pub(crate) const DIVERGENCES: &[Divergence] = &[
         "host answer shapes",
         "seed 002: answers are JSON at offset 4096",
         "internal/plugin/hostfunctions/http.go:203-225, database.go:273-283: no terminator and no length; stale bytes stay after a shorter answer; answers up to 1 MiB overwrite the input at 65536",
-        NotYet,
-        "hookcheck writes its own shapes",
+        Emulated,
+        "hookcheck writes the host's shapes: no terminator, rows as arrays, `rows`/`body`/`headers` left out when empty, canonical header keys, `status: 0` on HTTP errors, `permission_denied`/`query_error`/`exec_error`; the pdk reads one JSON value",
     ),
     d(
         "HTTP redirects",

@@ -1,5 +1,6 @@
 //! The `lesstruct` import module: capability-checked host functions whose
-//! answers are written as NUL-terminated JSON at offset 4096.
+//! answers are written as JSON at offset 4096, with no terminator, as the
+//! host writes them.
 
 use serde_json::{Value, json};
 use wasmtime::{Caller, Extern, Linker};
@@ -54,35 +55,17 @@ fn error_json(error: &str, message: &str) -> Value {
     json!({ "error": error, "message": message })
 }
 
-/// Writes `answer` at 4096 and returns 4096; an answer that does not fit in
-/// memory is replaced by a short error, and 0 is returned when not even that
-/// fits.
+/// Writes `answer` at 4096 and returns 4096, as the host does
+/// (internal/plugin/hostfunctions/http.go:203-225, database.go:273-283): no
+/// terminator, no length, and an answer that does not fit is not written
+/// at all while 4096 is still returned (the host ignores the write's
+/// result), so the plugin reads whatever was there.
 fn answer(caller: &mut Caller<'_, HostState>, answer: &Value) -> i32 {
-    let mut bytes = answer.to_string().into_bytes();
-    bytes.push(0);
-    let Some(Extern::Memory(memory)) = caller.get_export("memory") else {
-        return 0;
-    };
-    let at = HOST_RESULT_OFFSET as usize;
-    let fits = |n: usize, size: usize| at.checked_add(n).is_some_and(|end| end <= size);
-    let size = memory.data_size(&caller);
-    if !fits(bytes.len(), size) {
-        let message = format!(
-            "the answer ({} bytes) does not fit in memory at offset {at}",
-            bytes.len()
-        );
-        bytes = error_json("result_too_large", &message)
-            .to_string()
-            .into_bytes();
-        bytes.push(0);
-        if !fits(bytes.len(), size) {
-            return 0;
-        }
+    let bytes = answer.to_string().into_bytes();
+    if let Some(Extern::Memory(memory)) = caller.get_export("memory") {
+        let _ = memory.write(caller, HOST_RESULT_OFFSET as usize, &bytes);
     }
-    match memory.write(caller, at, &bytes) {
-        Ok(()) => HOST_RESULT_OFFSET as i32,
-        Err(_) => 0,
-    }
+    HOST_RESULT_OFFSET as i32
 }
 
 /// The longest message a refusal logs or answers; a plugin controls what
@@ -164,7 +147,13 @@ fn http(
     })();
     // A request that used up the call's time ends the call.
     caller.data().budget.remaining()?;
-    let value = result.unwrap_or_else(|e| e);
+    // The host's HTTP errors carry `"status": 0`.
+    let value = result.unwrap_or_else(|mut e| {
+        if let Value::Object(map) = &mut e {
+            map.insert("status".into(), 0.into());
+        }
+        e
+    });
     Ok(answer(caller, &value))
 }
 
@@ -198,10 +187,28 @@ fn db(
             .call(mode, grants, &sql, &params, deadline)
             .map_err(|d| match d.error {
                 DEADLINE => DbEnd::Deadline,
+                // The host answers every refusal `permission_denied`
+                // (internal/plugin/hostfunctions/database.go); the log keeps
+                // hookcheck's reason.
                 "table_not_allowed" | "statement_not_allowed" => {
-                    DbEnd::Answer(deny(caller, function, d.error, &d.message))
+                    let mut refusal = deny(caller, function, d.error, &d.message);
+                    refusal["error"] = "permission_denied".into();
+                    DbEnd::Answer(refusal)
                 }
-                _ => DbEnd::Answer(error_json(d.error, &d.message)),
+                // hookcheck's own cap: answered as the host answers a
+                // result too large for it, with `"status": 0`.
+                "result_too_large" => {
+                    let mut answer = error_json(d.error, &d.message);
+                    answer["status"] = 0.into();
+                    DbEnd::Answer(answer)
+                }
+                _ => DbEnd::Answer(error_json(
+                    match mode {
+                        DbMode::Query => "query_error",
+                        DbMode::Exec => "exec_error",
+                    },
+                    &d.message,
+                )),
             })
     })();
     let value = match result {

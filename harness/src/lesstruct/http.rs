@@ -157,12 +157,13 @@ impl HttpClient {
                 })?;
                 continue;
             }
+            // Go's canonical keys (`Content-Type`), the first value of each
+            // (internal/plugin/hostfunctions/http.go:95-98).
             let mut header_map = Map::new();
             for (k, v) in response.headers() {
-                header_map.insert(
-                    k.as_str().to_owned(),
-                    Value::String(v.to_str().unwrap_or("").to_owned()),
-                );
+                header_map
+                    .entry(canonical_key(k.as_str()))
+                    .or_insert_with(|| Value::String(v.to_str().unwrap_or("").to_owned()));
             }
             let bytes = response
                 .body_mut()
@@ -171,10 +172,36 @@ impl HttpClient {
                 .read_to_vec()
                 .map_err(|e| failed(format!("{url}: reading the body: {e}")))?;
             let body = String::from_utf8_lossy(&bytes).into_owned();
-            return Ok(json!({ "status": status, "body": body, "headers": header_map }));
+            // `body` and `headers` are left out when empty, as the host does.
+            let mut answer = Map::new();
+            answer.insert("status".into(), json!(status));
+            if !body.is_empty() {
+                answer.insert("body".into(), Value::String(body));
+            }
+            if !header_map.is_empty() {
+                answer.insert("headers".into(), Value::Object(header_map));
+            }
+            return Ok(Value::Object(answer));
         }
         Err(failed(format!("more than {MAX_HOPS} redirects")))
     }
+}
+
+/// A header name as Go's `textproto.CanonicalMIMEHeaderKey` writes it: the
+/// first letter and each letter after `-` upper case, the rest lower case.
+fn canonical_key(name: &str) -> String {
+    let mut upper = true;
+    name.chars()
+        .map(|c| {
+            let out = if upper {
+                c.to_ascii_uppercase()
+            } else {
+                c.to_ascii_lowercase()
+            };
+            upper = c == '-';
+            out
+        })
+        .collect()
 }
 
 #[cfg(test)]

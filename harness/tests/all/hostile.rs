@@ -128,7 +128,7 @@ fn one_huge_value_is_refused_by_sqlite_before_it_is_made() {
     let run = host.before_save(post("T", json!({"sql": "SELECT zeroblob(999999999) AS z"})));
     assert!(run.saved, "{:?}", run.error);
     let answer = &run.content["customFields"]["dbResult"];
-    assert_eq!(answer["error"], "sql_error", "{answer}");
+    assert_eq!(answer["error"], "query_error", "{answer}");
     assert!(
         answer["message"]
             .as_str()
@@ -154,7 +154,7 @@ fn db_exec_with_returning_changes_nothing() {
     ));
     assert!(run.saved, "{:?}", run.error);
     let answer = &run.content["customFields"]["dbResult"];
-    assert_eq!(answer["error"], "statement_not_allowed", "{answer}");
+    assert_eq!(answer["error"], "permission_denied", "{answer}");
     assert_eq!(host_count(&host), before);
 }
 

@@ -194,7 +194,7 @@ fn a_directory_loads_alphabetically_with_manifests() {
     assert_eq!(manifest.name, "db_read");
     let run = host.before_save(post("T", json!({})));
     assert!(run.saved, "{:?}", run.error);
-    assert_eq!(run.content["customFields"]["dbResult"]["rows"][0]["n"], 2);
+    assert_eq!(run.content["customFields"]["dbResult"]["rows"][0][0], 2);
 }
 
 #[test]

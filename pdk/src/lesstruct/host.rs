@@ -1,10 +1,13 @@
 //! Host functions of the `lesstruct` import module.
 //!
-//! Each call returns the host's JSON answer: `{status, body, headers}` on
-//! success, `{error, message}` when denied or failed. The host writes it at
-//! [`HOST_RESULT_OFFSET`](super::HOST_RESULT_OFFSET), NUL-terminated, and
-//! the next call overwrites it, so these functions copy it out at once.
-//! Only a module with a capability manifest may import these.
+//! Each call returns the host's JSON answer (HTTP: `{status, body?,
+//! headers?}`, or `{status: 0, error, message}`; database: `{columns?,
+//! rows?}` with each row an array, `{last_insert_id, rows_affected}`, or
+//! `{error, message}`). The host writes it at
+//! [`HOST_RESULT_OFFSET`](super::HOST_RESULT_OFFSET) with no terminator and
+//! no length, and a shorter answer leaves the tail of a longer one behind,
+//! so these functions read exactly one JSON value there and copy it out at
+//! once. Only a module with a capability manifest may import these.
 
 use std::fmt;
 
@@ -70,19 +73,58 @@ fn answer(offset: i32) -> Result<String, HostCallError> {
     if start == 0 || cfg!(not(target_arch = "wasm32")) {
         return Err(HostCallError(offset));
     }
-    let mut out = Vec::new();
-    let mut at = start;
-    loop {
-        // SAFETY: the host wrote a NUL-terminated answer at `offset` in this
-        // module's memory.
-        let byte = unsafe { *(at as *const u8) };
-        if byte == 0 {
-            break;
-        }
-        out.push(byte);
-        at += 1;
+    let end = memory_end();
+    if start >= end {
+        return Err(HostCallError(offset));
     }
-    String::from_utf8(out).map_err(|_| HostCallError(offset))
+    // SAFETY: `start..end` lies in this module's memory.
+    let bytes = unsafe { std::slice::from_raw_parts(start as *const u8, end - start) };
+    let len = json_value_len(bytes).ok_or(HostCallError(offset))?;
+    String::from_utf8(bytes[..len].to_vec()).map_err(|_| HostCallError(offset))
+}
+
+/// The end of linear memory.
+fn memory_end() -> usize {
+    #[cfg(target_arch = "wasm32")]
+    {
+        core::arch::wasm32::memory_size(0) * 65_536
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        0
+    }
+}
+
+/// The length of the JSON object or array at the start of `bytes`, or
+/// `None` when none ends there (strings and escapes are skipped).
+fn json_value_len(bytes: &[u8]) -> Option<usize> {
+    if !matches!(bytes.first(), Some(b'{' | b'[')) {
+        return None;
+    }
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for (i, &b) in bytes.iter().enumerate() {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// `GET url` with `headers_json` (a JSON object of header names to values).
@@ -130,4 +172,19 @@ pub fn log_error(msg: &str) {
     let (m, ml) = raw(msg.as_bytes());
     // SAFETY: pointer and length describe a live byte slice.
     unsafe { imports::log_error(m, ml) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::json_value_len;
+
+    #[test]
+    fn one_json_value_is_read_and_stale_bytes_after_it_are_not() {
+        let stale = br#"{"a":"}\"]"}{"b":1},"rest of a longer answer"}"#;
+        assert_eq!(json_value_len(stale), Some(12));
+        assert_eq!(json_value_len(b"[1,[2,{}]]xx"), Some(10));
+        assert_eq!(json_value_len(b"{\"open\":"), None);
+        assert_eq!(json_value_len(b"\0\0\0"), None);
+        assert_eq!(json_value_len(b"}"), None);
+    }
 }
