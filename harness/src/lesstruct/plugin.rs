@@ -31,9 +31,9 @@ struct Live {
 /// A WASM plugin under the Lesstruct protocol.
 ///
 /// The module is compiled and linked once; one instance serves every call,
-/// keeping its state between calls as the real host's does. After a call
-/// that traps or times out the instance is dropped and the next call gets a
-/// fresh one, so one bad call never poisons the next.
+/// keeping its state between calls as the real host's does: after a trap
+/// the instance is kept as the trap left it, and a timeout closes it for
+/// good (every later call fails), as the host's runtime does.
 pub struct WasmPlugin {
     name: String,
     path: Option<PathBuf>,
@@ -425,12 +425,20 @@ impl WasmPlugin {
         if offset == 0 {
             return Ok(None);
         }
+        // A missing or failing `__hook_result_len` means the input's
+        // length, as on the host (internal/plugin/registry/discover.go:56-73);
+        // only running out of time ends the call.
         let result_len = match live.result_len.clone() {
             Some(f) => {
                 let remaining = left().ok_or_else(timeout)?;
                 live.store.set_epoch_deadline(ticks_for(remaining));
-                f.call(&mut live.store, len)
-                    .map_err(|e| classify(&e, deadline_ms))?
+                match f.call(&mut live.store, len) {
+                    Ok(n) => n,
+                    Err(e) => match classify(&e, deadline_ms) {
+                        t @ Failure::Timeout { .. } => return Err(t),
+                        _ => len,
+                    },
+                }
             }
             None => len,
         };

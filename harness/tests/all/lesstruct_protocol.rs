@@ -342,3 +342,16 @@ fn after_a_trap_the_instance_is_kept_and_after_a_timeout_it_is_closed() {
     let second = host.before_save(post("T", json!({})));
     assert_eq!(failure(&second), Failure::Timeout { limit_ms: 100 });
 }
+
+#[test]
+fn a_trapping_result_len_falls_back_to_the_input_length() {
+    let mut host = lesstruct_host();
+    host.load_file(&wat("result_len_traps")).unwrap();
+    let run = host.before_save(post("T", json!({"k": 1})));
+    assert!(run.saved, "{:?}", run.error);
+    assert!(matches!(
+        run.trace.steps[0].outcome,
+        Outcome::Modified { .. }
+    ));
+    assert_eq!(run.content["customFields"], json!({"k": 1}));
+}
