@@ -143,3 +143,15 @@ fn an_init_that_registers_then_fails_names_the_dangling_registrations() {
         init.evidence
     );
 }
+
+#[test]
+fn a_plugin_that_keeps_the_host_api_pointer_crashes_as_on_the_daemon() {
+    let report = run_checks(
+        &open("native:keeps_host_api"),
+        &RunOptions::default(),
+        |_| {},
+    );
+    let fault = result(&report, "FF-SAFE-001");
+    assert_eq!(fault.status, Status::Fail, "{}", fault.evidence);
+    assert!(fault.evidence.contains("SIGSEGV"), "{}", fault.evidence);
+}

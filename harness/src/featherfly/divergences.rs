@@ -163,8 +163,8 @@ pub(crate) const DIVERGENCES: &[Divergence] = &[
         "HostApi lifetime",
         "seed 003 HOST API: FeatherFly passes a HostApi struct during init",
         "application/src/plugins/mod.rs:379-382: a stack value that dies when init returns; a kept pointer reads freed memory",
-        NotYet,
-        "not checked yet",
+        Emulated,
+        "the HostApi lives in a page made unreadable when init returns: a plugin that reads the kept pointer crashes (FF-SAFE-001); a copy of the struct keeps working, as on the daemon",
     ),
     d(
         "load failures",

@@ -5,10 +5,11 @@ use std::path::{Path, PathBuf};
 
 use hookcheck_pdk::featherfly::{
     CloudPanelCommandContext, ConfigMutateContext, EventContext, FEATHERFLY_PLUGIN_API_VERSION,
-    HostApi, JsonMutateContext, PluginEntry, RequestHookContext, RouteHandlerContext,
+    JsonMutateContext, PluginEntry, RequestHookContext, RouteHandlerContext,
 };
 use libloading::Library;
 
+use super::api_page::ApiPage;
 use super::calls::{HookInput, HookOutput, PluginInfo, RegInfo, RegKind};
 use super::load_error::LoadError;
 use super::registry::{Callback, LoadState, capture_logs, host_api};
@@ -30,7 +31,7 @@ struct Loaded {
     info: PluginInfo,
     entry: PluginEntry,
     state: Box<LoadState>,
-    _api: Box<HostApi>,
+    _api: ApiPage,
     _name: Box<[u8]>,
     shut_down: bool,
     // Dropped last: every pointer above points into it.
@@ -176,14 +177,19 @@ impl InProcess {
         let index = self.plugins.len();
         let state = LoadState::new(std::sync::Arc::clone(&self.routes));
         let name_bytes: Box<[u8]> = name.as_bytes().into();
-        let api = Box::new(host_api(&name_bytes, &state));
+        let api = ApiPage::new(host_api(&name_bytes, &state)).map_err(|e| {
+            Error::NativeLoad(LoadError::HostFault {
+                reason: format!("cannot map the host API page: {e}"),
+            })
+        })?;
         let code = match entry.vtable.init {
             // SAFETY: the plugin's own `init`, given the host API it expects;
             // what it does is the plugin's (the runner contains crashes).
-            Some(init) => capture_logs(|| unsafe { init(&raw const *api) }).0,
+            Some(init) => capture_logs(|| unsafe { init(api.as_ptr()) }).0,
             None => 0,
         };
         state.close();
+        api.retire();
         if code != 0 {
             let registered = state
                 .regs

@@ -1,6 +1,7 @@
 //! The `featherfly` contract: native `.so` plugins through the API v8 C ABI
 //! (contracts §3), in this process or contained in a child runner.
 
+mod api_page;
 mod calls;
 mod child;
 mod divergences;
