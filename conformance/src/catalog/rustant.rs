@@ -6,7 +6,7 @@ use hookcheck::rustant::{
 };
 use serde_json::json;
 
-use crate::check::{Check, Rules, Severity, Verdict};
+use crate::check::{Basis, Check, Rules, Severity, Verdict};
 use crate::coverage::{Coverage, Exercised};
 use crate::subject::{RustantSubject, Subject};
 use crate::suite::Suite;
@@ -51,14 +51,26 @@ fn ru_meta_001(s: &Subject) -> Verdict {
     on_agent(s, |r| {
         let plugin = (r.make)();
         let meta = plugin.metadata();
-        if meta.name.trim().is_empty() || meta.version.trim().is_empty() {
-            return Verdict::fail("name and version must not be empty");
+        for (field, value) in [("name", &meta.name), ("version", &meta.version)] {
+            if value.is_empty() {
+                return Verdict::fail(format!(
+                    "{field} is empty: the agent turns the plugin away (`Plugin {field} cannot be empty`)"
+                ));
+            }
         }
-        match Version::parse(&meta.min_core_version) {
-            Some(v) => Verdict::pass(format!("`{}` {} needs core {v}", meta.name, meta.version)),
+        Verdict::pass(format!("`{}` {}", meta.name, meta.version))
+    })
+}
+fn ru_meta_002(s: &Subject) -> Verdict {
+    on_agent(s, |r| {
+        let plugin = (r.make)();
+        let text = &plugin.metadata().min_core_version;
+        match Version::parse(text) {
+            Some(v) => Verdict::pass(format!("needs core {v}")),
+            None if text.is_empty() => Verdict::pass("no minimum core version"),
             None => Verdict::fail(format!(
-                "min_core_version `{}` is not a version",
-                meta.min_core_version
+                "min_core_version `{text}` is not a version; the agent reads it as {} and loads the plugin",
+                Version::parse_lenient(text)
             )),
         }
     })
@@ -209,22 +221,47 @@ const CHECKS: &[Check] = &[
         Severity::Required,
         "rustant:bad_metadata",
         ru_meta_001,
+    )
+    .on_host(
+        Basis::Both,
+        "rustant-plugins/src/security.rs:71-78 (an empty name or version is an error)",
     ),
+    CATALOG
+        .check(
+            "RU-META-002",
+            "min_core_version is a version",
+            "PluginMetadata.min_core_version: the minimum core version, a semver range.",
+            Severity::Recommended,
+            "rustant:bad_metadata",
+            ru_meta_002,
+        )
+        .on_host(
+            Basis::Docs,
+            "rustant-plugins/src/security.rs:138-153 (pieces that are not numbers are dropped)",
+        ),
     CATALOG.check(
         "RU-CAP-001",
         "declares only allowed capabilities",
         "The PluginSecurityValidator verifies that plugins only request capabilities they need.",
-        Severity::Required,
+        Severity::Recommended,
         "rustant:network_hungry",
         ru_cap_001,
+    )
+    .on_host(
+        Basis::Docs,
+        "rustant-plugins/src/security.rs:92-108 (FileSystem, Network, Shell and Secret capabilities are warnings, dropped unlogged by the manager)",
     ),
     CATALOG.check(
         "RU-CAP-002",
         "stays within its declared scope",
         "The validator blocks plugins that exceed their declared scope (tools need ToolRegistration, hooks HookRegistration).",
-        Severity::Required,
+        Severity::Recommended,
         "rustant:undeclared_tools",
         ru_cap_002,
+    )
+    .on_host(
+        Basis::Docs,
+        "rustant-plugins/src/security.rs:61-127 (no scope check exists in the agent's validator)",
     ),
     CATALOG.check(
         "RU-LOAD-001",

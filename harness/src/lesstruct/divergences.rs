@@ -22,7 +22,7 @@ const fn d(
     }
 }
 
-use Handling::{Emulated, KeptSafe, NotYet};
+use Handling::{Emulated, KeptSafe};
 
 /// Every known difference.
 pub(crate) const DIVERGENCES: &[Divergence] = &[

@@ -22,7 +22,7 @@ const fn d(
     }
 }
 
-use Handling::NotYet;
+use Handling::{Emulated, NotYet};
 
 /// Every known difference.
 pub(crate) const DIVERGENCES: &[Divergence] = &[
@@ -30,29 +30,29 @@ pub(crate) const DIVERGENCES: &[Divergence] = &[
         "validator errors",
         "seed 004 security: capabilities outside the policy, blocked names and scopes are refused",
         "rustant-plugins/src/security.rs:61-127 and lib.rs:145-155: errors only for empty name or version, blocked names and a too-new min_core_version (the manager builds a default validator, so only the first two and the version can trigger); FileSystem/Network/Shell/Secret are warnings, dropped unlogged; scopes and allowed_plugins exist nowhere in the code",
-        NotYet,
-        "RU-CAP-* fail (required) where the agent only warns",
+        Emulated,
+        "`AgentHost` turns away only what the agent does; RU-CAP-001/002 and RU-META-002 warn (recommended) for the documents' rules",
     ),
     d(
         "names",
         "seed 004: a plugin has a name",
         "rustant-plugins/src/lib.rs:140-142 and security.rs:71-78: a duplicate name is refused (`Plugin already loaded`) before validation; only a literally empty name or version is refused (`\" \"` passes)",
-        NotYet,
-        "duplicates are not checked yet",
+        Emulated,
+        "an empty name or version (RU-META-001) and a name already loaded are turned away, as by the agent",
     ),
     d(
         "min_core_version",
         "seed 004: the minimum core version a plugin needs",
         "rustant-plugins/src/security.rs:111-153: optional; each dot-separated piece that does not parse as a number is dropped and the rest shift (`>=2.0.0` is accepted, `v1.2.3` is refused)",
-        NotYet,
-        "hookcheck parses strictly",
+        Emulated,
+        "read as the agent reads it; RU-META-002 warns when it is not a version",
     ),
     d(
         "hooks after on_load",
         "seed 004: plugins register hooks",
         "rustant-plugins/src/lib.rs:136-178: `on_load` runs, then `hooks()` is collected once; `unload` (lib.rs:181-188) leaves the plugin's hooks registered",
-        NotYet,
-        "not modelled yet",
+        Emulated,
+        "`AgentHost` calls `on_load`, then collects tools and hooks",
     ),
     d(
         "hook context",

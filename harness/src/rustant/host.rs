@@ -25,6 +25,10 @@ pub struct LoadReport {
     pub loaded: Vec<String>,
     /// Turned-away plugins with every reason.
     pub blocked: Vec<(String, Vec<String>)>,
+    /// Loaded plugins that break the documents' rules, which the agent
+    /// only warns about (capabilities outside the policy, an undeclared
+    /// scope, `allowed_plugins`, a min_core_version that is not a version).
+    pub warnings: Vec<(String, Vec<String>)>,
 }
 
 /// The result of running one hook point.
@@ -59,9 +63,11 @@ impl std::fmt::Debug for AgentHost {
 }
 
 impl AgentHost {
-    /// Validates each plugin against `policy` and loads the ones that pass,
-    /// in order. A plugin that breaks a rule, fails or panics in `on_load`
-    /// is turned away; the report says why.
+    /// Validates each plugin against `policy` and loads the ones the agent
+    /// would, in order. A plugin with an empty name or version, a blocked
+    /// name, a too-new `min_core_version`, a name already loaded, or a
+    /// failing or panicking `on_load` is turned away; what only the
+    /// documents forbid is a warning. The report says which.
     pub fn load(policy: &SecurityPolicy, plugins: Vec<Box<dyn AgentPlugin>>) -> (Self, LoadReport) {
         let mut host = Self {
             plugins: Vec::new(),
@@ -71,12 +77,11 @@ impl AgentHost {
         };
         let mut report = LoadReport::default();
         for (index, mut plugin) in plugins.into_iter().enumerate() {
-            let gathered = call_guarded(|| {
-                let meta = plugin.metadata().clone();
-                (meta, plugin.tools(), plugin.hooks())
-            });
-            let (meta, tools, hooks) = match gathered {
-                Ok(g) => g,
+            // As the agent's manager does (rustant-plugins/src/lib.rs:136-178):
+            // metadata, the duplicate check, validation, `on_load`, and only
+            // then the hooks and tools.
+            let meta = match call_guarded(|| plugin.metadata().clone()) {
+                Ok(meta) => meta,
                 Err(f) => {
                     report
                         .blocked
@@ -84,10 +89,20 @@ impl AgentHost {
                     continue;
                 }
             };
-            let violations = validate(&meta, tools.len(), hooks.len(), policy);
-            if !violations.is_empty() {
-                let reasons = violations.iter().map(ToString::to_string).collect();
-                report.blocked.push((meta.name, reasons));
+            if host.plugins.iter().any(|p| p.name == meta.name) {
+                report.blocked.push((
+                    meta.name.clone(),
+                    vec![format!("Plugin already loaded: {}", meta.name)],
+                ));
+                continue;
+            }
+            let blocking: Vec<String> = validate(&meta, 0, 0, policy)
+                .iter()
+                .filter(|v| v.blocks_load())
+                .map(ToString::to_string)
+                .collect();
+            if !blocking.is_empty() {
+                report.blocked.push((meta.name, blocking));
                 continue;
             }
             match call_guarded(|| plugin.on_load()) {
@@ -104,6 +119,23 @@ impl AgentHost {
                         .push((meta.name, vec![format!("on_load {f}")]));
                     continue;
                 }
+            }
+            let (tools, hooks) = match call_guarded(|| (plugin.tools(), plugin.hooks())) {
+                Ok(gathered) => gathered,
+                Err(f) => {
+                    report
+                        .blocked
+                        .push((meta.name, vec![format!("tools or hooks {f}")]));
+                    continue;
+                }
+            };
+            let warnings: Vec<String> = validate(&meta, tools.len(), hooks.len(), policy)
+                .iter()
+                .filter(|v| !v.blocks_load())
+                .map(ToString::to_string)
+                .collect();
+            if !warnings.is_empty() {
+                report.warnings.push((meta.name.clone(), warnings));
             }
             for (point, hook) in hooks {
                 host.hooks.push(Registered {

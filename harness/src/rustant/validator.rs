@@ -22,6 +22,18 @@ impl Version {
     }
 }
 
+impl Version {
+    /// Reads `s` as the agent does (rustant-plugins/src/security.rs:138-153):
+    /// each dot-separated piece that does not parse as a number is dropped
+    /// and the rest move up, and a missing part is 0 — so `>=2.0.0` reads
+    /// as 0.0.0 and `v1.2.3` as 2.3.0.
+    pub fn parse_lenient(s: &str) -> Self {
+        let mut parts = s.split('.').filter_map(|p| p.parse::<u64>().ok());
+        let mut next = || parts.next().unwrap_or(0);
+        Self(next(), next(), next())
+    }
+}
+
 impl fmt::Display for Version {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}.{}.{}", self.0, self.1, self.2)
@@ -55,10 +67,17 @@ impl Default for SecurityPolicy {
     }
 }
 
-/// One reason a plugin may not load.
+/// A rule a plugin breaks. Some turn the plugin away on the agent
+/// ([`Violation::blocks_load`]); the others are the documents' rules, which
+/// the agent's validator only warns about or does not check.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "rule", rename_all = "snake_case")]
 pub enum Violation {
+    /// The name or the version is empty.
+    Empty {
+        /// `name` or `version`.
+        field: &'static str,
+    },
     /// The name is not in `allowed_plugins`.
     NotAllowed {
         /// The plugin.
@@ -98,12 +117,17 @@ pub enum Violation {
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Self::Empty { field } => write!(f, "plugin {field} cannot be empty"),
             Self::NotAllowed { plugin } => write!(f, "`{plugin}` is not in allowed_plugins"),
             Self::Blocked { plugin } => write!(f, "`{plugin}` is blocked"),
             Self::CoreTooOld { required, actual } => {
                 write!(f, "needs core {required} or newer, the agent is {actual}")
             }
-            Self::BadVersion { text } => write!(f, "min_core_version `{text}` is not a version"),
+            Self::BadVersion { text } => write!(
+                f,
+                "min_core_version `{text}` is not a version; the agent reads it as {}",
+                Version::parse_lenient(text)
+            ),
             Self::CapabilityNotAllowed { capability } => {
                 write!(
                     f,
@@ -120,6 +144,20 @@ impl fmt::Display for Violation {
     }
 }
 
+impl Violation {
+    /// Whether the agent turns the plugin away for it: an empty name or
+    /// version, a blocked name, a core that is too old
+    /// (rustant-plugins/src/security.rs:61-127). Capabilities outside the
+    /// policy are warnings there (security.rs:92-108), and scopes and
+    /// `allowed_plugins` are not checked at all.
+    pub fn blocks_load(&self) -> bool {
+        matches!(
+            self,
+            Self::Empty { .. } | Self::Blocked { .. } | Self::CoreTooOld { .. }
+        )
+    }
+}
+
 /// Checks one plugin against `policy`. `tools` and `hooks` are how many the
 /// plugin actually registers; registering either without declaring the
 /// matching capability exceeds the declared scope.
@@ -131,6 +169,11 @@ pub fn validate(
 ) -> Vec<Violation> {
     let mut out = Vec::new();
     let plugin = meta.name.clone();
+    for (field, value) in [("name", &meta.name), ("version", &meta.version)] {
+        if value.is_empty() {
+            out.push(Violation::Empty { field });
+        }
+    }
     if let Some(allowed) = &policy.allowed_plugins
         && !allowed.contains(&meta.name)
     {
@@ -141,15 +184,16 @@ pub fn validate(
     if policy.blocked_plugins.contains(&meta.name) {
         out.push(Violation::Blocked { plugin });
     }
-    match Version::parse(&meta.min_core_version) {
-        Some(required) if required > policy.core_version => out.push(Violation::CoreTooOld {
+    if Version::parse(&meta.min_core_version).is_none() && !meta.min_core_version.is_empty() {
+        out.push(Violation::BadVersion {
+            text: meta.min_core_version.clone(),
+        });
+    }
+    if Version::parse_lenient(&meta.min_core_version) > policy.core_version {
+        out.push(Violation::CoreTooOld {
             required: meta.min_core_version.clone(),
             actual: policy.core_version,
-        }),
-        Some(_) => {}
-        None => out.push(Violation::BadVersion {
-            text: meta.min_core_version.clone(),
-        }),
+        });
     }
     let declared: BTreeSet<Capability> = meta.capabilities.iter().copied().collect();
     for capability in &declared {

@@ -121,6 +121,8 @@ fn meta(caps: &[Capability], min_core: &str) -> PluginMetadata {
     vec![Violation::CoreTooOld { required: "2.1.0".into(), actual: Version(1, 0, 0) }])]
 #[case::bad_version(meta(&[], "latest"), 0, 0, SecurityPolicy::default(),
     vec![Violation::BadVersion { text: "latest".into() }])]
+#[case::empty_name(PluginMetadata { name: String::new(), ..meta(&[], "1") }, 0, 0, SecurityPolicy::default(),
+    vec![Violation::Empty { field: "name" }])]
 #[case::blocked_name(meta(&[], "1"), 0, 0, SecurityPolicy { blocked_plugins: BTreeSet::from(["p".to_owned()]), ..SecurityPolicy::default() },
     vec![Violation::Blocked { plugin: "p".into() }])]
 #[case::not_in_allowed_plugins(meta(&[], "1"), 0, 0, SecurityPolicy { allowed_plugins: Some(BTreeSet::from(["q".to_owned()])), ..SecurityPolicy::default() },
@@ -138,28 +140,64 @@ fn validator_rules(
 }
 
 #[test]
-fn host_turns_away_plugins_that_exceed_their_scope_and_loads_the_rest() {
+fn the_agent_loads_what_only_the_documents_forbid_with_warnings_and_turns_away_what_it_refuses() {
+    let mut empty_version = meta(&[], "1");
+    empty_version.name = "no_version".into();
+    empty_version.version = String::new();
+    let mut too_new = meta(&[], "2.0.0");
+    too_new.name = "too_new".into();
     let plugins: Vec<Box<dyn AgentPlugin>> = vec![
         Box::new(UndeclaredTools::default()),
         Box::new(NetworkHungry::default()),
         Box::new(Redactor::default()),
+        Box::new(Redactor::default()),
+        Box::new(Lifecycle {
+            meta: empty_version,
+            fail_load: false,
+            unloaded: std::sync::Arc::default(),
+        }),
+        Box::new(Lifecycle {
+            meta: too_new,
+            fail_load: false,
+            unloaded: std::sync::Arc::default(),
+        }),
     ];
     let (host, report) = AgentHost::load(&SecurityPolicy::default(), plugins);
-    assert_eq!(report.loaded, ["redactor"]);
-    let blocked: Vec<&str> = report.blocked.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(blocked, ["undeclared_tools", "network_hungry"]);
-    assert!(
-        report.blocked[0].1[0].contains("registers tools (1) without declaring ToolRegistration")
-    );
+    // Scopes and capabilities outside the policy are warnings on the agent.
     assert_eq!(
-        report.blocked[1].1.len(),
-        2,
-        "both undeclared capabilities are named"
+        report.loaded,
+        ["undeclared_tools", "network_hungry", "redactor"]
     );
+    let warned: Vec<&str> = report.warnings.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(warned, ["undeclared_tools", "network_hungry"]);
     assert!(
-        host.tools().is_empty(),
-        "a blocked plugin's tools never register"
+        report.warnings[0].1[0].contains("registers tools (1) without declaring ToolRegistration")
     );
+    assert_eq!(report.warnings[1].1.len(), 2, "both capabilities are named");
+    // A second `redactor`, an empty version and a too-new core are refused.
+    let blocked: Vec<(&str, &str)> = report
+        .blocked
+        .iter()
+        .map(|(n, r)| (n.as_str(), r[0].as_str()))
+        .collect();
+    assert_eq!(
+        blocked,
+        [
+            ("redactor", "Plugin already loaded: redactor"),
+            ("no_version", "plugin version cannot be empty"),
+            ("too_new", "needs core 2.0.0 or newer, the agent is 1.0.0"),
+        ]
+    );
+    assert_eq!(host.tools().len(), 1, "undeclared_tools's tool registers");
+}
+
+#[test]
+fn min_core_version_is_read_as_the_agent_reads_it() {
+    assert_eq!(Version::parse_lenient(">=2.0.0"), Version(0, 0, 0));
+    assert_eq!(Version::parse_lenient("v1.2.3"), Version(2, 3, 0));
+    assert_eq!(Version::parse_lenient("1.0.2-beta"), Version(1, 0, 0));
+    assert_eq!(Version::parse_lenient("1.0.1.9"), Version(1, 0, 1));
+    assert_eq!(Version::parse_lenient(""), Version(0, 0, 0));
 }
 
 struct Lifecycle {
