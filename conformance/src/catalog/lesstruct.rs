@@ -850,9 +850,13 @@ const CHECKS: &[Check] = &[
         "LS-HOOK-003",
         "does not grow memory to the limit",
         "The real host's default: 64 MiB memory.",
-        Severity::Required,
+        Severity::Recommended,
         "wat:grow_bomb",
         ls_hook_003,
+    )
+    .on_host(
+        Basis::Docs,
+        "internal/plugin/runtime/runtime.go:43-46 (the 64 MiB default never reaches wazero: the host lets a plugin grow to 4 GiB; hookcheck keeps its cap)",
     ),
     CATALOG.row(
         "LS-HOOK-004",
