@@ -221,17 +221,16 @@ impl Row {
         };
         let mut fault = None;
         for (label, trace) in &traces {
-            if self.tolerated {
-                if let Some(error) = trace.tolerated.iter().find(|e| (self.fails_on)(e)) {
-                    return Verdict::failed(error.failure.clone(), format!("{label}: {error}"));
-                }
-                continue;
+            if self.tolerated
+                && let Some(error) = trace.tolerated.iter().find(|e| (self.fails_on)(e))
+            {
+                return Verdict::failed(error.failure.clone(), format!("{label}: {error}"));
             }
             for step in &trace.steps {
                 let Outcome::Error { error } = &step.outcome else {
                     continue;
                 };
-                if (self.fails_on)(error) {
+                if !self.tolerated && (self.fails_on)(error) {
                     return Verdict::failed(error.failure.clone(), format!("{label}: {error}"));
                 }
                 if matches!(error.failure, Failure::HostFault { .. }) && fault.is_none() {
@@ -393,8 +392,10 @@ impl Check {
     /// documents state and the host's code lets through.
     #[must_use]
     pub const fn tolerated(mut self) -> Self {
-        if let Decide::Row(row) = &mut self.decide {
-            row.tolerated = true;
+        match &mut self.decide {
+            Decide::Row(row) => row.tolerated = true,
+            // Evaluated while compiling the catalog: a compile error.
+            Decide::Function(_) => panic!("only a row reads what the host tolerated"),
         }
         self
     }

@@ -1,7 +1,7 @@
 //! Suites and the catalog: one contract's checks as one value
 //! ([`Suite`]), and the set of suites a run chooses from ([`Catalog`]).
-//! A new contract is one new suite and one line in
-//! [`Catalog::builtin`]'s list — or, from outside this crate, one
+//! A new contract is one new suite and one line in the built-in list
+//! (`catalog::BUILTIN_SUITES`) — or, from outside this crate, one
 //! [`Catalog::with`].
 
 use hookcheck::engine::Contract;

@@ -628,7 +628,6 @@ fn ls_cap_002(s: &Subject) -> Verdict {
     })
 }
 
-/// The Lesstruct checks.
 /// The suite: these checks, with the coverage of the shared exercise.
 pub(crate) const SUITE: Suite = Suite {
     contract: CATALOG.profile,

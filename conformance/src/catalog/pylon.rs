@@ -283,7 +283,6 @@ fn py_err_001(s: &Subject) -> Verdict {
     })
 }
 
-/// The Pylon checks.
 /// The suite: these checks, with the coverage of the shared exercise.
 pub(crate) const SUITE: Suite = Suite {
     contract: CATALOG.profile,

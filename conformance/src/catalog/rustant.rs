@@ -195,7 +195,6 @@ fn ru_native_001(s: &Subject) -> Verdict {
     }
 }
 
-/// The Rustant checks.
 /// The suite: these checks, with the coverage of the shared exercise.
 pub(crate) const SUITE: Suite = Suite {
     contract: CATALOG.profile,

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use hookcheck::engine::Profile;
+use hookcheck::engine::{CodeEffect, Profile};
 
 use crate::check::Check;
 
@@ -71,7 +71,18 @@ pub fn explanation(c: &Check) -> String {
                 let _ = writeln!(out, "  {:>3}  {:<26} {}", m.code, m.name, m.meaning);
             }
             let _ = writeln!(out, "  < 0  {:<26} {}", "(negative)", table.negative);
-            let _ = writeln!(out, "  any other code is undefined: FF-CODE-001");
+            let _ = writeln!(
+                out,
+                "  other  {:<26} {} ({})",
+                "(undefined)",
+                table.otherwise_meaning,
+                if table.otherwise == CodeEffect::Fail {
+                    "a failure: FF-CODE-001"
+                } else {
+                    "a warning: FF-CODE-002"
+                }
+            );
+            let _ = writeln!(out, "  the host's code: {}", table.host);
         }
     }
     out

@@ -10,14 +10,12 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use hookcheck::engine::{HttpMethod, HttpResponse};
+use hookcheck::fixtures::REDACTED_AUTHORIZATION;
 use hookcheck::fixtures::RequestEvent;
 use hookcheck::replay::auth_from_authorization;
 use tokio::sync::oneshot;
 
 use super::engine::Job;
-
-/// What a recorded `authorization` header says instead of the secret.
-const REDACTED: &str = "[redacted]";
 
 /// The state every handler shares: the way to the engine thread.
 #[derive(Clone)]
@@ -74,8 +72,9 @@ fn event(
             .or_insert(value);
     }
     let auth = auth_from_authorization(map.get("authorization").map(String::as_str));
+    let raw_authorization = map.get("authorization").cloned();
     if let Some(v) = map.get_mut("authorization") {
-        REDACTED.clone_into(v);
+        REDACTED_AUTHORIZATION.clone_into(v);
     }
     // Connection details: they change from run to run (the port in
     // `host`) and no plugin should depend on them.
@@ -87,6 +86,7 @@ fn event(
         path: uri.path().to_owned(),
         query: uri.query().unwrap_or_default().to_owned(),
         headers: map,
+        raw_authorization,
         client_ip: peer.ip().to_string(),
         body: String::from_utf8_lossy(body).into_owned(),
         auth,

@@ -147,8 +147,10 @@ use HookKind::{Chain, Observe};
 const FAIL_500: OnError = OnError::Stop { status: 500 };
 const KEEP: OnError = OnError::KeepPrior;
 
-/// The hook called `name` in `table`, found while compiling: a name
-/// missing from the table is a compile error, never a panic at run time.
+/// The hook called `name` in `table`. Meant for `const` items and
+/// `const { … }` blocks, as every host uses it: there a name missing from
+/// the table is a compile error. Called at run time with a missing name,
+/// it panics.
 pub const fn hook(table: &'static [HookSpec], name: &str) -> &'static HookSpec {
     let mut i = 0;
     while i < table.len() {

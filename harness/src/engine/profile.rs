@@ -266,12 +266,13 @@ impl Profile {
 
     /// The profile of a built-in contract.
     pub fn builtin(contract: Contract) -> Option<Self> {
-        Contract::ALL.contains(&contract).then(|| match contract {
-            Contract::PYLON => Self::pylon(),
-            Contract::RUSTANT => Self::rustant(),
-            Contract::LESSTRUCT => Self::lesstruct(),
-            _ => Self::featherfly(),
-        })
+        match contract {
+            Contract::PYLON => Some(Self::pylon()),
+            Contract::RUSTANT => Some(Self::rustant()),
+            Contract::LESSTRUCT => Some(Self::lesstruct()),
+            Contract::FEATHERFLY => Some(Self::featherfly()),
+            _ => None,
+        }
     }
 
     /// The `pylon` profile.

@@ -70,6 +70,12 @@ impl Trace {
         }
     }
 
+    /// Appends `other`'s steps and what it tolerated.
+    pub fn absorb(&mut self, other: Trace) {
+        self.steps.extend(other.steps);
+        self.tolerated.extend(other.tolerated);
+    }
+
     /// The outcomes of every step, in order.
     pub fn outcomes(&self) -> impl Iterator<Item = &Outcome> {
         self.steps.iter().map(|s| &s.outcome)

@@ -52,7 +52,9 @@ impl ApiPage {
     /// reserved (never unmapped), so a later read always faults instead of
     /// finding some other allocation there.
     pub(crate) fn retire(&self) {
-        // SAFETY: `ptr..ptr+len` is this object's own mapping.
+        // SAFETY: `ptr..ptr+len` is this object's own mapping. Should this
+        // fail, the page stays readable: a kept pointer then reads the
+        // stale (still valid) struct, as it may on the daemon.
         unsafe { libc::mprotect(self.ptr.cast(), self.len, libc::PROT_NONE) };
     }
 }

@@ -215,9 +215,9 @@ impl FeatherFlyHost {
     ///
     /// As the daemon does (application/src/plugins/mod.rs:296-326), a
     /// plugin that fails to load is skipped with a warning and the others
-    /// load. The culprit is the first file that fails on its own; when
-    /// each loads alone (plugins that clash, such as two routes on one
-    /// path), the last file of the set is dropped.
+    /// load: the culprit is the file that ends the shortest prefix of the
+    /// load order that does not load (a plugin that fails alone, or one
+    /// that clashes with an earlier one, such as a second route on a path).
     pub fn load_dir(dir: &Path, options: &NativeOptions) -> Result<Self> {
         let mut paths = plugin_files(dir)?;
         let mut skipped = Vec::new();
@@ -234,9 +234,10 @@ impl FeatherFlyHost {
                 Err(Error::NativeLoad(why)) => why,
                 Err(other) => return Err(other),
             };
-            let culprit = paths
-                .iter()
-                .position(|p| Self::load(std::slice::from_ref(p), options).is_err())
+            // The daemon loads in order and skips the one that fails: the
+            // culprit ends the shortest prefix that does not load.
+            let culprit = (0..paths.len())
+                .find(|&k| Self::load(&paths[..=k], options).is_err())
                 .unwrap_or(paths.len().saturating_sub(1));
             if culprit >= paths.len() {
                 return Err(Error::NativeLoad(why));

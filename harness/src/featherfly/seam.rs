@@ -6,7 +6,7 @@ use super::calls::RegKind;
 use super::host::{FeatherFlyHost, NativeRequest};
 use crate::Result;
 use crate::engine::{Contract, HttpMethod, HttpResponse, LoadWarning, Profile, Trace, TraceMode};
-use crate::fixtures::RequestEvent;
+use crate::fixtures::{REDACTED_AUTHORIZATION, RequestEvent};
 use crate::host::{ContractHost, HostEntry, LoadOptions};
 
 /// How the harness loads FeatherFly plugins: `*.so` files alphabetically.
@@ -57,14 +57,14 @@ impl ContractHost for FeatherFlyHost {
             headers: req.header_list(),
             body: req.body.clone().into_bytes(),
         });
-        trace.steps.extend(run.trace.steps);
+        trace.absorb(run.trace);
         run.response
     }
 
     fn route(&self, req: &RequestEvent, trace: &mut Trace) -> Option<HttpResponse> {
         let (response, run) =
             FeatherFlyHost::route(self, req.method, &req.path, req.body.as_bytes())?;
-        trace.steps.extend(run.steps);
+        trace.absorb(run);
         Some(response)
     }
 
@@ -76,13 +76,13 @@ impl ContractHost for FeatherFlyHost {
         trace: &mut Trace,
     ) -> Option<Vec<u8>> {
         let run = self.json(method, path, body);
-        trace.steps.extend(run.trace.steps);
+        trace.absorb(run.trace);
         Some(run.value)
     }
 
     fn config(&self, yaml: &[u8], trace: &mut Trace) -> Option<Vec<u8>> {
         let run = self.config_mutate(yaml);
-        trace.steps.extend(run.trace.steps);
+        trace.absorb(run.trace);
         self.set_token(token_of(&run.value));
         Some(run.value)
     }
@@ -103,11 +103,20 @@ impl ContractHost for FeatherFlyHost {
         if !guarded {
             return None;
         }
+        // The header as sent (`serve`), or as given (`Harness`); a recorded
+        // request keeps only its redacted form and the user it named.
         let presented = req
-            .headers
-            .get("authorization")
-            .and_then(|v| v.split_once(' '));
-        if presented.is_some_and(|(scheme, value)| scheme == "Bearer" && value == token) {
+            .raw_authorization
+            .as_deref()
+            .or_else(|| req.headers.get("authorization").map(String::as_str))
+            .filter(|v| *v != REDACTED_AUTHORIZATION);
+        let accepted = match presented {
+            Some(v) => v
+                .split_once(' ')
+                .is_some_and(|(scheme, value)| scheme == "Bearer" && value == token),
+            None => req.auth.user_id.as_deref() == Some(token.as_str()),
+        };
+        if accepted {
             return None;
         }
         Some(HttpResponse {

@@ -14,8 +14,6 @@ pub struct HookAnswer {
     pub value: Value,
     /// Why the chain stopped, if a plugin stopped it (a block, a cancel).
     pub stopped: Option<String>,
-    /// Whether some plugin replaced the value.
-    pub modified: bool,
 }
 
 /// One contract's host with its plugins loaded: how it runs each kind of
@@ -33,9 +31,9 @@ pub trait ContractHost {
     /// The loaded plugins, in load order.
     fn plugin_names(&self) -> Vec<String>;
 
-    /// The hooks the loaded plugins registered, each once: what a
-    /// conformance run must call for its coverage to be complete. Default:
-    /// every hook of the profile that the host invokes.
+    /// The hooks a conformance run must call for its coverage to be
+    /// complete, each once. Default: every hook of the profile that the
+    /// host invokes; a host whose plugins register a subset names it.
     fn registered_hooks(&self) -> Vec<&'static str> {
         self.profile()
             .hooks

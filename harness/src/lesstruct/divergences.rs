@@ -87,7 +87,7 @@ pub(crate) const DIVERGENCES: &[Divergence] = &[
         "seed 002: eight keys, contentId of the item",
         "internal/domain/content/service.go:236-390: `customFields` omitted when empty, `tags` null when the request has none, `contentId` 0 in after_create/after_publish, `userId` the owner on update",
         Emulated,
-        "the standard inputs and the harness's writes send these shapes (after hooks still get the stored row)",
+        "the standard inputs and the harness's writes send the null, empty and omitted shapes; after hooks still get the stored row and `userId` is the requesting user",
     ),
     d(
         "manifest keys",

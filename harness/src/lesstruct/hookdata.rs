@@ -10,9 +10,9 @@ use super::protocol::{NOT_JSON, NOT_UTF8};
 use crate::engine::{BadOutput, Failure};
 
 /// Phrase in the reason for a `before_save` result that is not an object.
-pub const NOT_OBJECT: &str = "result is JSON but not an object";
+pub(crate) const NOT_OBJECT: &str = "result is JSON but not an object";
 /// Phrase in the reason for a `customFields` that is not an object.
-pub const CUSTOM_FIELDS_NOT_OBJECT: &str = "result `customFields` is not an object";
+pub(crate) const CUSTOM_FIELDS_NOT_OBJECT: &str = "result `customFields` is not an object";
 
 /// What the host reads from a result.
 #[derive(Debug, PartialEq)]
@@ -60,7 +60,9 @@ fn read(text: &str) -> Result<HostRead, Failure> {
         }
     };
     let mut custom_fields = None;
-    // Go matches field names case-insensitively, and a later key wins.
+    // Go matches field names case-insensitively. With repeated keys
+    // (`customFields` and `CustomFields`) Go merges them in document order;
+    // here the one that sorts last wins — a known gap.
     for (key, value) in &object {
         let field = key.to_ascii_lowercase();
         let ok = match field.as_str() {

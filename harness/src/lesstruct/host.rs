@@ -44,8 +44,8 @@ pub fn invoked_hooks() -> impl Iterator<Item = &'static str> {
 pub struct SaveRun {
     /// Whether the content was saved.
     pub saved: bool,
-    /// The API status: 200, or 500 when a hook failed or a system field is
-    /// invalid.
+    /// The API status: 200; 500 when a hook failed; 400 when a plugin set
+    /// an invalid system field (as the host answers).
     pub status: u16,
     /// The content as it would be stored (after hooks), or as submitted
     /// (after stripping) when not saved.
@@ -243,11 +243,13 @@ impl LesstructHost {
         self.schemas.iter().find(|s| s.name == post_type)
     }
 
-    /// Saves `content` (the eight-key hook data) as the host does: strip
+    /// Saves `content` (the hook data) as the host does: strip
     /// user-submitted system fields, run every `hook_before_save` in load
-    /// order reading back only `customFields`, then validate the system
-    /// fields. A hook failure or an invalid system field fails the save
-    /// with 500.
+    /// order (each on the previous one's raw result), read the final result
+    /// as Go's `json.Unmarshal` would and apply only its `customFields` (a
+    /// result it cannot read is dropped, and the save goes on), then
+    /// validate the system fields. A failed hook call fails the save with
+    /// 500, an invalid plugin-set system field with 400.
     pub fn before_save(&mut self, mut content: Value) -> SaveRun {
         let mut trace = Trace::new(self.trace_mode);
         let mut stripped = Vec::new();
@@ -376,8 +378,6 @@ impl LesstructHost {
     }
 }
 
-/// One `before_save` call: the result's `customFields` replaces the
-/// content's; every other key of the result is ignored.
 /// One `before_save` call as the host makes it: the plugin gets the
 /// previous plugin's raw result, and its own result goes on unchecked
 /// (internal/plugin/registry/registry.go:57-147); a failed call stops the

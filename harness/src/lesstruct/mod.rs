@@ -20,7 +20,6 @@ mod urlcheck;
 pub use database::{
     ContentDb, DbDenied, DbMode, FORBIDDEN_TABLES, MAX_RESULT_BYTES, MAX_RESULT_ROWS,
 };
-pub use hookdata::{CUSTOM_FIELDS_NOT_OBJECT, NOT_OBJECT};
 pub use host::{LesstructHost, SaveRun, invoked_hooks, is_invoked};
 pub use hostfns::HOST_FUNCTIONS;
 pub use http::{BODY_LIMIT, REQUEST_TIMEOUT};

@@ -73,7 +73,7 @@ impl ContractHost for LesstructHost {
             return store_write(store, &event.entity, event.op, &event.data);
         }
         let run = self.before_save(hook_data(event));
-        trace.steps.extend(run.trace.steps);
+        trace.absorb(run.trace);
         if !run.saved {
             let message = run.error.unwrap_or_default();
             return error_response(run.status, "save_failed", &message);
@@ -91,10 +91,10 @@ impl ContractHost for LesstructHost {
             && let Ok(stored) = serde_json::from_str::<Value>(&response.body)
         {
             if event.op == WriteOp::Insert {
-                trace.steps.extend(self.after_create(&stored).steps);
+                trace.absorb(self.after_create(&stored));
             }
             if stored.get("status").and_then(Value::as_str) == Some("published") {
-                trace.steps.extend(self.after_publish(&stored).steps);
+                trace.absorb(self.after_publish(&stored));
             }
         }
         response

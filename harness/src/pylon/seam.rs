@@ -60,7 +60,7 @@ impl ContractHost for PylonHost {
             headers: req.header_list(),
         };
         let run = self.before_request(&meta, &req.auth);
-        trace.steps.extend(run.trace.steps);
+        trace.absorb(run.trace);
         run.response
     }
 
@@ -71,7 +71,7 @@ impl ContractHost for PylonHost {
             format!("{}?{}", req.path, req.query)
         };
         let run = PylonHost::route(self, req.method, &url, &req.body, &req.auth, |_, _, _| None);
-        trace.steps.extend(run.trace.steps);
+        trace.absorb(run.trace);
         Some(run.response)
     }
 
@@ -90,7 +90,7 @@ impl ContractHost for PylonHost {
             &event.auth,
         ) {
             Ok(run) => {
-                trace.steps.extend(run.trace.steps);
+                trace.absorb(run.trace);
                 run.response
             }
             Err(e) => crate::host::write_error(&e),

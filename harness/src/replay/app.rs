@@ -202,7 +202,7 @@ impl Harness {
             let mut writes = Vec::new();
             let response = self.api(&route, req, &mut writes);
             for (_, w) in &writes {
-                trace.steps.extend(w.trace.steps.iter().cloned());
+                trace.absorb(w.trace.clone());
             }
             let response = self.json_mixins(req, response, &mut trace);
             let mut observed = Observed::response(response, trace);

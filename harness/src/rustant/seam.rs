@@ -46,15 +46,13 @@ impl ContractHost for AgentHost {
     fn hook(&mut self, hook: &str, data: &Value, trace: &mut Trace) -> Option<HookAnswer> {
         let point = AgentHookPoint::ALL.into_iter().find(|p| p.name() == hook)?;
         let run = self.run(point, data.clone());
-        trace.steps.extend(run.trace.steps);
-        let modified = matches!(run.result, HookResult::Modified);
+        trace.absorb(run.trace);
         Some(HookAnswer {
             value: run.data,
             stopped: match run.result {
                 HookResult::Block(reason) => Some(reason),
                 HookResult::Continue | HookResult::Modified => None,
             },
-            modified,
         })
     }
 }

@@ -354,4 +354,33 @@ fn the_featherfly_api_asks_for_the_configs_bearer_token_after_the_request_hooks(
             .with_header("Authorization", "bearer t0ken"),
     );
     assert_eq!(sloppy.status, Some(401), "the scheme is case-sensitive");
+    // As `serve` hands requests over: the header redacted for recording,
+    // the raw value kept for the host's own check.
+    let mut served = RequestEvent::new(HttpMethod::Get, "/plugins/hello")
+        .with_header("authorization", hookcheck::fixtures::REDACTED_AUTHORIZATION);
+    served.raw_authorization = Some("Bearer t0ken".into());
+    assert_eq!(harness.request(&served).status, Some(200));
+    // As a recorded request replays: only the user the bearer named.
+    let replayed = RequestEvent::new(HttpMethod::Get, "/plugins/hello")
+        .with_header("authorization", hookcheck::fixtures::REDACTED_AUTHORIZATION)
+        .with_user("t0ken");
+    assert_eq!(harness.request(&replayed).status, Some(200));
+}
+
+#[test]
+fn what_the_host_tolerates_reaches_the_harness_trace() {
+    let host = hookcheck::featherfly::FeatherFlyHost::load(
+        &[hookcheck_fixtures::artifacts::native_fixture(
+            "respond_without_status",
+        )],
+        &hookcheck::featherfly::NativeOptions {
+            isolation: hookcheck::featherfly::Isolation::InProcess,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let mut harness = Harness::featherfly(host).unwrap();
+    let observed = harness.request(&RequestEvent::new(HttpMethod::Get, "/"));
+    assert_eq!(observed.status, Some(200));
+    assert_eq!(observed.trace.tolerated.len(), 1, "{:?}", observed.trace);
 }
