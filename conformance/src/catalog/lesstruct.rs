@@ -3,7 +3,7 @@
 use hookcheck::engine::{BadOutput, Contract, Failure, Outcome, Trace, TrapCode};
 use hookcheck::lesstruct::{
     LesstructHost, LoadProblem, ModuleFacts, SaveRun, data_segments, decode_result, inspect_module,
-    invoked_hooks, is_invoked,
+    invoked_hooks, is_invoked, ungranted_imports,
 };
 use serde_json::Value;
 
@@ -28,7 +28,13 @@ fn on_wasm(s: &Subject, f: impl FnOnce(&WasmSubject) -> Verdict) -> Verdict {
 }
 
 fn facts(w: &WasmSubject) -> Result<ModuleFacts, String> {
-    Ok(inspect_module(&w.module, w.manifest.is_some()))
+    let mut facts = inspect_module(&w.module, w.manifest.is_some());
+    if let Some(Ok(manifest)) = &w.manifest {
+        facts
+            .problems
+            .extend(ungranted_imports(&w.module, manifest));
+    }
+    Ok(facts)
 }
 
 fn load_rule(s: &Subject, what: &str, pick: fn(&LoadProblem) -> bool) -> Verdict {
@@ -287,9 +293,16 @@ fn ls_load_005(s: &Subject) -> Verdict {
     )
 }
 fn ls_load_006(s: &Subject) -> Verdict {
-    load_rule(s, "imports host functions only with a manifest", |p| {
-        matches!(p, LoadProblem::ImportWithoutManifest(_))
-    })
+    load_rule(
+        s,
+        "imports host functions only with a manifest that grants them",
+        |p| {
+            matches!(
+                p,
+                LoadProblem::ImportWithoutManifest(_) | LoadProblem::ImportNotGranted(_)
+            )
+        },
+    )
 }
 fn ls_load_007(s: &Subject) -> Verdict {
     on_wasm(s, |w| match &w.manifest {

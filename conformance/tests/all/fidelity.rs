@@ -155,3 +155,19 @@ fn a_plugin_that_keeps_the_host_api_pointer_crashes_as_on_the_daemon() {
     assert_eq!(fault.status, Status::Fail, "{}", fault.evidence);
     assert!(fault.evidence.contains("SIGSEGV"), "{}", fault.evidence);
 }
+
+#[test]
+fn an_http_import_without_an_http_grant_does_not_load() {
+    let report = run_checks(
+        &open("wat:http_without_grant"),
+        &RunOptions::default(),
+        |_| {},
+    );
+    let load = result(&report, "LS-LOAD-006");
+    assert_eq!(load.status, Status::Fail);
+    assert!(
+        load.evidence.contains("grants no HTTP URL patterns"),
+        "{}",
+        load.evidence
+    );
+}

@@ -19,10 +19,16 @@ use serde_json::{Map, Value, json};
 use super::manifest::{DbGrant, GrantTable};
 use crate::{Error, Result};
 
-/// The tables plugins may be granted, and eight they may never reach.
+/// The tables plugins may be granted, and eight they may never reach;
+/// `content_items` has the real schema's columns
+/// (internal/database/migrations/sqlite/000001_initial_tables.up.sql:30-52).
 const SCHEMA: &str = "
-CREATE TABLE content_items (id INTEGER PRIMARY KEY, title TEXT, content TEXT, status TEXT,
-    post_type TEXT, user_id INTEGER, custom_fields TEXT NOT NULL DEFAULT '{}');
+CREATE TABLE content_items (id INTEGER PRIMARY KEY, user_id INTEGER, title TEXT, slug TEXT,
+    content TEXT, tags TEXT NOT NULL DEFAULT '[]', status TEXT, post_type TEXT,
+    meta_description TEXT, og_title TEXT, og_description TEXT, allow_comments INTEGER DEFAULT 1,
+    custom_fields TEXT NOT NULL DEFAULT '{}', updated_by INTEGER, language TEXT,
+    translation_group_id TEXT, created_at DATETIME DEFAULT CURRENT_TIMESTAMP,
+    updated_at DATETIME DEFAULT CURRENT_TIMESTAMP);
 CREATE TABLE media_files (id INTEGER PRIMARY KEY, path TEXT, mime TEXT, content_id INTEGER);
 CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT, name TEXT);
 CREATE TABLE sessions (id INTEGER PRIMARY KEY, user_id INTEGER, token TEXT);

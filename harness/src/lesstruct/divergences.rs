@@ -101,7 +101,7 @@ pub(crate) const DIVERGENCES: &[Divergence] = &[
         "seed 002: each plugin has its own manifest",
         "internal/plugin/hostfunctions/registry.go:34-133 and internal/plugin/loader/loader.go:81-96: one `lesstruct` host module per plugin with a manifest, in one shared runtime: the second plugin with a manifest fails to load (`module[lesstruct] has already been instantiated`), a host bug",
         Emulated,
-        "the second plugin with a manifest does not load (skipped with a warning in a directory); a plugin without one that imports host functions is not linked to the first's yet",
+        "the second plugin with a manifest does not load (skipped with a warning in a directory), and an import the manifest does not grant fails the load (LS-LOAD-006); a plugin without a manifest that imports host functions is not linked to the first's grants yet",
     ),
     d(
         "host answer shapes",

@@ -27,6 +27,7 @@ pub use layout::{DataSegment, data_segments};
 pub use manifest::{CapabilityManifest, DbGrant, GrantTable};
 pub use plugin::{
     LoadProblem, ModuleFacts, WASM_TABLE_ELEMENTS, WASM_TABLES, WasmPlugin, inspect_module,
+    ungranted_imports,
 };
 pub use protocol::{
     HOST_RESULT_OFFSET, INPUT_OFFSET, NOT_JSON, NOT_UTF8, decode_result, locate_result,

@@ -188,7 +188,10 @@ impl WasmPlugin {
         services: Arc<HostServices>,
     ) -> Result<Self> {
         let bad = |reason| artifact_error(name, reason);
-        let facts = inspect_module(&module, manifest.is_some());
+        let mut facts = inspect_module(&module, manifest.is_some());
+        if let Some(manifest) = &manifest {
+            facts.problems.extend(ungranted_imports(&module, manifest));
+        }
         if let Some(problem) = facts.problems.first() {
             return Err(bad(problem.to_string()));
         }
@@ -465,6 +468,10 @@ pub enum LoadProblem {
     BadHostImport(String),
     /// A `lesstruct` import without a capability manifest.
     ImportWithoutManifest(String),
+    /// A `lesstruct` import the manifest does not grant: the host links
+    /// HTTP functions only with URL patterns and database functions only
+    /// with table grants, so the load fails there.
+    ImportNotGranted(String),
 }
 
 impl std::fmt::Display for LoadProblem {
@@ -475,7 +482,8 @@ impl std::fmt::Display for LoadProblem {
             | Self::ResultLenSignature(m)
             | Self::ForeignImport(m)
             | Self::BadHostImport(m)
-            | Self::ImportWithoutManifest(m) => f.write_str(m),
+            | Self::ImportWithoutManifest(m)
+            | Self::ImportNotGranted(m) => f.write_str(m),
         }
     }
 }
@@ -493,7 +501,33 @@ pub struct ModuleFacts {
     pub problems: Vec<LoadProblem>,
 }
 
-/// Inspects a compiled module against the Lesstruct load rules.
+/// The `lesstruct` imports `manifest` does not grant. The host links the
+/// HTTP functions only when the manifest lists URL patterns and the
+/// database functions only when it grants tables
+/// (internal/plugin/hostfunctions/registry.go:45-101), so importing any
+/// other fails the load there.
+pub fn ungranted_imports(module: &Module, manifest: &CapabilityManifest) -> Vec<LoadProblem> {
+    module
+        .imports()
+        .filter(|i| i.module() == "lesstruct")
+        .filter_map(|i| {
+            let (granted, what) = match i.name() {
+                "http_get" | "http_post" => (!manifest.http.is_empty(), "HTTP URL patterns"),
+                "db_query" | "db_exec" => (!manifest.database.is_empty(), "database tables"),
+                _ => (true, ""),
+            };
+            (!granted).then(|| {
+                LoadProblem::ImportNotGranted(format!(
+                    "imports `lesstruct.{}` but its manifest grants no {what}: the host links that function only with such a grant, so the plugin does not load there",
+                    i.name()
+                ))
+            })
+        })
+        .collect()
+}
+
+/// Inspects a compiled module against the Lesstruct load rules;
+/// `has_manifest` says whether it comes with a capability manifest.
 pub fn inspect_module(module: &Module, has_manifest: bool) -> ModuleFacts {
     let mut facts = ModuleFacts::default();
     let mut has_memory = false;

@@ -150,11 +150,17 @@ fn bodies_over_one_mebibyte_are_refused() {
 
 #[test]
 fn no_http_patterns_means_no_http() {
-    let server = TestServer::start();
-    let mut host = host_with("http_enrichment", "name = \"h\"\nversion = \"1\"\n");
-    let answer = fetch(&mut host, &server.url("/allowed/data"));
-    assert_eq!(answer["error"], "url_not_allowed");
-    assert!(server.paths().is_empty());
+    // The host links `http_get` only with URL patterns: a plugin that
+    // imports it without any does not load at all.
+    let mut host = lesstruct_host();
+    let bytes = std::fs::read(wasm_fixture("http_enrichment")).unwrap();
+    let manifest =
+        CapabilityManifest::parse("name = \"h\"\nversion = \"1\"\n", "test.manifest").unwrap();
+    let err = host
+        .load_bytes("http_enrichment", &bytes, Some(manifest))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("grants no HTTP URL patterns"), "{err}");
 }
 
 const DB_MANIFEST: &str = "name = \"db\"\nversion = \"1\"\n[capabilities]\ndatabase = [\"read:content\", \"write:media\"]\n";
@@ -287,4 +293,16 @@ fn a_second_plugin_with_a_manifest_does_not_load_as_on_the_host() {
         "{err}"
     );
     assert_eq!(host.plugin_names(), ["db_read"]);
+}
+
+#[test]
+fn an_import_the_manifest_does_not_grant_fails_the_load_as_on_the_host() {
+    let mut host =
+        hookcheck::lesstruct::LesstructHost::new(hookcheck::lesstruct::WasmLimits::default())
+            .unwrap();
+    let err = host
+        .load_file(&crate::support::wat("http_without_grant"))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("grants no HTTP URL patterns"), "{err}");
 }
