@@ -73,7 +73,7 @@ pub fn explanation(c: &Check) -> String {
             let _ = writeln!(out, "  < 0  {:<26} {}", "(negative)", table.negative);
             let _ = writeln!(
                 out,
-                "  other  {:<26} {} ({})",
+                "  else {:<26} {} ({})",
                 "(undefined)",
                 table.otherwise_meaning,
                 if table.otherwise == CodeEffect::Fail {

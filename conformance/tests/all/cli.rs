@@ -220,6 +220,19 @@ fn checks_and_explain_describe_the_catalog() {
     );
     let out = hookcheck(&["explain", "XX-1"]);
     assert_eq!(out.status.code(), Some(2));
+    // A rule the host tolerates: its basis, the host's code, and the code
+    // table rows the host executes, with what it does with other codes.
+    let out = hookcheck(&["explain", "FF-REQ-001"]);
+    let stdout = text(&out.stdout);
+    for expected in [
+        "basis:     docs",
+        "host code: application/src/plugins/request_middleware.rs:76",
+        "1  REQUEST_RESPOND",
+        "a warning: FF-CODE-002",
+        "When the documents and the host's code disagree",
+    ] {
+        assert!(stdout.contains(expected), "{expected}: {stdout}");
+    }
 }
 
 #[test]
