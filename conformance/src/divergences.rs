@@ -5,6 +5,7 @@ use clap::Args;
 use hookcheck::engine::Contract;
 use hookcheck::host::{BUILTIN_HOSTS, Divergence};
 use hookcheck_conformance::printable;
+use serde::Serialize;
 
 /// Where the hosts' documents and code disagree.
 #[derive(Debug, Args)]
@@ -26,11 +27,24 @@ pub(crate) struct DivergencesArgs {
     json: bool,
 }
 
-fn selected(profile: Option<Contract>) -> Vec<&'static Divergence> {
+/// One divergence with its host's contract, as listed.
+#[derive(Serialize)]
+struct Listed {
+    contract: Contract,
+    #[serde(flatten)]
+    divergence: &'static Divergence,
+}
+
+fn selected(profile: Option<Contract>) -> Vec<Listed> {
     BUILTIN_HOSTS
         .iter()
         .filter(|h| profile.is_none_or(|p| h.contract == p))
-        .flat_map(|h| h.divergences.iter())
+        .flat_map(|h| {
+            h.divergences.iter().map(|divergence| Listed {
+                contract: h.contract,
+                divergence,
+            })
+        })
         .collect()
 }
 
@@ -41,8 +55,12 @@ pub(crate) fn run(args: &DivergencesArgs) -> anyhow::Result<bool> {
         println!("{}", serde_json::to_string_pretty(&items)?);
         return Ok(true);
     }
-    for d in &items {
-        println!("{} · {} ({})", d.contract, d.topic, d.handling);
+    for Listed {
+        contract,
+        divergence: d,
+    } in &items
+    {
+        println!("{contract} · {} ({})", d.topic, d.handling);
         println!("  docs:      {}", printable(d.docs));
         println!("  host:      {}", printable(d.host));
         println!("  verdict:   {}\n", printable(d.verdict));

@@ -58,4 +58,12 @@ impl Error {
             source,
         }
     }
+
+    /// A plugin file that is not one this profile can check, and why.
+    pub(crate) fn artifact(path: &std::path::Path, reason: impl Into<String>) -> Self {
+        Self::Artifact {
+            path: path.to_owned(),
+            reason: reason.into(),
+        }
+    }
 }

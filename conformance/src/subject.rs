@@ -280,9 +280,11 @@ pub(crate) fn rustc_of(data: &[u8]) -> Option<String> {
 
 fn elf_symbols(path: &Path, data: &[u8]) -> Result<Vec<String>> {
     use object::{Object, ObjectSymbol};
-    let file = object::File::parse(data).map_err(|e| Error::Artifact {
-        path: path.to_owned(),
-        reason: format!("not a shared library this host can read: {e}"),
+    let file = object::File::parse(data).map_err(|e| {
+        Error::artifact(
+            path,
+            format!("not a shared library this host can read: {e}"),
+        )
     })?;
     let names = file
         .dynamic_symbols()
@@ -310,15 +312,9 @@ pub const COMPILE_BUDGET: Duration = Duration::from_secs(60);
 /// Reads a plugin file: a regular file of at most [`MAX_ARTIFACT_BYTES`].
 fn read_artifact(path: &Path) -> Result<Vec<u8>> {
     hookcheck::limits::read_bounded(path, MAX_ARTIFACT_BYTES).map_err(|e| match e {
-        hookcheck::Error::Input { reason, .. } => Error::Artifact {
-            path: path.to_owned(),
-            reason,
-        },
+        hookcheck::Error::Input { reason, .. } => Error::artifact(path, reason),
         hookcheck::Error::Io { source, .. } => Error::io("read", path, source),
-        other => Error::Artifact {
-            path: path.to_owned(),
-            reason: other.to_string(),
-        },
+        other => Error::artifact(path, other.to_string()),
     })
 }
 
@@ -355,10 +351,7 @@ struct Artifact {
 
 impl Artifact {
     fn bad(&self, reason: String) -> Error {
-        Error::Artifact {
-            path: self.path.clone(),
-            reason,
-        }
+        Error::artifact(&self.path, reason)
     }
 
     /// A Lesstruct WASM module, compiled once for every check.
@@ -370,10 +363,7 @@ impl Artifact {
             is_wasm,
             ..
         } = self;
-        let bad = |reason: String| Error::Artifact {
-            path: path.clone(),
-            reason,
-        };
+        let bad = |reason: String| Error::artifact(&path, reason);
         if !is_wasm {
             return Err(bad("the lesstruct profile needs a WASM module".into()));
         }
@@ -387,10 +377,10 @@ impl Artifact {
         // A module wasmtime cannot compile is not a plugin to check:
         // every check would be a skip. It is compiled once, here,
         // for every check.
-        let engine = Arc::new(WasmEngine::new(limits).map_err(|e| Error::Artifact {
-            path: path.clone(),
-            reason: format!("the WASM engine did not start: {e}"),
-        })?);
+        let engine = Arc::new(
+            WasmEngine::new(limits)
+                .map_err(|e| bad(format!("the WASM engine did not start: {e}")))?,
+        );
         let module = compile(&engine, &binary).map_err(bad)?;
         let manifest_path = path.with_extension("manifest");
         let manifest = manifest_path
@@ -414,10 +404,7 @@ impl Artifact {
         let Artifact {
             path, data, is_elf, ..
         } = self;
-        let bad = |reason: String| Error::Artifact {
-            path: path.clone(),
-            reason,
-        };
+        let bad = |reason: String| Error::artifact(&path, reason);
         if !is_elf {
             return Err(bad(
                 "the featherfly profile needs an ELF shared library".into()
@@ -443,18 +430,15 @@ impl Artifact {
         // and then fails init is a finding of the FF-LOAD checks.)
         match native.host(hookcheck::featherfly::DEFAULT_CAPACITY) {
             Err(hookcheck::Error::NativeLoad(LoadError::NotLoadable { reason, .. })) => {
-                return Err(Error::Artifact {
-                    path: native.path,
-                    reason: format!("not a loadable shared library: {reason}"),
-                });
+                return Err(Error::artifact(
+                    &native.path,
+                    format!("not a loadable shared library: {reason}"),
+                ));
             }
             // hookcheck's own machinery failed: not the plugin's fault,
             // so not a verdict on it either.
             Err(hookcheck::Error::NativeLoad(why @ LoadError::HostFault { .. })) => {
-                return Err(Error::Artifact {
-                    path: native.path,
-                    reason: why.to_string(),
-                });
+                return Err(Error::artifact(&native.path, why.to_string()));
             }
             _ => {}
         }
@@ -466,10 +450,7 @@ impl Artifact {
         let Artifact {
             path, data, is_elf, ..
         } = self;
-        let bad = |reason: String| Error::Artifact {
-            path: path.clone(),
-            reason,
-        };
+        let bad = |reason: String| Error::artifact(&path, reason);
         if !is_elf {
             return Err(bad("a rustant artifact must be a native shared library; in-process plugins are checked from `cargo test` or as `rustant:NAME`".into()));
         }
@@ -503,10 +484,7 @@ impl Subject {
             return crate::catalog::bundled(kind, name, choice);
         }
         let path = PathBuf::from(spec);
-        let bad = |reason: String| Error::Artifact {
-            path: path.clone(),
-            reason,
-        };
+        let bad = |reason: String| Error::artifact(&path, reason);
         let data = read_artifact(&path)?;
         let ext = path
             .extension()

@@ -3,7 +3,9 @@
 
 use std::time::{Duration, Instant};
 
-use hookcheck::engine::{BadOutput, Contract, Failure, HttpMethod, Outcome, ProcessEnd, Trace};
+use hookcheck::engine::{
+    BadOutput, Contract, FEATHERFLY_CODE_HOOKS, Failure, HttpMethod, Outcome, ProcessEnd, Trace,
+};
 use hookcheck::featherfly::{
     FeatherFlyHost, LoadError, LoadWarning, NativeRequest, RegInfo, RegKind, pattern_diverges,
 };
@@ -304,17 +306,6 @@ fn exercise_traces(s: &Subject) -> Result<Vec<(String, &Trace)>, Verdict> {
         .map(|(label, trace)| (label.clone(), trace))
         .collect())
 }
-
-/// Every hook with a return-code table (FF-CODE-001 reads them all).
-const ALL_CODES: &[&str] = &[
-    "config.mutate",
-    "json.response",
-    "json.actions",
-    "request.intercept",
-    "middleware.inject",
-    "route",
-    "cloudpanel.command",
-];
 
 /// Which registrations the shared exercise called.
 pub(crate) fn coverage(n: &NativeSubject) -> Coverage {
@@ -837,7 +828,7 @@ const CHECKS: &[Check] = &[
         "every code is one the tables define",
         |e| e.failure.bad_output_kind() == Some(BadOutput::UndefinedCode),
     )
-    .reading_codes(ALL_CODES)
+    .reading_codes(&FEATHERFLY_CODE_HOOKS)
     .tolerated()
     .on_host(
         Basis::Docs,

@@ -21,6 +21,6 @@ pub use outcome::{Bytes, Outcome};
 pub use payload::{AuthContext, HttpMethod, HttpResponse, RequestMeta, WriteOp};
 pub use pipeline::{Folded, Pipeline, Stop};
 pub(crate) use profile::FEATHERFLY_CODES;
-pub use profile::{CodeEffect, CodeMeaning, CodeTable, OnError, Profile};
+pub use profile::{CodeEffect, CodeMeaning, CodeTable, FEATHERFLY_CODE_HOOKS, OnError, Profile};
 pub use trace::{Step, Trace, TraceMode};
 pub use warning::LoadWarning;

@@ -88,6 +88,34 @@ const fn code(
     }
 }
 
+/// The codes of both request hook phases.
+const REQUEST_CODES: &[CodeMeaning] = &[
+    code(
+        0,
+        "REQUEST_CONTINUE",
+        CodeEffect::Keep,
+        "next hook or handler",
+    ),
+    code(
+        1,
+        "REQUEST_RESPOND",
+        CodeEffect::Respond,
+        "short-circuit with status + body",
+    ),
+];
+
+/// The table of a request hook phase: both phases read codes alike.
+const fn request_codes(hook: &'static str) -> CodeTable {
+    CodeTable {
+        hook,
+        codes: REQUEST_CODES,
+        negative: "error, request continues",
+        otherwise: CodeEffect::Keep,
+        otherwise_meaning: "any other code: the request continues (only exactly 1 responds)",
+        host: "application/src/plugins/events.rs:273-280",
+    }
+}
+
 /// FeatherFly's return codes per hook (contracts §3): the table the
 /// FeatherFly host interprets every return code with.
 pub(crate) const FEATHERFLY_CODES: &[CodeTable] = &[
@@ -154,48 +182,8 @@ pub(crate) const FEATHERFLY_CODES: &[CodeTable] = &[
         otherwise_meaning: "any other code: prior actions kept, silently",
         host: "application/src/plugins/events.rs:384-387",
     },
-    CodeTable {
-        hook: "request.intercept",
-        codes: &[
-            code(
-                0,
-                "REQUEST_CONTINUE",
-                CodeEffect::Keep,
-                "next hook or handler",
-            ),
-            code(
-                1,
-                "REQUEST_RESPOND",
-                CodeEffect::Respond,
-                "short-circuit with status + body",
-            ),
-        ],
-        negative: "error, request continues",
-        otherwise: CodeEffect::Keep,
-        otherwise_meaning: "any other code: the request continues (only exactly 1 responds)",
-        host: "application/src/plugins/events.rs:273-280",
-    },
-    CodeTable {
-        hook: "middleware.inject",
-        codes: &[
-            code(
-                0,
-                "REQUEST_CONTINUE",
-                CodeEffect::Keep,
-                "next hook or handler",
-            ),
-            code(
-                1,
-                "REQUEST_RESPOND",
-                CodeEffect::Respond,
-                "short-circuit with status + body",
-            ),
-        ],
-        negative: "error, request continues",
-        otherwise: CodeEffect::Keep,
-        otherwise_meaning: "any other code: the request continues (only exactly 1 responds)",
-        host: "application/src/plugins/events.rs:273-280",
-    },
+    request_codes("request.intercept"),
+    request_codes("middleware.inject"),
     CodeTable {
         hook: "route",
         codes: &[code(
@@ -237,6 +225,18 @@ pub(crate) const FEATHERFLY_CODES: &[CodeTable] = &[
         host: "application/src/plugins/events.rs:327-348",
     },
 ];
+
+/// The hooks of FeatherFly's code tables, in table order (derived from
+/// the tables while compiling).
+pub const FEATHERFLY_CODE_HOOKS: [&str; FEATHERFLY_CODES.len()] = {
+    let mut hooks = [""; FEATHERFLY_CODES.len()];
+    let mut i = 0;
+    while i < hooks.len() {
+        hooks[i] = FEATHERFLY_CODES[i].hook;
+        i += 1;
+    }
+    hooks
+};
 
 /// One host contract: which hooks exist and how they fold, and what their
 /// return codes mean.

@@ -3,8 +3,6 @@
 
 use serde::Serialize;
 
-use crate::engine::Contract;
-
 /// What hookcheck does about one divergence.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -28,11 +26,9 @@ impl std::fmt::Display for Handling {
 }
 
 /// One place where a host's documents and its code at the pinned commit
-/// disagree.
+/// disagree (the contract is its [`HostEntry`](super::HostEntry)'s).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Divergence {
-    /// The contract.
-    pub contract: Contract,
     /// A short name (`pattern matching`).
     pub topic: &'static str,
     /// What the documents say, with their section.
@@ -43,4 +39,24 @@ pub struct Divergence {
     pub handling: Handling,
     /// The verdict that follows for a plugin, and the check that gives it.
     pub verdict: &'static str,
+}
+
+impl Divergence {
+    /// One divergence: its topic, what the documents say, what the host's
+    /// code does, how hookcheck handles it, and the verdict that follows.
+    pub const fn new(
+        topic: &'static str,
+        docs: &'static str,
+        host: &'static str,
+        handling: Handling,
+        verdict: &'static str,
+    ) -> Self {
+        Self {
+            topic,
+            docs,
+            host,
+            handling,
+            verdict,
+        }
+    }
 }

@@ -2,66 +2,48 @@
 //! at `DevJadhav/Rustant@2884e161fd7dfb9ce782b878b5af5c55f60c81e9`
 //! disagree.
 
-use crate::engine::Contract;
 use crate::host::{Divergence, Handling};
-
-const fn d(
-    topic: &'static str,
-    docs: &'static str,
-    host: &'static str,
-    handling: Handling,
-    verdict: &'static str,
-) -> Divergence {
-    Divergence {
-        contract: Contract::RUSTANT,
-        topic,
-        docs,
-        host,
-        handling,
-        verdict,
-    }
-}
 
 use Handling::{Emulated, NotYet};
 
 /// Every known difference.
 pub(crate) const DIVERGENCES: &[Divergence] = &[
-    d(
+    Divergence::new(
         "validator errors",
         "seed 004 security: capabilities outside the policy, blocked names and scopes are refused",
         "rustant-plugins/src/security.rs:61-127 and lib.rs:145-155: errors only for empty name or version, blocked names and a too-new min_core_version (the manager builds a default validator, so only the first two and the version can trigger); FileSystem/Network/Shell/Secret are warnings, dropped unlogged; scopes and allowed_plugins exist nowhere in the code",
         Emulated,
         "`AgentHost` turns away only what the agent does; RU-CAP-001/002 and RU-META-002 warn (recommended) for the documents' rules",
     ),
-    d(
+    Divergence::new(
         "names",
         "seed 004: a plugin has a name",
         "rustant-plugins/src/lib.rs:140-142 and security.rs:71-78: a duplicate name is refused (`Plugin already loaded`) before validation; only a literally empty name or version is refused (`\" \"` passes)",
         Emulated,
         "an empty name or version (RU-META-001) and a name already loaded are turned away, as by the agent",
     ),
-    d(
+    Divergence::new(
         "min_core_version",
         "seed 004: the minimum core version a plugin needs",
         "rustant-plugins/src/security.rs:111-153: optional; each dot-separated piece that does not parse as a number is dropped and the rest shift (`>=2.0.0` is accepted, `v1.2.3` is refused)",
         Emulated,
         "read as the agent reads it; RU-META-002 warns when it is not a version",
     ),
-    d(
+    Divergence::new(
         "hooks after on_load",
         "seed 004: plugins register hooks",
         "rustant-plugins/src/lib.rs:136-178: `on_load` runs, then `hooks()` is collected once; `unload` (lib.rs:181-188) leaves the plugin's hooks registered",
         Emulated,
         "`AgentHost` calls `on_load`, then collects tools and hooks",
     ),
-    d(
+    Divergence::new(
         "hook context",
         "seed 004: hooks receive a context",
         "rustant-plugins/src/hooks.rs:29-43, 101-109, 140-156: the context is `{point, name, input, output, error, session_id}`, shared immutably by every hook; `Modified` is only a flag and passes no data on; no `catch_unwind` anywhere",
         NotYet,
         "hookcheck passes the modified data on and catches panics",
     ),
-    d(
+    Divergence::new(
         "who fires hooks",
         "seed 004: hooks fire before and after tool calls, LLM requests and sessions",
         "rustant-cli/src/commands.rs:1856-1890: outside the plugin crate nothing creates a PluginManager or fires a hook; only `rustant plugin list` reads plugin files",
