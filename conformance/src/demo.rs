@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use clap::Args;
 use hookcheck::engine::{AuthContext, HttpMethod, RequestMeta, Trace, WriteOp};
 use hookcheck::pylon::{PylonHost, parse_manifest};
-use hookcheck::rustant::{AgentHookPoint, AgentHost, AgentPlugin, SecurityPolicy};
+use hookcheck::rustant::{AgentHookPoint, AgentHost, AgentPlugin, HookContext, SecurityPolicy};
 use hookcheck::store::EntityStore;
-use hookcheck_fixtures::{NetworkHungry, Redactor, SessionLogger, ToolGuard, pylon_registry};
+use hookcheck_fixtures::{NetworkHungry, PromptGuard, SessionLogger, ToolGuard, pylon_registry};
 use serde_json::json;
 
 /// Options of `hookcheck demo`.
@@ -87,7 +87,7 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<bool> {
 
     let agents: Vec<Box<dyn AgentPlugin>> = vec![
         Box::new(ToolGuard::new(&["shell"])),
-        Box::new(Redactor::default()),
+        Box::new(PromptGuard::default()),
         Box::new(SessionLogger::default()),
         Box::new(NetworkHungry::default()),
     ];
@@ -96,24 +96,20 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<bool> {
     for (name, reasons) in &report.blocked {
         println!("  blocked {name}: {}", reasons.join("; "));
     }
-    let run = agent.run(
+    let run = agent.run(&HookContext::tool(
         AgentHookPoint::BeforeToolExecution,
-        json!({ "tool": "shell" }),
-    );
+        "shell",
+        json!({ "args": ["ls"] }),
+    ));
     print_trace(
         &format!("BeforeToolExecution shell -> {:?}", run.result),
         &run.trace,
     );
-    let run = agent.run(
+    let run = agent.run(&HookContext::llm(
         AgentHookPoint::BeforeLlmRequest,
+        "openai",
         json!({ "prompt": "key sk-live-123" }),
-    );
-    print_trace(
-        &format!(
-            "BeforeLlmRequest -> {:?}, prompt now {}",
-            run.result, run.data["prompt"]
-        ),
-        &run.trace,
-    );
+    ));
+    print_trace(&format!("BeforeLlmRequest -> {:?}", run.result), &run.trace);
     Ok(ok)
 }

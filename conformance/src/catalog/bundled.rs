@@ -41,7 +41,7 @@ const PYLON: &[(&str, PylonMake)] = &[
 
 const RUSTANT: &[(&str, AgentMake)] = &[
     ("tool_guard", || Box::new(fx::ToolGuard::new(&["shell"]))),
-    ("redactor", || Box::new(fx::Redactor::default())),
+    ("prompt_guard", || Box::new(fx::PromptGuard::default())),
     ("session_logger", || Box::new(fx::SessionLogger::default())),
     ("undeclared_tools", || {
         Box::new(fx::UndeclaredTools::default())
@@ -50,7 +50,9 @@ const RUSTANT: &[(&str, AgentMake)] = &[
     ("panicky_hook", || Box::new(fx::PanickyAgentHook::default())),
     ("bad_metadata", || Box::new(fx::BadMetadata::default())),
     ("failing_on_load", || Box::new(fx::FailingOnLoad::default())),
-    ("fake_modified", || Box::new(fx::FakeModified::default())),
+    ("relies_on_modified", || {
+        Box::new(fx::ReliesOnModified::default())
+    }),
 ];
 
 /// The names of the bundled plugins of `kind` (`pylon` or `rustant`).

@@ -171,3 +171,35 @@ fn an_http_import_without_an_http_grant_does_not_load() {
         load.evidence
     );
 }
+
+#[test]
+fn a_rustant_hook_counting_on_modified_is_warned_and_every_report_says_the_agent_fires_no_hook() {
+    let report = run_checks(
+        &open("rustant:relies_on_modified"),
+        &RunOptions::default(),
+        |_| {},
+    );
+    let modified = result(&report, "RU-HOOK-002");
+    assert_eq!(modified.status, Status::Fail);
+    assert_eq!(modified.severity, Severity::Recommended);
+    assert!(
+        modified.evidence.contains("only a flag"),
+        "{}",
+        modified.evidence
+    );
+    assert!(report.passed(), "a recommended failure is a warning");
+    let note = report.coverage.note.as_deref().unwrap_or_default();
+    assert!(note.contains("fires none"), "{note}");
+    let panicky = run_checks(
+        &open("rustant:panicky_hook"),
+        &RunOptions::default(),
+        |_| {},
+    );
+    let panic = result(&panicky, "RU-HOOK-001");
+    assert_eq!(panic.status, Status::Fail);
+    assert!(
+        panic.evidence.contains("no catch_unwind"),
+        "{}",
+        panic.evidence
+    );
+}

@@ -13,6 +13,9 @@ pub enum Handling {
     KeptSafe,
     /// hookcheck still follows the documents here: a known gap.
     NotYet,
+    /// hookcheck follows the documents on purpose, because following the
+    /// host would leave nothing to check, and every report says so.
+    Reported,
 }
 
 impl std::fmt::Display for Handling {
@@ -21,6 +24,7 @@ impl std::fmt::Display for Handling {
             Handling::Emulated => "emulated",
             Handling::KeptSafe => "kept safe",
             Handling::NotYet => "not yet emulated",
+            Handling::Reported => "documents followed, reported",
         })
     }
 }

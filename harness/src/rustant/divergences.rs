@@ -4,7 +4,7 @@
 
 use crate::host::{Divergence, Handling};
 
-use Handling::{Emulated, NotYet};
+use Handling::{Emulated, KeptSafe, Reported};
 
 /// Every known difference.
 pub(crate) const DIVERGENCES: &[Divergence] = &[
@@ -38,16 +38,23 @@ pub(crate) const DIVERGENCES: &[Divergence] = &[
     ),
     Divergence::new(
         "hook context",
-        "seed 004: hooks receive a context",
-        "rustant-plugins/src/hooks.rs:29-43, 101-109, 140-156: the context is `{point, name, input, output, error, session_id}`, shared immutably by every hook; `Modified` is only a flag and passes no data on; no `catch_unwind` anywhere",
-        NotYet,
-        "hookcheck passes the modified data on and catches panics",
+        "seed 004: hooks receive a context; Modified means \"continue with modified context\"",
+        "rustant-plugins/src/hooks.rs:29-97, 101-109, 140-156: the context is `{point, name, input, output, error, session_id}`, one immutable value shared by every hook; `Modified` is a unit variant that only sets the result's flag",
+        Emulated,
+        "`HookContext` and `Hook::execute(&HookContext)` have the agent's shape; RU-HOOK-002 warns a hook that returns Modified that nothing is passed on",
+    ),
+    Divergence::new(
+        "panics in hooks",
+        "seed 004: each hook returns a HookResult",
+        "rustant-plugins/src/hooks.rs:140-156 and lib.rs:136-178: hooks, on_load and metadata are called directly; there is no catch_unwind in the crate",
+        KeptSafe,
+        "hookcheck catches the panic and names it (RU-HOOK-001 fails, saying the panic would unwind into the agent)",
     ),
     Divergence::new(
         "who fires hooks",
         "seed 004: hooks fire before and after tool calls, LLM requests and sessions",
-        "rustant-cli/src/commands.rs:1856-1890: outside the plugin crate nothing creates a PluginManager or fires a hook; only `rustant plugin list` reads plugin files",
-        NotYet,
-        "hookcheck fires every point as the documents describe",
+        "rustant-cli/src/commands.rs:1856-1890: outside the plugin crate nothing creates a PluginManager or fires a hook; only `rustant plugin list` reads plugin files; `tools()` is never collected (lib.rs:136-178)",
+        Reported,
+        "hookcheck fires every point as the documents describe, so the hooks can be checked at all; every Rustant report's coverage line says the agent fires none",
     ),
 ];

@@ -1,10 +1,8 @@
 //! The Rustant host side: validation, loading, and the hook chain.
 
-use serde_json::Value;
-
 use super::plugin::{AgentHookPoint, AgentPlugin, Hook, HookContext, HookResult, ToolDef};
 use super::validator::{SecurityPolicy, validate};
-use crate::engine::{Failure, Outcome, Pipeline, Trace, TraceMode, call_guarded};
+use crate::engine::{Outcome, Pipeline, Trace, TraceMode, call_guarded};
 
 struct Loaded {
     name: String,
@@ -34,8 +32,6 @@ pub struct LoadReport {
 /// The result of running one hook point.
 #[derive(Debug)]
 pub struct AgentRun {
-    /// The context data after the chain.
-    pub data: Value,
     /// `Block(reason)` if a hook blocked, else `Modified` if any hook
     /// modified the context, else `Continue`.
     pub result: HookResult,
@@ -80,7 +76,7 @@ impl AgentHost {
             // As the agent's manager does (rustant-plugins/src/lib.rs:136-178):
             // metadata, the duplicate check, validation, `on_load`, and only
             // then the hooks and tools.
-            let meta = match call_guarded(|| plugin.metadata().clone()) {
+            let meta = match call_guarded(|| plugin.metadata()) {
                 Ok(meta) => meta,
                 Err(f) => {
                     report
@@ -173,19 +169,21 @@ impl AgentHost {
             .collect()
     }
 
-    /// Runs every hook at `point` in load order. `Block` stops the chain;
-    /// `Modified` passes the changed context on; a panic is traced and the
-    /// chain goes on with the context from before it.
-    pub fn run(&self, point: AgentHookPoint, data: Value) -> AgentRun {
+    /// Runs every hook at `ctx.point` in registration order, as the
+    /// agent's `HookManager::fire` does (rustant-plugins/src/hooks.rs:140-156):
+    /// every hook reads the same immutable context; the first `Block` stops
+    /// the chain; `Modified` only sets the result's flag. Unlike the agent,
+    /// which has no `catch_unwind`, hookcheck traces a panic by name and
+    /// goes on.
+    pub fn run(&self, ctx: &HookContext) -> AgentRun {
         let mut trace = Trace::new(self.trace_mode);
-        let spec = point.spec();
-        let input = serde_json::to_vec(&data).unwrap_or_default();
+        let point = ctx.point;
+        let input = serde_json::to_vec(ctx).unwrap_or_default();
         let steps = self.hooks.iter().filter(|r| r.point == point).map(|r| {
-            let call = move |current: &[u8]| hook_step(r, point, current);
+            let call = move |current: &[u8]| hook_step(r, ctx, current);
             (r.plugin.as_str(), call)
         });
-        let folded = Pipeline::new(spec).run(input, steps, &mut trace);
-        let data = serde_json::from_slice(&folded.value).unwrap_or(data);
+        let folded = Pipeline::new(point.spec()).run(input, steps, &mut trace);
         let modified = folded.modified;
         let (result, blocked_by) = match folded.stop {
             Some(stop) => match stop.outcome {
@@ -196,7 +194,6 @@ impl AgentHost {
             None => (HookResult::Continue, None),
         };
         AgentRun {
-            data,
             result,
             blocked_by,
             trace,
@@ -226,18 +223,14 @@ impl Drop for AgentHost {
     }
 }
 
-fn hook_step(r: &Registered, point: AgentHookPoint, current: &[u8]) -> Outcome {
-    let Ok(data) = serde_json::from_slice::<Value>(current) else {
-        let reason = "the host could not decode its own context".to_owned();
-        return Outcome::error(&r.plugin, point.name(), Failure::HostFault { reason });
-    };
-    let mut ctx = HookContext { point, data };
-    match call_guarded(|| r.hook.call(&mut ctx)) {
+/// One hook's call. The context is the shared one; `current` (what the
+/// pipeline carries) is always its serialised form, passed on unchanged
+/// because nothing a hook returns can change it.
+fn hook_step(r: &Registered, ctx: &HookContext, current: &[u8]) -> Outcome {
+    match call_guarded(|| r.hook.execute(ctx)) {
         Ok(HookResult::Continue) => Outcome::Continue,
         Ok(HookResult::Block(reason)) => Outcome::Cancel { reason },
-        Ok(HookResult::Modified) => {
-            Outcome::modified(serde_json::to_vec(&ctx.data).unwrap_or_default())
-        }
-        Err(failure) => Outcome::error(&r.plugin, point.name(), failure),
+        Ok(HookResult::Modified) => Outcome::modified(current.to_vec()),
+        Err(failure) => Outcome::error(&r.plugin, ctx.point.name(), failure),
     }
 }

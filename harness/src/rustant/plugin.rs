@@ -82,38 +82,110 @@ impl AgentHookPoint {
     }
 }
 
-/// What a hook tells the agent.
+/// What a hook tells the agent (rustant-plugins/src/hooks.rs:101-109).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum HookResult {
     /// Allow execution to proceed.
     Continue,
     /// Stop the chain and the action, with a reason.
     Block(String),
-    /// Continue with the (modified) context.
+    /// The documents say "continue with modified context"; on the agent it
+    /// is only a flag: it carries no data and the context every hook sees
+    /// is the same immutable value.
     Modified,
 }
 
-/// What a hook sees and may change.
-#[derive(Clone, Debug, PartialEq)]
+/// What every hook at a point sees, exactly as the agent builds it
+/// (rustant-plugins/src/hooks.rs:29-97): one immutable value shared by the
+/// whole chain.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct HookContext {
     /// The point being run.
     pub point: AgentHookPoint,
-    /// The point's data (tool name and arguments, LLM request, …).
-    pub data: Value,
+    /// The tool or LLM provider's name.
+    pub name: Option<String>,
+    /// The tool's arguments, or the LLM request.
+    pub input: Option<Value>,
+    /// The LLM response (for points other than `BeforeLlmRequest`).
+    pub output: Option<Value>,
+    /// The error, at `OnError`.
+    pub error: Option<String>,
+    /// The session, at `OnSessionStart` / `OnSessionEnd`.
+    pub session_id: Option<String>,
 }
 
-/// One hook handler.
+impl HookContext {
+    /// A context with only the point set.
+    pub fn new(point: AgentHookPoint) -> Self {
+        Self {
+            point,
+            name: None,
+            input: None,
+            output: None,
+            error: None,
+            session_id: None,
+        }
+    }
+
+    /// A tool point's context: the tool's name and its arguments as input.
+    pub fn tool(point: AgentHookPoint, name: &str, args: Value) -> Self {
+        Self {
+            name: Some(name.to_owned()),
+            input: Some(args),
+            ..Self::new(point)
+        }
+    }
+
+    /// An LLM point's context: the provider's name, and the data as input
+    /// at `BeforeLlmRequest`, as output at every other point.
+    pub fn llm(point: AgentHookPoint, provider: &str, data: Value) -> Self {
+        let (input, output) = if point == AgentHookPoint::BeforeLlmRequest {
+            (Some(data), None)
+        } else {
+            (None, Some(data))
+        };
+        Self {
+            name: Some(provider.to_owned()),
+            input,
+            output,
+            ..Self::new(point)
+        }
+    }
+
+    /// A session point's context: only the session id.
+    pub fn session(point: AgentHookPoint, id: &str) -> Self {
+        Self {
+            session_id: Some(id.to_owned()),
+            ..Self::new(point)
+        }
+    }
+
+    /// The `OnError` context: only the message.
+    pub fn error(message: &str) -> Self {
+        Self {
+            error: Some(message.to_owned()),
+            ..Self::new(AgentHookPoint::OnError)
+        }
+    }
+}
+
+/// One hook handler, as the agent's `Hook` trait has it: it reads the
+/// shared context and answers.
 pub trait Hook: Send + Sync {
-    /// Runs the hook; may change `ctx.data` and then return
-    /// [`HookResult::Modified`].
-    fn call(&self, ctx: &mut HookContext) -> HookResult;
+    /// Runs the hook.
+    fn execute(&self, ctx: &HookContext) -> HookResult;
+
+    /// The hook's name (the agent never reads it).
+    fn name(&self) -> &str {
+        "hook"
+    }
 }
 
 impl<F> Hook for F
 where
-    F: Fn(&mut HookContext) -> HookResult + Send + Sync,
+    F: Fn(&HookContext) -> HookResult + Send + Sync,
 {
-    fn call(&self, ctx: &mut HookContext) -> HookResult {
+    fn execute(&self, ctx: &HookContext) -> HookResult {
         self(ctx)
     }
 }
@@ -140,8 +212,10 @@ pub struct PluginMetadata {
     /// Its author.
     #[serde(default)]
     pub author: String,
-    /// The oldest agent core it runs on (`x.y.z`).
-    pub min_core_version: String,
+    /// The oldest agent core it runs on (`x.y.z`); optional, as on the
+    /// agent (rustant-plugins/src/lib.rs:51-52).
+    #[serde(default)]
+    pub min_core_version: Option<String>,
     /// The capabilities it declares.
     pub capabilities: Vec<Capability>,
 }
@@ -159,8 +233,9 @@ impl fmt::Display for AgentError {
 /// A Rustant plugin. The real agent's trait is `async`; hookcheck drives
 /// these methods synchronously, which a plugin cannot tell apart.
 pub trait AgentPlugin: Send + Sync {
-    /// The plugin's metadata.
-    fn metadata(&self) -> &PluginMetadata;
+    /// The plugin's metadata, returned by value as the agent's trait has
+    /// it (rustant-plugins/src/lib.rs:61; the documents show a reference).
+    fn metadata(&self) -> PluginMetadata;
 
     /// Called once when the agent loads the plugin.
     fn on_load(&mut self) -> Result<(), AgentError> {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use super::host::AgentHost;
-use super::plugin::{AgentHookPoint, HookResult};
+use super::plugin::{AgentHookPoint, HookContext, HookResult};
 use crate::Result;
 use crate::engine::{Contract, Profile, Trace};
 use crate::host::{ContractHost, HookAnswer, HostEntry, LoadOptions};
@@ -45,14 +45,38 @@ impl ContractHost for AgentHost {
 
     fn hook(&mut self, hook: &str, data: &Value, trace: &mut Trace) -> Option<HookAnswer> {
         let point = AgentHookPoint::ALL.into_iter().find(|p| p.name() == hook)?;
-        let run = self.run(point, data.clone());
+        let ctx = context(point, data);
+        let run = self.run(&ctx);
         trace.absorb(run.trace);
         Some(HookAnswer {
-            value: run.data,
+            value: serde_json::to_value(&ctx).unwrap_or(Value::Null),
             stopped: match run.result {
                 HookResult::Block(reason) => Some(reason),
                 HookResult::Continue | HookResult::Modified => None,
             },
         })
+    }
+}
+
+/// The context for `data`: an object with any of the context's fields
+/// (`name`, `input`, `output`, `error`, `session_id`) fills them; any other
+/// value is the context's `input`.
+fn context(point: AgentHookPoint, data: &Value) -> HookContext {
+    const FIELDS: [&str; 5] = ["name", "input", "output", "error", "session_id"];
+    let text = |key: &str| data.get(key).and_then(Value::as_str).map(str::to_owned);
+    let value = |key: &str| data.get(key).filter(|v| !v.is_null()).cloned();
+    match data.as_object() {
+        Some(map) if map.keys().any(|k| FIELDS.contains(&k.as_str())) => HookContext {
+            point,
+            name: text("name"),
+            input: value("input"),
+            output: value("output"),
+            error: text("error"),
+            session_id: text("session_id"),
+        },
+        _ => HookContext {
+            input: Some(data.clone()),
+            ..HookContext::new(point)
+        },
     }
 }

@@ -184,16 +184,17 @@ pub fn validate(
     if policy.blocked_plugins.contains(&meta.name) {
         out.push(Violation::Blocked { plugin });
     }
-    if Version::parse(&meta.min_core_version).is_none() && !meta.min_core_version.is_empty() {
-        out.push(Violation::BadVersion {
-            text: meta.min_core_version.clone(),
-        });
-    }
-    if Version::parse_lenient(&meta.min_core_version) > policy.core_version {
-        out.push(Violation::CoreTooOld {
-            required: meta.min_core_version.clone(),
-            actual: policy.core_version,
-        });
+    // An absent min_core_version skips the check (security.rs:111).
+    if let Some(text) = &meta.min_core_version {
+        if Version::parse(text).is_none() && !text.is_empty() {
+            out.push(Violation::BadVersion { text: text.clone() });
+        }
+        if Version::parse_lenient(text) > policy.core_version {
+            out.push(Violation::CoreTooOld {
+                required: text.clone(),
+                actual: policy.core_version,
+            });
+        }
     }
     let declared: BTreeSet<Capability> = meta.capabilities.iter().copied().collect();
     for capability in &declared {

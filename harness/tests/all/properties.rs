@@ -2,7 +2,7 @@
 //! small reference models, over generated values, through the real paths.
 
 use std::ops::Range;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use hookcheck::engine::{
     AuthContext, BadOutput, Bytes, Failure, HttpMethod, Outcome, Pipeline, Profile, RequestMeta,
@@ -381,21 +381,27 @@ proptest! {
         prop_assert_eq!(run.trace.steps.len(), first.map_or(results.len(), |i| i + 1));
     }
 
-    /// Rustant: Block stops the chain, Modified passes its change on, a
-    /// panic is skipped, Continue changes nothing.
+    /// Rustant, as `HookManager::fire` folds (hooks.rs:140-156): hooks run
+    /// in order until the first Block, every one sees the same context,
+    /// Modified is only a flag, a panic is skipped.
     #[test]
     fn rustant_chain_folds_as_the_model_says(results in proptest::collection::vec(0u8..4, 1..=8)) {
-        let plugins: Vec<Box<dyn AgentPlugin>> =
-            results.iter().enumerate().map(|(i, r)| Box::new(Agent::new(i, *r)) as Box<dyn AgentPlugin>).collect();
+        let seen: Seen = Arc::default();
+        let plugins: Vec<Box<dyn AgentPlugin>> = results
+            .iter()
+            .enumerate()
+            .map(|(i, r)| Box::new(Agent::new(i, *r, &seen)) as Box<dyn AgentPlugin>)
+            .collect();
         let (host, _) = AgentHost::load(&SecurityPolicy::default(), plugins);
-        let run = host.run(AgentHookPoint::BeforeToolExecution, json!({"marks": []}));
+        let ctx = HookContext::tool(AgentHookPoint::BeforeToolExecution, "search", json!({"q": 1}));
+        let run = host.run(&ctx);
         let block = results.iter().position(|r| *r == 1);
         let ran = &results[..block.map_or(results.len(), |i| i + 1)];
-        let marks: Vec<serde_json::Value> = ran.iter().enumerate().filter(|(_, r)| **r == 2).map(|(i, _)| json!(i)).collect();
-        prop_assert_eq!(&run.data["marks"], &json!(marks));
+        let calls: Vec<(usize, HookContext)> = (0..ran.len()).map(|i| (i, ctx.clone())).collect();
+        prop_assert_eq!(&*seen.lock().unwrap(), &calls);
         let expected = match block {
             Some(i) => HookResult::Block(format!("p{i}")),
-            None if !marks.is_empty() => HookResult::Modified,
+            None if ran.contains(&2) => HookResult::Modified,
             None => HookResult::Continue,
         };
         prop_assert_eq!(run.result, expected);
@@ -445,46 +451,47 @@ impl Plugin for Scripted {
     }
 }
 
+type Seen = Arc<Mutex<Vec<(usize, HookContext)>>>;
+
+/// Answers as scripted (0 Continue, 1 Block, 2 Modified, 3 panic) and
+/// records the context it was called with.
 struct Agent {
-    meta: PluginMetadata,
     index: usize,
     result: u8,
+    seen: Seen,
 }
 
 impl Agent {
-    fn new(index: usize, result: u8) -> Self {
-        let meta = PluginMetadata {
-            name: format!("p{index}"),
-            version: "1".into(),
-            description: String::new(),
-            author: String::new(),
-            min_core_version: "1".into(),
-            capabilities: vec![Capability::HookRegistration],
-        };
+    fn new(index: usize, result: u8, seen: &Seen) -> Self {
         Self {
-            meta,
             index,
             result,
+            seen: Arc::clone(seen),
         }
     }
 }
 
 impl AgentPlugin for Agent {
-    fn metadata(&self) -> &PluginMetadata {
-        &self.meta
+    fn metadata(&self) -> PluginMetadata {
+        PluginMetadata {
+            name: format!("p{}", self.index),
+            version: "1".into(),
+            description: String::new(),
+            author: String::new(),
+            min_core_version: None,
+            capabilities: vec![Capability::HookRegistration],
+        }
     }
     fn hooks(&self) -> Vec<(AgentHookPoint, Box<dyn Hook>)> {
-        let (index, result) = (self.index, self.result);
-        let hook = move |ctx: &mut HookContext| match result {
-            0 => HookResult::Continue,
-            1 => HookResult::Block(format!("p{index}")),
-            2 => {
-                if let Some(marks) = ctx.data["marks"].as_array_mut() {
-                    marks.push(json!(index));
-                }
-                HookResult::Modified
+        let (index, result, seen) = (self.index, self.result, Arc::clone(&self.seen));
+        let hook = move |ctx: &HookContext| {
+            seen.lock().unwrap().push((index, ctx.clone()));
+            match result {
+                0 => HookResult::Continue,
+                1 => HookResult::Block(format!("p{index}")),
+                2 => HookResult::Modified,
+                _ => panic!("scripted agent panic"),
             }
-            _ => panic!("scripted agent panic"),
         };
         vec![(AgentHookPoint::BeforeToolExecution, Box::new(hook))]
     }

@@ -3,14 +3,18 @@
 use std::collections::BTreeSet;
 
 use hookcheck::rustant::{
-    AgentError, AgentHookPoint, AgentHost, AgentPlugin, Capability, HookResult, PluginMetadata,
-    SecurityPolicy, Version, Violation, validate,
+    AgentError, AgentHookPoint, AgentHost, AgentPlugin, Capability, Hook, HookContext, HookResult,
+    PluginMetadata, SecurityPolicy, Version, Violation, validate,
 };
 use hookcheck_fixtures::{
-    NetworkHungry, PanickyAgentHook, Redactor, SessionLogger, ToolGuard, UndeclaredTools,
+    NetworkHungry, PanickyAgentHook, PromptGuard, SessionLogger, ToolGuard, UndeclaredTools,
 };
 use rstest::rstest;
 use serde_json::json;
+
+fn tool(name: &str, args: serde_json::Value) -> HookContext {
+    HookContext::tool(AgentHookPoint::BeforeToolExecution, name, args)
+}
 
 fn load(plugins: Vec<Box<dyn AgentPlugin>>) -> AgentHost {
     let (host, report) = AgentHost::load(&SecurityPolicy::default(), plugins);
@@ -23,22 +27,16 @@ fn block_stops_the_chain_and_names_the_plugin() {
     let logger = SessionLogger::default();
     let host = load(vec![
         Box::new(ToolGuard::new(&["shell"])),
-        Box::new(Redactor::default()),
+        Box::new(PromptGuard::default()),
         Box::new(logger),
     ]);
-    let run = host.run(
-        AgentHookPoint::BeforeToolExecution,
-        json!({"tool": "shell", "args": ["rm"]}),
-    );
+    let run = host.run(&tool("shell", json!({"args": ["rm"]})));
     assert_eq!(
         run.result,
         HookResult::Block("tool `shell` is denied by tool_guard".into())
     );
     assert_eq!(run.blocked_by.as_deref(), Some("tool_guard"));
-    let allowed = host.run(
-        AgentHookPoint::BeforeToolExecution,
-        json!({"tool": "search"}),
-    );
+    let allowed = host.run(&tool("search", json!({})));
     assert_eq!(allowed.result, HookResult::Continue);
 }
 
@@ -48,34 +46,87 @@ fn block_prevents_later_hooks_from_running() {
         Box::new(ToolGuard::new(&["shell"])),
         Box::new(PanickyAgentHook::default()),
     ]);
-    let run = host.run(
-        AgentHookPoint::BeforeToolExecution,
-        json!({"tool": "shell"}),
-    );
+    let run = host.run(&tool("shell", json!({})));
     assert_eq!(run.trace.steps.len(), 1);
 }
 
+/// Returns `Modified` and remembers every context it was given.
+struct Recorder {
+    name: &'static str,
+    answer: HookResult,
+    seen: std::sync::Arc<std::sync::Mutex<Vec<HookContext>>>,
+}
+
+impl AgentPlugin for Recorder {
+    fn metadata(&self) -> PluginMetadata {
+        PluginMetadata {
+            name: self.name.into(),
+            ..meta(&[Capability::HookRegistration], "1")
+        }
+    }
+    fn hooks(&self) -> Vec<(AgentHookPoint, Box<dyn Hook>)> {
+        let (answer, seen) = (self.answer.clone(), self.seen.clone());
+        let hook = move |ctx: &HookContext| {
+            seen.lock().unwrap().push(ctx.clone());
+            answer.clone()
+        };
+        vec![(AgentHookPoint::BeforeLlmRequest, Box::new(hook))]
+    }
+}
+
 #[test]
-fn modified_passes_the_changed_context_on() {
-    let host = load(vec![Box::new(Redactor::default())]);
-    let run = host.run(
+fn modified_is_a_flag_and_every_hook_sees_the_same_context() {
+    let seen = std::sync::Arc::default();
+    let recorder = |name, answer| Recorder {
+        name,
+        answer,
+        seen: std::sync::Arc::clone(&seen),
+    };
+    let host = load(vec![
+        Box::new(recorder("first", HookResult::Modified)),
+        Box::new(recorder("second", HookResult::Continue)),
+    ]);
+    let ctx = HookContext::llm(
         AgentHookPoint::BeforeLlmRequest,
-        json!({"prompt": "use sk-123 now"}),
+        "openai",
+        json!({"prompt": "hi"}),
     );
+    let run = host.run(&ctx);
     assert_eq!(run.result, HookResult::Modified);
-    assert_eq!(run.data["prompt"], "use [REDACTED] now");
-    let clean = host.run(AgentHookPoint::BeforeLlmRequest, json!({"prompt": "hello"}));
-    assert_eq!(clean.result, HookResult::Continue);
-    assert_eq!(clean.data["prompt"], "hello");
+    assert_eq!(*seen.lock().unwrap(), [ctx.clone(), ctx.clone()]);
+    // The context as the agent's constructors build it (hooks.rs:47-97).
+    assert_eq!(ctx.input, Some(json!({"prompt": "hi"})));
+    let after = HookContext::llm(AgentHookPoint::AfterLlmResponse, "openai", json!("ok"));
+    assert_eq!((after.input, after.output), (None, Some(json!("ok"))));
+    assert_eq!(HookContext::error("x").point, AgentHookPoint::OnError);
+}
+
+#[test]
+fn block_with_a_reason_is_how_a_hook_keeps_a_key_from_leaving() {
+    let host = load(vec![Box::new(PromptGuard::default())]);
+    let llm = |prompt| {
+        HookContext::llm(
+            AgentHookPoint::BeforeLlmRequest,
+            "openai",
+            json!({ "prompt": prompt }),
+        )
+    };
+    let run = host.run(&llm("use sk-123 now"));
+    assert!(
+        matches!(run.result, HookResult::Block(_)),
+        "{:?}",
+        run.result
+    );
+    assert_eq!(host.run(&llm("hello")).result, HookResult::Continue);
 }
 
 #[test]
 fn continue_runs_every_hook_and_hooks_only_fire_at_their_point() {
     let logger = SessionLogger::default();
     let host = load(vec![Box::new(logger.clone())]);
-    host.run(AgentHookPoint::OnSessionStart, json!({"session": "s1"}));
-    host.run(AgentHookPoint::OnSessionStart, json!({"session": "s2"}));
-    host.run(AgentHookPoint::OnSessionEnd, json!({"session": "s1"}));
+    host.run(&HookContext::session(AgentHookPoint::OnSessionStart, "s1"));
+    host.run(&HookContext::session(AgentHookPoint::OnSessionStart, "s2"));
+    host.run(&HookContext::session(AgentHookPoint::OnSessionEnd, "s1"));
     assert_eq!(logger.started(), 2);
     assert_eq!(host.tools().len(), 1);
 }
@@ -86,10 +137,7 @@ fn a_panicking_hook_is_traced_and_the_chain_goes_on() {
         Box::new(PanickyAgentHook::default()),
         Box::new(ToolGuard::new(&["shell"])),
     ]);
-    let run = host.run(
-        AgentHookPoint::BeforeToolExecution,
-        json!({"tool": "shell", "args": []}),
-    );
+    let run = host.run(&tool("shell", json!({"args": []})));
     let first = run.trace.steps[0].outcome.to_string();
     assert!(
         first.contains("plugin `panicky_hook` panicked in BeforeToolExecution"),
@@ -104,7 +152,7 @@ fn meta(caps: &[Capability], min_core: &str) -> PluginMetadata {
         version: "1.0.0".into(),
         description: String::new(),
         author: String::new(),
-        min_core_version: min_core.into(),
+        min_core_version: Some(min_core.into()),
         capabilities: caps.to_vec(),
     }
 }
@@ -149,8 +197,8 @@ fn the_agent_loads_what_only_the_documents_forbid_with_warnings_and_turns_away_w
     let plugins: Vec<Box<dyn AgentPlugin>> = vec![
         Box::new(UndeclaredTools::default()),
         Box::new(NetworkHungry::default()),
-        Box::new(Redactor::default()),
-        Box::new(Redactor::default()),
+        Box::new(PromptGuard::default()),
+        Box::new(PromptGuard::default()),
         Box::new(Lifecycle {
             meta: empty_version,
             fail_load: false,
@@ -166,7 +214,7 @@ fn the_agent_loads_what_only_the_documents_forbid_with_warnings_and_turns_away_w
     // Scopes and capabilities outside the policy are warnings on the agent.
     assert_eq!(
         report.loaded,
-        ["undeclared_tools", "network_hungry", "redactor"]
+        ["undeclared_tools", "network_hungry", "prompt_guard"]
     );
     let warned: Vec<&str> = report.warnings.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(warned, ["undeclared_tools", "network_hungry"]);
@@ -174,7 +222,7 @@ fn the_agent_loads_what_only_the_documents_forbid_with_warnings_and_turns_away_w
         report.warnings[0].1[0].contains("registers tools (1) without declaring ToolRegistration")
     );
     assert_eq!(report.warnings[1].1.len(), 2, "both capabilities are named");
-    // A second `redactor`, an empty version and a too-new core are refused.
+    // A second `prompt_guard`, an empty version and a too-new core are refused.
     let blocked: Vec<(&str, &str)> = report
         .blocked
         .iter()
@@ -183,7 +231,7 @@ fn the_agent_loads_what_only_the_documents_forbid_with_warnings_and_turns_away_w
     assert_eq!(
         blocked,
         [
-            ("redactor", "Plugin already loaded: redactor"),
+            ("prompt_guard", "Plugin already loaded: prompt_guard"),
             ("no_version", "plugin version cannot be empty"),
             ("too_new", "needs core 2.0.0 or newer, the agent is 1.0.0"),
         ]
@@ -206,8 +254,8 @@ struct Lifecycle {
     unloaded: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 impl AgentPlugin for Lifecycle {
-    fn metadata(&self) -> &PluginMetadata {
-        &self.meta
+    fn metadata(&self) -> PluginMetadata {
+        self.meta.clone()
     }
     fn on_load(&mut self) -> Result<(), AgentError> {
         if self.fail_load {
@@ -259,16 +307,21 @@ fn a_harness_plays_the_agent_host_through_the_seam() {
     use hookcheck::replay::Harness;
     let host = load(vec![
         Box::new(ToolGuard::new(&["shell"])),
-        Box::new(Redactor::default()),
+        Box::new(PromptGuard::default()),
     ]);
     let mut harness = Harness::rustant(host).unwrap();
-    assert_eq!(harness.plugin_names(), ["tool_guard", "redactor"]);
-    let blocked = harness.hook("BeforeToolExecution", &json!({"tool": "shell"}));
+    assert_eq!(harness.plugin_names(), ["tool_guard", "prompt_guard"]);
+    let blocked = harness.hook("BeforeToolExecution", &json!({"name": "shell"}));
     assert_eq!(blocked.status, Some(403));
     assert_eq!(blocked.trace.steps.len(), 1);
-    let redacted = harness.hook("BeforeLlmRequest", &json!({"prompt": "my key is sk-123"}));
-    assert_eq!(redacted.status, None);
-    assert!(!redacted.body.contains("sk-123"), "{}", redacted.body);
+    // A value without the context's fields is the context's input.
+    let guarded = harness.hook("BeforeLlmRequest", &json!({"prompt": "my key is sk-123"}));
+    assert_eq!(guarded.status, Some(403));
+    let clean = harness.hook("BeforeLlmRequest", &json!({"prompt": "hello"}));
+    assert_eq!(clean.status, None);
+    let answer: serde_json::Value = serde_json::from_str(&clean.body).unwrap();
+    assert_eq!(answer["point"], "BeforeLlmRequest");
+    assert_eq!(answer["input"], json!({"prompt": "hello"}));
     let unknown = harness.hook("before_save", &json!({}));
     assert_eq!(unknown.status, Some(404));
     assert!(unknown.trace.steps.is_empty());

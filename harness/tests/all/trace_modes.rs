@@ -8,7 +8,7 @@ use hookcheck::pylon::{PylonHost, parse_manifest};
 use hookcheck::rustant::{AgentHookPoint, AgentHost, SecurityPolicy};
 use hookcheck::store::EntityStore;
 use hookcheck_fixtures::artifacts::{native_fixture, wasm_fixture};
-use hookcheck_fixtures::{Redactor, pylon_registry};
+use hookcheck_fixtures::{PromptGuard, pylon_registry};
 use serde_json::json;
 
 use crate::support::{post, test_limits, wat};
@@ -119,22 +119,26 @@ fn featherfly_pipelines_fold_alike_with_and_without_a_trace() {
 }
 
 #[test]
-fn rustant_reports_modified_alike_with_and_without_a_trace() {
+fn rustant_reports_a_block_alike_with_and_without_a_trace() {
     let results: Vec<_> = MODES
         .iter()
         .map(|&mode| {
             let (host, _) = AgentHost::load(
                 &SecurityPolicy::default(),
-                vec![Box::new(Redactor::default())],
+                vec![Box::new(PromptGuard::default())],
             );
             let host = host.with_trace_mode(mode);
-            let run = host.run(
+            let run = host.run(&hookcheck::rustant::HookContext::llm(
                 AgentHookPoint::BeforeLlmRequest,
+                "openai",
                 json!({"prompt": "my key is sk-123"}),
-            );
-            (run.result, run.data, run.blocked_by)
+            ));
+            (run.result, run.blocked_by)
         })
         .collect();
     assert_eq!(results[0], results[1]);
-    assert_eq!(results[0].0, hookcheck::rustant::HookResult::Modified);
+    assert!(matches!(
+        results[0].0,
+        hookcheck::rustant::HookResult::Block(_)
+    ));
 }
