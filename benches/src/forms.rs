@@ -77,7 +77,7 @@ impl Forms {
         let path = request.path.clone();
 
         let mut pylon = PylonHost::new().with_trace_mode(TraceMode::Off);
-        pylon.register(Box::new(Gate))?;
+        pylon.register_documented_plugin(Box::new(Gate))?;
         let mut meta = RequestMeta::new(HttpMethod::Get, path.clone(), client_ip);
         meta.headers.clone_from(&headers);
 

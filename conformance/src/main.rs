@@ -11,6 +11,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use hookcheck_conformance::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 
+/// Counts heap allocations per thread, so PY-PERF-001 can report how many
+/// times a plugin's request hook allocates.
+#[global_allocator]
+static ALLOCATOR: hookcheck::alloc::CountingAllocator = hookcheck::alloc::CountingAllocator;
+
 /// hookcheck: executable plugin-host contracts.
 ///
 /// Exit codes: 0 every required check passed; 1 a required check failed (or

@@ -13,7 +13,7 @@ use hookcheck::host::ContractHost;
 use hookcheck::lesstruct::{
     CapabilityManifest, LesstructHost, WasmEngine, WasmLimits, WasmModule, WasmPlugin,
 };
-use hookcheck::pylon::Plugin;
+use hookcheck::pylon::{Plugin, PylonHost, PylonPlugin};
 use hookcheck::rustant::AgentPlugin;
 
 use crate::{Error, Result};
@@ -192,7 +192,7 @@ impl NativeSubject {
     }
 }
 
-type PylonMaker = Box<dyn Fn() -> Box<dyn Plugin> + Send + Sync>;
+type PylonMaker = Box<dyn Fn() -> PylonPlugin + Send + Sync>;
 type AgentMaker = Box<dyn Fn() -> Box<dyn AgentPlugin> + Send + Sync>;
 
 /// An in-process Pylon plugin, built fresh for each check.
@@ -201,6 +201,22 @@ pub struct PylonSubject {
     pub name: String,
     /// Builds a fresh instance.
     pub make: PylonMaker,
+}
+
+impl PylonSubject {
+    /// A fresh instance as the crate's trait (a documented plugin through
+    /// the adapter, without its `init`).
+    pub fn plugin(&self) -> std::sync::Arc<dyn hookcheck::pylon::real::Plugin> {
+        (self.make)().into_real()
+    }
+
+    /// A host with a fresh instance registered (a documented plugin after
+    /// `init(null)`).
+    pub fn host(&self) -> hookcheck::Result<PylonHost> {
+        let mut host = PylonHost::new();
+        host.register_any((self.make)(), &serde_json::Value::Null)?;
+        Ok(host)
+    }
 }
 
 /// An in-process Rustant plugin, built fresh for each check.
@@ -578,10 +594,30 @@ impl Subject {
         }
     }
 
-    /// A subject for an in-process Pylon plugin built by `make`.
+    /// A subject for an in-process plugin written against the
+    /// `pylon-plugin` crate, built by `make`:
+    /// `Subject::pylon("mine", || Arc::new(Mine::default()))`.
     pub fn pylon(
         name: impl Into<String>,
+        make: impl Fn() -> std::sync::Arc<dyn hookcheck::pylon::real::Plugin> + Send + Sync + 'static,
+    ) -> Self {
+        Self::pylon_any(name, move || PylonPlugin::Real(make()))
+    }
+
+    /// A subject for an in-process plugin written to the documentation
+    /// page's trait ([`hookcheck::pylon::Plugin`]), built by `make`; it
+    /// runs on the real host model through the adapter.
+    pub fn pylon_documented(
+        name: impl Into<String>,
         make: impl Fn() -> Box<dyn Plugin> + Send + Sync + 'static,
+    ) -> Self {
+        Self::pylon_any(name, move || PylonPlugin::Documented(make()))
+    }
+
+    /// A subject for an in-process Pylon plugin of either kind.
+    pub fn pylon_any(
+        name: impl Into<String>,
+        make: impl Fn() -> PylonPlugin + Send + Sync + 'static,
     ) -> Self {
         Subject::Pylon(PylonSubject {
             name: name.into(),

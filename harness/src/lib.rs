@@ -8,6 +8,7 @@
 
 mod error;
 
+pub mod alloc;
 pub mod artifacts;
 
 pub mod engine;

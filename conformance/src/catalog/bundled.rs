@@ -1,42 +1,75 @@
 //! In-process fixture plugins a run can name as `pylon:NAME` or
 //! `rustant:NAME`.
 
+use std::sync::Arc;
+
 use hookcheck::engine::Contract;
-use hookcheck::pylon::Plugin;
+use hookcheck::pylon::{BUILTIN_PREFIX, BUILTINS, PylonPlugin, builtin_named};
 use hookcheck::rustant::AgentPlugin;
 use hookcheck_fixtures as fx;
 
 use crate::subject::{ProfileChoice, Subject};
 use crate::{Error, Result};
 
-type PylonMake = fn() -> Box<dyn Plugin>;
+type PylonMake = fn() -> PylonPlugin;
 type AgentMake = fn() -> Box<dyn AgentPlugin>;
 
 const PYLON: &[(&str, PylonMake)] = &[
-    ("timestamps", || Box::new(fx::Timestamps::default())),
-    ("slugify", || Box::new(fx::Slugify)),
+    ("timestamps", || {
+        PylonPlugin::Documented(Box::new(fx::Timestamps::default()))
+    }),
+    ("slugify", || PylonPlugin::Documented(Box::new(fx::Slugify))),
     ("require_fields", || {
-        Box::new(fx::RequireFields::new("Post", &["title"]))
+        PylonPlugin::Documented(Box::new(fx::RequireFields::new("Post", &["title"])))
     }),
-    ("rate_limit", || Box::new(fx::RateLimiter::new(1000, 60))),
-    ("audit_log", || Box::new(fx::AuditLog::new())),
+    ("rate_limit", || {
+        PylonPlugin::Documented(Box::new(fx::RateLimiter::new(1000, 60)))
+    }),
+    ("audit_log", || {
+        PylonPlugin::Real(Arc::new(fx::AuditLog::new()))
+    }),
     ("panics_in_before_request", || {
-        Box::new(fx::PanicsInBeforeRequest)
+        PylonPlugin::Documented(Box::new(fx::PanicsInBeforeRequest))
     }),
-    ("panics_in_after_write", || Box::new(fx::PanicsInAfterWrite)),
+    ("panics_in_after_write", || {
+        PylonPlugin::Documented(Box::new(fx::PanicsInAfterWrite))
+    }),
     ("overwrites_created_at", || {
-        Box::new(fx::OverwritesCreatedAt::default())
+        PylonPlugin::Documented(Box::new(fx::OverwritesCreatedAt::default()))
     }),
-    ("failing_init", || Box::new(fx::FailingInit)),
-    ("empty_name", || Box::new(fx::EmptyName)),
-    ("slow_before_request", || Box::new(fx::SlowBeforeRequest)),
+    ("failing_init", || {
+        PylonPlugin::Documented(Box::new(fx::FailingInit))
+    }),
+    ("empty_name", || {
+        PylonPlugin::Documented(Box::new(fx::EmptyName))
+    }),
+    ("slow_before_request", || {
+        PylonPlugin::Documented(Box::new(fx::SlowBeforeRequest))
+    }),
     ("panics_in_before_write", || {
-        Box::new(fx::PanicsInBeforeWrite)
+        PylonPlugin::Documented(Box::new(fx::PanicsInBeforeWrite))
     }),
-    ("replaces_data", || Box::new(fx::ReplacesData)),
-    ("greedy_router", || Box::new(fx::GreedyRouter)),
-    ("bad_status_router", || Box::new(fx::BadStatusRouter)),
-    ("empty_code_validator", || Box::new(fx::EmptyCodeValidator)),
+    ("replaces_data", || {
+        PylonPlugin::Documented(Box::new(fx::ReplacesData))
+    }),
+    ("bad_status_router", || {
+        PylonPlugin::Documented(Box::new(fx::BadStatusRouter))
+    }),
+    ("empty_code_validator", || {
+        PylonPlugin::Documented(Box::new(fx::EmptyCodeValidator))
+    }),
+    ("shadowing_router", || {
+        PylonPlugin::Real(Arc::new(fx::ShadowingRouter))
+    }),
+    ("success_status_error", || {
+        PylonPlugin::Real(Arc::new(fx::SuccessStatusError))
+    }),
+    ("allocates_per_request", || {
+        PylonPlugin::Real(Arc::new(fx::AllocatesPerRequest))
+    }),
+    ("panics_in_on_init", || {
+        PylonPlugin::Real(Arc::new(fx::PanicsInOnInit))
+    }),
 ];
 
 const RUSTANT: &[(&str, AgentMake)] = &[
@@ -56,10 +89,18 @@ const RUSTANT: &[(&str, AgentMake)] = &[
 ];
 
 /// The names of the bundled plugins of `kind` (`pylon` or `rustant`).
-pub fn bundled_names(kind: &str) -> Vec<&'static str> {
+pub fn bundled_names(kind: &str) -> Vec<String> {
     match kind {
-        "pylon" => PYLON.iter().map(|(n, _)| *n).collect(),
-        "rustant" => RUSTANT.iter().map(|(n, _)| *n).collect(),
+        "pylon" => PYLON
+            .iter()
+            .map(|(n, _)| (*n).to_owned())
+            .chain(
+                BUILTINS
+                    .iter()
+                    .map(|b| format!("{BUILTIN_PREFIX}{}", b.name)),
+            )
+            .collect(),
+        "rustant" => RUSTANT.iter().map(|(n, _)| (*n).to_owned()).collect(),
         _ => Vec::new(),
     }
 }
@@ -87,12 +128,17 @@ pub(crate) fn bundled(kind: &str, name: &str, choice: ProfileChoice) -> Result<(
         ),
     };
     let subject = if kind == "pylon" {
-        let make = PYLON
-            .iter()
-            .find(|(n, _)| *n == name)
-            .ok_or_else(unknown)?
-            .1;
-        Subject::pylon(name, make)
+        if let Some(b) = name.strip_prefix(BUILTIN_PREFIX) {
+            let b = builtin_named(b).ok_or_else(unknown)?;
+            Subject::pylon(name, move || b.build(&serde_json::Value::Null))
+        } else {
+            let make = PYLON
+                .iter()
+                .find(|(n, _)| *n == name)
+                .ok_or_else(unknown)?
+                .1;
+            Subject::pylon_any(name, make)
+        }
     } else {
         let make = RUSTANT
             .iter()

@@ -1,15 +1,18 @@
-//! `PY-*`: the Pylon contract (contracts §1, seed 000).
+//! `PY-*`: the Pylon contract (contracts §1, seed 000) as the real
+//! `pylon-plugin` crate 0.3.23 hosts it. Host citations are paths inside
+//! the crate.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use hookcheck::engine::{
-    AuthContext, Contract, HttpMethod, Outcome, RequestMeta, Trace, WriteOp, call_guarded,
-};
-use hookcheck::pylon::{PluginError, PylonHost};
+use hookcheck::engine::call_guarded;
+use hookcheck::engine::{AuthContext, Contract, HttpMethod, Outcome, RequestMeta, Trace, WriteOp};
+use hookcheck::pylon::real::{Plugin as RealPlugin, PluginError as RealError};
+use hookcheck::pylon::{PluginError, PylonHost, PylonPlugin, real_auth};
 use hookcheck::store::EntityStore;
 use serde_json::{Value, json};
 
-use crate::check::{Check, Rules, Severity, Verdict};
+use crate::check::{Basis, Check, Rules, Severity, Verdict};
 use crate::coverage::{Coverage, Exercised};
 use crate::subject::{PylonSubject, Subject};
 use crate::suite::Suite;
@@ -20,6 +23,9 @@ const CATALOG: Rules = Rules {
     source: "contracts/README.md §1; seed 000 (Pylon: writing a plugin)",
 };
 
+/// Said with every panic a check finds: the crate catches none.
+const UNCAUGHT: &str = "hookcheck caught it; Pylon would not (pylon-plugin has no catch_unwind): the panic unwinds through the registry and takes down the request thread";
+
 fn on_pylon(s: &Subject, f: impl FnOnce(&PylonSubject) -> Verdict) -> Verdict {
     match s {
         Subject::Pylon(p) => f(p),
@@ -28,13 +34,8 @@ fn on_pylon(s: &Subject, f: impl FnOnce(&PylonSubject) -> Verdict) -> Verdict {
 }
 
 fn host(p: &PylonSubject) -> Result<PylonHost, Verdict> {
-    let mut host = PylonHost::new();
-    match host.register((p.make)()) {
-        Ok(_) => Ok(host),
-        Err(e) => Err(Verdict::not_loaded(format!(
-            "does not register ({e}); see PY-INIT-001"
-        ))),
-    }
+    p.host()
+        .map_err(|e| Verdict::not_loaded(format!("does not register ({e}); see PY-INIT-001")))
 }
 
 fn requests() -> Vec<RequestMeta> {
@@ -59,26 +60,56 @@ fn writes() -> Vec<(&'static str, WriteOp, Value)> {
             WriteOp::Update,
             json!({"id": 1, "title": "Hello again", "createdAt": "2000-01-01T00:00:00Z"}),
         ),
+        ("Post", WriteOp::Delete, json!({"id": 1})),
     ]
 }
 
-fn errors_in(trace: &hookcheck::engine::Trace, hook: &str) -> Option<String> {
+/// The built-in API's paths a plugin route must leave alone, by method.
+const BUILTIN_API: &[(&str, &str)] = &[
+    ("GET", "/api/system"),
+    ("GET", "/api/entities/Post"),
+    ("POST", "/api/entities/Post"),
+    ("GET", "/api/entities/Post/1"),
+    ("PUT", "/api/entities/Post/1"),
+    ("PATCH", "/api/entities/Post/1"),
+    ("DELETE", "/api/entities/Post/1"),
+];
+
+/// Calls the crate's `before_*` hook for `op` directly.
+fn before(
+    plugin: &dyn RealPlugin,
+    entity: &str,
+    op: WriteOp,
+    data: &mut Value,
+) -> Result<(), RealError> {
+    let auth = real_auth(&AuthContext::anonymous());
+    let id = data.get("id").map(Value::to_string).unwrap_or_default();
+    match op {
+        WriteOp::Insert => plugin.before_insert(entity, data, &auth),
+        WriteOp::Update => plugin.before_update(entity, &id, data, &auth),
+        WriteOp::Delete => plugin.before_delete(entity, &id, &auth),
+    }
+}
+
+fn errors_in(trace: &Trace, hooks: &[&str]) -> Option<String> {
     trace
         .steps
         .iter()
-        .filter(|s| s.hook == hook)
+        .filter(|s| hooks.contains(&s.hook.as_str()))
         .find_map(|s| match &s.outcome {
-            Outcome::Error { error } => Some(error.to_string()),
+            Outcome::Error { error } => Some(format!("{error}; {UNCAUGHT}")),
             _ => None,
         })
 }
 
 fn py_name_001(s: &Subject) -> Verdict {
     on_pylon(s, |p| {
-        let plugin = (p.make)();
+        let plugin = p.plugin();
         let (a, b) = (plugin.name().to_owned(), plugin.name().to_owned());
         if a.trim().is_empty() {
-            Verdict::fail("name() is empty; it must equal the manifest entry's name")
+            Verdict::fail(
+                "name() is empty; the documents say it must equal the manifest entry's name (the crate compares it with nothing)",
+            )
         } else if a != b {
             Verdict::fail(format!("name() changed between calls: `{a}` then `{b}`"))
         } else {
@@ -87,8 +118,11 @@ fn py_name_001(s: &Subject) -> Verdict {
     })
 }
 fn py_init_001(s: &Subject) -> Verdict {
-    on_pylon(s, |p| match PylonHost::new().register((p.make)()) {
-        Ok(_) => Verdict::pass("init(null) succeeds"),
+    on_pylon(s, |p| match p.host() {
+        Ok(_) => Verdict::pass(match (p.make)() {
+            PylonPlugin::Documented(_) => "init(null) succeeds",
+            PylonPlugin::Real(_) => "on_init returns",
+        }),
         Err(e) => Verdict::fail(e.to_string()),
     })
 }
@@ -103,23 +137,29 @@ fn py_req_001(s: &Subject) -> Verdict {
             for auth in [AuthContext::anonymous(), AuthContext::user("u1")] {
                 let run = host.before_request(&meta, &auth);
                 calls += run.trace.steps.len();
-                if let Some(e) = errors_in(&run.trace, "before_request") {
+                if let Some(e) = errors_in(&run.trace, &["on_request_with_meta"]) {
                     return Verdict::fail(format!("{} {}: {e}", meta.method, meta.path));
                 }
             }
         }
-        Verdict::pass(format!("before_request never panicked over {calls} calls")).with_calls(calls)
+        Verdict::pass(format!(
+            "on_request_with_meta never panicked over {calls} calls"
+        ))
+        .with_calls(calls)
     })
 }
 fn py_req_002(s: &Subject) -> Verdict {
     on_pylon(s, |p| {
-        let plugin = (p.make)();
-        let meta = RequestMeta::new(HttpMethod::Get, "/api/posts", "203.0.113.7");
-        let auth = AuthContext::anonymous();
+        let plugin = p.plugin();
+        let auth = real_auth(&AuthContext::anonymous());
+        let meta = hookcheck::pylon::real::RequestMeta {
+            peer_ip: "203.0.113.7",
+        };
         let mut times: Vec<Duration> = (0..51)
             .map(|_| {
                 let start = Instant::now();
-                let _ = call_guarded(|| plugin.before_request(&meta, &auth));
+                let _ =
+                    call_guarded(|| plugin.on_request_with_meta("GET", "/api/posts", &auth, &meta));
                 start.elapsed()
             })
             .collect();
@@ -130,14 +170,16 @@ fn py_req_002(s: &Subject) -> Verdict {
         let budget = Duration::from_millis(1);
         if median > budget {
             Verdict::fail(format!(
-                "before_request takes {median:?} (median of 51); the hot-path budget is {budget:?}"
+                "on_request_with_meta takes {median:?} (median of 51); the hot-path budget is {budget:?}"
             ))
         } else {
-            Verdict::pass(format!("before_request takes {median:?} (median of 51)"))
+            Verdict::pass(format!(
+                "on_request_with_meta takes {median:?} (median of 51)"
+            ))
         }
     })
 }
-fn write_rule(s: &Subject, hook: &str) -> Verdict {
+fn write_rule(s: &Subject, hooks: &[&str]) -> Verdict {
     on_pylon(s, |p| {
         let host = match host(p) {
             Ok(h) => h,
@@ -152,62 +194,59 @@ fn write_rule(s: &Subject, hook: &str) -> Verdict {
         for (entity, op, data) in writes() {
             match host.write(&store, entity, op, data, &AuthContext::user("u1")) {
                 Ok(run) => {
-                    calls += run.trace.steps.iter().filter(|s| s.hook == hook).count();
-                    if let Some(e) = errors_in(&run.trace, hook) {
+                    calls += run
+                        .trace
+                        .steps
+                        .iter()
+                        .filter(|s| hooks.contains(&s.hook.as_str()))
+                        .count();
+                    if let Some(e) = errors_in(&run.trace, hooks) {
                         return Verdict::fail(format!("{} {entity}: {e}", op.as_str()));
                     }
                 }
                 Err(e) => return Verdict::skip(e.to_string()),
             }
         }
-        Verdict::pass(format!("{hook} never panicked over {calls} calls")).with_calls(calls)
+        Verdict::pass(format!(
+            "{} never panicked over {calls} calls",
+            hooks.join(", ")
+        ))
+        .with_calls(calls)
     })
 }
 fn py_write_001(s: &Subject) -> Verdict {
-    write_rule(s, "before_write")
+    write_rule(s, &["before_insert", "before_update", "before_delete"])
 }
 fn py_write_002(s: &Subject) -> Verdict {
-    write_rule(s, "after_write")
+    write_rule(s, &["after_insert", "after_update", "after_delete"])
 }
 fn py_write_003(s: &Subject) -> Verdict {
     on_pylon(s, |p| {
-        let plugin = (p.make)();
+        let plugin = p.plugin();
         let mut data = json!({"id": 1, "title": "x", "createdAt": "2000-01-01T00:00:00Z"});
-        match call_guarded(|| {
-            plugin.before_write(
-                "Post",
-                WriteOp::Update,
-                &mut data,
-                &AuthContext::anonymous(),
-            )
-        }) {
+        match call_guarded(|| before(plugin.as_ref(), "Post", WriteOp::Update, &mut data)) {
             Ok(Ok(())) if data["createdAt"] != "2000-01-01T00:00:00Z" => Verdict::fail(format!(
-                "an update rewrote createdAt from 2000-01-01T00:00:00Z to {}: before_write must not overwrite createdAt on update",
+                "an update rewrote createdAt from 2000-01-01T00:00:00Z to {}: before_update must not overwrite createdAt",
                 data["createdAt"]
             )),
             Ok(_) => Verdict::pass("an update keeps createdAt"),
-            Err(f) => Verdict::skip(format!("before_write {f}; see PY-WRITE-001")),
+            Err(f) => Verdict::skip(format!("before_update {f}; see PY-WRITE-001")),
         }
     })
 }
 fn py_write_004(s: &Subject) -> Verdict {
     on_pylon(s, |p| {
-        let plugin = (p.make)();
+        let plugin = p.plugin();
         let mut calls = 0;
         for (entity, op, mut data) in writes() {
             let accepted = matches!(
-                call_guarded(|| plugin.before_write(
-                    entity,
-                    op,
-                    &mut data,
-                    &AuthContext::anonymous()
-                )),
+                call_guarded(|| before(plugin.as_ref(), entity, op, &mut data)),
                 Ok(Ok(()))
             );
             calls += usize::from(accepted);
             if accepted && !data.is_object() {
                 return Verdict::fail(format!(
-                    "{} {entity}: before_write left the data as {data}, not an object",
+                    "{} {entity}: the before hook left the data as {data}, not an object",
                     op.as_str()
                 ));
             }
@@ -220,38 +259,64 @@ fn py_write_004(s: &Subject) -> Verdict {
 }
 fn py_route_001(s: &Subject) -> Verdict {
     on_pylon(s, |p| {
-        let plugin = (p.make)();
-        let routes = plugin.routes();
-        let probe = "/hookcheck/not-a-route";
-        match call_guarded(|| {
-            plugin.handle_route(HttpMethod::Get, probe, "", &AuthContext::anonymous())
-        }) {
-            Ok(Some((status, _))) => Verdict::fail(format!(
-                "answered GET {probe} with {status}, a route it never declared (declared: {routes:?}); answer None to pass a request on"
-            )),
-            _ => Verdict::pass(format!(
-                "declines undeclared routes ({} declared)",
-                routes.len()
-            )),
+        let plugin = p.plugin();
+        let routes = match call_guarded(|| plugin.routes()) {
+            Ok(r) => r,
+            Err(f) => return Verdict::fail(format!("routes() {f}; {UNCAUGHT}")),
+        };
+        for route in &routes {
+            if let Some((method, path)) = BUILTIN_API
+                .iter()
+                .find(|(m, path)| *m == route.method && path.starts_with(&route.path))
+            {
+                return Verdict::fail(format!(
+                    "route {} `{}` takes the built-in API's {method} {path}: Pylon matches plugin routes by path prefix before its own API (pylon-plugin src/lib.rs:295-310); serve it under a path of its own, such as `/plugins/{}`",
+                    route.method,
+                    route.path,
+                    plugin.name()
+                ));
+            }
         }
+        if routes.is_empty() {
+            return Verdict::skip("the plugin declares no routes");
+        }
+        let listed: Vec<String> = routes
+            .iter()
+            .map(|r| format!("{} {}", r.method, r.path))
+            .collect();
+        Verdict::pass(format!(
+            "no route takes a built-in API path ({})",
+            listed.join(", ")
+        ))
+        .with_calls(routes.len())
     })
 }
 fn py_route_002(s: &Subject) -> Verdict {
     on_pylon(s, |p| {
-        let plugin = (p.make)();
-        let routes = plugin.routes();
+        let plugin = p.plugin();
+        let Ok(routes) = call_guarded(|| plugin.routes()) else {
+            return Verdict::skip("routes() panics; see PY-ROUTE-001");
+        };
         if routes.is_empty() {
             return Verdict::skip("the plugin declares no routes");
         }
+        let auth = real_auth(&AuthContext::anonymous());
         let mut calls = 0;
-        for (method, path) in routes {
-            if let Ok(Some((status, _))) =
-                call_guarded(|| plugin.handle_route(method, &path, "{}", &AuthContext::anonymous()))
-            {
-                calls += 1;
-                if !(100..=599).contains(&status) {
+        for route in &routes {
+            match call_guarded(|| (route.handler)("{}", &route.path, &auth)) {
+                Ok((status, _)) => {
+                    calls += 1;
+                    if !(100..=599).contains(&status) {
+                        return Verdict::fail(format!(
+                            "{} {} answered status {status}, not an HTTP status",
+                            route.method, route.path
+                        ));
+                    }
+                }
+                Err(f) => {
                     return Verdict::fail(format!(
-                        "{method} {path} answered status {status}, not an HTTP status"
+                        "{} {} handler {f}; {UNCAUGHT}",
+                        route.method, route.path
                     ));
                 }
             }
@@ -259,27 +324,202 @@ fn py_route_002(s: &Subject) -> Verdict {
         Verdict::pass(format!("route statuses are 100-599 over {calls} answers")).with_calls(calls)
     })
 }
-fn py_err_001(s: &Subject) -> Verdict {
-    on_pylon(s, |p| {
-        let plugin = (p.make)();
-        let mut calls = 0;
-        for (entity, op, mut data) in writes() {
-            let answer = call_guarded(|| {
-                plugin.before_write(entity, op, &mut data, &AuthContext::anonymous())
-            });
-            calls += usize::from(answer.is_ok());
-            if let Ok(Err(PluginError::ValidationFailed { code, message })) = answer
-                && code.trim().is_empty()
-            {
-                return Verdict::fail(format!(
-                    "ValidationFailed with an empty code (message `{message}`): clients get `error: \"\"`"
-                ));
+
+/// Every `Err` the plugin returns on the standard requests and writes.
+fn errors_of(plugin: &dyn RealPlugin) -> (usize, Vec<(String, RealError)>) {
+    let mut calls = 0;
+    let mut errors = Vec::new();
+    let auth = real_auth(&AuthContext::anonymous());
+    for meta in requests() {
+        let peer = hookcheck::pylon::real::RequestMeta {
+            peer_ip: &meta.client_ip,
+        };
+        let method = meta.method.as_str();
+        if let Ok(answer) =
+            call_guarded(|| plugin.on_request_with_meta(method, &meta.path, &auth, &peer))
+        {
+            calls += 1;
+            if let Err(e) = answer {
+                errors.push((format!("{method} {}", meta.path), e));
             }
         }
+    }
+    for (entity, op, mut data) in writes() {
+        if let Ok(answer) = call_guarded(|| before(plugin, entity, op, &mut data)) {
+            calls += 1;
+            if let Err(e) = answer {
+                errors.push((format!("{} {entity}", op.as_str()), e));
+            }
+        }
+    }
+    (calls, errors)
+}
+fn py_err_001(s: &Subject) -> Verdict {
+    on_pylon(s, |p| {
+        let (calls, errors) = errors_of(p.plugin().as_ref());
+        if let Some((at, e)) = errors.iter().find(|(_, e)| e.code.trim().is_empty()) {
+            return Verdict::fail(format!(
+                "{at}: an error with an empty code (message `{}`): clients get `error: \"\"`",
+                e.message
+            ));
+        }
         Verdict::pass(format!(
-            "validation errors carry a code over {calls} writes"
+            "{} errors, each with a code, over {calls} calls",
+            errors.len()
         ))
         .with_calls(calls)
+    })
+}
+fn py_err_002(s: &Subject) -> Verdict {
+    on_pylon(s, |p| {
+        let (calls, errors) = errors_of(p.plugin().as_ref());
+        if let Some((at, e)) = errors
+            .iter()
+            .find(|(_, e)| !(400..=599).contains(&e.status))
+        {
+            return Verdict::fail(format!(
+                "{at}: an error `{}` with status {}: Pylon answers a PluginError with its status as is (pylon-plugin src/lib.rs:115-120), so the client sees {} for a rejected call; use 4xx for the caller's mistakes, 5xx for the plugin's",
+                e.code, e.status, e.status
+            ));
+        }
+        Verdict::pass(format!(
+            "{} errors, each with a 4xx/5xx status, over {calls} calls",
+            errors.len()
+        ))
+        .with_calls(calls)
+    })
+}
+
+/// What a plugin written to the documents must change to compile against
+/// `pylon-plugin` 0.3.23.
+const PORT: &[&str] = &[
+    "init(config) -> Result becomes on_init(&PluginContext), which cannot fail and gets no per-plugin config",
+    "before_request(meta, auth) becomes on_request_with_meta(method, path, auth, &RequestMeta { peer_ip }): no headers, no query",
+    "before_write(entity, WriteOp, data, auth) becomes before_insert(entity, data, auth) / before_update(entity, id, data, auth) / before_delete(entity, id, auth) (no data)",
+    "after_write becomes after_insert / after_update / after_delete(entity, id, auth)",
+    "routes() + handle_route become routes() -> Vec<PluginRoute { method, path, handler }>: matched by path prefix, and a handler cannot decline",
+    "PluginError is a struct { code, message, status }",
+];
+
+fn py_port_001(s: &Subject) -> Verdict {
+    on_pylon(s, |p| {
+        let PylonPlugin::Documented(plugin) = (p.make)() else {
+            return Verdict::pass("implements pylon_plugin::Plugin (0.3.23)");
+        };
+        let mut found = Vec::new();
+        let auth = AuthContext::anonymous();
+        for meta in requests() {
+            if let Ok(Err(PluginError::RateLimited { retry_after_secs })) =
+                call_guarded(|| plugin.before_request(&meta, &auth))
+            {
+                found.push(format!(
+                    "it answered RateLimited (Retry-After {retry_after_secs}): the crate's error has no Retry-After, so clients lose it"
+                ));
+                break;
+            }
+        }
+        let routes = call_guarded(|| plugin.routes()).unwrap_or_default();
+        for (method, path) in &routes {
+            let sibling = format!("{path}-hookcheck");
+            if let Ok(None) = call_guarded(|| plugin.handle_route(*method, &sibling, "", &auth)) {
+                found.push(format!(
+                    "it declines {method} {sibling} with None, but on Pylon its route `{path}` also matches that path and must answer it"
+                ));
+                break;
+            }
+        }
+        let mut evidence = format!(
+            "written to the documentation's trait, which does not compile against pylon-plugin 0.3.23: {}",
+            PORT.join("; ")
+        );
+        if !found.is_empty() {
+            evidence.push_str(". Seen in this plugin: ");
+            evidence.push_str(&found.join("; "));
+        }
+        Verdict::fail(evidence)
+    })
+}
+
+fn per_call(total: u64, calls: u64) -> String {
+    if total.is_multiple_of(calls) {
+        format!("{}", total / calls)
+    } else {
+        format!("{:.2}", total as f64 / calls as f64)
+    }
+}
+
+fn py_perf_001(s: &Subject) -> Verdict {
+    const CALLS: u64 = 1000;
+    on_pylon(s, |p| {
+        if !hookcheck::alloc::is_installed() {
+            return Verdict::skip(
+                "allocations are not counted in this process: install `hookcheck::alloc::CountingAllocator` as its #[global_allocator] (the hookcheck binary does)",
+            );
+        }
+        let made = (p.make)();
+        let (what, counted) = match &made {
+            PylonPlugin::Documented(plugin) => {
+                let meta = RequestMeta::new(HttpMethod::Get, "/api/posts", "203.0.113.7");
+                let auth = AuthContext::anonymous();
+                let call = || {
+                    let _ = plugin.before_request(&meta, &auth);
+                };
+                ("before_request", count_calls(call, CALLS))
+            }
+            PylonPlugin::Real(plugin) => {
+                let auth = real_auth(&AuthContext::anonymous());
+                let meta = hookcheck::pylon::real::RequestMeta {
+                    peer_ip: "203.0.113.7",
+                };
+                let call = || {
+                    let _ = plugin.on_request_with_meta("GET", "/api/posts", &auth, &meta);
+                };
+                ("on_request_with_meta", count_calls(call, CALLS))
+            }
+        };
+        let plugin = made.into_real();
+        let routes = count_calls(
+            || {
+                let _ = plugin.routes();
+            },
+            100,
+        );
+        match (counted, routes) {
+            (Err(f), _) | (_, Err(f)) => Verdict::skip(format!("the hook {f}; see PY-REQ-001")),
+            (Ok(total), Ok(route_total)) => {
+                let routes_note = format!(
+                    "; routes(), which Pylon calls on every request (pylon-plugin src/lib.rs:303), allocates {} times per call",
+                    per_call(route_total, 100)
+                );
+                if total == 0 {
+                    Verdict::pass(format!(
+                        "{what} allocates nothing (0 allocations over {CALLS} calls){routes_note}"
+                    ))
+                    .with_calls(CALLS as usize)
+                } else {
+                    Verdict::fail(format!(
+                        "{what} makes {} heap allocations per call ({total} over {CALLS} calls); it runs on every request, and allocation shows up at p99{routes_note}",
+                        per_call(total, CALLS)
+                    ))
+                    .with_calls(CALLS as usize)
+                }
+            }
+        }
+    })
+}
+
+/// Allocations over `calls` calls of `f` after a warm-up, or the panic.
+fn count_calls(f: impl Fn(), calls: u64) -> Result<u64, hookcheck::engine::Failure> {
+    call_guarded(|| {
+        for _ in 0..3 {
+            f();
+        }
+        let ((), counted) = hookcheck::alloc::count(|| {
+            for _ in 0..calls {
+                f();
+            }
+        });
+        counted.unwrap_or(0)
     })
 }
 
@@ -298,54 +538,79 @@ fn suite_coverage(s: &Subject) -> Coverage {
 }
 
 const CHECKS: &[Check] = &[
-    CATALOG.check(
-        "PY-NAME-001",
-        "a stable, non-empty name",
-        "fn name(&self) -> &str: stable identifier — must match the plugin name in the manifest.",
-        Severity::Required,
-        "pylon:empty_name",
-        py_name_001,
-    ),
-    CATALOG.check(
-        "PY-INIT-001",
-        "init succeeds",
-        "init(config) is called once at startup; Err fails the plugin.",
-        Severity::Required,
-        "pylon:failing_init",
-        py_init_001,
-    ),
-    CATALOG.check(
-        "PY-REQ-001",
-        "before_request does not panic",
-        "Don't call .unwrap() in hooks. A panic in a plugin can crash the runtime thread.",
-        Severity::Required,
-        "pylon:panics_in_before_request",
-        py_req_001,
-    ),
+    CATALOG
+        .check(
+            "PY-NAME-001",
+            "a stable, non-empty name",
+            "fn name(&self) -> &str: stable identifier — must match the plugin name in the manifest.",
+            Severity::Recommended,
+            "pylon:empty_name",
+            py_name_001,
+        )
+        .on_host(
+            Basis::Docs,
+            "src/lib.rs:13, 181-184 (name() is required; the registry compares it with nothing)",
+        ),
+    CATALOG
+        .check(
+            "PY-INIT-001",
+            "init succeeds",
+            "init(config) is called once at startup; Err fails the plugin.",
+            Severity::Required,
+            "pylon:failing_init",
+            py_init_001,
+        )
+        .on_host(
+            Basis::Both,
+            "src/lib.rs:16, 181-184 (on_init runs at registration and cannot fail; a panic aborts the start)",
+        ),
+    CATALOG
+        .check(
+            "PY-REQ-001",
+            "request hook does not panic",
+            "Don't call .unwrap() in hooks. A panic in a plugin can crash the runtime thread.",
+            Severity::Required,
+            "pylon:panics_in_before_request",
+            py_req_001,
+        )
+        .on_host(
+            Basis::Both,
+            "src/lib.rs:281-292 (run_on_request_with_meta; no catch_unwind)",
+        ),
     CATALOG.check(
         "PY-REQ-002",
-        "before_request within budget",
+        "request hook within budget",
         "before_request runs on every HTTP request — if it allocates or locks, it shows up at p99.",
         Severity::Recommended,
         "pylon:slow_before_request",
         py_req_002,
     ),
-    CATALOG.check(
-        "PY-WRITE-001",
-        "before_write does not panic",
-        "Don't call .unwrap() in hooks; return errors instead.",
-        Severity::Required,
-        "pylon:panics_in_before_write",
-        py_write_001,
-    ),
-    CATALOG.check(
-        "PY-WRITE-002",
-        "after_write does not panic",
-        "after-write side effects must never fail a successful write.",
-        Severity::Required,
-        "pylon:panics_in_after_write",
-        py_write_002,
-    ),
+    CATALOG
+        .check(
+            "PY-WRITE-001",
+            "before_insert / update / delete do not panic",
+            "Don't call .unwrap() in hooks; return errors instead.",
+            Severity::Required,
+            "pylon:panics_in_before_write",
+            py_write_001,
+        )
+        .on_host(
+            Basis::Both,
+            "src/lib.rs:199-250 (run_before_*; no catch_unwind)",
+        ),
+    CATALOG
+        .check(
+            "PY-WRITE-002",
+            "after_insert / update / delete do not panic",
+            "after-write side effects must never fail a successful write.",
+            Severity::Required,
+            "pylon:panics_in_after_write",
+            py_write_002,
+        )
+        .on_host(
+            Basis::Both,
+            "src/lib.rs:212-257 (after hooks return (); a panic unwinds after the row is written)",
+        ),
     CATALOG.check(
         "PY-WRITE-003",
         "update keeps createdAt",
@@ -362,14 +627,19 @@ const CHECKS: &[Check] = &[
         "pylon:replaces_data",
         py_write_004,
     ),
-    CATALOG.check(
-        "PY-ROUTE-001",
-        "answers only declared routes",
-        "routes() returns the (method, path) pairs the router dispatches to handle_route; None passes the request on.",
-        Severity::Required,
-        "pylon:greedy_router",
-        py_route_001,
-    ),
+    CATALOG
+        .check(
+            "PY-ROUTE-001",
+            "routes leave the built-in API alone",
+            "The router checks plugin routes after its built-in routes, in plugin registration order.",
+            Severity::Required,
+            "pylon:shadowing_router",
+            py_route_001,
+        )
+        .on_host(
+            Basis::Host,
+            "src/lib.rs:295-310 (try_handle_route: method equal, path.starts_with(route.path), first plugin wins; the server asks it before its own API)",
+        ),
     CATALOG.check(
         "PY-ROUTE-002",
         "route statuses are HTTP statuses",
@@ -380,11 +650,45 @@ const CHECKS: &[Check] = &[
     ),
     CATALOG.check(
         "PY-ERR-001",
-        "validation errors carry a code",
+        "errors carry a code",
         "Err(PluginError::ValidationFailed { code, message }) rejects the write with a 400 response.",
         Severity::Required,
         "pylon:empty_code_validator",
         py_err_001,
+    ),
+    CATALOG
+        .check(
+            "PY-ERR-002",
+            "error statuses are 4xx or 5xx",
+            "Err(PluginError::ValidationFailed { .. }) rejects the write with a 400 response; RateLimited with 429.",
+            Severity::Required,
+            "pylon:success_status_error",
+            py_err_002,
+        )
+        .on_host(
+            Basis::Host,
+            "src/lib.rs:115-120 (PluginError { code, message, status }: the plugin's status is the response's)",
+        ),
+    CATALOG
+        .check(
+            "PY-PORT-001",
+            "written against pylon-plugin",
+            "pub trait Plugin: Send + Sync (the documentation page's trait).",
+            Severity::Recommended,
+            "pylon:timestamps",
+            py_port_001,
+        )
+        .on_host(
+            Basis::Host,
+            "src/lib.rs:11-136 (the crate's Plugin, RequestMeta, PluginError and PluginRoute)",
+        ),
+    CATALOG.check(
+        "PY-PERF-001",
+        "request hook does not allocate",
+        "before_request runs on every HTTP request — if it allocates or locks, it shows up at p99.",
+        Severity::Recommended,
+        "pylon:allocates_per_request",
+        py_perf_001,
     ),
 ];
 
@@ -397,46 +701,91 @@ pub(crate) fn coverage(p: &PylonSubject) -> Coverage {
         Ok(h) => h,
         Err(v) => return Coverage::nothing(v.evidence),
     };
-    let routes = call_guarded(|| (p.make)().routes()).unwrap_or_default();
-    let mut entries: Vec<Exercised> = ["before_request", "before_write", "after_write"]
+    let plugin: Arc<dyn RealPlugin> = p.plugin();
+    let routes: Vec<(String, String)> = call_guarded(|| plugin.routes())
+        .unwrap_or_default()
         .into_iter()
-        .map(Exercised::new)
+        .map(|r| (r.method, r.path))
         .collect();
+    const HOOKS: [&str; 7] = [
+        "on_request_with_meta",
+        "before_insert",
+        "before_update",
+        "before_delete",
+        "after_insert",
+        "after_update",
+        "after_delete",
+    ];
+    let mut entries: Vec<Exercised> = HOOKS.into_iter().map(Exercised::new).collect();
     entries.extend(
         routes
             .iter()
             .map(|(m, path)| Exercised::new(format!("route {m} {path}"))),
     );
-    let count = |entries: &mut [Exercised], hook: &str, label: &str, trace: &Trace| {
-        if let Some(e) = entries.iter_mut().find(|e| e.registration == hook) {
-            e.add(label, trace.steps.iter().filter(|s| s.hook == hook).count());
+    let count = |entries: &mut [Exercised], label: &str, trace: &Trace| {
+        for e in entries.iter_mut() {
+            let calls = trace
+                .steps
+                .iter()
+                .filter(|s| s.hook == e.registration)
+                .count();
+            if calls > 0 || HOOKS.contains(&e.registration.as_str()) {
+                e.add(label, calls);
+            }
         }
     };
     for meta in requests() {
         let run = host.before_request(&meta, &AuthContext::anonymous());
-        let label = format!("request {} {}", meta.method, meta.path);
-        count(&mut entries, "before_request", &label, &run.trace);
+        count(
+            &mut entries,
+            &format!("request {} {}", meta.method, meta.path),
+            &run.trace,
+        );
     }
+    // An after hook the plugin's own before hook keeps from running (a
+    // plugin that rejects every delete) is not a gap in the inputs.
+    let mut rejected: Vec<(WriteOp, String)> = Vec::new();
+    let mut accepted: Vec<WriteOp> = Vec::new();
     if let Ok(store) = EntityStore::in_memory() {
         let _ = store.apply("Post", WriteOp::Insert, &json!({"title": "seed"}));
         for (entity, op, data) in writes() {
             if let Ok(run) = host.write(&store, entity, op, data, &AuthContext::user("u1")) {
-                let label = format!("write {} {entity}", op.as_str());
-                count(&mut entries, "before_write", &label, &run.trace);
-                count(&mut entries, "after_write", &label, &run.trace);
+                count(
+                    &mut entries,
+                    &format!("write {} {entity}", op.as_str()),
+                    &run.trace,
+                );
+                if run.row.is_some() {
+                    accepted.push(op);
+                } else if let Some(stop) = run.trace.steps.last() {
+                    rejected.push((op, format!("{}: {}", stop.hook, stop.outcome)));
+                }
             }
         }
     }
+    let mut notes = Vec::new();
+    for (op, why) in rejected {
+        let after = format!("after_{}", op.as_str());
+        if !accepted.contains(&op) && entries.iter().any(|e| e.registration == after) {
+            entries.retain(|e| e.registration != after);
+            notes.push(format!(
+                "{after} not reachable: the plugin rejects every {} ({why})",
+                op.as_str()
+            ));
+        }
+    }
     for (i, (method, path)) in routes.iter().enumerate() {
+        let Some(m) = HttpMethod::parse(method) else {
+            continue;
+        };
         for url in [path.clone(), format!("{path}?probe=1")] {
-            let run = host.route(*method, &url, "{}", &AuthContext::anonymous(), |_, _, _| {
-                None
-            });
-            entries[3 + i].add(&format!("{method} {url}"), run.trace.steps.len());
+            let run = host.route(m, &url, "{}", &AuthContext::anonymous(), |_, _, _| None);
+            let answered = usize::from(run.handled_by.as_deref() == Some(plugin.name()));
+            entries[HOOKS.len() + i].add(&format!("{method} {url}"), answered);
         }
     }
     Coverage {
         registrations: entries,
-        note: None,
+        note: (!notes.is_empty()).then(|| notes.join("; ")),
     }
 }

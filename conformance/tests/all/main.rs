@@ -8,11 +8,17 @@
     unreachable_pub
 )]
 
+/// Counts allocations, as the `hookcheck` binary does, so PY-PERF-001
+/// runs in-process here too.
+#[global_allocator]
+static ALLOCATOR: hookcheck::alloc::CountingAllocator = hookcheck::alloc::CountingAllocator;
+
 mod cli;
 mod coverage;
 mod fidelity;
 mod hostile;
 mod pairs;
+mod pylon_builtins;
 mod reports;
 mod serve;
 mod support;

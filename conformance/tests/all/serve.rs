@@ -210,9 +210,12 @@ fn pylon_serve_records_writes_into_sqlite_and_replay_finds_the_changed_stage() {
     let changed = pylon_dir(root.path(), "changed", 1_800_000_000);
     let (code, out) = replay(&record, "pylon", &changed);
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("stage 3 (`timestamps` before_write)"), "{out}");
     assert!(
-        !out.contains("(`slugify` before_write)"),
+        out.contains("stage 3 (`timestamps` before_insert)"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("(`slugify` before_insert)") && !out.contains("(`slugify` before_update)"),
         "only the changed plugin's stage differs:\n{out}"
     );
 }

@@ -176,47 +176,81 @@ const fn same(a: &[u8], b: &[u8]) -> bool {
     true
 }
 
-/// Pylon's hooks (contracts §1).
+/// Pylon's hooks: the `pylon_plugin::Plugin` methods its registry runs
+/// (pylon-plugin 0.3.23 `src/lib.rs:11-95`, `:181-310`). A panic is not
+/// caught on Pylon; hookcheck stops the request with 500 and names it.
 pub(crate) const PYLON_HOOKS: &[HookSpec] = &[
     spec(
         Contract::PYLON,
-        "init",
+        "on_init",
         Observe,
         FAIL_500,
         true,
-        "manifest `config` JSON",
+        "the shared PluginContext (manifest + key-value store)",
     ),
     spec(
         Contract::PYLON,
-        "before_request",
+        "on_request_with_meta",
         Chain,
         FAIL_500,
         true,
-        "request meta + auth context",
+        "method, path, auth, RequestMeta { peer_ip }",
     ),
     spec(
         Contract::PYLON,
-        "before_write",
+        "before_insert",
         Chain,
         FAIL_500,
         true,
-        "entity, op, mutable JSON data, auth",
+        "entity, mutable JSON data, auth",
     ),
     spec(
         Contract::PYLON,
-        "after_write",
+        "before_update",
+        Chain,
+        FAIL_500,
+        true,
+        "entity, id, mutable JSON data, auth",
+    ),
+    spec(
+        Contract::PYLON,
+        "before_delete",
+        Chain,
+        FAIL_500,
+        true,
+        "entity, id, auth (no data)",
+    ),
+    spec(
+        Contract::PYLON,
+        "after_insert",
         Observe,
         KEEP,
         true,
-        "entity, op, written row, auth",
+        "entity, id, written data, auth",
     ),
     spec(
         Contract::PYLON,
-        "handle_route",
+        "after_update",
+        Observe,
+        KEEP,
+        true,
+        "entity, id, written data, auth",
+    ),
+    spec(
+        Contract::PYLON,
+        "after_delete",
+        Observe,
+        KEEP,
+        true,
+        "entity, id, auth",
+    ),
+    spec(
+        Contract::PYLON,
+        "route",
         Chain,
         FAIL_500,
         true,
-        "method, url, body, auth",
+        "routes() on every request; the first route whose method equals and whose path prefixes the request's answers (body, path, auth)",
     ),
 ];
 

@@ -1,9 +1,19 @@
-//! The Pylon host side: request gate, write pipeline, plugin routes.
+//! The Pylon host side, as `pylon_plugin::PluginRegistry` runs plugins
+//! (pylon-plugin 0.3.23 `src/lib.rs:167-310`): registration order, `on_init`
+//! at registration, the first `Err` stopping `before_*` and
+//! `on_request_with_meta`, `after_*` unable to fail, plugin routes matched
+//! by method and path prefix before the built-in API, `routes()` asked on
+//! every request. What hookcheck adds is its own and says so: a panic is
+//! caught and named (Pylon would unwind into the request thread).
 
+use std::sync::Arc;
+
+use pylon_plugin::Plugin as RealPlugin;
 use serde_json::Value;
 
-use super::plugin::{Plugin, PluginError};
-use super::registry::{ManifestEntry, Registry};
+use super::adapter::{Documented, real_auth};
+use super::plugin::Plugin;
+use super::registry::{ManifestEntry, PylonPlugin, Registry};
 use crate::engine::{
     AuthContext, BadOutput, Failure, Folded, HookSpec, HttpMethod, HttpResponse, Outcome,
     PYLON_HOOKS, Pipeline, RequestMeta, Trace, TraceMode, WriteOp, call_guarded, hook,
@@ -13,15 +23,15 @@ use crate::{Error, Result};
 
 struct Entry {
     name: String,
-    routes: Vec<(HttpMethod, String)>,
-    plugin: Box<dyn Plugin>,
+    plugin: Arc<dyn RealPlugin>,
 }
 
-/// A Pylon runtime: plugins in registration order, and the host rules of
-/// contracts §1 applied to every hook call.
+/// A Pylon runtime: plugins in registration order around one shared
+/// `PluginContext`, run as the crate's registry runs them.
 pub struct PylonHost {
     specs: Specs,
     plugins: Vec<Entry>,
+    context: pylon_plugin::PluginContext,
     trace_mode: TraceMode,
 }
 
@@ -39,10 +49,11 @@ impl Default for PylonHost {
     }
 }
 
-/// The result of the `before_request` gate.
+/// The result of the request hooks.
 #[derive(Debug)]
 pub struct RequestRun {
-    /// The response a plugin short-circuited with; `None` lets the request on.
+    /// The response a plugin's `Err` short-circuited with; `None` lets the
+    /// request on.
     pub response: Option<HttpResponse>,
     /// Every step.
     pub trace: Trace,
@@ -55,7 +66,7 @@ pub struct WriteRun {
     pub response: HttpResponse,
     /// The row as written, or `None` when the write was rejected.
     pub row: Option<Value>,
-    /// Every `before_write` and `after_write` step.
+    /// Every `before_*` and `after_*` step.
     pub trace: Trace,
 }
 
@@ -64,37 +75,62 @@ pub struct WriteRun {
 pub struct RouteRun {
     /// The response (404 when nothing claimed the route).
     pub response: HttpResponse,
-    /// `builtin`, the plugin that answered, or `None`.
+    /// The plugin that answered, `builtin`, or `None`.
     pub handled_by: Option<String>,
-    /// The plugin steps tried.
+    /// One step per plugin asked for its routes, in order.
     pub trace: Trace,
 }
 
 /// The hook specs the host folds by, looked up once.
 struct Specs {
-    before_request: &'static HookSpec,
-    before_write: &'static HookSpec,
-    after_write: &'static HookSpec,
-    handle_route: &'static HookSpec,
+    request: &'static HookSpec,
+    before_insert: &'static HookSpec,
+    before_update: &'static HookSpec,
+    before_delete: &'static HookSpec,
+    after_insert: &'static HookSpec,
+    after_update: &'static HookSpec,
+    after_delete: &'static HookSpec,
+    route: &'static HookSpec,
 }
 
 impl Specs {
     fn pylon() -> Self {
         Self {
-            before_request: const { hook(PYLON_HOOKS, "before_request") },
-            before_write: const { hook(PYLON_HOOKS, "before_write") },
-            after_write: const { hook(PYLON_HOOKS, "after_write") },
-            handle_route: const { hook(PYLON_HOOKS, "handle_route") },
+            request: const { hook(PYLON_HOOKS, "on_request_with_meta") },
+            before_insert: const { hook(PYLON_HOOKS, "before_insert") },
+            before_update: const { hook(PYLON_HOOKS, "before_update") },
+            before_delete: const { hook(PYLON_HOOKS, "before_delete") },
+            after_insert: const { hook(PYLON_HOOKS, "after_insert") },
+            after_update: const { hook(PYLON_HOOKS, "after_update") },
+            after_delete: const { hook(PYLON_HOOKS, "after_delete") },
+            route: const { hook(PYLON_HOOKS, "route") },
+        }
+    }
+
+    fn before(&self, op: WriteOp) -> &'static HookSpec {
+        match op {
+            WriteOp::Insert => self.before_insert,
+            WriteOp::Update => self.before_update,
+            WriteOp::Delete => self.before_delete,
+        }
+    }
+
+    fn after(&self, op: WriteOp) -> &'static HookSpec {
+        match op {
+            WriteOp::Insert => self.after_insert,
+            WriteOp::Update => self.after_update,
+            WriteOp::Delete => self.after_delete,
         }
     }
 }
 
-fn rejection(err: &PluginError) -> Outcome {
+/// A plugin's `Err`, as the registry hands it on: its status as is.
+fn rejection(err: &pylon_plugin::PluginError) -> Outcome {
     Outcome::Reject {
-        status: err.status(),
-        code: err.code().to_owned(),
-        message: err.to_string(),
-        headers: err.headers(),
+        status: err.status,
+        code: err.code.clone(),
+        message: err.message.clone(),
+        headers: Vec::new(),
     }
 }
 
@@ -130,12 +166,28 @@ fn stop_response(folded: &Folded) -> Option<HttpResponse> {
     })
 }
 
+/// The id the crate's update and delete hooks receive: the data's `id`,
+/// as text.
+fn id_of(data: &Value) -> String {
+    match data.get("id") {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Null) | None => String::new(),
+        Some(other) => other.to_string(),
+    }
+}
+
 impl PylonHost {
-    /// A host with no plugins.
+    /// A host with no plugins and a default app manifest.
     pub fn new() -> Self {
+        Self::with_app_manifest(pylon_kernel::AppManifest::default())
+    }
+
+    /// A host whose plugins' `on_init` sees `manifest`.
+    pub fn with_app_manifest(manifest: pylon_kernel::AppManifest) -> Self {
         Self {
             specs: Specs::pylon(),
             plugins: Vec::new(),
+            context: pylon_plugin::PluginContext::new(manifest),
             trace_mode: TraceMode::Full,
         }
     }
@@ -146,36 +198,65 @@ impl PylonHost {
         self
     }
 
-    /// Builds a host from a manifest list, in the list's order: each entry's
-    /// constructor is looked up in `registry`, its `name()` checked against
-    /// the entry, and `init(config)` called.
+    /// Builds a host from a manifest list, in the list's order: each
+    /// entry's constructor is looked up in `registry` and registered. A
+    /// plugin written to the documented trait must have the entry's name
+    /// and gets `init(config)`, as the documents say; the crate's plugins
+    /// get `on_init` and no name check (nothing in the crate compares
+    /// names).
     pub fn from_manifest(registry: &Registry, entries: &[ManifestEntry]) -> Result<Self> {
         let mut host = Self::new();
         for entry in entries {
-            let plugin = registry.build(&entry.name, &entry.config)?;
-            let actual = plugin.name().to_owned();
-            if actual != entry.name {
-                return Err(Error::PluginLoad {
-                    plugin: entry.name.clone(),
-                    reason: format!(
-                        "its name() is `{actual}`, but the manifest entry says `{}`",
-                        entry.name
-                    ),
-                });
+            match registry.build(&entry.name, &entry.config)? {
+                PylonPlugin::Documented(plugin) => {
+                    let actual = call_guarded(|| plugin.name().to_owned()).unwrap_or_default();
+                    if actual != entry.name {
+                        return Err(Error::PluginLoad {
+                            plugin: entry.name.clone(),
+                            reason: format!(
+                                "its name() is `{actual}`, but the manifest entry says `{}`",
+                                entry.name
+                            ),
+                        });
+                    }
+                    host.register_documented(plugin, &entry.config)?;
+                }
+                PylonPlugin::Real(plugin) => {
+                    host.register(plugin)?;
+                }
             }
-            host.register_with_config(plugin, &entry.config)?;
         }
         Ok(host)
     }
 
-    /// Registers a plugin with a `null` config.
-    pub fn register(&mut self, plugin: Box<dyn Plugin>) -> Result<&mut Self> {
-        self.register_with_config(plugin, &Value::Null)
+    /// Registers a `pylon_plugin::Plugin`, calling `on_init` with the
+    /// shared context first, as `PluginRegistry::register` does. Names are
+    /// not deduplicated. A panic in `name()` or `on_init` is a load error
+    /// (on Pylon it would unwind out of the server's start).
+    pub fn register(&mut self, plugin: Arc<dyn RealPlugin>) -> Result<&mut Self> {
+        let name = call_guarded(|| plugin.name().to_owned()).map_err(|f| Error::PluginLoad {
+            plugin: "<unnamed>".to_owned(),
+            reason: format!("name() {f}"),
+        })?;
+        let context = &self.context;
+        call_guarded(|| plugin.on_init(context)).map_err(|f| Error::PluginLoad {
+            plugin: name.clone(),
+            reason: format!("on_init {f} (Pylon does not catch it: the server would not start)"),
+        })?;
+        self.plugins.push(Entry { name, plugin });
+        Ok(self)
     }
 
-    /// Registers a plugin, calling `init(config)` first. A failing or
-    /// panicking `init`, or a name already taken, is a load error.
-    pub fn register_with_config(
+    /// Registers a plugin written to the documented trait with a `null`
+    /// config.
+    pub fn register_documented_plugin(&mut self, plugin: Box<dyn Plugin>) -> Result<&mut Self> {
+        self.register_documented(plugin, &Value::Null)
+    }
+
+    /// Registers a plugin written to the documented trait: its `init(config)`
+    /// first (a failing or panicking `init` is a load error, as the
+    /// documents say), then the plugin through [`Documented`].
+    pub fn register_documented(
         &mut self,
         plugin: Box<dyn Plugin>,
         config: &Value,
@@ -184,12 +265,6 @@ impl PylonHost {
             plugin: "<unnamed>".to_owned(),
             reason: format!("name() {f}"),
         })?;
-        if self.plugins.iter().any(|e| e.name == name) {
-            return Err(Error::PluginLoad {
-                plugin: name,
-                reason: "a plugin of that name is already registered".to_owned(),
-            });
-        }
         let load_err = |reason: String| Error::PluginLoad {
             plugin: name.clone(),
             reason,
@@ -199,14 +274,16 @@ impl PylonHost {
             Ok(Err(e)) => return Err(load_err(format!("init returned an error: {e}"))),
             Err(f) => return Err(load_err(format!("init {f}"))),
         }
-        let routes =
-            call_guarded(|| plugin.routes()).map_err(|f| load_err(format!("routes() {f}")))?;
-        self.plugins.push(Entry {
-            name,
-            routes,
-            plugin,
-        });
-        Ok(self)
+        self.register(Arc::new(Documented::new(plugin)))
+    }
+
+    /// Registers either kind of plugin: see [`PylonHost::register`] and
+    /// [`PylonHost::register_documented`].
+    pub fn register_any(&mut self, plugin: PylonPlugin, config: &Value) -> Result<&mut Self> {
+        match plugin {
+            PylonPlugin::Real(p) => self.register(p),
+            PylonPlugin::Documented(p) => self.register_documented(p, config),
+        }
     }
 
     /// The plugins' names in registration order.
@@ -214,28 +291,38 @@ impl PylonHost {
         self.plugins.iter().map(|e| e.name.as_str()).collect()
     }
 
-    /// Runs every `before_request` hook. The first `Err` or panic
-    /// short-circuits the request with its response.
+    /// Runs every plugin's `on_request_with_meta` in order, as
+    /// `run_on_request_with_meta` does: the first `Err` (or, in hookcheck,
+    /// panic) short-circuits the request with its status as is. The crate's
+    /// `RequestMeta` carries only the peer address: headers and the query
+    /// string do not reach a plugin.
     pub fn before_request(&self, meta: &RequestMeta, auth: &AuthContext) -> RequestRun {
         let mut trace = Trace::new(self.trace_mode);
+        let auth = real_auth(auth);
+        let peer = pylon_plugin::RequestMeta {
+            peer_ip: &meta.client_ip,
+        };
+        let (method, path, auth, peer) = (meta.method.as_str(), meta.path.as_str(), &auth, &peer);
         let steps = self.plugins.iter().map(|e| {
-            let call = move |_: &[u8]| match call_guarded(|| e.plugin.before_request(meta, auth)) {
+            let call = move |_: &[u8]| match call_guarded(|| {
+                e.plugin.on_request_with_meta(method, path, auth, peer)
+            }) {
                 Ok(Ok(())) => Outcome::Continue,
                 Ok(Err(err)) => rejection(&err),
-                Err(failure) => Outcome::error(&e.name, "before_request", failure),
+                Err(failure) => Outcome::error(&e.name, "on_request_with_meta", failure),
             };
             (e.name.as_str(), call)
         });
-        let folded = Pipeline::new(self.specs.before_request).run(Vec::new(), steps, &mut trace);
+        let folded = Pipeline::new(self.specs.request).run(Vec::new(), steps, &mut trace);
         RequestRun {
             response: stop_response(&folded),
             trace,
         }
     }
 
-    /// Runs one write: every `before_write` in order (each sees the previous
-    /// one's mutations), then the store write, then every `after_write`,
-    /// whose failures are traced but never fail the write.
+    /// Runs one write: the `before_*` hook of `op` in order (each sees the
+    /// previous one's changes; delete gets no data), the store write, then
+    /// the `after_*` hook, which cannot fail the write.
     ///
     /// Errors are the store's own; a rejection is a normal [`WriteRun`].
     pub fn write(
@@ -251,11 +338,15 @@ impl PylonHost {
             entity: entity.to_owned(),
             reason: e.to_string(),
         })?;
+        let id = id_of(&data);
+        let real = real_auth(auth);
+        let (id_ref, real_ref) = (id.as_str(), &real);
+        let spec = self.specs.before(op);
         let steps = self.plugins.iter().map(|e| {
-            let call = move |current: &[u8]| before_write_step(e, entity, op, current, auth);
+            let call = move |current: &[u8]| before_step(e, op, entity, id_ref, current, real_ref);
             (e.name.as_str(), call)
         });
-        let folded = Pipeline::new(self.specs.before_write).run(input, steps, &mut trace);
+        let folded = Pipeline::new(spec).run(input, steps, &mut trace);
         if let Some(response) = stop_response(&folded) {
             return Ok(WriteRun {
                 response,
@@ -269,17 +360,27 @@ impl PylonHost {
         })?;
         let row = store.apply(entity, op, &data)?;
         let row_bytes = serde_json::to_vec(&row).unwrap_or_default();
+        let row_id = match id_of(&row) {
+            found if !found.is_empty() => found,
+            _ => id.clone(),
+        };
+        let spec = self.specs.after(op);
+        let (row_ref, row_id) = (&row, row_id.as_str());
         let observers = self.plugins.iter().map(|e| {
-            let row = &row;
-            let call = move |_: &[u8]| match call_guarded(|| {
-                e.plugin.after_write(entity, op, row, auth)
-            }) {
-                Ok(()) => Outcome::Continue,
-                Err(failure) => Outcome::error(&e.name, "after_write", failure),
+            let call = move |_: &[u8]| {
+                let plugin = &e.plugin;
+                match call_guarded(|| match op {
+                    WriteOp::Insert => plugin.after_insert(entity, row_id, row_ref, real_ref),
+                    WriteOp::Update => plugin.after_update(entity, row_id, row_ref, real_ref),
+                    WriteOp::Delete => plugin.after_delete(entity, row_id, real_ref),
+                }) {
+                    Ok(()) => Outcome::Continue,
+                    Err(failure) => Outcome::error(&e.name, spec.point.name, failure),
+                }
             };
             (e.name.as_str(), call)
         });
-        Pipeline::new(self.specs.after_write).run(row_bytes, observers, &mut trace);
+        Pipeline::new(spec).run(row_bytes, observers, &mut trace);
         let status = if op == WriteOp::Insert { 201 } else { 200 };
         let response = HttpResponse::new(status, row.to_string());
         Ok(WriteRun {
@@ -289,9 +390,12 @@ impl PylonHost {
         })
     }
 
-    /// Routes a request: `builtin` first, then every plugin that lists
-    /// `(method, path)` in its routes, in registration order. The first
-    /// `Some` answers; a panic answers 500.
+    /// Routes a request as `try_handle_route` does, before the built-in
+    /// API: every plugin in order is asked for its `routes()` (on every
+    /// request), and the first route whose method equals the request's and
+    /// whose path is a prefix of the request's path answers with its
+    /// handler's `(status, body)`. Only when no plugin route matches does
+    /// `builtin` get the request; then 404.
     pub fn route(
         &self,
         method: HttpMethod,
@@ -301,75 +405,105 @@ impl PylonHost {
         builtin: impl FnOnce(HttpMethod, &str, &str) -> Option<(u16, String)>,
     ) -> RouteRun {
         let mut trace = Trace::new(self.trace_mode);
-        if let Some((status, body)) = builtin(method, url, body) {
-            let response = HttpResponse::new(status, body);
+        let path = url.split_once('?').map_or(url, |(p, _)| p);
+        let real = real_auth(auth);
+        let (method_str, real_ref) = (method.as_str(), &real);
+        let steps = self.plugins.iter().map(|e| {
+            let call = move |_: &[u8]| route_step(e, method_str, path, body, real_ref);
+            (e.name.as_str(), call)
+        });
+        let folded = Pipeline::new(self.specs.route).run(Vec::new(), steps, &mut trace);
+        if let (Some(response), Some(stop)) = (stop_response(&folded), folded.stop) {
             return RouteRun {
                 response,
+                handled_by: Some(stop.plugin),
+                trace,
+            };
+        }
+        if let Some((status, body)) = builtin(method, url, body) {
+            return RouteRun {
+                response: HttpResponse::new(status, body),
                 handled_by: Some("builtin".to_owned()),
                 trace,
             };
         }
-        let path = url.split_once('?').map_or(url, |(p, _)| p);
-        let claimants = self
-            .plugins
-            .iter()
-            .filter(|e| e.routes.iter().any(|(m, p)| *m == method && p == path));
-        let steps = claimants.map(|e| {
-            let call = move |_: &[u8]| match call_guarded(|| {
-                e.plugin.handle_route(method, url, body, auth)
-            }) {
-                Ok(None) => Outcome::Continue,
-                Ok(Some((status, body))) => Outcome::Respond {
-                    status,
-                    headers: Vec::new(),
-                    body: body.into(),
-                },
-                Err(failure) => Outcome::error(&e.name, "handle_route", failure),
-            };
-            (e.name.as_str(), call)
-        });
-        let folded = Pipeline::new(self.specs.handle_route).run(Vec::new(), steps, &mut trace);
-        match (stop_response(&folded), folded.stop) {
-            (Some(response), Some(stop)) => RouteRun {
-                response,
-                handled_by: Some(stop.plugin),
-                trace,
-            },
-            _ => {
-                let body = serde_json::json!({ "error": "not_found", "path": path }).to_string();
-                RouteRun {
-                    response: HttpResponse::new(404, body),
-                    handled_by: None,
-                    trace,
-                }
-            }
+        let body = serde_json::json!({ "error": "not_found", "path": path }).to_string();
+        RouteRun {
+            response: HttpResponse::new(404, body),
+            handled_by: None,
+            trace,
         }
     }
 }
 
-fn before_write_step(
+/// One plugin's turn at routing: its `routes()`, then the first match's
+/// handler.
+fn route_step(
     e: &Entry,
-    entity: &str,
+    method: &str,
+    path: &str,
+    body: &str,
+    auth: &pylon_auth::AuthContext,
+) -> Outcome {
+    let answer = call_guarded(|| {
+        e.plugin
+            .routes()
+            .into_iter()
+            .find(|r| r.method == method && path.starts_with(&r.path))
+            .map(|r| (r.handler)(body, path, auth))
+    });
+    match answer {
+        Ok(None) => Outcome::Continue,
+        Ok(Some((status, body))) => Outcome::Respond {
+            status,
+            headers: Vec::new(),
+            body: body.into(),
+        },
+        Err(failure) => Outcome::error(&e.name, "route", failure),
+    }
+}
+
+/// One plugin's `before_*` call on the data so far.
+fn before_step(
+    e: &Entry,
     op: WriteOp,
+    entity: &str,
+    id: &str,
     current: &[u8],
-    auth: &AuthContext,
+    auth: &pylon_auth::AuthContext,
 ) -> Outcome {
     let Ok(before) = serde_json::from_slice::<Value>(current) else {
         let reason = "the host could not decode its own write data".to_owned();
-        return Outcome::error(&e.name, "before_write", Failure::HostFault { reason });
+        let hook = Specs::pylon().before(op).point.name;
+        return Outcome::error(&e.name, hook, Failure::HostFault { reason });
     };
     let mut data = before.clone();
-    match call_guarded(|| e.plugin.before_write(entity, op, &mut data, auth)) {
+    let plugin = &e.plugin;
+    let (hook, answer) = match op {
+        WriteOp::Insert => (
+            "before_insert",
+            call_guarded(|| plugin.before_insert(entity, &mut data, auth)),
+        ),
+        WriteOp::Update => (
+            "before_update",
+            call_guarded(|| plugin.before_update(entity, id, &mut data, auth)),
+        ),
+        WriteOp::Delete => (
+            "before_delete",
+            call_guarded(|| plugin.before_delete(entity, id, auth)),
+        ),
+    };
+    match answer {
         Ok(Ok(())) if data == before => Outcome::Continue,
         Ok(Ok(())) => match serde_json::to_vec(&data) {
             Ok(bytes) => Outcome::modified(bytes),
             Err(err) => Outcome::error(
                 &e.name,
-                "before_write",
+                hook,
                 Failure::bad_output(BadOutput::Unencodable, err.to_string()),
             ),
         },
         Ok(Err(err)) => rejection(&err),
-        Err(failure) => Outcome::error(&e.name, "before_write", failure),
+        Err(failure) => Outcome::error(&e.name, hook, failure),
     }
 }

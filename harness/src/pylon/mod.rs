@@ -1,11 +1,24 @@
-//! The `pylon` contract: in-process Rust trait plugins (contracts §1).
+//! The `pylon` contract: in-process Rust plugins, hosted as the real
+//! `pylon-plugin` crate (0.3.23) hosts them, with plugins written to the
+//! documentation page's trait run through an adapter.
 
+mod adapter;
+mod builtins;
+mod divergences;
 mod host;
 mod plugin;
 mod registry;
 mod seam;
 
+pub use adapter::{Documented, docs_auth, real_auth, real_error};
+pub use builtins::{BUILTINS, Builtin, builtin_named};
 pub use host::{PylonHost, RequestRun, RouteRun, WriteRun};
 pub use plugin::{Plugin, PluginError};
-pub use registry::{ManifestEntry, Registry, parse_manifest};
+pub use registry::{BUILTIN_PREFIX, ManifestEntry, PylonPlugin, Registry, parse_manifest};
 pub use seam::HOST;
+
+/// The crate that defines the real trait's `AuthContext`.
+pub use pylon_auth;
+/// The real crate, re-exported so a plugin repo and hookcheck agree on one
+/// version: `hookcheck::pylon::real::Plugin` is `pylon_plugin::Plugin`.
+pub use pylon_plugin as real;

@@ -12,12 +12,12 @@ use crate::limits::{MAX_INPUT_FILE_BYTES, read_text_bounded};
 use crate::store::EntityStore;
 
 /// How the harness loads Pylon plugins: `manifest.json` naming
-/// constructors of the options' registry, in order.
+/// constructors of the options' registry (or `builtin:NAME`), in order.
 pub const HOST: HostEntry = HostEntry {
     contract: Contract::PYLON,
     load_dir,
     load_files,
-    divergences: &[],
+    divergences: super::divergences::DIVERGENCES,
 };
 
 fn load_dir(dir: &Path, options: &LoadOptions) -> Result<Box<dyn ContractHost>> {

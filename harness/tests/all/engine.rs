@@ -32,7 +32,7 @@ fn err() -> Outcome {
 #[case::transform_stops_on_error_when_fatal("lesstruct", "before_save", vec![Outcome::modified("a"), err(), Outcome::modified("c")], "a", Some(1))]
 #[case::gate_respond_stops("featherfly", "request.intercept", vec![Outcome::Continue, Outcome::Respond { status: 403, headers: vec![], body: Bytes::default() }, Outcome::Continue], "v0", Some(1))]
 #[case::gate_error_continues("featherfly", "request.intercept", vec![err(), Outcome::Continue], "v0", None)]
-#[case::observe_ignores_errors("pylon", "after_write", vec![err(), Outcome::modified("x"), Outcome::Continue], "v0", None)]
+#[case::observe_ignores_errors("pylon", "after_insert", vec![err(), Outcome::modified("x"), Outcome::Continue], "v0", None)]
 #[case::observe_cancel_stops("featherfly", "lifecycle", vec![Outcome::Continue, Outcome::Cancel { reason: "r".into() }, Outcome::Continue], "v0", Some(1))]
 fn fold_rules(
     #[case] profile: &str,
@@ -86,7 +86,7 @@ fn trace_off_records_nothing() {
 #[test]
 fn catalog_lists_every_hook_of_every_contract() {
     let count = |c| Profile::builtin(c).unwrap().hooks.len();
-    assert_eq!(count(Contract::PYLON), 5);
+    assert_eq!(count(Contract::PYLON), 9);
     assert_eq!(count(Contract::LESSTRUCT), 5);
     assert_eq!(count(Contract::FEATHERFLY), 8);
     assert_eq!(count(Contract::RUSTANT), 7);
@@ -98,7 +98,7 @@ fn catalog_lists_every_hook_of_every_contract() {
         .collect();
     assert_eq!(never, ["on_plugin_loaded", "before_delete"]);
     assert_eq!(
-        Profile::pylon().hook("handle_route").unwrap().kind,
+        Profile::pylon().hook("route").unwrap().kind,
         HookKind::Chain
     );
 }

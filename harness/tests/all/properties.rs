@@ -372,7 +372,7 @@ proptest! {
     fn pylon_before_request_folds_as_the_model_says(results in proptest::collection::vec(0u8..5, 1..=8)) {
         let mut host = PylonHost::new();
         for (i, r) in results.iter().enumerate() {
-            host.register(Box::new(Scripted { name: format!("p{i}"), result: *r })).unwrap();
+            host.register_documented_plugin(Box::new(Scripted { name: format!("p{i}"), result: *r })).unwrap();
         }
         let run = host.before_request(&RequestMeta::new(HttpMethod::Get, "/", "1.2.3.4"), &AuthContext::anonymous());
         let first = results.iter().position(|r| *r != 0);
