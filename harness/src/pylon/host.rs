@@ -70,6 +70,15 @@ pub struct WriteRun {
     pub trace: Trace,
 }
 
+/// The result of the `before_*` hooks of one write.
+#[derive(Debug)]
+pub struct BeforeRun {
+    /// The data the store would write, or the response that rejected it.
+    pub data: std::result::Result<Value, HttpResponse>,
+    /// Every `before_*` step.
+    pub trace: Trace,
+}
+
 /// The result of routing one request.
 #[derive(Debug)]
 pub struct RouteRun {
@@ -320,19 +329,18 @@ impl PylonHost {
         }
     }
 
-    /// Runs one write: the `before_*` hook of `op` in order (each sees the
-    /// previous one's changes; delete gets no data), the store write, then
-    /// the `after_*` hook, which cannot fail the write.
-    ///
-    /// Errors are the store's own; a rejection is a normal [`WriteRun`].
-    pub fn write(
+    /// Runs the `before_*` hook of `op` over every plugin in order, as
+    /// `run_before_insert` / `_update` / `_delete` do: each sees the
+    /// previous one's changes (delete gets no data), the first `Err` stops
+    /// with its status. The result is the data the store would get, or the
+    /// response the host sends instead.
+    pub fn before_write(
         &self,
-        store: &EntityStore,
         entity: &str,
         op: WriteOp,
         data: Value,
         auth: &AuthContext,
-    ) -> Result<WriteRun> {
+    ) -> Result<BeforeRun> {
         let mut trace = Trace::new(self.trace_mode);
         let input = serde_json::to_vec(&data).map_err(|e| Error::BadWrite {
             entity: entity.to_owned(),
@@ -348,9 +356,8 @@ impl PylonHost {
         });
         let folded = Pipeline::new(spec).run(input, steps, &mut trace);
         if let Some(response) = stop_response(&folded) {
-            return Ok(WriteRun {
-                response,
-                row: None,
+            return Ok(BeforeRun {
+                data: Err(response),
                 trace,
             });
         }
@@ -358,11 +365,43 @@ impl PylonHost {
             entity: entity.to_owned(),
             reason: format!("the folded data is not JSON: {e}"),
         })?;
+        Ok(BeforeRun {
+            data: Ok(data),
+            trace,
+        })
+    }
+
+    /// Runs one write: [`PylonHost::before_write`], the store write, then
+    /// the `after_*` hook of `op`, which cannot fail the write.
+    ///
+    /// Errors are the store's own; a rejection is a normal [`WriteRun`].
+    pub fn write(
+        &self,
+        store: &EntityStore,
+        entity: &str,
+        op: WriteOp,
+        data: Value,
+        auth: &AuthContext,
+    ) -> Result<WriteRun> {
+        let id = id_of(&data);
+        let BeforeRun { data, mut trace } = self.before_write(entity, op, data, auth)?;
+        let data = match data {
+            Ok(data) => data,
+            Err(response) => {
+                return Ok(WriteRun {
+                    response,
+                    row: None,
+                    trace,
+                });
+            }
+        };
+        let real = real_auth(auth);
+        let real_ref = &real;
         let row = store.apply(entity, op, &data)?;
         let row_bytes = serde_json::to_vec(&row).unwrap_or_default();
         let row_id = match id_of(&row) {
             found if !found.is_empty() => found,
-            _ => id.clone(),
+            _ => id,
         };
         let spec = self.specs.after(op);
         let (row_ref, row_id) = (&row, row_id.as_str());

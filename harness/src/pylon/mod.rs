@@ -12,13 +12,15 @@ mod seam;
 
 pub use adapter::{Documented, docs_auth, real_auth, real_error};
 pub use builtins::{BUILTINS, Builtin, builtin_named};
-pub use host::{PylonHost, RequestRun, RouteRun, WriteRun};
+pub use host::{BeforeRun, PylonHost, RequestRun, RouteRun, WriteRun};
 pub use plugin::{Plugin, PluginError};
 pub use registry::{BUILTIN_PREFIX, ManifestEntry, PylonPlugin, Registry, parse_manifest};
 pub use seam::HOST;
 
 /// The crate that defines the real trait's `AuthContext`.
 pub use pylon_auth;
+/// The crate that defines `AppManifest`, which `PluginContext` carries.
+pub use pylon_kernel;
 /// The real crate, re-exported so a plugin repo and hookcheck agree on one
 /// version: `hookcheck::pylon::real::Plugin` is `pylon_plugin::Plugin`.
 pub use pylon_plugin as real;

@@ -16,6 +16,7 @@ mod lesstruct_host;
 mod lesstruct_protocol;
 mod properties;
 mod pylon;
+mod pylon_oracle;
 mod replay;
 mod rustant;
 mod snapshots;
