@@ -32,10 +32,15 @@ replay fixtures profile dir *args:
 fixtures:
     cargo run --quiet -p hookcheck-conformance -- fixtures
 
-# Run the whole test suite (unit, integration, doc tests)
+# Run the whole test suite (unit, integration, doc tests, the Pylon plugin-repo example)
 test:
     cargo test --workspace --all-targets
     cargo test --workspace --doc
+    just example-test
+
+# Test examples/pylon-plugin-repo, a Pylon plugin with hookcheck as a dev-dependency (shares target/)
+example-test:
+    cargo test --locked --manifest-path examples/pylon-plugin-repo/Cargo.toml --target-dir "${CARGO_TARGET_DIR:-target}"
 
 # Run every benchmark; writes reports/bench/before_request.{json,svg,md}
 bench *args:
@@ -65,3 +70,5 @@ fmt:
 lint:
     cargo fmt --all --check
     cargo clippy --workspace --all-targets -- -D warnings
+    cargo fmt --check --manifest-path examples/pylon-plugin-repo/Cargo.toml
+    cargo clippy --locked --manifest-path examples/pylon-plugin-repo/Cargo.toml --target-dir "${CARGO_TARGET_DIR:-target}" --all-targets -- -D warnings

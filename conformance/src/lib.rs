@@ -8,6 +8,7 @@
 //! assert!(report.passed());
 //! ```
 
+mod assert;
 mod catalog;
 mod check;
 mod coverage;
@@ -20,6 +21,7 @@ mod runner;
 mod subject;
 mod suite;
 
+pub use assert::assert_conforms;
 pub use catalog::{bundled_names, catalog, find};
 pub use check::{
     Basis, Check, Decide, Exercise, Row, Rules, Severity, SkipReason, Status, Verdict,

@@ -1,0 +1,37 @@
+//! The one line a plugin's own `cargo test` needs.
+
+use crate::report::markdown_report;
+use crate::runner::{Report, RunOptions, run_checks};
+use crate::subject::Subject;
+
+/// Runs every check of the subject's profile with the default options and
+/// panics, with the whole report, unless the plugin conforms. Returns the
+/// report for further assertions.
+///
+/// ```no_run
+/// use std::sync::Arc;
+/// use hookcheck::pylon::real::Plugin;
+/// use hookcheck_conformance::{Subject, assert_conforms};
+///
+/// struct Mine;
+/// impl Plugin for Mine {
+///     fn name(&self) -> &str { "mine" }
+/// }
+///
+/// assert_conforms(&Subject::pylon("mine", || Arc::new(Mine)));
+/// ```
+#[track_caller]
+pub fn assert_conforms(subject: &Subject) -> Report {
+    let report = run_checks(subject, &RunOptions::default(), |_| {});
+    if !report.passed() {
+        let (failed, not_run) = report.failing_ids();
+        panic!(
+            "{} does not conform (failed: {}; could not run: {})\n\n{}",
+            report.artifact,
+            failed.join(", "),
+            not_run.join(", "),
+            markdown_report(&report)
+        );
+    }
+    report
+}
