@@ -10,6 +10,7 @@ mod error;
 
 pub mod alloc;
 pub mod artifacts;
+pub mod contention;
 
 pub mod engine;
 pub mod featherfly;

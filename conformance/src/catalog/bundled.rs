@@ -70,6 +70,9 @@ const PYLON: &[(&str, PylonMake)] = &[
     ("panics_in_on_init", || {
         PylonPlugin::Real(Arc::new(fx::PanicsInOnInit))
     }),
+    ("locks_per_request", || {
+        PylonPlugin::Real(Arc::new(fx::LocksPerRequest::default()))
+    }),
 ];
 
 const RUSTANT: &[(&str, AgentMake)] = &[

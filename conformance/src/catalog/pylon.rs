@@ -508,6 +508,48 @@ fn py_perf_001(s: &Subject) -> Verdict {
     })
 }
 
+fn py_perf_002(s: &Subject) -> Verdict {
+    const THREADS: usize = 8;
+    const CALLS: usize = 200;
+    on_pylon(s, |p| {
+        let plugin = p.plugin();
+        let auth = real_auth(&AuthContext::anonymous());
+        let meta = hookcheck::pylon::real::RequestMeta {
+            peer_ip: "203.0.113.7",
+        };
+        let call = || {
+            let _ = plugin.on_request_with_meta("GET", "/api/posts", &auth, &meta);
+        };
+        let measured = match call_guarded(|| hookcheck::contention::measure(THREADS, CALLS, call)) {
+            Ok(m) => m,
+            Err(f) => return Verdict::skip(format!("the hook {f}; see PY-REQ-001")),
+        };
+        let total = THREADS * CALLS;
+        let numbers = format!(
+            "p99 with 1 thread {:?}, with {THREADS} at once {:?} ({:.1}x)",
+            measured.p99_single,
+            measured.p99_concurrent,
+            measured.ratio()
+        );
+        // More than 1 % of calls waiting, and the waits showing at p99
+        // (5x the lone thread's), is a lock the callers queue on (or I/O,
+        // or a sleep) — not the odd page fault, not a busy machine.
+        if measured.blocked * 100 > total && measured.ratio() > 5.0 {
+            Verdict::fail(format!(
+                "{} of {total} on_request_with_meta calls from {THREADS} threads at once blocked (their thread gave up the CPU mid-call: a contended lock, I/O or a sleep); {numbers}. Every request pays for that wait at p99: keep locks out of the request path",
+                measured.blocked
+            ))
+            .with_calls(total)
+        } else {
+            Verdict::pass(format!(
+                "{} of {total} concurrent calls blocked; {numbers}",
+                measured.blocked
+            ))
+            .with_calls(total)
+        }
+    })
+}
+
 /// Allocations over `calls` calls of `f` after a warm-up, or the panic.
 fn count_calls(f: impl Fn(), calls: u64) -> Result<u64, hookcheck::engine::Failure> {
     call_guarded(|| {
@@ -682,6 +724,14 @@ const CHECKS: &[Check] = &[
             Basis::Host,
             "src/lib.rs:11-136 (the crate's Plugin, RequestMeta, PluginError and PluginRoute)",
         ),
+    CATALOG.check(
+        "PY-PERF-002",
+        "request hook does not block under concurrency",
+        "before_request runs on every HTTP request — if it allocates or locks, it shows up at p99. Use Mutex sparingly.",
+        Severity::Recommended,
+        "pylon:locks_per_request",
+        py_perf_002,
+    ),
     CATALOG.check(
         "PY-PERF-001",
         "request hook does not allocate",
