@@ -408,7 +408,11 @@ fn py_port_001(s: &Subject) -> Verdict {
         };
         let mut found = Vec::new();
         let auth = AuthContext::anonymous();
-        for meta in requests() {
+        // Repeat one client's request (up to 2 000 times, 200 ms) so a rate
+        // limit shows itself.
+        let started = Instant::now();
+        let meta = RequestMeta::new(HttpMethod::Get, "/api/posts", "203.0.113.7");
+        for _ in (0..2_000).take_while(|_| started.elapsed() < Duration::from_millis(200)) {
             if let Ok(Err(PluginError::RateLimited { retry_after_secs })) =
                 call_guarded(|| plugin.before_request(&meta, &auth))
             {

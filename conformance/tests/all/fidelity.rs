@@ -203,3 +203,27 @@ fn a_rustant_hook_counting_on_modified_is_warned_and_every_report_says_the_agent
         panic.evidence
     );
 }
+
+#[test]
+fn a_plugin_written_to_the_pylon_documents_is_told_what_to_change_for_the_crate() {
+    let report = run_checks(&open("pylon:rate_limit"), &RunOptions::default(), |_| {});
+    let port = result(&report, "PY-PORT-001");
+    assert_eq!(port.status, Status::Fail);
+    assert_eq!(port.severity, Severity::Recommended);
+    assert_eq!(port.basis, Basis::Host);
+    for change in [
+        "on_init(&PluginContext)",
+        "on_request_with_meta",
+        "before_insert",
+    ] {
+        assert!(port.evidence.contains(change), "{}", port.evidence);
+    }
+    // What this plugin does that the crate cannot carry.
+    assert!(
+        port.evidence.contains("no Retry-After"),
+        "{}",
+        port.evidence
+    );
+    let real = run_checks(&open("pylon:audit_log"), &RunOptions::default(), |_| {});
+    assert_eq!(result(&real, "PY-PORT-001").status, Status::Pass);
+}
