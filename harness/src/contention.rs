@@ -22,6 +22,10 @@ pub struct Contention {
     pub p99_concurrent: Duration,
     /// Concurrent calls during which their thread blocked.
     pub blocked: usize,
+    /// Concurrent calls that returned (a thread that panicked stops).
+    pub completed: usize,
+    /// Threads whose calls panicked.
+    pub panicked: usize,
 }
 
 impl Contention {
@@ -31,16 +35,18 @@ impl Contention {
     }
 }
 
-fn voluntary_switches() -> i64 {
+/// This thread's voluntary context switches so far; `None` where the
+/// kernel does not count them per thread.
+fn voluntary_switches() -> Option<i64> {
     let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
     // SAFETY: `usage` is a valid, writable `rusage`; RUSAGE_THREAD reads
     // the calling thread's counters into it and touches nothing else.
     let rc = unsafe { libc::getrusage(libc::RUSAGE_THREAD, usage.as_mut_ptr()) };
     if rc != 0 {
-        return 0;
+        return None;
     }
     // SAFETY: getrusage returned 0, so it filled `usage`.
-    unsafe { usage.assume_init() }.ru_nvcsw
+    Some(unsafe { usage.assume_init() }.ru_nvcsw)
 }
 
 fn p99(mut times: Vec<Duration>) -> Duration {
@@ -51,8 +57,10 @@ fn p99(mut times: Vec<Duration>) -> Duration {
 
 /// Times `calls` calls of `f` on one thread, then `calls` calls on each of
 /// `threads` threads started together, counting the concurrent calls that
-/// blocked.
-pub fn measure(threads: usize, calls: usize, f: impl Fn() + Sync) -> Contention {
+/// blocked. `None` where blocking cannot be counted (no per-thread
+/// `getrusage`).
+pub fn measure(threads: usize, calls: usize, f: impl Fn() + Sync) -> Option<Contention> {
+    voluntary_switches()?;
     // Between calls a thread yields, as a server thread goes back to its
     // queue between requests: without it, the thread holding a lock takes
     // it again at once and the others never get to queue for it.
@@ -81,22 +89,28 @@ pub fn measure(threads: usize, calls: usize, f: impl Fn() + Sync) -> Contention 
             })
             .collect();
         let mut all = Vec::with_capacity(threads * calls);
-        let mut blocked = 0;
+        let (mut blocked, mut panicked) = (0, 0);
         for h in handles {
-            // A panicking call panics the scope's thread; its calls are
-            // simply missing from the counts.
-            if let Ok((times, b)) = h.join() {
-                all.extend(times);
-                blocked += b;
+            // A panicking call ends its thread: its calls are missing from
+            // the counts, and the thread is counted.
+            match h.join() {
+                Ok((times, b)) => {
+                    all.extend(times);
+                    blocked += b;
+                }
+                Err(_) => panicked += 1,
             }
         }
-        (all, blocked)
+        (all, (blocked, panicked))
     });
-    Contention {
+    let (blocked, panicked) = blocked;
+    Some(Contention {
         threads,
         calls,
         p99_single: p99(single),
+        completed: times.len(),
         p99_concurrent: p99(times),
         blocked,
-    }
+        panicked,
+    })
 }

@@ -270,7 +270,7 @@ fn py_route_001(s: &Subject) -> Verdict {
                 .find(|(m, path)| *m == route.method && path.starts_with(&route.path))
             {
                 return Verdict::fail(format!(
-                    "route {} `{}` takes the built-in API's {method} {path}: Pylon matches plugin routes by path prefix before its own API (pylon-plugin src/lib.rs:295-310); serve it under a path of its own, such as `/plugins/{}`",
+                    "route {} `{}` takes the built-in API's {method} {path}: plugin routes match by path prefix (pylon-plugin src/lib.rs:304), and hookcheck's Pylon asks them before its own API; serve it under a path of its own, such as `/plugins/{}`",
                     route.method,
                     route.path,
                     plugin.name()
@@ -525,10 +525,16 @@ fn py_perf_002(s: &Subject) -> Verdict {
             let _ = plugin.on_request_with_meta("GET", "/api/posts", &auth, &meta);
         };
         let measured = match call_guarded(|| hookcheck::contention::measure(THREADS, CALLS, call)) {
-            Ok(m) => m,
+            Ok(Some(m)) if m.panicked == 0 => m,
+            Ok(Some(_)) => return Verdict::skip("the hook panicked; see PY-REQ-001"),
+            Ok(None) => {
+                return Verdict::skip(
+                    "this kernel does not count context switches per thread (getrusage RUSAGE_THREAD)",
+                );
+            }
             Err(f) => return Verdict::skip(format!("the hook {f}; see PY-REQ-001")),
         };
-        let total = THREADS * CALLS;
+        let total = measured.completed;
         let numbers = format!(
             "p99 with 1 thread {:?}, with {THREADS} at once {:?} ({:.1}x)",
             measured.p99_single,
@@ -684,7 +690,7 @@ const CHECKS: &[Check] = &[
         )
         .on_host(
             Basis::Host,
-            "src/lib.rs:295-310 (try_handle_route: method equal, path.starts_with(route.path), first plugin wins; the server asks it before its own API)",
+            "src/lib.rs:295-310 (try_handle_route: method equal, path.starts_with(route.path), first plugin wins; the order against the runtime's own API is not in the crate)",
         ),
     CATALOG.check(
         "PY-ROUTE-002",

@@ -48,17 +48,19 @@ pub(crate) struct ServeArgs {
 }
 
 const SERVE_HELP: &str = "\
-Routes, in order: the profile's request hooks (pylon before_request,
-featherfly request.intercept then middleware.inject); the built-in JSON API
+Routes, in order: the profile's request hooks (pylon on_request_with_meta,
+featherfly request.intercept then middleware.inject); for pylon, plugin
+routes (by path prefix); the built-in JSON API
   GET    /api/system
   GET    /api/entities/{entity}          list rows
   GET    /api/entities/{entity}/{id}     one row
   POST   /api/entities/{entity}          insert   (body: JSON object)
   PUT    /api/entities/{entity}/{id}     update   (PATCH too)
   DELETE /api/entities/{entity}/{id}     delete
-whose writes run the write hooks (pylon before_write/after_write, lesstruct
-before_save/after_create/after_publish) and whose JSON answers run the
-featherfly JSON mixins; then plugin routes; else 404.
+whose writes run the write hooks (pylon before_/after_ insert, update,
+delete; lesstruct before_save/after_create/after_publish) and whose JSON
+answers run the featherfly JSON mixins; then the other profiles' plugin
+routes; else 404.
 `authorization: Bearer USER` authenticates as USER.
 
 Native plugins run in a child process: a crash or hang is a 500 for that

@@ -61,8 +61,14 @@ pub trait ContractHost {
         None
     }
 
-    /// A plugin route for a request no built-in handler took: `None` when
-    /// no plugin claims it.
+    /// Whether plugin routes are matched before the built-in API (Pylon's
+    /// runtime asks its plugin registry first); by default they only get
+    /// what no built-in handler took.
+    fn plugin_routes_first(&self) -> bool {
+        false
+    }
+
+    /// A plugin route for the request: `None` when no plugin claims it.
     fn route(&self, req: &RequestEvent, trace: &mut Trace) -> Option<HttpResponse> {
         let _ = (req, trace);
         None

@@ -39,9 +39,16 @@ pub fn real_error(err: &PluginError) -> pylon_plugin::PluginError {
 
 /// A plugin written to the documented trait, hosted as the crate's trait
 /// would host it. What the crate cannot express is lost the way it would be
-/// in a port: request headers and the query string (`RequestMeta` carries
-/// only `peer_ip`), `Retry-After`, and declining a route (a handler must
-/// answer; a declined route answers 404).
+/// in a port:
+/// - request headers and the query string (`RequestMeta` carries only
+///   `peer_ip`; `on_request` has not even that);
+/// - `Retry-After`;
+/// - declining a route: a handler must answer, so a declined route answers
+///   404; and a route matches every path it prefixes, so `handle_route` is
+///   also called for paths it never listed, with the path (no query);
+/// - the write's id: `before_write`/`after_write` see an id only where the
+///   data carries one; a delete's data is `{"id": "<id>"}` (the id as the
+///   crate passes it, a string), and a change to it is dropped.
 pub struct Documented {
     plugin: Arc<dyn Plugin>,
 }
@@ -152,6 +159,17 @@ impl pylon_plugin::Plugin for Documented {
     fn after_delete(&self, entity: &str, id: &str, auth: &pylon_auth::AuthContext) {
         self.plugin
             .after_write(entity, WriteOp::Delete, &row_of(id), &docs_auth(auth));
+    }
+
+    fn on_request(
+        &self,
+        method: &str,
+        path: &str,
+        auth: &pylon_auth::AuthContext,
+    ) -> Result<(), pylon_plugin::PluginError> {
+        // The crate's legacy request hook has no peer address.
+        let meta = pylon_plugin::RequestMeta { peer_ip: "" };
+        self.on_request_with_meta(method, path, auth, &meta)
     }
 
     fn on_request_with_meta(

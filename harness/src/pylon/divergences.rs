@@ -39,9 +39,9 @@ pub(crate) const DIVERGENCES: &[Divergence] = &[
     Divergence::new(
         "route matching",
         "seed 000 \"Routes\": routes() lists (method, path); handle_route may answer None to pass the request on; plugin routes come after the built-in ones",
-        "src/lib.rs:295-310: routes() is called on every request; a route matches when the method is equal and the request path starts with the route's path; the first plugin wins; a handler cannot decline",
+        "src/lib.rs:295-310: routes() is called on every request; a route matches when the method is equal and the request path starts with the route's path; the first plugin wins; a handler cannot decline. The crate has no built-in routes: where the runtime asks it relative to its own API is not in the crate",
         Emulated,
-        "hookcheck matches by prefix, first plugin first, before the built-in API; PY-ROUTE-001 fails a route whose prefix takes the built-in API's paths",
+        "hookcheck matches by prefix, first plugin first, and asks plugin routes before its built-in API (the Pylon runtime's order as hookcheck models it; seed 000 says after — hookcheck's assumption, not read in code); PY-ROUTE-001 fails a route whose prefix takes a built-in API path, which it claims either way once the runtime does not answer it first",
     ),
     Divergence::new(
         "manifest plugins",

@@ -2,7 +2,8 @@
 //! (pylon-plugin 0.3.23 `src/lib.rs:167-310`): registration order, `on_init`
 //! at registration, the first `Err` stopping `before_*` and
 //! `on_request_with_meta`, `after_*` unable to fail, plugin routes matched
-//! by method and path prefix before the built-in API, `routes()` asked on
+//! by method and path prefix (and, as hookcheck models Pylon's runtime,
+//! before the built-in API — the crate itself has none), `routes()` asked on
 //! every request. What hookcheck adds is its own and says so: a panic is
 //! caught and named (Pylon would unwind into the request thread).
 

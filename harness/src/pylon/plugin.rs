@@ -1,15 +1,20 @@
-//! The Pylon `Plugin` trait and its error type.
+//! The `Plugin` trait and error type of Pylon's documentation page
+//! (seed 000). Plugins written to it run on the real crate's host through
+//! [`Documented`](super::Documented); PY-PORT-001 says what they must
+//! change to compile against `pylon-plugin`.
 
 use std::fmt;
 
 use serde_json::Value;
 
-use crate::engine::{AuthContext, HttpMethod, HttpResponse, RequestMeta, WriteOp};
+use crate::engine::{AuthContext, HttpMethod, RequestMeta, WriteOp};
 
-/// An error a Pylon plugin returns from a hook. The host maps it to HTTP:
-/// [`PluginError::ValidationFailed`] → 400, [`PluginError::RateLimited`] →
-/// 429 with `Retry-After`, [`PluginError::Forbidden`] → 403,
-/// [`PluginError::Internal`] → 500.
+/// An error a documented plugin returns from a hook. The documents map it
+/// to HTTP: [`PluginError::ValidationFailed`] → 400,
+/// [`PluginError::RateLimited`] → 429 with `Retry-After`,
+/// [`PluginError::Forbidden`] → 403, [`PluginError::Internal`] → 500. On
+/// the crate's host it becomes `{code, message, status}` with that status,
+/// and the `Retry-After` is lost ([`real_error`](super::real_error)).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PluginError {
     /// The input breaks a rule; answered with 400.
@@ -19,7 +24,8 @@ pub enum PluginError {
         /// A message for the client.
         message: String,
     },
-    /// The caller is over budget; answered with 429 and `Retry-After`.
+    /// The caller is over budget; the documents answer 429 and
+    /// `Retry-After` (the crate has no place for the header).
     RateLimited {
         /// Seconds until the caller may retry.
         retry_after_secs: u64,
@@ -62,26 +68,6 @@ impl PluginError {
             Self::RateLimited { .. } => "rate_limited",
             Self::Forbidden { .. } => "forbidden",
             Self::Internal { .. } => "internal",
-        }
-    }
-
-    /// The headers the host adds (`Retry-After` for rate limits).
-    pub fn headers(&self) -> Vec<(String, String)> {
-        match self {
-            Self::RateLimited { retry_after_secs } => {
-                vec![("Retry-After".to_owned(), retry_after_secs.to_string())]
-            }
-            _ => Vec::new(),
-        }
-    }
-
-    /// The full HTTP response the host sends for this error.
-    pub fn to_response(&self) -> HttpResponse {
-        let body = serde_json::json!({ "error": self.code(), "message": self.to_string() });
-        HttpResponse {
-            status: self.status(),
-            headers: self.headers(),
-            body: body.to_string(),
         }
     }
 }
@@ -146,7 +132,9 @@ pub trait Plugin: Send + Sync {
         Vec::new()
     }
 
-    /// Answers a request for one of [`Plugin::routes`]; `None` passes it on.
+    /// Answers a request for one of [`Plugin::routes`]. The documents let
+    /// `None` pass it on; on the crate's host a route's handler must answer,
+    /// so `None` is answered 404.
     fn handle_route(
         &self,
         _method: HttpMethod,

@@ -72,7 +72,11 @@ impl ContractHost for PylonHost {
         };
         let run = PylonHost::route(self, req.method, &url, &req.body, &req.auth, |_, _, _| None);
         trace.absorb(run.trace);
-        Some(run.response)
+        run.handled_by.map(|_| run.response)
+    }
+
+    fn plugin_routes_first(&self) -> bool {
+        true
     }
 
     fn write(

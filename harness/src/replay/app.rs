@@ -188,7 +188,7 @@ impl Harness {
 
     /// Handles one HTTP request: request hooks, then the built-in API (whose
     /// JSON answers go through the JSON mixins), then plugin routes, else
-    /// 404.
+    /// 404 — plugin routes first where the host matches them first (Pylon).
     pub fn request(&mut self, req: &RequestEvent) -> Observed {
         let mut trace = Trace::new(TraceMode::Full);
         if let Some(response) = self.host.request_hooks(req, &mut trace) {
@@ -196,6 +196,11 @@ impl Harness {
         }
         if let Some(refused) = self.host.authorize(req) {
             let response = self.json_mixins(req, refused, &mut trace);
+            return Observed::response(response, trace);
+        }
+        if self.host.plugin_routes_first()
+            && let Some(response) = self.host.route(req, &mut trace)
+        {
             return Observed::response(response, trace);
         }
         if let Some(route) = ApiRoute::parse(req.method, &req.path) {
@@ -209,10 +214,12 @@ impl Harness {
             observed.writes = writes;
             return observed;
         }
-        let response = self
-            .host
-            .route(req, &mut trace)
-            .unwrap_or_else(|| error_response(404, "not_found", &req.path));
+        let routed = if self.host.plugin_routes_first() {
+            None
+        } else {
+            self.host.route(req, &mut trace)
+        };
+        let response = routed.unwrap_or_else(|| error_response(404, "not_found", &req.path));
         Observed::response(response, trace)
     }
 
