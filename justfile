@@ -56,7 +56,7 @@ prop-long cases="600000":
     set -euo pipefail
     start=$(date +%s)
     PROPTEST_CASES={{cases}} cargo test --release -p hookcheck --test all -- properties:: pylon_oracle:: --test-threads 2
-    echo "ran 9 properties x {{cases}} cases = $((9 * {{cases}})) generated cases, 2 WASM-compiling properties x $(( {{cases}} / 100 )) cases, plus 2 x 256 + 2 x 512 broken-model runs, in $(( $(date +%s) - start )) s"
+    echo "ran 9 properties x {{cases}} cases = $((9 * {{cases}})) generated cases, 2 WASM-compiling properties x $(( {{cases}} / 100 )) cases, plus 2 x 256 + 2 x 2048 broken-model runs, in $(( $(date +%s) - start )) s"
 
 # Build the cargo-fuzz target for the memory-protocol reader (needs nightly + cargo-fuzz)
 fuzz *args:

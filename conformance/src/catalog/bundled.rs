@@ -70,6 +70,9 @@ const PYLON: &[(&str, PylonMake)] = &[
     ("panics_in_on_init", || {
         PylonPlugin::Real(Arc::new(fx::PanicsInOnInit))
     }),
+    ("post_guard", || {
+        PylonPlugin::Real(Arc::new(fx::PostGuard::default()))
+    }),
     ("locks_per_request", || {
         PylonPlugin::Real(Arc::new(fx::LocksPerRequest::default()))
     }),
@@ -133,7 +136,14 @@ pub(crate) fn bundled(kind: &str, name: &str, choice: ProfileChoice) -> Result<(
     let subject = if kind == "pylon" {
         if let Some(b) = name.strip_prefix(BUILTIN_PREFIX) {
             let b = builtin_named(b).ok_or_else(unknown)?;
-            Subject::pylon(name, move || b.build(&serde_json::Value::Null))
+            let subject = Subject::pylon(name, move || b.build(&serde_json::Value::Null));
+            return Ok((
+                subject,
+                format!(
+                    "profile pylon (pylon_plugin::builtin::{}, built as {})",
+                    b.name, b.setup
+                ),
+            ));
         } else {
             let make = PYLON
                 .iter()

@@ -12,7 +12,7 @@ fn good(profile: Contract) -> &'static str {
     match profile {
         Contract::LESSTRUCT => "wasm:hello",
         Contract::FEATHERFLY => "native:all_hooks",
-        Contract::PYLON => "pylon:audit_log",
+        Contract::PYLON => "pylon:post_guard",
         Contract::RUSTANT => "rustant:session_logger",
         other => panic!("no good plugin for {other}"),
     }

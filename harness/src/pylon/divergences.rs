@@ -55,7 +55,7 @@ pub(crate) const DIVERGENCES: &[Divergence] = &[
         "seed 000: a panic in a plugin can crash the runtime thread",
         "src/lib.rs:181-310: no catch_unwind anywhere in the crate; a panic in a hook unwinds out of the registry's run_* call",
         KeptSafe,
-        "hookcheck catches it, answers 500 and names it; PY-REQ-001 / PY-WRITE-* say a panic takes down the request thread on Pylon",
+        "hookcheck catches it and names it: a request or before hook's panic answers 500; an after hook's panic leaves the write's 201/200 and the later plugins' after hooks still run, where the unwinding would skip them. What Pylon's server does with the unwinding panic is not in the crate; PY-REQ-001 / PY-WRITE-* say the crate does not catch it",
     ),
     Divergence::new(
         "built-ins",

@@ -177,8 +177,8 @@ fn stop_response(folded: &Folded) -> Option<HttpResponse> {
 }
 
 /// The id the crate's update and delete hooks receive: the data's `id`,
-/// as text.
-fn id_of(data: &Value) -> String {
+/// as text (a string as it is, anything else as JSON).
+pub fn write_id(data: &Value) -> String {
     match data.get("id") {
         Some(Value::String(s)) => s.clone(),
         Some(Value::Null) | None => String::new(),
@@ -219,7 +219,12 @@ impl PylonHost {
         for entry in entries {
             match registry.build(&entry.name, &entry.config)? {
                 PylonPlugin::Documented(plugin) => {
-                    let actual = call_guarded(|| plugin.name().to_owned()).unwrap_or_default();
+                    let actual = call_guarded(|| plugin.name().to_owned()).map_err(|f| {
+                        Error::PluginLoad {
+                            plugin: entry.name.clone(),
+                            reason: format!("name() {f}"),
+                        }
+                    })?;
                     if actual != entry.name {
                         return Err(Error::PluginLoad {
                             plugin: entry.name.clone(),
@@ -347,7 +352,7 @@ impl PylonHost {
             entity: entity.to_owned(),
             reason: e.to_string(),
         })?;
-        let id = id_of(&data);
+        let id = write_id(&data);
         let real = real_auth(auth);
         let (id_ref, real_ref) = (id.as_str(), &real);
         let spec = self.specs.before(op);
@@ -384,7 +389,7 @@ impl PylonHost {
         data: Value,
         auth: &AuthContext,
     ) -> Result<WriteRun> {
-        let id = id_of(&data);
+        let id = write_id(&data);
         let BeforeRun { data, mut trace } = self.before_write(entity, op, data, auth)?;
         let data = match data {
             Ok(data) => data,
@@ -400,7 +405,7 @@ impl PylonHost {
         let real_ref = &real;
         let row = store.apply(entity, op, &data)?;
         let row_bytes = serde_json::to_vec(&row).unwrap_or_default();
-        let row_id = match id_of(&row) {
+        let row_id = match write_id(&row) {
             found if !found.is_empty() => found,
             _ => id,
         };
