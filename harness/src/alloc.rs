@@ -34,7 +34,9 @@ fn bump() {
 
 // SAFETY: every method forwards to `System` with the caller's arguments
 // unchanged, so `System`'s guarantees carry over; counting touches only a
-// const-initialised thread-local `Cell`, which never allocates.
+// const-initialised thread-local `Cell` with no destructor, which needs no
+// allocation on targets with native thread-locals (Linux, where hookcheck
+// runs; elsewhere the first access could allocate and recurse).
 unsafe impl GlobalAlloc for CountingAllocator {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         bump();
