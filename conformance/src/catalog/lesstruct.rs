@@ -2,8 +2,8 @@
 
 use hookcheck::engine::{BadOutput, Contract, Failure, Outcome, Trace, TrapCode};
 use hookcheck::lesstruct::{
-    LesstructHost, LoadProblem, ModuleFacts, SaveRun, data_segments, decode_result, inspect_module,
-    invoked_hooks, is_invoked, ungranted_imports,
+    LARGEST_INPUT, LesstructHost, LoadProblem, ModuleFacts, SaveRun, data_segments, decode_result,
+    inspect_module, invoked_hooks, is_invoked, layout, ungranted_imports,
 };
 use serde_json::Value;
 
@@ -339,6 +339,98 @@ fn ls_mem_005(s: &Subject) -> Verdict {
 fn ls_mem_006(s: &Subject) -> Verdict {
     data_rule(s, 4_096, 4_096, "host-answer area", true)
 }
+/// The linker settings that keep a Rust plugin's stack and data above the
+/// host's areas (see the pdk's `lesstruct` module).
+const LAYOUT_FIX: &str = "link with `-C link-arg=--no-stack-first -C link-arg=--global-base=2097152` (or, in the plugin's build.rs when the target arch is wasm32, print `cargo::rustc-link-arg=--no-stack-first` and `cargo::rustc-link-arg=--global-base=2097152`): data then starts at 2 MiB and the stack lies above it, clear of the host's areas";
+
+/// A post as large as the host takes (its API reads 1 MiB of body).
+fn large_post() -> Value {
+    let mut post = lesstruct_contents().swap_remove(0);
+    let filler = usize::try_from(LARGEST_INPUT).unwrap_or(1 << 20) - 8 * 1024;
+    post["content"] = Value::String("word ".repeat(filler / 5));
+    post
+}
+
+fn ls_mem_007(s: &Subject) -> Verdict {
+    on_wasm(s, |w| {
+        let Some(layout) = layout(&w.binary) else {
+            return Verdict::skip("the module's sections could not be read");
+        };
+        let areas = [
+            ("host-answer area", 4_096, 65_536 - 4_096),
+            ("input area", 65_536, LARGEST_INPUT),
+        ];
+        for (area, start, len) in areas {
+            if layout.stack_overlaps(start, len) {
+                return Verdict::fail(format!(
+                    "the stack can reach the {area} [{start}, {}): {layout}. The host writes there, so a deep call or a large input corrupts one or the other; {LAYOUT_FIX}",
+                    start + len
+                ));
+            }
+        }
+        // The layout is clear: now a post as large as the host takes, whose
+        // result must come back as the small post's does.
+        let mut small_host = match host(w) {
+            Ok(h) => h,
+            Err(v) => return v,
+        };
+        let mut large_host = match host(w) {
+            Ok(h) => h,
+            Err(v) => return v,
+        };
+        let small = small_host.before_save(lesstruct_contents().swap_remove(0));
+        let large = large_host.before_save(large_post());
+        let outcome = |run: &SaveRun| run.trace.steps.first().map(|s| s.outcome.clone());
+        let calls = large.trace.steps.len();
+        if calls == 0 {
+            return Verdict::pass(format!(
+                "{layout}; the plugin has no before_save, so no input reaches it"
+            ));
+        }
+        match (outcome(&small), outcome(&large)) {
+            (_, Some(Outcome::Error { error }))
+                if error.failure.bad_output_kind() == Some(BadOutput::InputTooLarge) =>
+            {
+                Verdict::failed(
+                    error.failure.clone(),
+                    format!(
+                        "a {} KiB post (the largest the host takes) does not fit: {error}; layout: {layout}",
+                        LARGEST_INPUT / 1024
+                    ),
+                )
+            }
+            (Some(Outcome::Error { .. }), Some(Outcome::Error { .. })) => Verdict::pass(format!(
+                "{layout}; the hook fails on a small post too (see LS-HOOK-001), so a large one tells nothing more"
+            )),
+            (_, Some(Outcome::Error { error })) => Verdict::failed(
+                error.failure.clone(),
+                format!(
+                    "on a {} KiB post (the largest the host takes) the hook failed: {error}; layout: {layout}. The host writes the input at 65536: declare memory for 65536 + {LARGEST_INPUT} bytes, or {LAYOUT_FIX}",
+                    LARGEST_INPUT / 1024
+                ),
+            ),
+            (Some(Outcome::Modified { .. }), Some(Outcome::Continue)) => Verdict::fail(format!(
+                "on a small post the hook returns a change, on a {} KiB post it changes nothing: the large input was lost (layout: {layout}); {LAYOUT_FIX}",
+                LARGEST_INPUT / 1024
+            )),
+            _ if large.saved != small.saved || large.status != small.status => {
+                Verdict::fail(format!(
+                    "a small post saves with {}, a {} KiB post with {} ({}); layout: {layout}",
+                    small.status,
+                    LARGEST_INPUT / 1024,
+                    large.status,
+                    large.error.as_deref().unwrap_or("no error")
+                ))
+            }
+            _ => Verdict::pass(format!(
+                "{layout}; a {} KiB post comes back as a small one does",
+                LARGEST_INPUT / 1024
+            ))
+            .with_calls(calls),
+        }
+    })
+}
+
 /// The keys of the hook data a result must keep for the next plugin.
 const HOOK_DATA_KEYS: [&str; 7] = [
     "contentId",
@@ -767,6 +859,19 @@ const CHECKS: &[Check] = &[
         "wat:data_at_input",
         ls_mem_005,
     ),
+    CATALOG
+        .check(
+            "LS-MEM-007",
+            "stack clear of the host's areas; a post as large as the host takes works",
+            "The host writes the input at offset 65536 and host-function answers at 4096, in the plugin's own memory.",
+            Severity::Required,
+            "wat:stack_first",
+            ls_mem_007,
+        )
+        .on_host(
+            Basis::Both,
+            "internal/plugin/registry/discover.go:13-31 (input at 65536; a memory too small for it fails the save) and internal/api/routes/routes.go:113 (bodies up to 1 MiB)",
+        ),
     CATALOG.check(
         "LS-MEM-006",
         "no data in the host-answer area",

@@ -227,3 +227,37 @@ fn a_plugin_written_to_the_pylon_documents_is_told_what_to_change_for_the_crate(
     let real = run_checks(&open("pylon:audit_log"), &RunOptions::default(), |_| {});
     assert_eq!(result(&real, "PY-PORT-001").status, Status::Pass);
 }
+
+#[test]
+fn rusts_default_wasm_layout_fails_with_the_layout_and_the_fix_and_the_fix_passes() {
+    let default = run_checks(&open("wasm:default_layout"), &RunOptions::default(), |_| {});
+    let layout = result(&default, "LS-MEM-007");
+    assert_eq!(layout.status, Status::Fail);
+    for shown in [
+        "stack [0, 1048576) grows down from 1048576",
+        "host-answer area [4096, 65536)",
+        "--no-stack-first",
+        "--global-base=2097152",
+    ] {
+        assert!(layout.evidence.contains(shown), "{}", layout.evidence);
+    }
+    // The same plugin, linked with the fix, passes with a 1 MiB post.
+    let fixed = run_checks(&open("wasm:hello"), &RunOptions::default(), |_| {});
+    let layout = result(&fixed, "LS-MEM-007");
+    assert_eq!(layout.status, Status::Pass, "{}", layout.evidence);
+    assert!(
+        layout
+            .evidence
+            .contains("a 1028 KiB post comes back as a small one does"),
+        "{}",
+        layout.evidence
+    );
+    // Memory too small for that post: named by its typed failure.
+    let small = run_checks(&open("wat:small_memory"), &RunOptions::default(), |_| {});
+    let layout = result(&small, "LS-MEM-007");
+    assert_eq!(layout.status, Status::Fail);
+    assert_eq!(
+        layout.failure.as_ref().and_then(|f| f.bad_output_kind()),
+        Some(hookcheck::engine::BadOutput::InputTooLarge)
+    );
+}

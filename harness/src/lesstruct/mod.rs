@@ -23,7 +23,7 @@ pub use database::{
 pub use host::{LesstructHost, SaveRun, invoked_hooks, is_invoked};
 pub use hostfns::HOST_FUNCTIONS;
 pub use http::{BODY_LIMIT, REQUEST_TIMEOUT};
-pub use layout::{DataSegment, data_segments};
+pub use layout::{DataSegment, LARGEST_INPUT, Layout, data_segments, layout};
 pub use manifest::{CapabilityManifest, DbGrant, GrantTable};
 pub use plugin::{
     LoadProblem, ModuleFacts, WASM_TABLE_ELEMENTS, WASM_TABLES, WasmPlugin, inspect_module,

@@ -237,7 +237,7 @@ fn input_too_large_for_the_memory_limit_is_a_clear_error() {
         ..test_limits()
     };
     let mut host = LesstructHost::new(limits).unwrap();
-    host.load_file(&wat("echo")).unwrap();
+    host.load_file(&wat("small_memory")).unwrap();
     let big = "x".repeat(300 << 10);
     let run = host.before_save(post(&big, json!({})));
     let text = failure(&run).to_string();
