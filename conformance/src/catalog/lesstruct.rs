@@ -431,6 +431,69 @@ fn ls_mem_007(s: &Subject) -> Verdict {
     })
 }
 
+fn ls_out_005(s: &Subject) -> Verdict {
+    on_wasm(s, |w| {
+        let facts = match facts(w) {
+            Ok(f) => f,
+            Err(e) => return Verdict::skip(e),
+        };
+        if facts.has_result_len {
+            return Verdict::pass(
+                "exports __hook_result_len: the host reads the result's own length",
+            );
+        }
+        let mut host = match host(w) {
+            Ok(h) => h,
+            Err(v) => return v,
+        };
+        let plugin = &mut host.plugins_mut()[0];
+        if !plugin.has_hook("before_save") {
+            return Verdict::skip("exports no hook_before_save");
+        }
+        let mut calls = 0;
+        for content in lesstruct_contents() {
+            let input = serde_json::to_vec(&content).unwrap_or_default();
+            let Ok(Some(bytes)) = plugin.call_hook("before_save", &input) else {
+                continue;
+            };
+            calls += 1;
+            // What the host reads is the input's length; a result of its
+            // own length would parse as one value with nothing after it.
+            let mut values = serde_json::Deserializer::from_slice(&bytes).into_iter::<Value>();
+            match values.next() {
+                Some(Ok(_)) => {
+                    let used = values.byte_offset();
+                    let rest = bytes.get(used..).unwrap_or_default();
+                    if rest.iter().any(|b| !b.is_ascii_whitespace()) {
+                        return Verdict::fail(format!(
+                            "exports no __hook_result_len, so the host reads as many bytes as the input had ({}): the result is {used} bytes and {} bytes of leftover memory follow it, which Go cannot unmarshal — the change is dropped. Export `__hook_result_len` returning the result's length",
+                            bytes.len(),
+                            rest.len()
+                        ));
+                    }
+                }
+                Some(Err(e)) if e.is_eof() => {
+                    return Verdict::fail(format!(
+                        "exports no __hook_result_len, so the host reads only as many bytes as the input had ({}), which cuts the result short — the change is dropped. Export `__hook_result_len` returning the result's length",
+                        bytes.len()
+                    ));
+                }
+                // Not JSON at all: LS-OUT-002's business.
+                _ => calls -= 1,
+            }
+        }
+        if calls == 0 {
+            return Verdict::skip(
+                "no result came back as JSON to measure (see LS-OUT-002), or none came back",
+            );
+        }
+        Verdict::pass(format!(
+            "no __hook_result_len, but each of {calls} results is exactly as long as its input"
+        ))
+        .with_calls(calls)
+    })
+}
+
 /// The keys of the hook data a result must keep for the next plugin.
 const HOOK_DATA_KEYS: [&str; 7] = [
     "contentId",
@@ -880,6 +943,19 @@ const CHECKS: &[Check] = &[
         "wat:data_at_result_area",
         ls_mem_006,
     ),
+    CATALOG
+        .check(
+            "LS-OUT-005",
+            "a result shorter than its input has its length",
+            "Export __hook_result_len(input_len) returning the result's length; without it the host reads input_len bytes.",
+            Severity::Required,
+            "wat:short_result_no_len",
+            ls_out_005,
+        )
+        .on_host(
+            Basis::Both,
+            "internal/plugin/registry/discover.go:56-73 (no __hook_result_len: the input's length) and internal/domain/content/service.go:273-291 (an unreadable result is dropped in silence)",
+        ),
     CATALOG.row(
         "LS-OUT-001",
         "results are UTF-8",

@@ -28,7 +28,7 @@ fn a_well_behaved_wasm_plugin_conforms() {
     );
     assert!(text(&out.stderr).contains("against profile lesstruct (a WASM module)"));
     assert!(
-        text(&out.stdout).contains("32 passed, 0 failed"),
+        text(&out.stdout).contains("33 passed, 0 failed"),
         "{}",
         text(&out.stdout)
     );
