@@ -4,13 +4,15 @@
 default:
     @just --list
 
-# Check one plugin against its contract: just conformance PATH [--report-dir DIR] [--strict] …
+# Check one plugin against its contract: just conformance PATH [--report-dir DIR] [--strict] … (PATH from where you are)
 conformance path *args:
     #!/usr/bin/env bash
     set -euo pipefail
-    case "{{path}}" in target/fixtures/*) just fixtures >/dev/null ;; esac
-    cargo build --quiet -p hookcheck-conformance
-    exec target/debug/hookcheck conformance "{{path}}" {{args}}
+    root="{{justfile_directory()}}"
+    case "{{path}}" in target/fixtures/*) (cd "$root" && just fixtures >/dev/null) ;; esac
+    cargo build --manifest-path "$root/Cargo.toml" -p hookcheck-conformance
+    cd "{{invocation_directory()}}"
+    exec "${CARGO_TARGET_DIR:-$root/target}/debug/hookcheck" conformance "{{path}}" {{args}}
 
 # List the conformance checks (optionally: just checks --profile lesstruct)
 checks *args:

@@ -203,9 +203,25 @@ fn summary(report: &Report) {
             c.title
         );
     }
-    for c in report.checks.iter().filter(|c| c.status == Status::Fail) {
+    // Every failure in full below the table, as a test runner prints its
+    // failures: the table cuts evidence to fit a line.
+    for c in report
+        .checks
+        .iter()
+        .filter(|c| c.status == Status::Fail || (c.status == Status::Skip && c.fails_run))
+    {
+        let mark = match (c.status, c.fails_run) {
+            (Status::Fail, true) => "FAIL",
+            (Status::Fail, false) => "WARN",
+            _ => "NOTRUN",
+        };
+        println!(
+            "\n--- {mark} {} {} ({}, basis {})",
+            c.id, c.title, c.severity, c.basis
+        );
+        println!("  {}", printable(&c.evidence));
         if let Some(host) = c.host_source {
-            println!("  {}: the host's code: {host}", c.id);
+            println!("  host: {host}");
         }
     }
     if report.checks.iter().any(|c| {

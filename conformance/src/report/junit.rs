@@ -7,9 +7,13 @@ use crate::runner::Report;
 use crate::{Error, Result};
 
 /// The report as JUnit XML: one suite (the profile), one case per check,
-/// failure text = evidence.
+/// failure text = evidence. A case is a failure exactly when it fails the
+/// run: an expected failure, or a recommended one without `--strict`, is
+/// shown as skipped with its evidence, so the test tab and the job agree.
+/// Cases are classed `hookcheck.<profile>.<plugin>`.
 pub fn junit_report(report: &Report) -> Result<String> {
     let mut suite = TestSuite::new(format!("hookcheck {}", report.profile));
+    let classname = classname(report);
     for check in &report.checks {
         let status = match check.status {
             Status::Pass => TestCaseStatus::success(),
@@ -31,6 +35,16 @@ pub fn junit_report(report: &Report) -> Result<String> {
                 s.set_message(check.evidence.clone());
                 s
             }
+            Status::Fail if !check.fails_run => {
+                let mut s = TestCaseStatus::skipped();
+                let why = if check.expected.is_some() {
+                    "expected failure"
+                } else {
+                    "warning (recommended; a failure with --strict)"
+                };
+                s.set_message(format!("{why}: {}", check.evidence));
+                s
+            }
             Status::Fail => {
                 let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
                 s.set_message(check.evidence.clone());
@@ -43,7 +57,7 @@ pub fn junit_report(report: &Report) -> Result<String> {
             }
         };
         let mut case = TestCase::new(format!("{} {}", check.id, check.title), status);
-        case.set_classname(report.artifact.clone());
+        case.set_classname(classname.clone());
         case.set_time(check.duration);
         suite.add_test_case(case);
     }
@@ -69,7 +83,7 @@ fn coverage_case(report: &Report) -> TestCase {
         TestCaseStatus::success()
     };
     let mut case = TestCase::new(format!("coverage: {summary}"), status);
-    case.set_classname(report.artifact.clone());
+    case.set_classname(classname(report));
     let lines: Vec<String> = report
         .coverage
         .registrations
@@ -85,4 +99,25 @@ fn coverage_case(report: &Report) -> TestCase {
         .collect();
     case.set_system_out(lines.join("\n"));
     case
+}
+
+/// `hookcheck.<profile>.<plugin>`: the plugin's file stem (or bundled
+/// name), with anything but letters, digits, `_` and `-` made `_`, so CI
+/// tools that split on dots see three levels.
+fn classname(report: &Report) -> String {
+    let name = std::path::Path::new(&report.artifact)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| report.artifact.clone());
+    let name: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("hookcheck.{}.{name}", report.profile)
 }

@@ -51,11 +51,9 @@ pub fn markdown_report(report: &Report) -> String {
         }
         let _ = writeln!(out);
     }
-    let _ = writeln!(
-        out,
-        "| check | status | severity | basis | title | evidence |\n|---|---|---|---|---|---|"
-    );
-    for c in &report.checks {
+    const HEADER: &str =
+        "| check | status | severity | basis | title | evidence |\n|---|---|---|---|---|---|";
+    let row = |out: &mut String, c: &crate::runner::CheckResult| {
         let status = match c.status {
             Status::Pass => "✅ pass",
             Status::Fail if c.fails_run => "❌ fail",
@@ -75,6 +73,26 @@ pub fn markdown_report(report: &Report) -> String {
             cell(c.title),
             cell(&c.evidence)
         );
+    };
+    // What did not pass stays in view; the passes fold away.
+    let (passed, rest): (Vec<_>, Vec<_>) =
+        report.checks.iter().partition(|c| c.status == Status::Pass);
+    if !rest.is_empty() {
+        let _ = writeln!(out, "{HEADER}");
+        for c in rest {
+            row(&mut out, c);
+        }
+    }
+    if !passed.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n<details><summary>{} passing checks</summary>\n\n{HEADER}",
+            passed.len()
+        );
+        for c in passed {
+            row(&mut out, c);
+        }
+        let _ = writeln!(out, "\n</details>");
     }
     if !report.coverage.registrations.is_empty() {
         let _ = writeln!(out, "\n| registration | calls | inputs |\n|---|---:|---|");

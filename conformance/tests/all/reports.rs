@@ -62,6 +62,7 @@ fn junit_and_json_agree_and_json_matches_its_schema() {
     for (fixture, code) in [
         ("wat:lying_len", 1),
         ("wasm:hello", 0),
+        ("pylon:rate_limit", 0),
         ("native:bad_actions", 1),
         ("pylon:slugify", 0),
         ("native:registers_nothing", 1),
@@ -83,8 +84,9 @@ fn junit_and_json_agree_and_json_matches_its_schema() {
             .collect();
         assert!(errors.is_empty(), "{fixture}: {errors:?}");
         assert_eq!(json["conforms"], Value::Bool(code == 0), "{fixture}");
-        // A skip that fails the run is a JUnit failure: a green test tab
-        // in a red job would hide it.
+        // JUnit fails a case exactly when it fails the run: a skip that
+        // fails it is a failure (a green test tab in a red job would hide
+        // it), a failure that does not (recommended, expected) is skipped.
         let from_json: BTreeMap<String, String> = json["checks"]
             .as_array()
             .unwrap()
@@ -92,6 +94,7 @@ fn junit_and_json_agree_and_json_matches_its_schema() {
             .map(|c| {
                 let status = match (c["status"].as_str().unwrap(), &c["fails_run"]) {
                     ("skip", Value::Bool(true)) => "fail",
+                    ("fail", Value::Bool(false)) => "skip",
                     (status, _) => status,
                 };
                 (c["id"].as_str().unwrap().to_owned(), status.to_owned())
@@ -176,4 +179,34 @@ fn the_json_report_carries_the_typed_failure_of_a_failed_check() {
         .map(|f| &f["kind"])
         .collect();
     assert!(kinds.contains(&&Value::from("not_json")), "{kinds:?}");
+}
+
+#[test]
+fn junit_shows_an_expected_failure_as_skipped_and_classes_cases_by_profile_and_plugin() {
+    let dir = tempfile::tempdir().unwrap();
+    let known = dir.path().join("known.toml");
+    std::fs::write(
+        &known,
+        "[[expect]]\nid = \"LS-HOOK-001\"\nstatus = \"fail\"\nreason = \"traps on purpose\"\n",
+    )
+    .unwrap();
+    let junit = dir.path().join("junit.xml");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_hookcheck"))
+        .args(["conformance", &crate::support::spec("wat:trap")])
+        .arg("--expectations")
+        .arg(&known)
+        .arg("--junit")
+        .arg(&junit)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "LS-ROB-001 still fails the run");
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    let statuses = junit_statuses(&xml);
+    assert_eq!(statuses["LS-HOOK-001"], "skip", "{xml}");
+    assert_eq!(statuses["LS-ROB-001"], "fail", "{xml}");
+    assert!(xml.contains("expected failure: "), "{xml}");
+    assert!(
+        xml.contains(r#"classname="hookcheck.lesstruct.trap""#),
+        "{xml}"
+    );
 }
