@@ -277,6 +277,9 @@ pub(crate) fn run(args: &ConformanceArgs) -> anyhow::Result<bool> {
         validate_target(path)?;
     }
     let (subject, why) = Subject::open(&args.path, args.profile, None)?;
+    if let Some(path) = &args.expectations {
+        expectations.check_profile(subject.contract(), path)?;
+    }
     eprintln!(
         "hookcheck: checking {} against {why}",
         subject.display_name()

@@ -57,8 +57,16 @@ impl Expectations {
             path: path.to_owned(),
             reason,
         };
-        let parsed: Self =
-            toml::from_str(text).map_err(|e| bad(e.to_string().trim().replace('\n', " ")))?;
+        let parsed: Self = toml::from_str(text).map_err(|e| {
+            // `line L, column C: what`, rather than TOML's drawing of the line.
+            let at = e.span().map(|span| {
+                let before = text.get(..span.start).unwrap_or_default();
+                let line = before.matches('\n').count() + 1;
+                let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+                format!("line {line}, column {column}: ")
+            });
+            bad(format!("{}{}", at.unwrap_or_default(), e.message().trim()))
+        })?;
         for e in &parsed.expect {
             if crate::find(&e.id).is_none() {
                 return Err(bad(format!(
@@ -74,6 +82,26 @@ impl Expectations {
             }
         }
         Ok(parsed)
+    }
+
+    /// Fails when an entry names a check of another profile than
+    /// `contract`: it would never apply, and a silent expectation hides a
+    /// mistake. `path` names the file in the error.
+    pub fn check_profile(&self, contract: hookcheck::engine::Contract, path: &Path) -> Result<()> {
+        for e in &self.expect {
+            if let Some(check) = crate::find(&e.id)
+                && check.profile != contract
+            {
+                return Err(Error::Expectations {
+                    path: path.to_owned(),
+                    reason: format!(
+                        "`{}` is a {} check, and this run checks profile {contract}",
+                        e.id, check.profile
+                    ),
+                });
+            }
+        }
+        Ok(())
     }
 
     /// The expectation for check `id`.

@@ -78,8 +78,23 @@ fn main() -> ExitCode {
         Ok(true) => ExitCode::from(EXIT_OK),
         Ok(false) => ExitCode::from(EXIT_FAILED),
         Err(err) => {
-            eprintln!("error: {err:#}");
+            eprintln!("error: {}", one_line(&err));
             ExitCode::from(EXIT_USAGE)
         }
     }
+}
+
+/// The error and its causes on one line, each cause only when the message
+/// before it does not already say it (an I/O error's text is part of the
+/// message that wraps it).
+fn one_line(err: &anyhow::Error) -> String {
+    let mut line = err.to_string();
+    for cause in err.chain().skip(1) {
+        let text = cause.to_string();
+        if !line.contains(&text) {
+            line.push_str(": ");
+            line.push_str(&text);
+        }
+    }
+    line
 }

@@ -23,7 +23,7 @@ use crate::suite::Suite;
 const CATALOG: Rules = Rules {
     exercise: Some(exercise_traces),
     profile: Contract::FEATHERFLY,
-    source: "contracts/README.md §3; seed 003 (FeatherFly Plugin Reference, API v8)",
+    source: "docs/contracts/featherfly.md (restating the FeatherFly Plugin Reference, API v8, and the daemon's code)",
 };
 const CAPACITY: usize = hookcheck::featherfly::DEFAULT_CAPACITY;
 

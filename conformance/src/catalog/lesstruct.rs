@@ -17,7 +17,7 @@ use crate::suite::Suite;
 const CATALOG: Rules = Rules {
     exercise: Some(save_traces),
     profile: Contract::LESSTRUCT,
-    source: "contracts/README.md §2; seed 002 (Lesstruct Plugin Development Guide)",
+    source: "docs/contracts/lesstruct.md (restating the Lesstruct Plugin Development Guide and the CMS's code)",
 };
 
 fn on_wasm(s: &Subject, f: impl FnOnce(&WasmSubject) -> Verdict) -> Verdict {

@@ -20,7 +20,7 @@ use crate::suite::Suite;
 const CATALOG: Rules = Rules {
     exercise: None,
     profile: Contract::PYLON,
-    source: "contracts/README.md §1; seed 000 (Pylon: writing a plugin)",
+    source: "docs/contracts/pylon.md (restating Pylon's plugin page and the pylon-plugin crate)",
 };
 
 /// Said with every panic a check finds: the crate catches none.

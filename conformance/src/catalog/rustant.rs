@@ -14,7 +14,7 @@ use crate::suite::Suite;
 const CATALOG: Rules = Rules {
     exercise: None,
     profile: Contract::RUSTANT,
-    source: "contracts/README.md §4; seed 004 (Rustant: developing plugins)",
+    source: "docs/contracts/rustant.md (restating Rustant's plugin guide and the agent's code)",
 };
 
 fn on_agent(s: &Subject, f: impl FnOnce(&RustantSubject) -> Verdict) -> Verdict {

@@ -42,15 +42,25 @@ pub fn explanation(c: &Check) -> String {
     let _ = writeln!(out, "profile:   {}", c.profile);
     let _ = writeln!(out, "severity:  {}", c.severity);
     let _ = writeln!(out, "rule:      {}", c.rule);
-    let _ = writeln!(out, "source:    {}", c.source);
+    let cited = super::contract_docs::citation(c.profile, c.id);
+    match &cited {
+        Some(cite) => {
+            let _ = writeln!(out, "source:    {} {}", cite.path, cite.sections.join(", "));
+        }
+        None => {
+            let _ = writeln!(out, "source:    {}", c.source);
+        }
+    }
     let _ = writeln!(out, "basis:     {}", c.basis);
     if let Some(host) = c.host_source {
         let _ = writeln!(out, "host code: {host}");
     }
     let _ = writeln!(
         out,
-        "breaks it: {} (a fixture plugin that fails this check)",
-        c.breaker
+        "breaks it: {} — {} (a fixture plugin that fails this check; try `hookcheck conformance {}`)",
+        c.breaker,
+        breaker_source(c.breaker),
+        breaker_argument(c.breaker)
     );
     let decides = match &c.decide {
         crate::check::Decide::Row(row) => format!(
@@ -60,6 +70,17 @@ pub fn explanation(c: &Check) -> String {
         crate::check::Decide::Function(_) => "its own inputs (see the evidence)".to_owned(),
     };
     let _ = writeln!(out, "decides:   {decides}");
+    if let Some(cite) = &cited {
+        let _ = writeln!(
+            out,
+            "\nThe contract, as {} {} states it:\n",
+            cite.path,
+            cite.sections.first().map_or("", String::as_str)
+        );
+        for line in cite.text.lines() {
+            let _ = writeln!(out, "  {line}");
+        }
+    }
     let _ = writeln!(out, "\n{}", JUDGING);
     let tables = Profile::builtin(c.profile)
         .map(|p| p.codes)
@@ -86,4 +107,38 @@ pub fn explanation(c: &Check) -> String {
         }
     }
     out
+}
+
+/// Where a breaker's source lives in this repository.
+fn breaker_source(breaker: &str) -> String {
+    let (kind, name) = breaker.split_once(':').unwrap_or(("", breaker));
+    match kind {
+        "wat" => format!("fixtures/wat/{name}.wat"),
+        "wasm" if name == "default_layout" => {
+            "fixtures/plugins/wasm-default/examples/default_layout.rs".to_owned()
+        }
+        "wasm" => format!("fixtures/plugins/wasm/examples/{name}.rs"),
+        "native" => format!("fixtures/plugins/native/examples/{name}.rs"),
+        "native-foreign-rustc" => format!(
+            "fixtures/plugins/native/examples/{name}.rs, with another compiler's version in its .comment"
+        ),
+        "pylon" => match name.strip_prefix("builtin:") {
+            Some(builtin) => format!("pylon_plugin::builtin::{builtin} (the crate's own plugin)"),
+            None => format!("the bundled `{name}` in fixtures/plugins/inprocess/src/"),
+        },
+        "rustant" => format!("the bundled `{name}` in fixtures/plugins/inprocess/src/"),
+        _ => breaker.to_owned(),
+    }
+}
+
+/// What to pass `hookcheck conformance` to see the breaker fail, from the
+/// repository root (`just fixtures` builds the wasm and native ones).
+fn breaker_argument(breaker: &str) -> String {
+    let (kind, name) = breaker.split_once(':').unwrap_or(("", breaker));
+    match kind {
+        "wat" => format!("fixtures/wat/{name}.wat"),
+        "wasm" => format!("target/fixtures/wasm/{name}.wasm"),
+        "native" | "native-foreign-rustc" => format!("target/fixtures/native/{name}.so"),
+        _ => breaker.to_owned(),
+    }
 }

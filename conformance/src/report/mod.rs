@@ -1,5 +1,6 @@
 //! Reports of a finished run: JUnit XML, JSON, Markdown.
 
+mod contract_docs;
 mod json;
 mod junit;
 mod listing;

@@ -218,6 +218,15 @@ fn checks_and_explain_describe_the_catalog() {
         stdout.contains("__hook_result_len") && stdout.contains("wat:lying_len"),
         "{stdout}"
     );
+    // The rule as this repository's contract document states it, and the
+    // breaker's source.
+    for expected in [
+        "source:    docs/contracts/lesstruct.md §3. The call protocol",
+        "The contract, as docs/contracts/lesstruct.md §3. The call protocol states it:",
+        "fixtures/wat/lying_len.wat",
+    ] {
+        assert!(stdout.contains(expected), "{expected}: {stdout}");
+    }
     let out = hookcheck(&["explain", "XX-1"]);
     assert_eq!(out.status.code(), Some(2));
     // A rule the host tolerates: its basis, the host's code, and the code
@@ -244,4 +253,55 @@ fn help_documents_the_exit_codes() {
         "{stdout}"
     );
     assert!(Path::new(env!("CARGO_BIN_EXE_hookcheck")).exists());
+}
+
+#[test]
+fn bad_input_ends_in_one_line_naming_the_file_and_the_problem() {
+    let out = hookcheck(&["conformance", "/nonexistent/plugin.wasm"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert_eq!(
+        stderr.matches("No such file or directory").count(),
+        1,
+        "{stderr}"
+    );
+    assert!(stderr.contains("/nonexistent/plugin.wasm"), "{stderr}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken.toml");
+    std::fs::write(&broken, "[[expect]\nid = 1\n").unwrap();
+    let out = hookcheck(&[
+        "conformance",
+        &spec("wat:echo"),
+        "--expectations",
+        broken.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("broken.toml: line 1, column 10: "),
+        "{stderr}"
+    );
+
+    let other = dir.path().join("other.toml");
+    std::fs::write(
+        &other,
+        "[[expect]]\nid = \"FF-REQ-001\"\nstatus = \"fail\"\nreason = \"x\"\n",
+    )
+    .unwrap();
+    let out = hookcheck(&[
+        "conformance",
+        &spec("wat:echo"),
+        "--expectations",
+        other.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr)
+            .contains("`FF-REQ-001` is a featherfly check, and this run checks profile lesstruct"),
+        "{}",
+        text(&out.stderr)
+    );
 }

@@ -116,3 +116,16 @@ fn a_panic_across_extern_c_is_caught_by_the_abort_check() {
         verdict.evidence
     );
 }
+
+#[test]
+fn every_check_is_stated_in_this_repositorys_contract_documents() {
+    for c in catalog(None) {
+        let text = hookcheck_conformance::explanation(c);
+        assert!(
+            text.contains(&format!("source:    docs/contracts/{}.md §", c.profile)),
+            "{} has no section in docs/contracts/{}.md's Checks table:\n{text}",
+            c.id,
+            c.profile
+        );
+    }
+}
