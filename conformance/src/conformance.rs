@@ -8,18 +8,29 @@ use clap::Args;
 use hookcheck::engine::Contract;
 use hookcheck_conformance::{
     Event, Expectations, ProfileChoice, Report, RunOptions, Status, Subject, catalog,
-    checks_listing, explanation, find, json_report, junit_report, markdown_report, printable,
-    run_checks,
+    checks_listing, explanation, find, json_report, junit_report, junit_reports, markdown_report,
+    printable, run_checks,
 };
 use regex::Regex;
 
 /// Options of `hookcheck conformance`.
 #[derive(Debug, Args)]
 pub(crate) struct ConformanceArgs {
-    /// The plugin: a `.wasm`/`.wat` module (lesstruct), a `.so` (featherfly,
-    /// or rustant when it exports `rustant_plugin_create`), or a bundled
-    /// in-process plugin `pylon:NAME` / `rustant:NAME`.
-    path: String,
+    /// The plugins: each a `.wasm`/`.wat` module (lesstruct), a `.so`
+    /// (featherfly, or rustant when it exports `rustant_plugin_create`), a
+    /// bundled in-process plugin `pylon:NAME` / `pylon:builtin:NAME` /
+    /// `rustant:NAME`, or a directory (its `.wasm`, `.wat` and `.so` files).
+    /// With several, each is checked and the reports are merged.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<String>,
+    /// Check only part k of n of the plugins (`--partition 2/4`): the
+    /// sorted list is dealt round-robin, so n CI machines together check
+    /// each plugin once.
+    #[arg(long, value_name = "K/N", value_parser = parse_partition)]
+    partition: Option<(usize, usize)>,
+    /// Check this many plugins at once (several plugins only).
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    jobs: usize,
     /// The contract to check against; `auto` detects it from the artifact
     /// (extension, exports, entry symbol) and says what it chose.
     #[arg(long, default_value = "auto", value_parser = parse_profile)]
@@ -58,6 +69,68 @@ pub(crate) struct ConformanceArgs {
 
 fn parse_profile(s: &str) -> Result<ProfileChoice, String> {
     s.parse()
+}
+
+fn parse_partition(s: &str) -> Result<(usize, usize), String> {
+    let bad = || format!("`{s}` is not a partition: write K/N with 1 <= K <= N, e.g. 1/2");
+    let (k, n) = s
+        .strip_prefix("count:")
+        .unwrap_or(s)
+        .split_once('/')
+        .ok_or_else(bad)?;
+    let (k, n) = (
+        k.parse::<usize>().map_err(|_| bad())?,
+        n.parse::<usize>().map_err(|_| bad())?,
+    );
+    if k == 0 || n == 0 || k > n {
+        return Err(bad());
+    }
+    Ok((k, n))
+}
+
+/// The plugins the arguments name, directories expanded, sorted within a
+/// directory, and only the partition's share.
+fn plugins(args: &ConformanceArgs) -> anyhow::Result<Vec<String>> {
+    let mut all = Vec::new();
+    for path in &args.paths {
+        let dir = Path::new(path);
+        if !dir.is_dir() {
+            all.push(path.clone());
+            continue;
+        }
+        let mut found: Vec<String> = std::fs::read_dir(dir)
+            .with_context(|| format!("failed to read directory {path}"))?
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| {
+                p.is_file()
+                    && matches!(
+                        p.extension().and_then(|e| e.to_str()),
+                        Some("wasm" | "wat" | "so")
+                    )
+            })
+            .map(|p| p.display().to_string())
+            .collect();
+        if found.is_empty() {
+            bail!("failed to find plugins in {path}: it holds no .wasm, .wat or .so file");
+        }
+        found.sort();
+        all.append(&mut found);
+    }
+    if let Some((k, n)) = args.partition {
+        let total = all.len();
+        all = all
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| i % n == k - 1)
+            .map(|(_, p)| p)
+            .collect();
+        eprintln!(
+            "hookcheck: partition {k}/{n}: {} of {total} plugins",
+            all.len()
+        );
+    }
+    Ok(all)
 }
 
 /// Options of `hookcheck checks`.
@@ -268,6 +341,33 @@ fn summary(report: &Report) {
 
 /// Runs the checks; `Ok(false)` when the run fails.
 pub(crate) fn run(args: &ConformanceArgs) -> anyhow::Result<bool> {
+    let plugins = plugins(args)?;
+    match plugins.as_slice() {
+        [] => {
+            eprintln!("hookcheck: this partition holds no plugin");
+            Ok(true)
+        }
+        [one] if args.partition.is_none() && !Path::new(&args.paths[0]).is_dir() => {
+            run_one(args, one)
+        }
+        many => run_many(args, many),
+    }
+}
+
+/// The options every plugin of a run shares.
+fn options(args: &ConformanceArgs, expectations: Expectations) -> RunOptions {
+    RunOptions {
+        only: args.only.clone(),
+        skip: args.skip.clone(),
+        strict: args.strict,
+        expectations,
+        allow_unexercised: args.allow_unexercised,
+    }
+}
+
+/// Several plugins: each checked (`--jobs` at once), one line each as it
+/// finishes, a summary, and merged reports.
+fn run_many(args: &ConformanceArgs, plugins: &[String]) -> anyhow::Result<bool> {
     let expectations = match &args.expectations {
         Some(p) => Expectations::read(p)?,
         None => Expectations::default(),
@@ -276,7 +376,116 @@ pub(crate) fn run(args: &ConformanceArgs) -> anyhow::Result<bool> {
     for (path, _) in &targets {
         validate_target(path)?;
     }
-    let (subject, why) = Subject::open(&args.path, args.profile, None)?;
+    let options = options(args, expectations);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<std::sync::Mutex<Option<Result<Report, String>>>> = plugins
+        .iter()
+        .map(|_| std::sync::Mutex::new(None))
+        .collect();
+    std::thread::scope(|scope| {
+        for _ in 0..args.jobs.clamp(1, plugins.len()) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    let Some(spec) = plugins.get(i) else { break };
+                    let result = Subject::open(spec, args.profile, None)
+                        .map_err(|e| e.to_string())
+                        .map(|(subject, _)| run_checks(&subject, &options, |_| {}));
+                    let line = match &result {
+                        Ok(r) if r.passed() => "conforms".to_owned(),
+                        Ok(r) => {
+                            let (failed, not_run) = r.failing_ids();
+                            format!(
+                                "does not conform ({}{})",
+                                failed.join(", "),
+                                if not_run.is_empty() {
+                                    String::new()
+                                } else {
+                                    format!("; not run: {}", not_run.join(", "))
+                                }
+                            )
+                        }
+                        Err(e) => format!("error: {e}"),
+                    };
+                    let n = done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+                    eprintln!("[{n:>3}/{}] {}: {line}", plugins.len(), printable(spec));
+                    if let Ok(mut slot) = results[i].lock() {
+                        *slot = Some(result);
+                    }
+                }
+            });
+        }
+    });
+    let mut reports = Vec::new();
+    let mut unreadable = Vec::new();
+    println!(
+        "\n{:<8} {:>6} {:>6} {:>6}  plugin",
+        "verdict", "passed", "failed", "skipped"
+    );
+    for (spec, slot) in plugins.iter().zip(results) {
+        match slot.into_inner().ok().flatten() {
+            Some(Ok(report)) => {
+                let t = report.totals;
+                println!(
+                    "{:<8} {:>6} {:>6} {:>6}  {}",
+                    if report.passed() { "ok" } else { "FAIL" },
+                    t.passed,
+                    t.failed,
+                    t.skipped,
+                    printable(spec)
+                );
+                reports.push(report);
+            }
+            Some(Err(e)) => unreadable.push(e),
+            None => unreadable.push(format!("{spec}: the check did not finish")),
+        }
+    }
+    let passing = reports.iter().filter(|r| r.passed()).count();
+    println!(
+        "\n{} plugins: {passing} conform, {} do not, {} could not be read",
+        plugins.len(),
+        reports.len() - passing,
+        unreadable.len()
+    );
+    for (path, kind) in &targets {
+        let text = match kind {
+            ReportKind::Junit => junit_reports(&reports)?,
+            ReportKind::Markdown => reports
+                .iter()
+                .map(markdown_report)
+                .collect::<Vec<_>>()
+                .join("\n---\n\n"),
+            ReportKind::Json => {
+                let items: Vec<String> =
+                    reports.iter().map(json_report).collect::<Result<_, _>>()?;
+                format!("[{}]", items.join(","))
+            }
+        };
+        std::fs::write(path, text)
+            .with_context(|| format!("failed to write {}", path.display()))?;
+        eprintln!("wrote {}", path.display());
+    }
+    if let Some(first) = unreadable.first() {
+        bail!(
+            "{} plugin(s) could not be read; the first: {first}",
+            unreadable.len()
+        );
+    }
+    Ok(passing == reports.len())
+}
+
+/// One plugin: progress per check, the full summary, the reports.
+fn run_one(args: &ConformanceArgs, spec: &str) -> anyhow::Result<bool> {
+    let expectations = match &args.expectations {
+        Some(p) => Expectations::read(p)?,
+        None => Expectations::default(),
+    };
+    let targets = report_targets(args);
+    for (path, _) in &targets {
+        validate_target(path)?;
+    }
+    let (subject, why) = Subject::open(spec, args.profile, None)?;
     if let Some(path) = &args.expectations {
         expectations.check_profile(subject.contract(), path)?;
     }
@@ -284,13 +493,7 @@ pub(crate) fn run(args: &ConformanceArgs) -> anyhow::Result<bool> {
         "hookcheck: checking {} against {why}",
         subject.display_name()
     );
-    let options = RunOptions {
-        only: args.only.clone(),
-        skip: args.skip.clone(),
-        strict: args.strict,
-        expectations,
-        allow_unexercised: args.allow_unexercised,
-    };
+    let options = options(args, expectations);
     let tty = std::io::stderr().is_terminal();
     let report = run_checks(&subject, &options, |event| match event {
         Event::Started { total: 0 } => eprintln!("no check selected"),

@@ -31,7 +31,8 @@ pub use error::{Error, Result};
 pub use expect::{Expectation, Expectations};
 pub use hosted::{HostedRun, hosted_exercise};
 pub use report::{
-    checks_listing, explanation, json_report, junit_report, markdown_report, printable,
+    checks_listing, explanation, json_report, junit_report, junit_reports, markdown_report,
+    printable,
 };
 pub use runner::{CheckResult, Event, Report, RunOptions, Totals, run_checks, run_suite};
 pub use subject::{

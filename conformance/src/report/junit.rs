@@ -12,7 +12,28 @@ use crate::{Error, Result};
 /// shown as skipped with its evidence, so the test tab and the job agree.
 /// Cases are classed `hookcheck.<profile>.<plugin>`.
 pub fn junit_report(report: &Report) -> Result<String> {
-    let mut suite = TestSuite::new(format!("hookcheck {}", report.profile));
+    junit_reports(std::slice::from_ref(report))
+}
+
+/// Several runs as one JUnit XML report: one suite per plugin.
+pub fn junit_reports(reports: &[Report]) -> Result<String> {
+    let mut junit = Junit::new("hookcheck conformance");
+    for report in reports {
+        junit.add_test_suite(suite(report, reports.len() > 1));
+    }
+    junit.to_string().map_err(|e| Error::Render {
+        format: "junit",
+        reason: e.to_string(),
+    })
+}
+
+/// One run's suite; named by the plugin too when several share a report.
+fn suite(report: &Report, named: bool) -> TestSuite {
+    let mut suite = TestSuite::new(if named {
+        format!("hookcheck {} {}", report.profile, report.artifact)
+    } else {
+        format!("hookcheck {}", report.profile)
+    });
     let classname = classname(report);
     for check in &report.checks {
         let status = match check.status {
@@ -62,12 +83,7 @@ pub fn junit_report(report: &Report) -> Result<String> {
         suite.add_test_case(case);
     }
     suite.add_test_case(coverage_case(report));
-    let mut junit = Junit::new("hookcheck conformance");
-    junit.add_test_suite(suite);
-    junit.to_string().map_err(|e| Error::Render {
-        format: "junit",
-        reason: e.to_string(),
-    })
+    suite
 }
 
 /// The coverage as one test case: it fails when the coverage fails the

@@ -8,7 +8,7 @@ mod markdown;
 mod text;
 
 pub use json::json_report;
-pub use junit::junit_report;
+pub use junit::{junit_report, junit_reports};
 pub use listing::{checks_listing, explanation};
 pub use markdown::markdown_report;
 pub use text::printable;

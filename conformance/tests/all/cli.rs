@@ -305,3 +305,46 @@ fn bad_input_ends_in_one_line_naming_the_file_and_the_problem() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn several_plugins_are_checked_with_merged_reports_and_partitions_cover_them_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let (echo, trap) = (spec("wat:echo"), spec("wat:trap"));
+    let junit = dir.path().join("all.xml");
+    let out = hookcheck(&[
+        "conformance",
+        &echo,
+        &trap,
+        "--jobs",
+        "2",
+        "--junit",
+        junit.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "trap does not conform");
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("2 plugins: 1 conform, 1 do not, 0 could not be read"),
+        "{stdout}"
+    );
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert_eq!(xml.matches("<testsuite ").count(), 2, "{xml}");
+    assert!(xml.contains("hookcheck.lesstruct.echo") && xml.contains("hookcheck.lesstruct.trap"));
+
+    let mut seen = Vec::new();
+    for part in ["1/2", "2/2"] {
+        let out = hookcheck(&["conformance", &echo, &trap, "--partition", part]);
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.contains(&format!("partition {part}: 1 of 2 plugins")),
+            "{stderr}"
+        );
+        seen.extend(
+            [&echo, &trap]
+                .into_iter()
+                .filter(|p| stderr.contains(&format!("{p}: "))),
+        );
+    }
+    assert_eq!(seen, [&echo, &trap], "each plugin in exactly one partition");
+    let out = hookcheck(&["conformance", &echo, "--partition", "3/2"]);
+    assert_eq!(out.status.code(), Some(2));
+}
