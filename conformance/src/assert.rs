@@ -24,12 +24,10 @@ use crate::subject::Subject;
 pub fn assert_conforms(subject: &Subject) -> Report {
     let report = run_checks(subject, &RunOptions::default(), |_| {});
     if !report.passed() {
-        let (failed, not_run) = report.failing_ids();
         panic!(
-            "{} does not conform (failed: {}; could not run: {})\n\n{}",
+            "{} {}\n\n{}",
             report.artifact,
-            failed.join(", "),
-            not_run.join(", "),
+            report.verdict(),
             markdown_report(&report)
         );
     }

@@ -322,35 +322,30 @@ fn summary(report: &Report) {
         t.passed,
         t.failed,
         t.skipped,
-        if report.passed() {
-            "conforms".to_owned()
-        } else {
-            let (failed, not_run) = report.failing_ids();
-            let mut why = vec![failed.join(", ")];
-            if !not_run.is_empty() {
-                why.push(format!("not run: {}", not_run.join(", ")));
-            }
-            if report.coverage_fails() {
-                why.push("coverage".into());
-            }
-            why.retain(|w| !w.is_empty());
-            format!("does not conform ({})", why.join("; "))
-        }
+        report.verdict()
     );
 }
 
 /// Runs the checks; `Ok(false)` when the run fails.
 pub(crate) fn run(args: &ConformanceArgs) -> anyhow::Result<bool> {
     let plugins = plugins(args)?;
+    if plugins.is_empty() {
+        eprintln!("hookcheck: this partition holds no plugin");
+        return Ok(true);
+    }
+    let expectations = match &args.expectations {
+        Some(p) => Expectations::read(p)?,
+        None => Expectations::default(),
+    };
+    let targets = report_targets(args);
+    for (path, _) in &targets {
+        validate_target(path)?;
+    }
     match plugins.as_slice() {
-        [] => {
-            eprintln!("hookcheck: this partition holds no plugin");
-            Ok(true)
-        }
         [one] if args.partition.is_none() && !Path::new(&args.paths[0]).is_dir() => {
-            run_one(args, one)
+            run_one(args, one, expectations, &targets)
         }
-        many => run_many(args, many),
+        many => run_many(args, many, options(args, expectations), &targets),
     }
 }
 
@@ -367,16 +362,12 @@ fn options(args: &ConformanceArgs, expectations: Expectations) -> RunOptions {
 
 /// Several plugins: each checked (`--jobs` at once), one line each as it
 /// finishes, a summary, and merged reports.
-fn run_many(args: &ConformanceArgs, plugins: &[String]) -> anyhow::Result<bool> {
-    let expectations = match &args.expectations {
-        Some(p) => Expectations::read(p)?,
-        None => Expectations::default(),
-    };
-    let targets = report_targets(args);
-    for (path, _) in &targets {
-        validate_target(path)?;
-    }
-    let options = options(args, expectations);
+fn run_many(
+    args: &ConformanceArgs,
+    plugins: &[String],
+    options: RunOptions,
+    targets: &[(PathBuf, ReportKind)],
+) -> anyhow::Result<bool> {
     let next = std::sync::atomic::AtomicUsize::new(0);
     let done = std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<std::sync::Mutex<Option<Result<Report, String>>>> = plugins
@@ -393,19 +384,7 @@ fn run_many(args: &ConformanceArgs, plugins: &[String]) -> anyhow::Result<bool> 
                         .map_err(|e| e.to_string())
                         .map(|(subject, _)| run_checks(&subject, &options, |_| {}));
                     let line = match &result {
-                        Ok(r) if r.passed() => "conforms".to_owned(),
-                        Ok(r) => {
-                            let (failed, not_run) = r.failing_ids();
-                            format!(
-                                "does not conform ({}{})",
-                                failed.join(", "),
-                                if not_run.is_empty() {
-                                    String::new()
-                                } else {
-                                    format!("; not run: {}", not_run.join(", "))
-                                }
-                            )
-                        }
+                        Ok(r) => r.verdict(),
                         Err(e) => format!("error: {e}"),
                     };
                     let n = done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
@@ -448,7 +427,7 @@ fn run_many(args: &ConformanceArgs, plugins: &[String]) -> anyhow::Result<bool> 
         reports.len() - passing,
         unreadable.len()
     );
-    for (path, kind) in &targets {
+    for (path, kind) in targets {
         let text = match kind {
             ReportKind::Junit => junit_reports(&reports)?,
             ReportKind::Markdown => reports
@@ -476,15 +455,12 @@ fn run_many(args: &ConformanceArgs, plugins: &[String]) -> anyhow::Result<bool> 
 }
 
 /// One plugin: progress per check, the full summary, the reports.
-fn run_one(args: &ConformanceArgs, spec: &str) -> anyhow::Result<bool> {
-    let expectations = match &args.expectations {
-        Some(p) => Expectations::read(p)?,
-        None => Expectations::default(),
-    };
-    let targets = report_targets(args);
-    for (path, _) in &targets {
-        validate_target(path)?;
-    }
+fn run_one(
+    args: &ConformanceArgs,
+    spec: &str,
+    expectations: Expectations,
+    targets: &[(PathBuf, ReportKind)],
+) -> anyhow::Result<bool> {
     let (subject, why) = Subject::open(spec, args.profile, None)?;
     if let Some(path) = &args.expectations {
         expectations.check_profile(subject.contract(), path)?;
@@ -526,7 +502,7 @@ fn run_one(args: &ConformanceArgs, spec: &str) -> anyhow::Result<bool> {
         );
     }
     summary(&report);
-    let (written, failed) = write_reports(&targets, &report);
+    let (written, failed) = write_reports(targets, &report);
     for path in written {
         eprintln!("wrote {}", path.display());
     }

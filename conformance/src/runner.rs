@@ -132,6 +132,24 @@ impl Report {
         coverage_fails(&self.coverage, self.allow_unexercised)
     }
 
+    /// The verdict in words: `conforms`, or `does not conform (A, B; not
+    /// run: C; coverage)` naming what fails the run.
+    pub fn verdict(&self) -> String {
+        if self.passed() {
+            return "conforms".to_owned();
+        }
+        let (failed, not_run) = self.failing_ids();
+        let mut why = vec![failed.join(", ")];
+        if !not_run.is_empty() {
+            why.push(format!("not run: {}", not_run.join(", ")));
+        }
+        if self.coverage_fails() {
+            why.push("coverage".into());
+        }
+        why.retain(|w| !w.is_empty());
+        format!("does not conform ({})", why.join("; "))
+    }
+
     /// The ids of the results that fail the run: the checks that failed,
     /// then the checks that could not run.
     pub fn failing_ids(&self) -> (Vec<&'static str>, Vec<&'static str>) {

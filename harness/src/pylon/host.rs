@@ -357,7 +357,9 @@ impl PylonHost {
         let (id_ref, real_ref) = (id.as_str(), &real);
         let spec = self.specs.before(op);
         let steps = self.plugins.iter().map(|e| {
-            let call = move |current: &[u8]| before_step(e, op, entity, id_ref, current, real_ref);
+            let call = move |current: &[u8]| {
+                before_step(e, op, spec.point.name, entity, id_ref, current, real_ref)
+            };
             (e.name.as_str(), call)
         });
         let folded = Pipeline::new(spec).run(input, steps, &mut trace);
@@ -508,10 +510,12 @@ fn route_step(
     }
 }
 
-/// One plugin's `before_*` call on the data so far.
+/// One plugin's `before_*` call (`hook`, the spec's name for `op`) on the
+/// data so far.
 fn before_step(
     e: &Entry,
     op: WriteOp,
+    hook: &'static str,
     entity: &str,
     id: &str,
     current: &[u8],
@@ -519,25 +523,15 @@ fn before_step(
 ) -> Outcome {
     let Ok(before) = serde_json::from_slice::<Value>(current) else {
         let reason = "the host could not decode its own write data".to_owned();
-        let hook = Specs::pylon().before(op).point.name;
         return Outcome::error(&e.name, hook, Failure::HostFault { reason });
     };
     let mut data = before.clone();
     let plugin = &e.plugin;
-    let (hook, answer) = match op {
-        WriteOp::Insert => (
-            "before_insert",
-            call_guarded(|| plugin.before_insert(entity, &mut data, auth)),
-        ),
-        WriteOp::Update => (
-            "before_update",
-            call_guarded(|| plugin.before_update(entity, id, &mut data, auth)),
-        ),
-        WriteOp::Delete => (
-            "before_delete",
-            call_guarded(|| plugin.before_delete(entity, id, auth)),
-        ),
-    };
+    let answer = call_guarded(|| match op {
+        WriteOp::Insert => plugin.before_insert(entity, &mut data, auth),
+        WriteOp::Update => plugin.before_update(entity, id, &mut data, auth),
+        WriteOp::Delete => plugin.before_delete(entity, id, auth),
+    });
     match answer {
         Ok(Ok(())) if data == before => Outcome::Continue,
         Ok(Ok(())) => match serde_json::to_vec(&data) {

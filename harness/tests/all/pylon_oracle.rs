@@ -10,7 +10,7 @@ use std::sync::Arc;
 use hookcheck::engine::{AuthContext, HttpMethod, RequestMeta, WriteOp};
 use hookcheck::pylon::pylon_auth::AuthContext as RealAuth;
 use hookcheck::pylon::real::{self, PluginError, PluginRegistry, PluginRoute};
-use hookcheck::pylon::{PylonHost, builtin_named, pylon_kernel, real_auth};
+use hookcheck::pylon::{PylonHost, builtin_named, pylon_kernel, real_auth, write_id};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::{Value, json};
@@ -290,14 +290,6 @@ impl System for Hookcheck {
 /// The crate's own registry: the oracle.
 struct Crate(PluginRegistry);
 
-fn id_text(data: &Value) -> String {
-    match data.get("id") {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Null) | None => String::new(),
-        Some(other) => other.to_string(),
-    }
-}
-
 impl System for Crate {
     fn answer(&mut self, event: &Event) -> Answer {
         match event {
@@ -311,7 +303,7 @@ impl System for Crate {
             Event::Write(entity, op, data, user) => {
                 let a = real_auth(&auth(*user));
                 let mut data = data.clone();
-                let id = id_text(&data);
+                let id = write_id(&data);
                 let answer = match op {
                     WriteOp::Insert => self.0.run_before_insert(entity, &mut data, &a),
                     WriteOp::Update => self.0.run_before_update(entity, &id, &mut data, &a),
