@@ -9,10 +9,12 @@ conformance path *args:
     #!/usr/bin/env bash
     set -euo pipefail
     root="{{justfile_directory()}}"
-    case "{{path}}" in target/fixtures/*) (cd "$root" && just fixtures >/dev/null) ;; esac
     cargo build --manifest-path "$root/Cargo.toml" -p hookcheck-conformance
+    bin="${CARGO_TARGET_DIR:-$root/target}/debug/hookcheck"
     cd "{{invocation_directory()}}"
-    exec "${CARGO_TARGET_DIR:-$root/target}/debug/hookcheck" conformance "{{path}}" {{args}}
+    # A bundled fixture plugin: build only that one, from source.
+    case "{{path}}" in target/fixtures/*|*/target/fixtures/*) "$bin" fixtures "{{path}}" >/dev/null ;; esac
+    exec "$bin" conformance "{{path}}" {{args}}
 
 # List the conformance checks (optionally: just checks --profile lesstruct)
 checks *args:
@@ -30,9 +32,9 @@ serve profile dir *args:
 replay fixtures profile dir *args:
     cargo run --quiet -p hookcheck-conformance -- replay {{fixtures}} --profile {{profile}} --plugins {{dir}} {{args}}
 
-# Build every fixture plugin from source into target/fixtures/{wasm,native}/
-fixtures:
-    cargo run --quiet -p hookcheck-conformance -- fixtures
+# Build fixture plugins from source into target/fixtures/{wasm,native}/ (all, or the paths given)
+fixtures *paths:
+    cargo run --quiet -p hookcheck-conformance -- fixtures {{paths}}
 
 # Run the whole test suite (unit, integration, doc tests, the Pylon plugin-repo example)
 test:

@@ -23,6 +23,7 @@ impl ExtismPeer {
             target: Some("wasm32-wasip1".into()),
             release: true,
             examples: false,
+            only: None,
         }
         .run()?;
         let wasm = built

@@ -7,7 +7,7 @@ use anyhow::{Context as _, bail};
 use clap::Args;
 use hookcheck::engine::Contract;
 use hookcheck_conformance::{
-    Event, Expectations, ProfileChoice, Report, RunOptions, Status, Subject, catalog,
+    Event, Expectations, Inputs, ProfileChoice, Report, RunOptions, Status, Subject, catalog,
     checks_listing, explanation, find, json_report, junit_report, junit_reports, markdown_report,
     printable, run_checks,
 };
@@ -47,6 +47,13 @@ pub(crate) struct ConformanceArgs {
     /// Write the Markdown report here (fits $GITHUB_STEP_SUMMARY).
     #[arg(long)]
     markdown: Option<PathBuf>,
+    /// Also feed the plugin the recorded fixtures in this directory
+    /// (requests, writes, config and JSON events, the format of
+    /// `hookcheck serve --record`), after the standard inputs: Pylon takes
+    /// requests and writes, Lesstruct writes (as posts), FeatherFly
+    /// requests, config and JSON; Rustant none.
+    #[arg(long, value_name = "DIR")]
+    inputs: Option<PathBuf>,
     /// A TOML file of known failures and skips, each with a reason; a
     /// listed failure that passes fails the run.
     #[arg(long)]
@@ -341,12 +348,33 @@ pub(crate) fn run(args: &ConformanceArgs) -> anyhow::Result<bool> {
     for (path, _) in &targets {
         validate_target(path)?;
     }
+    let inputs = match &args.inputs {
+        Some(dir) => Inputs::read_dir(dir)?,
+        None => Inputs::default(),
+    };
     match plugins.as_slice() {
         [one] if args.partition.is_none() && !Path::new(&args.paths[0]).is_dir() => {
-            run_one(args, one, expectations, &targets)
+            run_one(args, one, expectations, &inputs, &targets)
         }
-        many => run_many(args, many, options(args, expectations), &targets),
+        many => run_many(args, many, options(args, expectations), &inputs, &targets),
     }
+}
+
+/// Opens `spec` and gives it the author's inputs; says on stderr when the
+/// subject takes none.
+fn open(args: &ConformanceArgs, spec: &str, inputs: &Inputs) -> anyhow::Result<(Subject, String)> {
+    let (subject, why) = Subject::open(spec, args.profile, None)?;
+    if inputs.is_empty() {
+        return Ok((subject, why));
+    }
+    if !subject.takes_inputs() {
+        eprintln!(
+            "hookcheck: {} takes no recorded inputs; --inputs is not used for it",
+            subject.display_name()
+        );
+        return Ok((subject, why));
+    }
+    Ok((subject.with_inputs(inputs.clone()), why))
 }
 
 /// The options every plugin of a run shares.
@@ -366,6 +394,7 @@ fn run_many(
     args: &ConformanceArgs,
     plugins: &[String],
     options: RunOptions,
+    inputs: &Inputs,
     targets: &[(PathBuf, ReportKind)],
 ) -> anyhow::Result<bool> {
     let next = std::sync::atomic::AtomicUsize::new(0);
@@ -380,7 +409,7 @@ fn run_many(
                 loop {
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                     let Some(spec) = plugins.get(i) else { break };
-                    let result = Subject::open(spec, args.profile, None)
+                    let result = open(args, spec, inputs)
                         .map_err(|e| e.to_string())
                         .map(|(subject, _)| run_checks(&subject, &options, |_| {}));
                     let line = match &result {
@@ -459,9 +488,10 @@ fn run_one(
     args: &ConformanceArgs,
     spec: &str,
     expectations: Expectations,
+    inputs: &Inputs,
     targets: &[(PathBuf, ReportKind)],
 ) -> anyhow::Result<bool> {
-    let (subject, why) = Subject::open(spec, args.profile, None)?;
+    let (subject, why) = open(args, spec, inputs)?;
     if let Some(path) = &args.expectations {
         expectations.check_profile(subject.contract(), path)?;
     }
@@ -469,6 +499,15 @@ fn run_one(
         "hookcheck: checking {} against {why}",
         subject.display_name()
     );
+    if let Some(dir) = &args.inputs
+        && subject.takes_inputs()
+    {
+        eprintln!(
+            "hookcheck: with {} inputs of your own from {}",
+            inputs.len(),
+            dir.display()
+        );
+    }
     let options = options(args, expectations);
     let tty = std::io::stderr().is_terminal();
     let report = run_checks(&subject, &options, |event| match event {

@@ -36,6 +36,10 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+    /// The harness could not do what was asked (read a fixture, load a
+    /// plugin).
+    #[error(transparent)]
+    Harness(#[from] hookcheck::Error),
     /// A report could not be rendered.
     #[error("failed to render the {format} report: {reason}")]
     Render {

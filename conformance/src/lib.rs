@@ -16,6 +16,7 @@ mod error;
 mod expect;
 mod hosted;
 mod inputs;
+mod own_inputs;
 mod report;
 mod runner;
 mod subject;
@@ -30,6 +31,7 @@ pub use coverage::{Coverage, Exercised};
 pub use error::{Error, Result};
 pub use expect::{Expectation, Expectations};
 pub use hosted::{HostedRun, hosted_exercise};
+pub use own_inputs::{Inputs, MAX_INPUT_FIXTURES};
 pub use report::{
     checks_listing, explanation, json_report, junit_report, junit_reports, markdown_report,
     printable,

@@ -50,8 +50,9 @@ enum Command {
     /// difference (exit 0 all matched, 1 a difference, 2 bad input).
     Replay(serve::ReplayArgs),
     /// Build this repository's fixture plugins from source into
-    /// `target/fixtures/{wasm,native}/` (needs the `wasm32-wasip1` target).
-    Fixtures,
+    /// `target/fixtures/{wasm,native}/` (needs the `wasm32-wasip1` target):
+    /// every one, or only the paths given.
+    Fixtures(fixtures::FixturesArgs),
     /// The child-process runner for native plugins (framed JSON on
     /// stdin/stdout); started by `conformance`, not by hand.
     #[command(hide = true)]
@@ -68,7 +69,7 @@ fn main() -> ExitCode {
         Command::Demo(args) => demo::run(&args),
         Command::Serve(args) => serve::run(&args),
         Command::Replay(args) => serve::replay(&args),
-        Command::Fixtures => fixtures::run(),
+        Command::Fixtures(args) => fixtures::run(&args),
         Command::NativeRunner => {
             let code = hookcheck::featherfly::serve_runner();
             return ExitCode::from(u8::try_from(code).unwrap_or(EXIT_USAGE));

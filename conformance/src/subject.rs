@@ -16,7 +16,7 @@ use hookcheck::lesstruct::{
 use hookcheck::pylon::{Plugin, PylonHost, PylonPlugin};
 use hookcheck::rustant::AgentPlugin;
 
-use crate::{Error, Result};
+use crate::{Error, Inputs, Result};
 
 /// Which profile to check against.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -88,6 +88,8 @@ pub struct WasmSubject {
     pub module: WasmModule,
     /// The shared save run, made on first use.
     pub saved: std::sync::OnceLock<std::result::Result<Saved, String>>,
+    /// The author's own inputs, saved after the standard ones.
+    pub inputs: Arc<Inputs>,
 }
 
 impl WasmSubject {
@@ -143,6 +145,8 @@ pub struct NativeSubject {
     pub first_load: std::sync::OnceLock<(Vec<PluginInfo>, Vec<RegInfo>)>,
     /// How a later load differed from the first, once one did.
     pub drift: std::sync::Mutex<Option<String>>,
+    /// The author's own inputs, sent after the standard ones.
+    pub inputs: Arc<Inputs>,
 }
 
 impl NativeSubject {
@@ -201,6 +205,8 @@ pub struct PylonSubject {
     pub name: String,
     /// Builds a fresh instance.
     pub make: PylonMaker,
+    /// The author's own inputs, sent after the standard ones.
+    pub inputs: Arc<Inputs>,
 }
 
 impl PylonSubject {
@@ -411,6 +417,7 @@ impl Artifact {
             engine,
             module,
             saved: std::sync::OnceLock::new(),
+            inputs: Arc::default(),
         }))
     }
 
@@ -440,6 +447,7 @@ impl Artifact {
             load_failure: std::sync::OnceLock::new(),
             first_load: std::sync::OnceLock::new(),
             drift: std::sync::Mutex::new(None),
+            inputs: Arc::default(),
         };
         // A file the dynamic loader refuses is not a plugin to
         // check: every check would be a skip. (A plugin that loads
@@ -560,6 +568,31 @@ impl Subject {
         Ok((subject, why))
     }
 
+    /// The same subject, fed `inputs` (recorded fixtures, see [`Inputs`])
+    /// after the standard inputs by every check that sends that kind of
+    /// input. A Rustant plugin takes none: check [`Subject::takes_inputs`].
+    #[must_use]
+    pub fn with_inputs(mut self, inputs: Inputs) -> Self {
+        let inputs = Arc::new(inputs);
+        match &mut self {
+            Subject::Wasm(w) => w.inputs = inputs,
+            Subject::Native(n) => n.inputs = inputs,
+            Subject::Pylon(p) => p.inputs = inputs,
+            Subject::Hosted(_) | Subject::Rustant(_) | Subject::RustantNative(_) => {}
+        }
+        self
+    }
+
+    /// Whether checks feed this subject the author's inputs (Pylon,
+    /// Lesstruct and FeatherFly plugins do; Rustant plugins and hosted
+    /// contracts do not).
+    pub fn takes_inputs(&self) -> bool {
+        matches!(
+            self,
+            Subject::Wasm(_) | Subject::Native(_) | Subject::Pylon(_)
+        )
+    }
+
     /// The contract this subject is checked against.
     pub fn contract(&self) -> Contract {
         match self {
@@ -622,6 +655,7 @@ impl Subject {
         Subject::Pylon(PylonSubject {
             name: name.into(),
             make: Box::new(make),
+            inputs: Arc::default(),
         })
     }
 

@@ -17,6 +17,7 @@ use crate::coverage::{Coverage, Exercised};
 use crate::inputs::{
     CONFIG_YAML, cloudpanel_commands, event_payload, json_bodies, paths_for_pattern,
 };
+use crate::own_inputs::Inputs;
 use crate::subject::{NativeSubject, Subject};
 use crate::suite::Suite;
 
@@ -68,30 +69,36 @@ fn request(method: HttpMethod, path: &str, headers: &[(&str, &str)]) -> NativeRe
 
 /// One input the exercise sends through the host.
 enum Probe {
-    Config,
+    Config(Vec<u8>),
     Request(NativeRequest),
-    Json { path: String, body: Value },
+    Json {
+        path: String,
+        body: Value,
+    },
     CloudPanel(&'static str, &'static str, Value),
     Route(HttpMethod, String),
     Event(u32),
+    /// One of the author's own inputs (`--inputs`), by its file name.
+    Own(String, Box<Probe>),
 }
 
 impl Probe {
     fn label(&self) -> String {
         match self {
-            Probe::Config => "config.mutate".into(),
+            Probe::Config(_) => "config.mutate".into(),
             Probe::Request(r) if r.headers.is_empty() => format!("request {} {}", r.method, r.path),
             Probe::Request(r) => format!("request {} {} (with headers)", r.method, r.path),
             Probe::Json { path, .. } => format!("json GET {path}"),
             Probe::CloudPanel(_, cmd, _) => format!("cloudpanel {cmd}"),
             Probe::Route(m, path) => format!("route {m} {path}"),
             Probe::Event(id) => format!("event {id}"),
+            Probe::Own(file, probe) => format!("{} (input {file})", probe.label()),
         }
     }
 
     fn run(&self, host: &FeatherFlyHost) -> Trace {
         match self {
-            Probe::Config => host.config_mutate(CONFIG_YAML).trace,
+            Probe::Config(yaml) => host.config_mutate(yaml).trace,
             Probe::Request(r) => host.request(r).trace,
             Probe::Json { path, body } => {
                 host.json(HttpMethod::Get, path, body.to_string().as_bytes())
@@ -105,6 +112,7 @@ impl Probe {
                 .map(|(_, trace)| trace)
                 .unwrap_or_default(),
             Probe::Event(id) => host.event(*id, &event_payload(*id)).trace,
+            Probe::Own(_, probe) => probe.run(host),
         }
     }
 }
@@ -146,11 +154,12 @@ fn dedup(items: Vec<String>) -> Vec<String> {
         .collect()
 }
 
-/// Every input the exercise sends: the standard ones, and inputs derived
+/// Every input the exercise sends: the standard ones, inputs derived
 /// from what the plugin registered (its patterns, sub-paths and near
-/// misses, its routes, its events with their payloads).
-fn probes(regs: &[RegInfo]) -> Vec<Probe> {
-    let mut out = vec![Probe::Config];
+/// misses, its routes, its events with their payloads), and the author's
+/// own.
+fn probes(regs: &[RegInfo], inputs: &Inputs) -> Vec<Probe> {
+    let mut out = vec![Probe::Config(CONFIG_YAML.to_vec())];
     let mut paths: Vec<String> = ["/api/system", "/plugins/hello", "/"]
         .into_iter()
         .map(str::to_owned)
@@ -193,7 +202,32 @@ fn probes(regs: &[RegInfo]) -> Vec<Probe> {
         }
     }
     out.extend((1..=47).map(Probe::Event));
+    own_probes(inputs, &mut out);
     out
+}
+
+/// The author's requests, configuration documents and JSON bodies.
+fn own_probes(inputs: &Inputs, out: &mut Vec<Probe>) {
+    let own = |file: &str, probe: Probe| Probe::Own(file.to_owned(), Box::new(probe));
+    for (file, config) in &inputs.configs {
+        out.push(own(file, Probe::Config(config.yaml.clone().into_bytes())));
+    }
+    for (file, r) in &inputs.requests {
+        let request = NativeRequest {
+            method: r.method,
+            path: r.path.clone(),
+            headers: r.header_list(),
+            body: r.body.clone().into_bytes(),
+        };
+        out.push(own(file, Probe::Request(request)));
+    }
+    for (file, json) in &inputs.json {
+        let probe = Probe::Json {
+            path: json.route.clone(),
+            body: json.body.clone(),
+        };
+        out.push(own(file, probe));
+    }
 }
 
 /// What the shared exercise saw.
@@ -208,7 +242,7 @@ struct Seen {
 /// Drives every registered hook with the standard and the derived
 /// inputs; returns every trace, labelled, and which registration each
 /// input called. The first timeout ends the exercise.
-fn exercise(host: &FeatherFlyHost) -> Seen {
+fn exercise(host: &FeatherFlyHost, inputs: &Inputs) -> Seen {
     let mut coverage: Vec<Exercised> = host
         .registrations()
         .iter()
@@ -216,7 +250,7 @@ fn exercise(host: &FeatherFlyHost) -> Seen {
         .collect();
     let mut out = Vec::new();
     let mut stopped = None;
-    for probe in probes(host.registrations()) {
+    for probe in probes(host.registrations(), inputs) {
         let before = host.calls();
         let mut trace = probe.run(host);
         let label = probe.label();
@@ -282,7 +316,7 @@ fn registration_name(kind: &RegKind) -> String {
 fn exercised(n: &NativeSubject) -> Result<&crate::subject::Exercise, Verdict> {
     let done = n.exercised.get_or_init(|| {
         let host = n.host(CAPACITY)?;
-        let seen = exercise(&host);
+        let seen = exercise(&host, &n.inputs);
         let late = host.late_registrations().iter().sum();
         Ok(crate::subject::Exercise {
             traces: seen.traces,

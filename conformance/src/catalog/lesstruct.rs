@@ -65,22 +65,36 @@ fn host(w: &WasmSubject) -> Result<LesstructHost, Verdict> {
     })
 }
 
-/// Saves every standard input through a fresh host.
+/// The inputs every save-based check sends, labelled: the standard ones,
+/// then the author's own (`--inputs`).
+fn contents(w: &WasmSubject) -> Vec<(String, Value)> {
+    let standard = lesstruct_contents()
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| (format!("standard input #{i}"), c));
+    let own = w
+        .inputs
+        .lesstruct_contents()
+        .map(|(file, c)| (format!("input {file}"), c));
+    standard.chain(own).collect()
+}
+
+/// Saves every input through a fresh host.
 fn saves(w: &WasmSubject) -> Result<(LesstructHost, Vec<SaveRun>), Verdict> {
     let mut host = host(w)?;
-    let runs = lesstruct_contents()
+    let runs = contents(w)
         .into_iter()
-        .map(|c| host.before_save(c))
+        .map(|(_, c)| host.before_save(c))
         .collect();
     Ok((host, runs))
 }
 
-/// The standard inputs saved once per subject, shared by the checks that
+/// The inputs saved once per subject, shared by the checks that
 /// only read the outcome.
 fn saved(w: &WasmSubject) -> Result<&Saved, Verdict> {
     let done = w.saved.get_or_init(|| {
         let mut host = w.host()?;
-        let contents = lesstruct_contents();
+        let contents = contents(w);
         // Every hook the host invokes, so the coverage can say each ran.
         let exported: Vec<&str> = invoked_hooks()
             .filter(|h| host.plugins_mut()[0].has_hook(h))
@@ -100,10 +114,9 @@ fn saved(w: &WasmSubject) -> Result<&Saved, Verdict> {
         let (mut runs, mut after, mut stopped) = (Vec::new(), Vec::new(), None);
         // The first timeout ends the run: it is the finding, and a run must
         // end in bounded time.
-        for (i, content) in contents.iter().enumerate() {
-            let label = format!("standard input #{i}");
+        for (label, content) in &contents {
             let run = host.before_save(content.clone());
-            count("before_save", &label, &run.trace);
+            count("before_save", label, &run.trace);
             let late = timed_out(&run.trace);
             runs.push(run);
             if late {
@@ -111,9 +124,9 @@ fn saved(w: &WasmSubject) -> Result<&Saved, Verdict> {
                 break;
             }
             let created = host.after_create(content);
-            count("after_create", &label, &created);
+            count("after_create", label, &created);
             let published = host.after_publish(content);
-            count("after_publish", &label, &published);
+            count("after_publish", label, &published);
             let late = [&created, &published].into_iter().any(timed_out);
             after.push((format!("after_create on {label}"), created));
             after.push((format!("after_publish on {label}"), published));
@@ -156,8 +169,8 @@ fn save_traces(s: &Subject) -> Result<Vec<(String, &Trace)>, Verdict> {
     let saves = saved
         .runs
         .iter()
-        .enumerate()
-        .map(|(i, run)| (format!("before_save on standard input #{i}"), &run.trace));
+        .zip(contents(w))
+        .map(|(run, (label, _))| (format!("before_save on {label}"), &run.trace));
     let after = saved.after.iter().map(|(label, t)| (label.clone(), t));
     Ok(saves.chain(after).collect())
 }
@@ -217,7 +230,7 @@ fn data_rule(s: &Subject, start: u64, len: u64, area: &str, only_with_imports: b
     })
 }
 
-/// Calls `hook` raw on every standard input, returning decoded results;
+/// Calls `hook` raw on every input, returning decoded results;
 /// `None` when the plugin does not export the hook.
 fn raw_results(w: &WasmSubject, hook: &str) -> Result<Option<Vec<(usize, Value)>>, Verdict> {
     let mut host = host(w)?;
@@ -226,7 +239,7 @@ fn raw_results(w: &WasmSubject, hook: &str) -> Result<Option<Vec<(usize, Value)>
         return Ok(None);
     }
     let mut out = Vec::new();
-    for (i, content) in lesstruct_contents().into_iter().enumerate() {
+    for (i, (_, content)) in contents(w).into_iter().enumerate() {
         let input = serde_json::to_vec(&content).unwrap_or_default();
         if let Ok(Some(bytes)) = plugin.call_hook(hook, &input)
             && let Ok(v) = decode_result(&bytes)
@@ -451,7 +464,7 @@ fn ls_out_005(s: &Subject) -> Verdict {
             return Verdict::skip("exports no hook_before_save");
         }
         let mut calls = 0;
-        for content in lesstruct_contents() {
+        for (_, content) in contents(w) {
             let input = serde_json::to_vec(&content).unwrap_or_default();
             let Ok(Some(bytes)) = plugin.call_hook("before_save", &input) else {
                 continue;
@@ -513,7 +526,7 @@ fn ls_chain_001(s: &Subject) -> Verdict {
         };
         let mut results = 0;
         let calls: usize = saved.runs.iter().map(|r| r.trace.steps.len()).sum();
-        for (i, run) in saved.runs.iter().enumerate() {
+        for (run, (label, _)) in saved.runs.iter().zip(contents(w)) {
             for step in &run.trace.steps {
                 let (Some(input), Outcome::Modified { output }) = (&step.input, &step.outcome)
                 else {
@@ -533,7 +546,7 @@ fn ls_chain_001(s: &Subject) -> Verdict {
                     .collect();
                 if !dropped.is_empty() {
                     return Verdict::fail(format!(
-                        "standard input #{i}: the result drops {dropped:?}. The host reads back only `customFields`, but it hands this result to the next plugin as that plugin's input, which then sees no {}. Return the whole hook data with your `customFields`: it works on both",
+                        "{label}: the result drops {dropped:?}. The host reads back only `customFields`, but it hands this result to the next plugin as that plugin's input, which then sees no {}. Return the whole hook data with your `customFields`: it works on both",
                         dropped.join(", ")
                     ))
                     .with_calls(calls);
@@ -560,7 +573,7 @@ fn ls_hook_003(s: &Subject) -> Verdict {
             ))
         } else {
             Verdict::pass(format!(
-                "memory is {size} bytes after the standard inputs (limit {limit})"
+                "memory is {size} bytes after the inputs (limit {limit})"
             ))
         }
     })
@@ -572,28 +585,29 @@ fn ls_hook_005(s: &Subject) -> Verdict {
             Ok(None) => return Verdict::skip("the plugin exports no hook_before_save"),
             Err(v) => return v,
         };
-        let inputs = lesstruct_contents();
+        let inputs = contents(w);
         for (i, result) in &results {
             let Some(obj) = result.as_object() else {
                 continue;
             };
             let changed: Vec<&String> = obj
                 .iter()
-                .filter(|(k, v)| *k != "customFields" && inputs[*i].get(k.as_str()) != Some(v))
+                .filter(|(k, v)| *k != "customFields" && inputs[*i].1.get(k.as_str()) != Some(v))
                 .map(|(k, _)| k)
                 .collect();
             if !changed.is_empty() {
                 return Verdict::fail(format!(
-                    "on standard input #{i} the result changes {changed:?}; the host reads back only `customFields` and drops the change"
+                    "on {} the result changes {changed:?}; the host reads back only `customFields` and drops the change",
+                    inputs[*i].0
                 ));
             }
         }
         Verdict::pass(format!(
             "{} results over {} calls change nothing but customFields",
             results.len(),
-            lesstruct_contents().len()
+            inputs.len()
         ))
-        .with_calls(lesstruct_contents().len())
+        .with_calls(inputs.len())
     })
 }
 fn ls_hook_006(s: &Subject) -> Verdict {
@@ -605,15 +619,15 @@ fn ls_hook_006(s: &Subject) -> Verdict {
                 Ok(None) => continue,
                 Err(v) => return v,
             };
-            calls += lesstruct_contents().len();
-            let inputs = lesstruct_contents();
+            let inputs = contents(w);
+            calls += inputs.len();
             if let Some((i, r)) = results.iter().find(|(i, r)| {
                 r.get("customFields")
-                    .is_some_and(|c| Some(c) != inputs[*i].get("customFields"))
+                    .is_some_and(|c| Some(c) != inputs[*i].1.get("customFields"))
             }) {
                 return Verdict::fail(format!(
-                    "hook_{hook} returns new customFields on standard input #{i} ({}): after_* results are never stored",
-                    r["customFields"]
+                    "hook_{hook} returns new customFields on {} ({}): after_* results are never stored",
+                    inputs[*i].0, r["customFields"]
                 ));
             }
         }
@@ -637,7 +651,7 @@ fn ls_hook_007(s: &Subject) -> Verdict {
             return Verdict::skip("the plugin exports no hook_before_save");
         }
         let mut calls = 0;
-        for (i, content) in lesstruct_contents().into_iter().enumerate() {
+        for (label, content) in contents(w) {
             let input = serde_json::to_vec(&content).unwrap_or_default();
             let first = plugin.call_hook("before_save", &input);
             let second = plugin.call_hook("before_save", &input);
@@ -649,7 +663,7 @@ fn ls_hook_007(s: &Subject) -> Verdict {
                     Err(f) => f.to_string(),
                 };
                 return Verdict::fail(format!(
-                    "standard input #{i} twice gave different results: {} then {}",
+                    "{label} twice gave different results: {} then {}",
                     show(&first),
                     show(&second)
                 ));
@@ -691,12 +705,7 @@ fn ls_order_001(s: &Subject) -> Verdict {
             Err(v) => return v,
         };
         let calls = runs.iter().filter(|r| r.saved).count();
-        for (i, (run, input)) in runs
-            .iter()
-            .zip(lesstruct_contents())
-            .enumerate()
-            .filter(|(_, (r, _))| r.saved)
-        {
+        for (run, (label, input)) in runs.iter().zip(contents(w)).filter(|(r, _)| r.saved) {
             let Some(before) = input["customFields"].as_object() else {
                 continue;
             };
@@ -706,7 +715,7 @@ fn ls_order_001(s: &Subject) -> Verdict {
                 .collect();
             if !dropped.is_empty() {
                 return Verdict::fail(format!(
-                    "on standard input #{i} the result drops customFields {dropped:?} it did not set: in a chain, whichever plugin runs last wins, so load order decides the content"
+                    "on {label} the result drops customFields {dropped:?} it did not set: in a chain, whichever plugin runs last wins, so load order decides the content"
                 ));
             }
         }
@@ -723,7 +732,7 @@ fn ls_rob_001(s: &Subject) -> Verdict {
             Err(v) => return v,
         };
         let mut calls = 0;
-        for (i, content) in lesstruct_contents().into_iter().enumerate() {
+        for (label, content) in contents(w) {
             let save = host.before_save(content.clone());
             let traces = [
                 save.trace,
@@ -732,17 +741,14 @@ fn ls_rob_001(s: &Subject) -> Verdict {
             ];
             for step in traces.iter().flat_map(|t| t.steps.iter()) {
                 if let Outcome::Error { error } = &step.outcome {
-                    return Verdict::failed(
-                        error.failure.clone(),
-                        format!("standard input #{i}: {error}"),
-                    );
+                    return Verdict::failed(error.failure.clone(), format!("{label}: {error}"));
                 }
                 calls += 1;
             }
         }
         Verdict::pass(format!(
-            "{} standard inputs through every invoked hook, {calls} calls, no error",
-            lesstruct_contents().len()
+            "{} inputs through every invoked hook, {calls} calls, no error",
+            contents(w).len()
         ))
         .with_calls(calls)
     })

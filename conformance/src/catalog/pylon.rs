@@ -38,17 +38,21 @@ fn host(p: &PylonSubject) -> Result<PylonHost, Verdict> {
         .map_err(|e| Verdict::not_loaded(format!("does not register ({e}); see PY-INIT-001")))
 }
 
-fn requests() -> Vec<RequestMeta> {
-    vec![
+/// The standard requests, then the author's own (`--inputs`).
+fn requests(p: &PylonSubject) -> Vec<RequestMeta> {
+    let standard = [
         RequestMeta::new(HttpMethod::Get, "/api/posts", "203.0.113.7"),
         RequestMeta::new(HttpMethod::Post, "/api/entities/Post", "198.51.100.2")
             .with_header("content-type", "application/json"),
         RequestMeta::new(HttpMethod::Delete, "/", "::1"),
-    ]
+    ];
+    let own = p.inputs.request_metas().map(|(_, meta)| meta);
+    standard.into_iter().chain(own).collect()
 }
 
-fn writes() -> Vec<(&'static str, WriteOp, Value)> {
-    vec![
+/// The standard writes, then the author's own (`--inputs`).
+fn writes(p: &PylonSubject) -> Vec<(String, WriteOp, Value)> {
+    let standard = [
         (
             "Post",
             WriteOp::Insert,
@@ -62,7 +66,17 @@ fn writes() -> Vec<(&'static str, WriteOp, Value)> {
             json!({"id": 1, "title": "Hello again", "createdAt": "2000-01-01T00:00:00Z"}),
         ),
         ("Post", WriteOp::Delete, json!({"id": 1})),
-    ]
+    ];
+    let own = p
+        .inputs
+        .writes
+        .iter()
+        .map(|(_, w)| (w.entity.clone(), w.op, w.data.clone()));
+    standard
+        .into_iter()
+        .map(|(entity, op, data)| (entity.to_owned(), op, data))
+        .chain(own)
+        .collect()
 }
 
 /// The built-in API's paths a plugin route must leave alone, by method.
@@ -134,7 +148,7 @@ fn py_req_001(s: &Subject) -> Verdict {
             Err(v) => return v,
         };
         let mut calls = 0;
-        for meta in requests() {
+        for meta in requests(p) {
             for auth in [AuthContext::anonymous(), AuthContext::user("u1")] {
                 let run = host.before_request(&meta, &auth);
                 calls += run.trace.steps.len();
@@ -194,8 +208,8 @@ fn write_rule(s: &Subject, hooks: &[&str]) -> Verdict {
         };
         let _ = store.apply("Post", WriteOp::Insert, &json!({"title": "seed"}));
         let mut calls = 0;
-        for (entity, op, data) in writes() {
-            match host.write(&store, entity, op, data, &AuthContext::user("u1")) {
+        for (entity, op, data) in writes(p) {
+            match host.write(&store, &entity, op, data, &AuthContext::user("u1")) {
                 Ok(run) => {
                     calls += run
                         .trace
@@ -248,9 +262,9 @@ fn py_write_004(s: &Subject) -> Verdict {
         let plugin = p.plugin();
         let mut calls = 0;
         // A delete carries no data to keep or break.
-        for (entity, op, mut data) in writes().into_iter().filter(|w| w.1 != WriteOp::Delete) {
+        for (entity, op, mut data) in writes(p).into_iter().filter(|w| w.1 != WriteOp::Delete) {
             let accepted = matches!(
-                call_guarded(|| before(plugin.as_ref(), entity, op, &mut data)),
+                call_guarded(|| before(plugin.as_ref(), &entity, op, &mut data)),
                 Ok(Ok(()))
             );
             calls += usize::from(accepted);
@@ -335,12 +349,14 @@ fn py_route_002(s: &Subject) -> Verdict {
     })
 }
 
-/// Every `Err` the plugin returns on the standard requests and writes.
-fn errors_of(plugin: &dyn RealPlugin) -> (usize, Vec<(String, RealError)>) {
+/// Every `Err` a fresh instance returns on the requests and writes.
+fn errors_of(p: &PylonSubject) -> (usize, Vec<(String, RealError)>) {
+    let plugin = p.plugin();
+    let plugin = plugin.as_ref();
     let mut calls = 0;
     let mut errors = Vec::new();
     let auth = real_auth(&AuthContext::anonymous());
-    for meta in requests() {
+    for meta in requests(p) {
         let peer = hookcheck::pylon::real::RequestMeta {
             peer_ip: &meta.client_ip,
         };
@@ -354,8 +370,8 @@ fn errors_of(plugin: &dyn RealPlugin) -> (usize, Vec<(String, RealError)>) {
             }
         }
     }
-    for (entity, op, mut data) in writes() {
-        if let Ok(answer) = call_guarded(|| before(plugin, entity, op, &mut data)) {
+    for (entity, op, mut data) in writes(p) {
+        if let Ok(answer) = call_guarded(|| before(plugin, &entity, op, &mut data)) {
             calls += 1;
             if let Err(e) = answer {
                 errors.push((format!("{} {entity}", op.as_str()), e));
@@ -366,7 +382,7 @@ fn errors_of(plugin: &dyn RealPlugin) -> (usize, Vec<(String, RealError)>) {
 }
 fn py_err_001(s: &Subject) -> Verdict {
     on_pylon(s, |p| {
-        let (calls, errors) = errors_of(p.plugin().as_ref());
+        let (calls, errors) = errors_of(p);
         if errors.is_empty() {
             return Verdict::skip(format!("no error in {calls} calls, so no code to check"));
         }
@@ -385,7 +401,7 @@ fn py_err_001(s: &Subject) -> Verdict {
 }
 fn py_err_002(s: &Subject) -> Verdict {
     on_pylon(s, |p| {
-        let (calls, errors) = errors_of(p.plugin().as_ref());
+        let (calls, errors) = errors_of(p);
         if errors.is_empty() {
             return Verdict::skip(format!("no error in {calls} calls, so no status to check"));
         }
@@ -810,7 +826,7 @@ pub(crate) fn coverage(p: &PylonSubject) -> Coverage {
             }
         }
     };
-    for meta in requests() {
+    for meta in requests(p) {
         let run = host.before_request(&meta, &AuthContext::anonymous());
         count(
             &mut entries,
@@ -824,8 +840,8 @@ pub(crate) fn coverage(p: &PylonSubject) -> Coverage {
     let mut accepted: Vec<WriteOp> = Vec::new();
     if let Ok(store) = EntityStore::in_memory() {
         let _ = store.apply("Post", WriteOp::Insert, &json!({"title": "seed"}));
-        for (entity, op, data) in writes() {
-            if let Ok(run) = host.write(&store, entity, op, data, &AuthContext::user("u1")) {
+        for (entity, op, data) in writes(p) {
+            if let Ok(run) = host.write(&store, &entity, op, data, &AuthContext::user("u1")) {
                 count(
                     &mut entries,
                     &format!("write {} {entity}", op.as_str()),

@@ -17,6 +17,7 @@ mod cli;
 mod coverage;
 mod fidelity;
 mod hostile;
+mod own_inputs;
 mod pairs;
 mod pylon_builtins;
 mod reports;

@@ -20,6 +20,8 @@ pub struct CargoBuild {
     pub release: bool,
     /// `--examples` instead of the library.
     pub examples: bool,
+    /// With `examples`: only this example (`--example NAME`).
+    pub only: Option<String>,
 }
 
 /// The target directory cargo uses for `workspace`: `$CARGO_TARGET_DIR`, or
@@ -50,8 +52,14 @@ impl CargoBuild {
         if self.release {
             cmd.arg("--release");
         }
-        if self.examples {
-            cmd.arg("--examples");
+        match (&self.only, self.examples) {
+            (Some(name), true) => {
+                cmd.args(["--example", name]);
+            }
+            (_, true) => {
+                cmd.arg("--examples");
+            }
+            (_, false) => {}
         }
         let what = format!("build `{}`", self.package);
         let output = cmd

@@ -1,0 +1,118 @@
+//! The author's own inputs (`--inputs DIR`, [`Subject::with_inputs`]):
+//! recorded fixtures the checks feed the plugin after the standard inputs.
+//!
+//! [`Subject::with_inputs`]: crate::Subject::with_inputs
+
+use std::path::Path;
+
+use hookcheck::engine::{RequestMeta, WriteOp};
+use hookcheck::fixtures::{ConfigEvent, Event, JsonEvent, RequestEvent, WriteEvent, read_dir};
+use serde_json::{Value, json};
+
+use crate::error::{Error, Result};
+
+/// At most this many fixture files are read from one inputs directory.
+pub const MAX_INPUT_FIXTURES: usize = 1000;
+
+/// Inputs an author adds to the standard ones, each labelled by its file
+/// name. Which contract reads which kind:
+///
+/// | kind | Pylon | Lesstruct | FeatherFly |
+/// |---|---|---|---|
+/// | `request` | `on_request_with_meta`, routes | — | `request.intercept`, `middleware.inject` |
+/// | `write` | `before_*` / `after_*` writes | `before_save` and the after hooks (the write's `data` over a new post) | — |
+/// | `config` | — | — | `config.mutate` |
+/// | `json` | — | — | the JSON mixins |
+///
+/// Rustant plugins take none of them.
+#[derive(Clone, Debug, Default)]
+pub struct Inputs {
+    /// Requests.
+    pub requests: Vec<(String, RequestEvent)>,
+    /// Entity writes.
+    pub writes: Vec<(String, WriteEvent)>,
+    /// Configuration documents.
+    pub configs: Vec<(String, ConfigEvent)>,
+    /// JSON response bodies.
+    pub json: Vec<(String, JsonEvent)>,
+}
+
+impl Inputs {
+    /// Reads every fixture (`.yaml`, `.yml`, `.json`, the format of
+    /// `fixtures/README.md`) in `dir`; `expect` blocks are ignored.
+    ///
+    /// # Errors
+    ///
+    /// An unreadable directory, a malformed fixture (named), a directory
+    /// without fixtures, or more than [`MAX_INPUT_FIXTURES`].
+    pub fn read_dir(dir: &Path) -> Result<Self> {
+        let fixtures = read_dir(dir)?;
+        if fixtures.is_empty() {
+            return Err(Error::artifact(
+                dir,
+                "no fixture files (.yaml, .yml, .json) in this inputs directory",
+            ));
+        }
+        if fixtures.len() > MAX_INPUT_FIXTURES {
+            return Err(Error::artifact(
+                dir,
+                format!(
+                    "{} fixture files; at most {MAX_INPUT_FIXTURES} are read as inputs",
+                    fixtures.len()
+                ),
+            ));
+        }
+        let mut inputs = Self::default();
+        for (path, fixture) in fixtures {
+            let label = path
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+            match fixture.event {
+                Event::Request(r) => inputs.requests.push((label, r)),
+                Event::Write(w) => inputs.writes.push((label, w)),
+                Event::Config(c) => inputs.configs.push((label, c)),
+                Event::Json(j) => inputs.json.push((label, j)),
+            }
+        }
+        Ok(inputs)
+    }
+
+    /// How many inputs there are.
+    pub fn len(&self) -> usize {
+        self.requests.len() + self.writes.len() + self.configs.len() + self.json.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The requests as a host's request hooks see them.
+    pub(crate) fn request_metas(&self) -> impl Iterator<Item = (&str, RequestMeta)> {
+        self.requests.iter().map(|(label, r)| {
+            let mut meta = RequestMeta::new(r.method, r.path.clone(), r.client_ip.clone());
+            meta.query.clone_from(&r.query);
+            meta.headers = r.header_list();
+            (label.as_str(), meta)
+        })
+    }
+
+    /// Lesstruct hook data: each insert or update's `data` laid over the
+    /// fields of a new post, so a write that names only `title` still
+    /// reaches the plugin in the host's shape.
+    pub(crate) fn lesstruct_contents(&self) -> impl Iterator<Item = (&str, Value)> {
+        self.writes
+            .iter()
+            .filter(|(_, w)| w.op != WriteOp::Delete)
+            .map(|(label, w)| {
+                let mut content = json!({"contentId": 0, "userId": 1, "title": "", "content": "",
+                    "tags": null, "status": "draft", "postType": "post"});
+                if let (Some(base), Some(data)) = (content.as_object_mut(), w.data.as_object()) {
+                    for (k, v) in data {
+                        base.insert(k.clone(), v.clone());
+                    }
+                }
+                (label.as_str(), content)
+            })
+    }
+}
