@@ -42,9 +42,16 @@ test:
     cargo test --workspace --doc
     just example-test
 
-# Test examples/pylon-plugin-repo, a Pylon plugin with hookcheck as a dev-dependency (shares target/)
+# Test the plugin repos in examples/ (Pylon in-process; WASM and native on the pdk) with hookcheck as a dev-dependency (shares target/)
 example-test:
-    cargo test --locked --manifest-path examples/pylon-plugin-repo/Cargo.toml --target-dir "${CARGO_TARGET_DIR:-target}"
+    #!/usr/bin/env bash
+    set -euo pipefail
+    export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
+    # The native plugin's checks run it in a child `hookcheck` process.
+    cargo build --quiet -p hookcheck-conformance
+    export HOOKCHECK="$CARGO_TARGET_DIR/debug/hookcheck"
+    cargo test --locked --manifest-path examples/pylon-plugin-repo/Cargo.toml
+    cargo test --locked --manifest-path examples/pdk-plugin-repo/Cargo.toml
 
 # Run every benchmark; writes reports/bench/before_request.{json,svg,md}
 bench *args:
@@ -76,3 +83,8 @@ lint:
     cargo clippy --workspace --all-targets -- -D warnings
     cargo fmt --check --manifest-path examples/pylon-plugin-repo/Cargo.toml
     cargo clippy --locked --manifest-path examples/pylon-plugin-repo/Cargo.toml --target-dir "${CARGO_TARGET_DIR:-target}" --all-targets -- -D warnings
+    cargo fmt --check --manifest-path examples/pdk-plugin-repo/Cargo.toml
+    cargo clippy --locked --manifest-path examples/pdk-plugin-repo/Cargo.toml --target-dir "${CARGO_TARGET_DIR:-target}" --all-targets -- -D warnings
+    cargo clippy --locked --manifest-path examples/pdk-plugin-repo/Cargo.toml --target-dir "${CARGO_TARGET_DIR:-target}" --target wasm32-wasip1 -- -D warnings
+    # Builds without the `wasm` feature (a Pylon-only plugin repo's hookcheck)
+    cargo clippy -p hookcheck-conformance --no-default-features -- -D warnings

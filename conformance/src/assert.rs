@@ -1,8 +1,10 @@
 //! The one line a plugin's own `cargo test` needs.
 
+use std::path::Path;
+
 use crate::report::markdown_report;
 use crate::runner::{Report, RunOptions, run_checks};
-use crate::subject::Subject;
+use crate::subject::{ProfileChoice, Subject};
 
 /// Runs every check of the subject's profile with the default options and
 /// panics, with the whole report, unless the plugin conforms. Returns the
@@ -32,4 +34,21 @@ pub fn assert_conforms(subject: &Subject) -> Report {
         );
     }
     report
+}
+
+/// [`assert_conforms`] for a plugin file (`.wasm`, `.wat`, `.so`), its
+/// contract detected as `hookcheck conformance` detects it. Native plugins
+/// run in a child `hookcheck` process (see
+/// [`native_runner`](crate::native_runner)).
+///
+/// ```no_run
+/// hookcheck_conformance::assert_file_conforms("target/wasm32-wasip1/release/my_plugin.wasm");
+/// ```
+#[track_caller]
+pub fn assert_file_conforms(path: impl AsRef<Path>) -> Report {
+    let path = path.as_ref();
+    match Subject::open(&path.to_string_lossy(), ProfileChoice::Auto, None) {
+        Ok((subject, _)) => assert_conforms(&subject),
+        Err(e) => panic!("{e}"),
+    }
 }

@@ -303,6 +303,11 @@ fn summary(report: &Report) {
         if let Some(host) = c.host_source {
             println!("  host: {host}");
         }
+        if c.status == Status::Fail
+            && let Some(help) = c.help
+        {
+            println!("  help: {help} (more: hookcheck explain {})", c.id);
+        }
     }
     if report.checks.iter().any(|c| {
         (c.status == Status::Fail && !c.fails_run) || (c.status == Status::Skip && c.fails_run)

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 /// published page, and a new post with nothing optional, shaped as the
 /// host sends it (internal/domain/content/service.go:236-249): `tags`
 /// null, `postType` empty, `customFields` left out.
+#[cfg(feature = "wasm")]
 pub(crate) fn lesstruct_contents() -> Vec<Value> {
     vec![
         json!({"contentId": 0, "userId": 1, "title": "Hello", "content": "First post, a few words long.",

@@ -22,7 +22,7 @@ mod runner;
 mod subject;
 mod suite;
 
-pub use assert::assert_conforms;
+pub use assert::{assert_conforms, assert_file_conforms};
 pub use catalog::{bundled_names, catalog, find};
 pub use check::{
     Basis, Check, Decide, Exercise, Row, Rules, Severity, SkipReason, Status, Verdict,
@@ -33,8 +33,8 @@ pub use expect::{Expectation, Expectations};
 pub use hosted::{HostedRun, hosted_exercise};
 pub use own_inputs::{Inputs, MAX_INPUT_FIXTURES};
 pub use report::{
-    checks_listing, explanation, json_report, junit_report, junit_reports, markdown_report,
-    printable,
+    Lesson, checks_listing, explanation, json_report, junit_report, junit_reports, lesson,
+    markdown_report, printable,
 };
 pub use runner::{CheckResult, Event, Report, RunOptions, Totals, run_checks, run_suite};
 pub use subject::{

@@ -5,9 +5,8 @@
 
 use std::path::Path;
 
-use hookcheck::engine::{RequestMeta, WriteOp};
+use hookcheck::engine::RequestMeta;
 use hookcheck::fixtures::{ConfigEvent, Event, JsonEvent, RequestEvent, WriteEvent, read_dir};
-use serde_json::{Value, json};
 
 use crate::error::{Error, Result};
 
@@ -100,7 +99,10 @@ impl Inputs {
     /// Lesstruct hook data: each insert or update's `data` laid over the
     /// fields of a new post, so a write that names only `title` still
     /// reaches the plugin in the host's shape.
-    pub(crate) fn lesstruct_contents(&self) -> impl Iterator<Item = (&str, Value)> {
+    #[cfg(feature = "wasm")]
+    pub(crate) fn lesstruct_contents(&self) -> impl Iterator<Item = (&str, serde_json::Value)> {
+        use hookcheck::engine::WriteOp;
+        use serde_json::json;
         self.writes
             .iter()
             .filter(|(_, w)| w.op != WriteOp::Delete)

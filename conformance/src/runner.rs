@@ -54,6 +54,9 @@ pub struct CheckResult {
     pub calls: Option<usize>,
     /// The evidence or reason.
     pub evidence: String,
+    /// The fix, one line, from the check's lesson (`docs/checks/`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<&'static str>,
     /// The typed failure behind a failed check, when it came from a hook
     /// call (`{"type": "crash", "end": {"by": "signal", "number": 11}}`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -261,6 +264,7 @@ pub fn run_suite(
             severity: check.severity,
             basis: check.basis,
             host_source: check.host_source,
+            help: crate::report::lesson(check.profile, check.id).map(|l| l.fix),
             status: verdict.status,
             skip_reason: verdict.skip,
             calls: verdict.calls,

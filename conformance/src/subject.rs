@@ -10,13 +10,15 @@ use hookcheck::featherfly::{
     FeatherFlyHost, Isolation, LoadError, NativeOptions, PluginInfo, RegInfo, RunnerCommand,
 };
 use hookcheck::host::ContractHost;
-use hookcheck::lesstruct::{
-    CapabilityManifest, LesstructHost, WasmEngine, WasmLimits, WasmModule, WasmPlugin,
-};
 use hookcheck::pylon::{Plugin, PylonHost, PylonPlugin};
 use hookcheck::rustant::AgentPlugin;
 
 use crate::{Error, Inputs, Result};
+
+#[cfg(feature = "wasm")]
+mod wasm;
+#[cfg(feature = "wasm")]
+pub(crate) use wasm::{Saved, WasmSubject};
 
 /// Which profile to check against.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,70 +39,6 @@ impl std::str::FromStr for ProfileChoice {
         Contract::from_name(s)
             .map(Self::Fixed)
             .ok_or_else(|| format!("`{s}` is not a profile (auto, {})", Contract::names()))
-    }
-}
-
-/// The standard inputs saved once through a fresh host: what several
-/// Lesstruct checks read.
-#[derive(Debug)]
-pub struct Saved {
-    /// One save per standard input.
-    pub runs: Vec<hookcheck::lesstruct::SaveRun>,
-    /// The `after_create` and `after_publish` runs over the same inputs,
-    /// labelled.
-    pub after: Vec<(String, hookcheck::engine::Trace)>,
-    /// The plugin's memory size afterwards.
-    pub memory_size: u64,
-    /// Host calls refused under the manifest (`function: reason`).
-    pub denied: Vec<String>,
-    /// Which invoked hooks the save run called.
-    pub coverage: Vec<crate::coverage::Exercised>,
-    /// What timed out, when the save run stopped at a timeout.
-    pub stopped: Option<String>,
-}
-
-impl Saved {
-    /// Every trace of the save run: the saves, then the after hooks.
-    pub fn traces(&self) -> impl Iterator<Item = &hookcheck::engine::Trace> {
-        self.runs
-            .iter()
-            .map(|r| &r.trace)
-            .chain(self.after.iter().map(|(_, t)| t))
-    }
-}
-
-/// A WASM module for the Lesstruct profile.
-#[derive(Debug)]
-pub struct WasmSubject {
-    /// The file.
-    pub path: PathBuf,
-    /// The plugin's name (the file stem).
-    pub name: String,
-    /// The module in binary form.
-    pub binary: Vec<u8>,
-    /// The manifest beside it: absent, parsed, or the parse error.
-    pub manifest: Option<std::result::Result<CapabilityManifest, String>>,
-    /// Limits for every check's host.
-    pub limits: WasmLimits,
-    /// The engine every check's host runs on.
-    pub engine: Arc<WasmEngine>,
-    /// The module, compiled once for the whole run.
-    pub module: WasmModule,
-    /// The shared save run, made on first use.
-    pub saved: std::sync::OnceLock<std::result::Result<Saved, String>>,
-    /// The author's own inputs, saved after the standard ones.
-    pub inputs: Arc<Inputs>,
-}
-
-impl WasmSubject {
-    /// A fresh host with this plugin loaded; the error is the load error.
-    pub fn host(&self) -> std::result::Result<LesstructHost, String> {
-        let mut host =
-            LesstructHost::with_engine(Arc::clone(&self.engine)).map_err(|e| e.to_string())?;
-        let manifest = self.manifest.clone().and_then(std::result::Result::ok);
-        host.load_module(&self.name, self.module.clone(), manifest)
-            .map_err(|e| e.to_string())?;
-        Ok(host)
     }
 }
 
@@ -267,10 +205,15 @@ impl HostedSubject {
 }
 
 /// The thing a run checks.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "a run holds one subject; boxing the larger variants buys nothing"
+)]
 pub enum Subject {
     /// Plugins of any contract, played through the host seam.
     Hosted(HostedSubject),
     /// A Lesstruct WASM module.
+    #[cfg(feature = "wasm")]
     Wasm(WasmSubject),
     /// A FeatherFly native plugin.
     Native(NativeSubject),
@@ -316,12 +259,36 @@ fn elf_symbols(path: &Path, data: &[u8]) -> Result<Vec<String>> {
     Ok(names)
 }
 
-/// The runner command of this executable: its hidden `native-runner`
-/// subcommand, where native plugins run.
+/// Where native plugins run: a child `hookcheck native-runner`. The
+/// `hookcheck` executable is this one when it is `hookcheck`, else the one
+/// `$HOOKCHECK` names, else the first on `PATH` (a plugin repo's
+/// `cargo test` uses the installed one).
+///
+/// # Errors
+///
+/// No `hookcheck` executable was found.
 pub fn native_runner() -> std::io::Result<RunnerCommand> {
-    Ok(RunnerCommand {
-        program: std::env::current_exe()?,
+    let runner = |program: PathBuf| RunnerCommand {
+        program,
         args: vec!["native-runner".into()],
+    };
+    let exe = std::env::current_exe()?;
+    if exe.file_stem().is_some_and(|s| s == "hookcheck") {
+        return Ok(runner(exe));
+    }
+    if let Some(path) = std::env::var_os("HOOKCHECK") {
+        return Ok(runner(path.into()));
+    }
+    let on_path = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join("hookcheck"))
+            .find(|p| p.is_file())
+    });
+    on_path.map(runner).ok_or_else(|| {
+        std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            "native plugins run in a child `hookcheck native-runner`, and no hookcheck executable was found: install it (`cargo install --locked --path conformance`) or set HOOKCHECK to its path",
+        )
     })
 }
 
@@ -340,33 +307,13 @@ fn read_artifact(path: &Path) -> Result<Vec<u8>> {
     })
 }
 
-/// Compiles `binary` on `engine` within [`COMPILE_BUDGET`]. Cranelift
-/// cannot be interrupted: a compile past the budget is left to finish on
-/// its thread while the run fails.
-fn compile(engine: &Arc<WasmEngine>, binary: &[u8]) -> std::result::Result<WasmModule, String> {
-    let (tx, rx) = std::sync::mpsc::channel();
-    let engine = Arc::clone(engine);
-    let binary = binary.to_vec();
-    std::thread::Builder::new()
-        .name("hookcheck-compile".into())
-        .spawn(move || {
-            let _ = tx.send(WasmPlugin::compile(&engine, &binary));
-        })
-        .map_err(|e| format!("cannot start the compiler thread: {e}"))?;
-    match rx.recv_timeout(COMPILE_BUDGET) {
-        Ok(result) => result,
-        Err(_) => Err(format!(
-            "compiling took longer than {} s: the module is too large to check",
-            COMPILE_BUDGET.as_secs()
-        )),
-    }
-}
-
 /// A plugin file read and sniffed, before a profile opens it.
 struct Artifact {
     path: PathBuf,
     data: Vec<u8>,
+    #[cfg(feature = "wasm")]
     name: String,
+    #[cfg(feature = "wasm")]
     is_wasm: bool,
     is_elf: bool,
 }
@@ -374,51 +321,6 @@ struct Artifact {
 impl Artifact {
     fn bad(&self, reason: String) -> Error {
         Error::artifact(&self.path, reason)
-    }
-
-    /// A Lesstruct WASM module, compiled once for every check.
-    fn lesstruct(self) -> Result<Subject> {
-        let Artifact {
-            path,
-            data,
-            name,
-            is_wasm,
-            ..
-        } = self;
-        let bad = |reason: String| Error::artifact(&path, reason);
-        if !is_wasm {
-            return Err(bad("the lesstruct profile needs a WASM module".into()));
-        }
-        let binary = wat::parse_bytes(&data)
-            .map_err(|e| bad(format!("not a WASM module: {e}")))?
-            .into_owned();
-        let limits = WasmLimits {
-            deadline: Duration::from_secs(2),
-            ..WasmLimits::default()
-        };
-        // A module wasmtime cannot compile is not a plugin to check:
-        // every check would be a skip. It is compiled once, here,
-        // for every check.
-        let engine = Arc::new(
-            WasmEngine::new(limits)
-                .map_err(|e| bad(format!("the WASM engine did not start: {e}")))?,
-        );
-        let module = compile(&engine, &binary).map_err(bad)?;
-        let manifest_path = path.with_extension("manifest");
-        let manifest = manifest_path
-            .is_file()
-            .then(|| CapabilityManifest::read(&manifest_path).map_err(|e| e.to_string()));
-        Ok(Subject::Wasm(WasmSubject {
-            path,
-            name,
-            binary,
-            manifest,
-            limits,
-            engine,
-            module,
-            saved: std::sync::OnceLock::new(),
-            inputs: Arc::default(),
-        }))
     }
 
     /// A FeatherFly native plugin, probed once: a file the loader refuses
@@ -436,7 +338,7 @@ impl Artifact {
         let symbols = elf_symbols(&path, &data)?;
         let runner = match runner {
             Some(r) => r,
-            None => native_runner().map_err(|e| Error::io("find", "the current executable", e))?,
+            None => native_runner().map_err(|e| bad(e.to_string()))?,
         };
         let native = NativeSubject {
             path,
@@ -546,18 +448,24 @@ impl Subject {
             }
             ProfileChoice::Auto => "profile rustant (exports `rustant_plugin_create`)".into(),
         };
+        #[cfg(feature = "wasm")]
         let name = path
             .file_stem()
             .map_or_else(|| "plugin".into(), |s| s.to_string_lossy().into_owned());
         let artifact = Artifact {
             path,
             data,
+            #[cfg(feature = "wasm")]
             name,
+            #[cfg(feature = "wasm")]
             is_wasm,
             is_elf,
         };
         let subject = match profile {
+            #[cfg(feature = "wasm")]
             Contract::LESSTRUCT => artifact.lesstruct()?,
+            #[cfg(not(feature = "wasm"))]
+            Contract::LESSTRUCT => return Err(artifact.bad("this hookcheck was built without its `wasm` feature, which Lesstruct plugins need; install it with default features".into())),
             Contract::FEATHERFLY => artifact.featherfly(runner)?,
             Contract::RUSTANT => artifact.rustant()?,
             Contract::PYLON => return Err(artifact.bad("pylon plugins are Rust values compiled into the host; check them from `cargo test` with hookcheck_conformance, or name a bundled one as `pylon:NAME`".into())),
@@ -575,6 +483,7 @@ impl Subject {
     pub fn with_inputs(mut self, inputs: Inputs) -> Self {
         let inputs = Arc::new(inputs);
         match &mut self {
+            #[cfg(feature = "wasm")]
             Subject::Wasm(w) => w.inputs = inputs,
             Subject::Native(n) => n.inputs = inputs,
             Subject::Pylon(p) => p.inputs = inputs,
@@ -587,16 +496,19 @@ impl Subject {
     /// Lesstruct and FeatherFly plugins do; Rustant plugins and hosted
     /// contracts do not).
     pub fn takes_inputs(&self) -> bool {
-        matches!(
-            self,
-            Subject::Wasm(_) | Subject::Native(_) | Subject::Pylon(_)
-        )
+        match self {
+            #[cfg(feature = "wasm")]
+            Subject::Wasm(_) => true,
+            Subject::Native(_) | Subject::Pylon(_) => true,
+            Subject::Hosted(_) | Subject::Rustant(_) | Subject::RustantNative(_) => false,
+        }
     }
 
     /// The contract this subject is checked against.
     pub fn contract(&self) -> Contract {
         match self {
             Subject::Hosted(h) => h.contract,
+            #[cfg(feature = "wasm")]
             Subject::Wasm(_) => Contract::LESSTRUCT,
             Subject::Native(_) => Contract::FEATHERFLY,
             Subject::Pylon(_) => Contract::PYLON,
@@ -607,6 +519,7 @@ impl Subject {
     /// The artifact's path, if it is a file.
     pub fn path(&self) -> Option<&Path> {
         match self {
+            #[cfg(feature = "wasm")]
             Subject::Wasm(s) => Some(&s.path),
             Subject::Native(s) => Some(&s.path),
             Subject::RustantNative(s) => Some(&s.path),

@@ -16,6 +16,7 @@ pub mod engine;
 pub mod featherfly;
 pub mod fixtures;
 pub mod host;
+#[cfg(feature = "wasm")]
 pub mod lesstruct;
 pub mod limits;
 pub mod pylon;

@@ -238,6 +238,7 @@ where
 
 /// Checks that a Lesstruct WASM plugin saves every generated content item:
 /// no trap, no error, valid output from every `before_save`.
+#[cfg(feature = "wasm")]
 pub fn check_lesstruct_total(
     host: &mut crate::lesstruct::LesstructHost,
     config: Config,

@@ -2,13 +2,16 @@
 
 use hookcheck::engine::{Contract, Failure, Trace};
 
-use super::{featherfly, lesstruct, pylon, rustant};
+#[cfg(feature = "wasm")]
+use super::lesstruct;
+use super::{featherfly, pylon, rustant};
 use crate::check::Check;
 use crate::suite::{Catalog, Suite};
 
 /// The built-in suites: a new contract adds its line here.
 pub(crate) const BUILTIN_SUITES: &[Suite] = &[
     pylon::SUITE,
+    #[cfg(feature = "wasm")]
     lesstruct::SUITE,
     featherfly::SUITE,
     rustant::SUITE,

@@ -4,6 +4,7 @@
 mod builtin;
 mod bundled;
 mod featherfly;
+#[cfg(feature = "wasm")]
 mod lesstruct;
 mod pylon;
 mod rustant;

@@ -34,7 +34,8 @@ pub fn checks_listing(checks: &[&Check]) -> String {
 const JUDGING: &str = "When the documents and the host's code disagree, hookcheck's hosts behave like the code at the pinned commit: breaking the documents where the host tolerates it is a warning (basis `docs`, recommended), following the documents where the host breaks it is a failure naming the host's code (basis `host`), and where the host is less safe than its documents hookcheck keeps the safe behaviour. `hookcheck divergences` lists every known difference.";
 
 /// Everything `explain` says about one check: the rule, its source, the
-/// fixture that breaks it, how it decides, and the rows of the return-code
+/// fixture that breaks it, how it decides, its lesson (why hosts care, a
+/// bad and a good plugin, the fix), and the rows of the return-code
 /// tables it reads — the same tables the host executes.
 pub fn explanation(c: &Check) -> String {
     let mut out = String::new();
@@ -70,6 +71,19 @@ pub fn explanation(c: &Check) -> String {
         crate::check::Decide::Function(_) => "its own inputs (see the evidence)".to_owned(),
     };
     let _ = writeln!(out, "decides:   {decides}");
+    if let Some(lesson) = super::lesson(c.profile, c.id) {
+        let _ = writeln!(out, "\nWhy hosts care: {}", lesson.why);
+        let _ = writeln!(out, "\nA plugin that breaks it:\n");
+        for line in lesson.bad.lines() {
+            let _ = writeln!(out, "  {line}");
+        }
+        let _ = writeln!(out, "\nA plugin that keeps it:\n");
+        for line in lesson.good.lines() {
+            let _ = writeln!(out, "  {line}");
+        }
+        let _ = writeln!(out, "\nFix: {}", lesson.fix);
+        let _ = writeln!(out, "(from {})", lesson.path);
+    }
     if let Some(cite) = &cited {
         let _ = writeln!(
             out,

@@ -48,6 +48,9 @@ pub fn markdown_report(report: &Report) -> String {
         }
         for c in failing {
             let _ = writeln!(out, "- **{}** {}: {}", c.id, c.title, cell(&c.evidence));
+            if let Some(help) = c.help {
+                let _ = writeln!(out, "  - help: {}", cell(help));
+            }
         }
         let _ = writeln!(out);
     }

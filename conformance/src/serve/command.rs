@@ -93,6 +93,7 @@ pub(crate) fn load_harness(
                 timeout: std::time::Duration::from_millis(timeout_ms),
             },
         },
+        #[cfg(feature = "wasm")]
         wasm: hookcheck::lesstruct::WasmLimits {
             deadline: std::time::Duration::from_millis(timeout_ms),
             ..hookcheck::lesstruct::WasmLimits::default()

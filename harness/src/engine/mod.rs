@@ -11,10 +11,12 @@ mod profile;
 mod trace;
 mod warning;
 
+#[cfg(feature = "wasm")]
+pub(crate) use catalog::LESSTRUCT_HOOKS;
 pub use catalog::{
     Contract, HookKind, HookPoint, HookSpec, LIFECYCLE_EVENTS, LifecycleEvent, hook,
 };
-pub(crate) use catalog::{FEATHERFLY_HOOKS, LESSTRUCT_HOOKS, PYLON_HOOKS, RUSTANT_HOOKS};
+pub(crate) use catalog::{FEATHERFLY_HOOKS, PYLON_HOOKS, RUSTANT_HOOKS};
 pub use failure::{BadOutput, Failure, HookError, ProcessEnd, TrapCode};
 pub use guard::call_guarded;
 pub use outcome::{Bytes, Outcome};

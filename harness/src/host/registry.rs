@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use super::seam::ContractHost;
 use crate::engine::Contract;
 use crate::featherfly::NativeOptions;
+#[cfg(feature = "wasm")]
 use crate::lesstruct::WasmLimits;
 use crate::pylon::Registry;
 use crate::{Error, Result};
@@ -14,6 +15,7 @@ pub struct LoadOptions {
     /// Native plugins: buffer capacity and isolation.
     pub native: NativeOptions,
     /// WASM plugins: memory, deadline, stack.
+    #[cfg(feature = "wasm")]
     pub wasm: WasmLimits,
     /// The constructors a pylon `manifest.json` may name.
     pub registry: Registry,
@@ -23,6 +25,7 @@ impl Default for LoadOptions {
     fn default() -> Self {
         Self {
             native: NativeOptions::default(),
+            #[cfg(feature = "wasm")]
             wasm: WasmLimits::default(),
             registry: Registry::new(),
         }
@@ -65,6 +68,7 @@ impl HostEntry {
 /// The built-in contracts' hosts: a new contract adds its entry here.
 pub const BUILTIN_HOSTS: &[HostEntry] = &[
     crate::pylon::HOST,
+    #[cfg(feature = "wasm")]
     crate::lesstruct::HOST,
     crate::featherfly::HOST,
     crate::rustant::HOST,
@@ -76,9 +80,11 @@ pub fn entry(contract: Contract) -> Result<&'static HostEntry> {
         .iter()
         .find(|e| e.contract == contract)
         .ok_or_else(|| {
-            HostEntry::unsupported(
-                contract,
-                format!("no built-in host plays it ({})", Contract::names()),
-            )
+            let why = if cfg!(not(feature = "wasm")) && contract == Contract::LESSTRUCT {
+                "this hookcheck was built without its `wasm` feature, which the Lesstruct host needs".to_owned()
+            } else {
+                format!("no built-in host plays it ({})", Contract::names())
+            };
+            HostEntry::unsupported(contract, why)
         })
 }

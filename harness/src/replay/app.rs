@@ -11,6 +11,7 @@ use crate::engine::{AuthContext, Contract, HttpResponse, Trace, TraceMode, Write
 use crate::featherfly::FeatherFlyHost;
 use crate::fixtures::{ConfigEvent, Expect, JsonEvent, RequestEvent, StepRecord, WriteEvent};
 use crate::host::{ContractHost, LoadOptions, entry, error_response};
+#[cfg(feature = "wasm")]
 use crate::lesstruct::LesstructHost;
 use crate::pylon::PylonHost;
 use crate::rustant::AgentHost;
@@ -117,6 +118,7 @@ impl Harness {
     }
 
     /// WASM Lesstruct plugins.
+    #[cfg(feature = "wasm")]
     pub fn lesstruct(host: LesstructHost) -> Result<Self> {
         Self::with_host(Box::new(host.with_trace_mode(TraceMode::Full)))
     }
