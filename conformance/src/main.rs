@@ -61,6 +61,9 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if !matches!(cli.command, Command::Serve(_) | Command::NativeRunner) {
+        end_quietly_when_the_reader_leaves();
+    }
     let result = match cli.command {
         Command::Conformance(args) => conformance::run(&args),
         Command::Checks(args) => conformance::list(&args),
@@ -82,6 +85,18 @@ fn main() -> ExitCode {
             eprintln!("error: {}", one_line(&err));
             ExitCode::from(EXIT_USAGE)
         }
+    }
+}
+
+/// Restores the default SIGPIPE action, as command-line tools have it:
+/// `hookcheck checks | head` ends when `head` stops reading instead of
+/// panicking on the next print. (`serve` keeps Rust's default, ignoring
+/// it, so a client that hangs up never ends the server.)
+fn end_quietly_when_the_reader_leaves() {
+    // SAFETY: called once at the start of main, before any thread is
+    // started; SIG_DFL is a valid disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 

@@ -348,3 +348,26 @@ fn several_plugins_are_checked_with_merged_reports_and_partitions_cover_them_all
     let out = hookcheck(&["conformance", &echo, "--partition", "3/2"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn a_reader_that_leaves_early_ends_the_listing_quietly() {
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::Stdio;
+    // `hookcheck checks | head -0`: the reader is gone before the first
+    // line is written.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hookcheck"))
+        .arg("checks")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = text(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        out.status.success() || out.status.signal() == Some(libc::SIGPIPE),
+        "{:?}: {stderr}",
+        out.status
+    );
+}
