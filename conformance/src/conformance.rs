@@ -367,19 +367,56 @@ pub(crate) fn run(args: &ConformanceArgs) -> anyhow::Result<bool> {
 
 /// Opens `spec` and gives it the author's inputs; says on stderr when the
 /// subject takes none.
-fn open(args: &ConformanceArgs, spec: &str, inputs: &Inputs) -> anyhow::Result<(Subject, String)> {
-    let (subject, why) = Subject::open(spec, args.profile, None)?;
-    if inputs.is_empty() {
+///
+/// Says which of the author's inputs the subject's contract does not take;
+/// with `alone` (a run of one plugin), inputs none of which it takes are
+/// an error: the user meant them for this plugin.
+fn open(
+    args: &ConformanceArgs,
+    spec: &str,
+    inputs: &Inputs,
+    alone: bool,
+) -> anyhow::Result<(Subject, String)> {
+    let (subject, why) = Subject::open(spec, args.profile, Some(own_runner()?))?;
+    let Some(dir) = args.inputs.as_ref().filter(|_| !inputs.is_empty()) else {
+        return Ok((subject, why));
+    };
+    let (taken, left) = inputs.taken_by(subject.contract());
+    let name = subject.display_name();
+    let contract = subject.contract();
+    if taken == 0 || !subject.takes_inputs() {
+        if alone {
+            bail!(
+                "{}: a {contract} plugin takes none of these inputs ({})",
+                dir.display(),
+                left.join(", ")
+            );
+        }
+        eprintln!("hookcheck: {name}: a {contract} plugin takes none of your inputs");
         return Ok((subject, why));
     }
-    if !subject.takes_inputs() {
+    if !left.is_empty() {
         eprintln!(
-            "hookcheck: {} takes no recorded inputs; --inputs is not used for it",
-            subject.display_name()
+            "hookcheck: {name}: a {contract} plugin does not take {} of your inputs",
+            left.join(", ")
         );
-        return Ok((subject, why));
+    }
+    if alone {
+        eprintln!(
+            "hookcheck: with {taken} inputs of your own from {}",
+            dir.display()
+        );
     }
     Ok((subject.with_inputs(inputs.clone()), why))
+}
+
+/// This executable's hidden `native-runner` subcommand, where native
+/// plugins run: the runner always speaks this build's protocol.
+pub(crate) fn own_runner() -> anyhow::Result<hookcheck::featherfly::RunnerCommand> {
+    Ok(hookcheck::featherfly::RunnerCommand {
+        program: std::env::current_exe().context("failed to find the hookcheck executable")?,
+        args: vec!["native-runner".into()],
+    })
 }
 
 /// The options every plugin of a run shares.
@@ -414,7 +451,7 @@ fn run_many(
                 loop {
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                     let Some(spec) = plugins.get(i) else { break };
-                    let result = open(args, spec, inputs)
+                    let result = open(args, spec, inputs, false)
                         .map_err(|e| e.to_string())
                         .map(|(subject, _)| run_checks(&subject, &options, |_| {}));
                     let line = match &result {
@@ -496,7 +533,7 @@ fn run_one(
     inputs: &Inputs,
     targets: &[(PathBuf, ReportKind)],
 ) -> anyhow::Result<bool> {
-    let (subject, why) = open(args, spec, inputs)?;
+    let (subject, why) = open(args, spec, inputs, true)?;
     if let Some(path) = &args.expectations {
         expectations.check_profile(subject.contract(), path)?;
     }
@@ -504,15 +541,6 @@ fn run_one(
         "hookcheck: checking {} against {why}",
         subject.display_name()
     );
-    if let Some(dir) = &args.inputs
-        && subject.takes_inputs()
-    {
-        eprintln!(
-            "hookcheck: with {} inputs of your own from {}",
-            inputs.len(),
-            dir.display()
-        );
-    }
     let options = options(args, expectations);
     let tty = std::io::stderr().is_terminal();
     let report = run_checks(&subject, &options, |event| match event {

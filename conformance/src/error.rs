@@ -40,6 +40,9 @@ pub enum Error {
     /// plugin).
     #[error(transparent)]
     Harness(#[from] hookcheck::Error),
+    /// A benchmark could not run.
+    #[error("failed to benchmark {0}")]
+    Bench(String),
     /// A report could not be rendered.
     #[error("failed to render the {format} report: {reason}")]
     Render {

@@ -9,6 +9,7 @@
 //! ```
 
 mod assert;
+pub mod bench;
 mod catalog;
 mod check;
 mod coverage;

@@ -1,5 +1,6 @@
 //! `hookcheck`: check plugins against their host's contract.
 
+mod bench_cmd;
 mod conformance;
 mod demo;
 mod divergences;
@@ -37,6 +38,9 @@ enum Command {
     /// Print everything about one check: rule, source, severity, a fixture
     /// that breaks it.
     Explain(conformance::ExplainArgs),
+    /// Time a plugin's request hook through its host and alone, or two
+    /// builds of it side by side (exit 1 when the new one regressed).
+    Bench(bench_cmd::BenchArgs),
     /// List where each host's documents and its own code disagree, with
     /// both citations and the verdict that follows.
     Divergences(divergences::DivergencesArgs),
@@ -61,13 +65,17 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if !matches!(cli.command, Command::Serve(_) | Command::NativeRunner) {
+    if matches!(
+        cli.command,
+        Command::Checks(_) | Command::Explain(_) | Command::Divergences(_)
+    ) {
         end_quietly_when_the_reader_leaves();
     }
     let result = match cli.command {
         Command::Conformance(args) => conformance::run(&args),
         Command::Checks(args) => conformance::list(&args),
         Command::Explain(args) => conformance::explain(&args),
+        Command::Bench(args) => bench_cmd::run(&args),
         Command::Divergences(args) => divergences::run(&args),
         Command::Demo(args) => demo::run(&args),
         Command::Serve(args) => serve::run(&args),
@@ -90,8 +98,11 @@ fn main() -> ExitCode {
 
 /// Restores the default SIGPIPE action, as command-line tools have it:
 /// `hookcheck checks | head` ends when `head` stops reading instead of
-/// panicking on the next print. (`serve` keeps Rust's default, ignoring
-/// it, so a client that hangs up never ends the server.)
+/// panicking on the next print. Only the listing commands do: the others
+/// talk to a native plugin's runner over a pipe, and a runner that died
+/// must be a broken-pipe error they report, never a signal that ends
+/// hookcheck without its report (and `serve` must outlive a client that
+/// hangs up).
 fn end_quietly_when_the_reader_leaves() {
     // SAFETY: called once at the start of main, before any thread is
     // started; SIG_DFL is a valid disposition for SIGPIPE.

@@ -5,8 +5,11 @@
 
 use std::path::Path;
 
+use hookcheck::engine::Contract;
 use hookcheck::engine::RequestMeta;
-use hookcheck::fixtures::{ConfigEvent, Event, JsonEvent, RequestEvent, WriteEvent, read_dir};
+use hookcheck::fixtures::{
+    ConfigEvent, Event, JsonEvent, RequestEvent, WriteEvent, fixture_files, read_fixture,
+};
 
 use crate::error::{Error, Result};
 
@@ -18,8 +21,8 @@ pub const MAX_INPUT_FIXTURES: usize = 1000;
 ///
 /// | kind | Pylon | Lesstruct | FeatherFly |
 /// |---|---|---|---|
-/// | `request` | `on_request_with_meta`, routes | — | `request.intercept`, `middleware.inject` |
-/// | `write` | `before_*` / `after_*` writes | `before_save` and the after hooks (the write's `data` over a new post) | — |
+/// | `request` | `on_request_with_meta` | — | `request.intercept`, `middleware.inject` |
+/// | `write` | `before_*` / `after_*` writes | inserts and updates: `before_save` and the after hooks (the write's `data` over a new post) | — |
 /// | `config` | — | — | `config.mutate` |
 /// | `json` | — | — | the JSON mixins |
 ///
@@ -45,20 +48,24 @@ impl Inputs {
     /// An unreadable directory, a malformed fixture (named), a directory
     /// without fixtures, or more than [`MAX_INPUT_FIXTURES`].
     pub fn read_dir(dir: &Path) -> Result<Self> {
-        let fixtures = read_dir(dir)?;
-        if fixtures.is_empty() {
-            return Err(Error::artifact(
-                dir,
-                "no fixture files (.yaml, .yml, .json) in this inputs directory",
-            ));
-        }
-        if fixtures.len() > MAX_INPUT_FIXTURES {
+        let files = fixture_files(dir)?;
+        if files.len() > MAX_INPUT_FIXTURES {
             return Err(Error::artifact(
                 dir,
                 format!(
                     "{} fixture files; at most {MAX_INPUT_FIXTURES} are read as inputs",
-                    fixtures.len()
+                    files.len()
                 ),
+            ));
+        }
+        let fixtures = files
+            .into_iter()
+            .map(|p| read_fixture(&p).map(|f| (p, f)))
+            .collect::<hookcheck::Result<Vec<_>>>()?;
+        if fixtures.is_empty() {
+            return Err(Error::artifact(
+                dir,
+                "no fixture files (.yaml, .yml, .json) in this inputs directory",
             ));
         }
         let mut inputs = Self::default();
@@ -84,6 +91,41 @@ impl Inputs {
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// How many of these inputs `contract`'s checks send, and what they
+    /// leave out (`"1 write"`): Pylon takes requests and writes, Lesstruct
+    /// inserts and updates, FeatherFly requests, config and JSON; Rustant
+    /// and hosted contracts none.
+    pub fn taken_by(&self, contract: Contract) -> (usize, Vec<String>) {
+        let deletes = self
+            .writes
+            .iter()
+            .filter(|(_, w)| w.op == hookcheck::engine::WriteOp::Delete)
+            .count();
+        let kinds = [
+            ("request", self.requests.len()),
+            ("write", self.writes.len() - deletes),
+            ("delete", deletes),
+            ("config document", self.configs.len()),
+            ("JSON body", self.json.len()),
+        ];
+        let takes: &[&str] = match contract {
+            Contract::PYLON => &["request", "write", "delete"],
+            Contract::LESSTRUCT => &["write"],
+            Contract::FEATHERFLY => &["request", "config document", "JSON body"],
+            _ => &[],
+        };
+        let mut taken = 0;
+        let mut left = Vec::new();
+        for (kind, n) in kinds {
+            if takes.contains(&kind) {
+                taken += n;
+            } else if n > 0 {
+                left.push(format!("{n} {kind}{}", if n == 1 { "" } else { "s" }));
+            }
+        }
+        (taken, left)
     }
 
     /// The requests as a host's request hooks see them.

@@ -72,6 +72,7 @@ enum Probe {
     Config(Vec<u8>),
     Request(NativeRequest),
     Json {
+        method: HttpMethod,
         path: String,
         body: Value,
     },
@@ -88,7 +89,7 @@ impl Probe {
             Probe::Config(_) => "config.mutate".into(),
             Probe::Request(r) if r.headers.is_empty() => format!("request {} {}", r.method, r.path),
             Probe::Request(r) => format!("request {} {} (with headers)", r.method, r.path),
-            Probe::Json { path, .. } => format!("json GET {path}"),
+            Probe::Json { method, path, .. } => format!("json {method} {path}"),
             Probe::CloudPanel(_, cmd, _) => format!("cloudpanel {cmd}"),
             Probe::Route(m, path) => format!("route {m} {path}"),
             Probe::Event(id) => format!("event {id}"),
@@ -100,9 +101,8 @@ impl Probe {
         match self {
             Probe::Config(yaml) => host.config_mutate(yaml).trace,
             Probe::Request(r) => host.request(r).trace,
-            Probe::Json { path, body } => {
-                host.json(HttpMethod::Get, path, body.to_string().as_bytes())
-                    .trace
+            Probe::Json { method, path, body } => {
+                host.json(*method, path, body.to_string().as_bytes()).trace
             }
             Probe::CloudPanel(op, cmd, args) => {
                 host.cloudpanel(op, cmd, args.to_string().as_bytes()).trace
@@ -187,7 +187,11 @@ fn probes(regs: &[RegInfo], inputs: &Inputs) -> Vec<Probe> {
     out.extend(
         json_inputs(regs)
             .into_iter()
-            .map(|(path, body)| Probe::Json { path, body }),
+            .map(|(path, body)| Probe::Json {
+                method: HttpMethod::Get,
+                path,
+                body,
+            }),
     );
     out.extend(
         cloudpanel_commands()
@@ -223,6 +227,7 @@ fn own_probes(inputs: &Inputs, out: &mut Vec<Probe>) {
     }
     for (file, json) in &inputs.json {
         let probe = Probe::Json {
+            method: json.method,
             path: json.route.clone(),
             body: json.body.clone(),
         };
@@ -1100,3 +1105,44 @@ const CHECKS: &[Check] = &[
         "application/src/plugins/routes.rs:14-27 (route_layer on an empty router panics at start: a host bug)",
     ),
 ];
+
+#[cfg(test)]
+mod tests {
+    use hookcheck::fixtures::{ConfigEvent, JsonEvent, RequestEvent};
+
+    use super::*;
+
+    #[test]
+    fn the_authors_inputs_follow_the_standard_ones_labelled_by_file() {
+        let mut inputs = Inputs::default();
+        inputs.requests.push((
+            "r.yaml".into(),
+            RequestEvent::new(HttpMethod::Post, "/api/orders").with_body("{}"),
+        ));
+        inputs.configs.push((
+            "c.yaml".into(),
+            ConfigEvent {
+                yaml: "a: 1\n".into(),
+            },
+        ));
+        inputs.json.push((
+            "j.yaml".into(),
+            JsonEvent {
+                method: HttpMethod::Put,
+                route: "/api/x".into(),
+                body: serde_json::json!({"a": 1}),
+            },
+        ));
+        let standard = probes(&[], &Inputs::default()).len();
+        let all = probes(&[], &inputs);
+        let own: Vec<String> = all[standard..].iter().map(Probe::label).collect();
+        assert_eq!(
+            own,
+            [
+                "config.mutate (input c.yaml)",
+                "request POST /api/orders (input r.yaml)",
+                "json PUT /api/x (input j.yaml)"
+            ]
+        );
+    }
+}

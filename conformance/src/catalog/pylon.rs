@@ -207,7 +207,7 @@ fn write_rule(s: &Subject, hooks: &[&str]) -> Verdict {
             Err(e) => return Verdict::skip(e.to_string()),
         };
         let _ = store.apply("Post", WriteOp::Insert, &json!({"title": "seed"}));
-        let mut calls = 0;
+        let (mut calls, mut refused) = (0, 0);
         for (entity, op, data) in writes(p) {
             match host.write(&store, &entity, op, data, &AuthContext::user("u1")) {
                 Ok(run) => {
@@ -222,12 +222,20 @@ fn write_rule(s: &Subject, hooks: &[&str]) -> Verdict {
                     }
                 }
                 // The store refused this write (e.g. an update of a row a
-                // rejected insert never made): the next write still runs.
-                Err(_) => continue,
+                // rejected insert never made): the next write still runs,
+                // and the evidence says how many never reached the hooks.
+                Err(_) => refused += 1,
             }
         }
+        let refused = if refused == 0 {
+            String::new()
+        } else {
+            format!(
+                "; the store refused {refused} writes (rows it does not hold), whose hooks did not run"
+            )
+        };
         Verdict::pass(format!(
-            "{} never panicked over {calls} calls",
+            "{} never panicked over {calls} calls{refused}",
             hooks.join(", ")
         ))
         .with_calls(calls)

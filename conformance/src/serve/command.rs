@@ -83,8 +83,7 @@ pub(crate) fn load_harness(
     dir: &std::path::Path,
     timeout_ms: u64,
 ) -> anyhow::Result<Harness> {
-    let runner = hookcheck_conformance::native_runner()
-        .context("failed to find the hookcheck executable")?;
+    let runner = crate::conformance::own_runner()?;
     let options = LoadOptions {
         native: hookcheck::featherfly::NativeOptions {
             capacity: hookcheck::featherfly::DEFAULT_CAPACITY,

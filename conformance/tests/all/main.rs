@@ -13,6 +13,7 @@
 #[global_allocator]
 static ALLOCATOR: hookcheck::alloc::CountingAllocator = hookcheck::alloc::CountingAllocator;
 
+mod bench;
 mod cli;
 mod coverage;
 mod fidelity;

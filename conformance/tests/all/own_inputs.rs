@@ -17,7 +17,8 @@ fn inputs_dir() -> PathBuf {
 }
 
 /// Answers every request, except that it panics on `/api/orders`: a path
-/// no standard input sends.
+/// no standard input sends; and its `after_insert` panics on a post whose
+/// title starts with "Launch", which no standard write has.
 #[derive(Debug)]
 struct PanicsOnOrders;
 
@@ -35,6 +36,20 @@ impl Plugin for PanicsOnOrders {
     ) -> Result<(), PluginError> {
         assert!(path != "/api/orders", "orders are not supported");
         Ok(())
+    }
+
+    fn after_insert(
+        &self,
+        _entity: &str,
+        _id: &str,
+        data: &serde_json::Value,
+        _auth: &AuthContext,
+    ) {
+        let title = data.get("title").and_then(serde_json::Value::as_str);
+        assert!(
+            !title.is_some_and(|t| t.starts_with("Launch")),
+            "launches are not supported"
+        );
     }
 }
 
@@ -56,11 +71,13 @@ fn a_panic_only_the_authors_request_reaches_fails_the_check() {
         })
     };
     assert_eq!(status(&make(), "PY-REQ-001"), Status::Pass);
+    assert_eq!(status(&make(), "PY-WRITE-002"), Status::Pass);
     let inputs = Inputs::read_dir(&inputs_dir()).unwrap();
     assert_eq!((inputs.requests.len(), inputs.writes.len()), (1, 1));
     let with = make().with_inputs(inputs);
     assert!(with.takes_inputs());
     assert_eq!(status(&with, "PY-REQ-001"), Status::Fail);
+    assert_eq!(status(&with, "PY-WRITE-002"), Status::Fail);
 }
 
 #[test]
@@ -76,7 +93,8 @@ fn the_cli_sends_the_inputs_and_names_them_in_the_coverage() {
     );
     assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
     assert!(
-        stderr.contains("with 2 inputs of your own from"),
+        stderr.contains("with 1 inputs of your own from")
+            && stderr.contains("does not take 1 request"),
         "{stderr}"
     );
     // Four standard posts and the author's write, which Lesstruct takes
@@ -114,4 +132,15 @@ fn bad_inputs_end_in_one_line_naming_the_file() {
     .unwrap();
     let malformed = run(dir.path());
     assert!(malformed.contains("bad.yaml"), "{malformed}");
+    // Inputs the plugin's contract takes none of: a mistake, said so.
+    std::fs::write(
+        dir.path().join("bad.yaml"),
+        "version: 1\nrequest: {method: GET, path: /x}\n",
+    )
+    .unwrap();
+    let unused = run(dir.path());
+    assert!(
+        unused.contains("takes none of these inputs (1 request)"),
+        "{unused}"
+    );
 }

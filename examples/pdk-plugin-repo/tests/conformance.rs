@@ -3,6 +3,8 @@
 //! in a child `hookcheck` process: the one `$HOOKCHECK` names, or the
 //! installed one on `PATH`.
 
+#![allow(clippy::unwrap_used, missing_docs)]
+
 use std::path::PathBuf;
 
 use hookcheck::artifacts::CargoBuild;

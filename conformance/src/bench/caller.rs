@@ -1,0 +1,261 @@
+//! How each contract's host calls a plugin's request hook, and the floor:
+//! the same plugin called directly with the input already prepared as the
+//! host prepares it.
+
+use std::sync::Arc;
+
+use hookcheck::engine::{AuthContext, RequestMeta, TraceMode};
+use hookcheck::featherfly::{FeatherFlyHost, Isolation, NativeOptions, NativeRequest};
+use hookcheck::fixtures::RequestEvent;
+use hookcheck::pylon::real::{Plugin as RealPlugin, RequestMeta as RealMeta};
+use hookcheck::pylon::{PylonHost, pylon_auth, real_auth};
+use hookcheck::rustant::{AgentHookPoint, AgentHost, Hook, HookContext, SecurityPolicy};
+use serde_json::json;
+
+use crate::subject::Subject;
+use crate::{Error, Result};
+
+/// One plugin's request hook, callable through the host and (when the
+/// contract allows it) directly.
+pub(crate) trait Caller {
+    /// The hook, as the contract names it.
+    fn hook(&self) -> &'static str;
+    /// One call through the host path; `true` when the request goes on.
+    fn host(&mut self) -> bool;
+    /// One call of the plugin alone, when there is a floor.
+    fn floor(&mut self) -> Option<bool>;
+    /// Whether the floor's heap allocations are the plugin's own (an
+    /// in-process plugin called directly).
+    fn floor_allocates_as_plugin(&self) -> bool {
+        false
+    }
+}
+
+/// The caller for `subject`'s request hook with `request` as its input.
+pub(crate) fn caller(subject: &Subject, request: &RequestEvent) -> Result<Box<dyn Caller>> {
+    let unsupported = |what: &str| {
+        Err(Error::Bench(format!(
+            "{}: {what} has no request hook to time",
+            subject.display_name()
+        )))
+    };
+    match subject {
+        Subject::Pylon(p) => {
+            let host = p.host()?.with_trace_mode(TraceMode::Off);
+            let mut meta = RequestMeta::new(
+                request.method,
+                request.path.clone(),
+                request.client_ip.clone(),
+            );
+            meta.query.clone_from(&request.query);
+            meta.headers = request.header_list();
+            Ok(Box::new(PylonCaller {
+                real_auth: real_auth(&request.auth),
+                auth: request.auth.clone(),
+                plugin: p.plugin(),
+                host,
+                meta,
+            }))
+        }
+        #[cfg(feature = "wasm")]
+        Subject::Wasm(w) => wasm::caller(w, request),
+        Subject::Native(n) => {
+            let options = NativeOptions {
+                isolation: Isolation::InProcess,
+                ..NativeOptions::default()
+            };
+            let host = FeatherFlyHost::load(std::slice::from_ref(&n.path), &options)?
+                .with_trace_mode(TraceMode::Off);
+            let request = NativeRequest {
+                method: request.method,
+                path: request.path.clone(),
+                headers: request.header_list(),
+                body: request.body.clone().into_bytes(),
+            };
+            Ok(Box::new(NativeCaller { host, request }))
+        }
+        Subject::Rustant(r) => {
+            let (host, _) = AgentHost::load(&SecurityPolicy::default(), vec![(r.make)()]);
+            let hooks = (r.make)()
+                .hooks()
+                .into_iter()
+                .filter(|(point, _)| *point == AgentHookPoint::BeforeToolExecution)
+                .map(|(_, hook)| hook)
+                .collect();
+            let args = json!({"method": request.method.as_str(), "path": request.path, "body": request.body});
+            Ok(Box::new(RustantCaller {
+                host: host.with_trace_mode(TraceMode::Off),
+                hooks,
+                context: HookContext::tool(
+                    AgentHookPoint::BeforeToolExecution,
+                    "http_request",
+                    args,
+                ),
+            }))
+        }
+        Subject::RustantNative(_) => {
+            unsupported("a native Rustant plugin (hookcheck reads it, never loads it)")
+        }
+        Subject::Hosted(_) => unsupported("a contract added through the host seam"),
+    }
+}
+
+/// Pylon: `on_request_with_meta` through [`PylonHost`] (the registry's
+/// chain and answer), and the trait method called directly.
+struct PylonCaller {
+    host: PylonHost,
+    plugin: Arc<dyn RealPlugin>,
+    meta: RequestMeta,
+    auth: AuthContext,
+    real_auth: pylon_auth::AuthContext,
+}
+
+impl Caller for PylonCaller {
+    fn hook(&self) -> &'static str {
+        "on_request_with_meta"
+    }
+
+    fn host(&mut self) -> bool {
+        self.host
+            .before_request(&self.meta, &self.auth)
+            .response
+            .is_none()
+    }
+
+    fn floor(&mut self) -> Option<bool> {
+        let peer = RealMeta {
+            peer_ip: &self.meta.client_ip,
+        };
+        let answer = self.plugin.on_request_with_meta(
+            self.meta.method.as_str(),
+            &self.meta.path,
+            &self.real_auth,
+            &peer,
+        );
+        Some(answer.is_ok())
+    }
+
+    fn floor_allocates_as_plugin(&self) -> bool {
+        true
+    }
+}
+
+/// FeatherFly: `request.intercept` and `middleware.inject` through the
+/// host, in this process (as the daemon runs plugins). No floor yet: the
+/// host does not hand out a registered hook's function.
+struct NativeCaller {
+    host: FeatherFlyHost,
+    request: NativeRequest,
+}
+
+impl Caller for NativeCaller {
+    fn hook(&self) -> &'static str {
+        "request.intercept"
+    }
+
+    fn host(&mut self) -> bool {
+        self.host.request(&self.request).response.is_none()
+    }
+
+    fn floor(&mut self) -> Option<bool> {
+        None
+    }
+}
+
+/// Rustant: `BeforeToolExecution` through the agent's hook manager, and
+/// each hook's `execute` called directly.
+struct RustantCaller {
+    host: AgentHost,
+    hooks: Vec<Box<dyn Hook>>,
+    context: HookContext,
+}
+
+impl Caller for RustantCaller {
+    fn hook(&self) -> &'static str {
+        "BeforeToolExecution"
+    }
+
+    fn host(&mut self) -> bool {
+        !matches!(
+            self.host.run(&self.context).result,
+            hookcheck::rustant::HookResult::Block(_)
+        )
+    }
+
+    fn floor(&mut self) -> Option<bool> {
+        let mut go_on = true;
+        for hook in &self.hooks {
+            go_on &= !matches!(
+                hook.execute(&self.context),
+                hookcheck::rustant::HookResult::Block(_)
+            );
+        }
+        Some(go_on)
+    }
+
+    fn floor_allocates_as_plugin(&self) -> bool {
+        true
+    }
+}
+
+#[cfg(feature = "wasm")]
+mod wasm {
+    //! Lesstruct: `before_save` through the host's save path, and the
+    //! module's export called directly with the hook data already encoded.
+
+    use hookcheck::engine::TraceMode;
+    use hookcheck::fixtures::RequestEvent;
+    use hookcheck::lesstruct::LesstructHost;
+    use serde_json::Value;
+
+    use super::Caller;
+    use crate::subject::WasmSubject;
+    use crate::{Error, Result};
+
+    struct WasmCaller {
+        host: LesstructHost,
+        direct: LesstructHost,
+        content: Value,
+        input: Vec<u8>,
+    }
+
+    /// The post the request creates: its JSON body laid over a new post.
+    pub(super) fn caller(w: &WasmSubject, request: &RequestEvent) -> Result<Box<dyn Caller>> {
+        let load = || {
+            w.host()
+                .map_err(|e| Error::Bench(format!("{}: {e}", w.path.display())))
+        };
+        let host = load()?.with_trace_mode(TraceMode::Off);
+        let direct = load()?;
+        let mut content = serde_json::json!({"contentId": 0, "userId": 1, "title": "", "content": "",
+            "tags": null, "status": "draft", "postType": "post"});
+        if let (Some(post), Ok(Value::Object(body))) = (
+            content.as_object_mut(),
+            serde_json::from_str::<Value>(&request.body),
+        ) {
+            post.extend(body);
+        }
+        let input = serde_json::to_vec(&content).unwrap_or_default();
+        Ok(Box::new(WasmCaller {
+            host,
+            direct,
+            content,
+            input,
+        }))
+    }
+
+    impl Caller for WasmCaller {
+        fn hook(&self) -> &'static str {
+            "before_save"
+        }
+
+        fn host(&mut self) -> bool {
+            self.host.before_save(self.content.clone()).saved
+        }
+
+        fn floor(&mut self) -> Option<bool> {
+            let plugin = self.direct.plugins_mut().first_mut()?;
+            Some(plugin.call_hook("before_save", &self.input).is_ok())
+        }
+    }
+}

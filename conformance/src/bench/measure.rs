@@ -1,0 +1,215 @@
+//! Timing a request hook: host path and floor interleaved, or two builds
+//! interleaved, one call at a time.
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use hookcheck::fixtures::RequestEvent;
+use serde::Serialize;
+
+use super::caller::caller;
+use super::stats::{Interval, Percentiles, ratio_interval};
+use crate::subject::Subject;
+use crate::{Error, Result};
+
+/// A request hook's timing, ready to run: [`before_request`] makes one.
+#[must_use = "a bench does nothing until it runs"]
+pub struct Bench<'a> {
+    subject: &'a Subject,
+    request: RequestEvent,
+    samples: usize,
+    warmup: usize,
+}
+
+/// Times `subject`'s request hook (Pylon `on_request_with_meta`,
+/// FeatherFly `request.intercept`, Lesstruct `before_save`, Rustant
+/// `BeforeToolExecution`) with `request` as its input:
+///
+/// ```no_run
+/// # use hookcheck_conformance::{Subject, bench};
+/// # fn run(subject: &Subject, request: &hookcheck::fixtures::RequestEvent) -> hookcheck_conformance::Result<()> {
+/// let m = bench::before_request(subject, request).samples(50_000).run()?;
+/// println!("p99 {} ns through the host, {} ns alone", m.host.p99_ns, m.floor.map_or(0, |f| f.p99_ns));
+/// # Ok(()) }
+/// ```
+pub fn before_request<'a>(subject: &'a Subject, request: &RequestEvent) -> Bench<'a> {
+    Bench {
+        subject,
+        request: request.clone(),
+        samples: 20_000,
+        warmup: 2_000,
+    }
+}
+
+/// One plugin's request hook, timed.
+#[derive(Clone, Debug, Serialize)]
+pub struct Measurement {
+    /// The plugin.
+    pub plugin: String,
+    /// The hook.
+    pub hook: &'static str,
+    /// Through the host path, as the host calls it.
+    pub host: Percentiles,
+    /// The plugin called directly with the input already prepared; `None`
+    /// where hookcheck has no floor for the contract (FeatherFly).
+    pub floor: Option<Percentiles>,
+    /// Host p99 over floor p99.
+    pub ratio_p99: Option<f64>,
+    /// The plugin's own heap allocations per call (the floor's), when this
+    /// process counts them (`hookcheck::alloc::CountingAllocator`) and the
+    /// plugin is an in-process one called directly; `None` otherwise (a
+    /// WASM plugin's heap lives in its own memory, and a native plugin's
+    /// calls go through the host's).
+    pub allocations_per_call: Option<f64>,
+}
+
+/// Two builds of a plugin, interleaved call by call.
+#[derive(Clone, Debug, Serialize)]
+pub struct Comparison {
+    /// The hook.
+    pub hook: &'static str,
+    /// The new build.
+    pub new: String,
+    /// The old build.
+    pub old: String,
+    /// The new build's percentiles.
+    pub new_host: Percentiles,
+    /// The old build's percentiles.
+    pub old_host: Percentiles,
+    /// New p50 over old p50, with its 95% interval.
+    pub ratio_p50: Interval,
+    /// New p99 over old p99, with its 95% interval.
+    pub ratio_p99: Interval,
+    /// How much slower counts as a regression (0.10: 10%).
+    pub threshold: f64,
+}
+
+impl Comparison {
+    /// Whether the new build is slower than the old by more than the
+    /// threshold, at p50 or p99, with the whole interval past it.
+    pub fn regressed(&self) -> bool {
+        let limit = 1.0 + self.threshold;
+        self.ratio_p50.low > limit || self.ratio_p99.low > limit
+    }
+}
+
+/// Blocks of consecutive samples the bootstrap resamples.
+const BLOCKS: usize = 100;
+/// Bootstrap resamples.
+const RESAMPLES: usize = 1_000;
+
+impl Bench<'_> {
+    /// Records this many calls of each side (default 20 000).
+    pub fn samples(mut self, samples: usize) -> Self {
+        self.samples = samples.max(1);
+        self
+    }
+
+    /// Makes this many untimed calls of each side first (default 2 000).
+    pub fn warmup(mut self, warmup: usize) -> Self {
+        self.warmup = warmup;
+        self
+    }
+
+    /// Times the host path and the floor, interleaved (host, floor, host,
+    /// floor …) so both see the same stalls of the machine.
+    ///
+    /// # Errors
+    ///
+    /// The subject has no request hook to time, or it does not load.
+    pub fn run(self) -> Result<Measurement> {
+        let mut c = caller(self.subject, &self.request)?;
+        let has_floor = c.floor().is_some();
+        for _ in 0..self.warmup {
+            black_box(c.host());
+            black_box(c.floor());
+        }
+        let allocations = if c.floor_allocates_as_plugin() {
+            hookcheck::alloc::count(|| {
+                for _ in 0..1_000 {
+                    black_box(c.floor());
+                }
+            })
+            .1
+        } else {
+            None
+        };
+        let (mut host, mut floor) = (Vec::with_capacity(self.samples), Vec::new());
+        for _ in 0..self.samples {
+            host.push(timed(|| c.host()));
+            if has_floor {
+                floor.push(timed(|| c.floor().unwrap_or(false)));
+            }
+        }
+        let host = Percentiles::of(&host);
+        let floor = has_floor.then(|| Percentiles::of(&floor));
+        #[allow(clippy::cast_precision_loss, reason = "nanosecond latencies, counts")]
+        Ok(Measurement {
+            plugin: self.subject.display_name(),
+            hook: c.hook(),
+            ratio_p99: floor.map(|f| host.p99_ns as f64 / f.p99_ns.max(1) as f64),
+            host,
+            floor,
+            allocations_per_call: allocations.map(|n| n as f64 / 1_000.0),
+        })
+    }
+
+    /// Times this build against `old` through the host path, interleaved
+    /// (new, old, new, old …), and gives the p50 and p99 ratios with 95%
+    /// intervals; `threshold` is the slowdown that counts (0.10: 10%).
+    ///
+    /// # Errors
+    ///
+    /// Either subject has no request hook to time or does not load, or the
+    /// two are of different contracts.
+    pub fn against(self, old: &Subject, threshold: f64) -> Result<Comparison> {
+        if old.contract() != self.subject.contract() {
+            return Err(Error::Bench(format!(
+                "{} is a {} plugin and {} a {} plugin: compare two builds of one plugin",
+                self.subject.display_name(),
+                self.subject.contract(),
+                old.display_name(),
+                old.contract()
+            )));
+        }
+        let mut a = caller(self.subject, &self.request)?;
+        let mut b = caller(old, &self.request)?;
+        for _ in 0..self.warmup {
+            black_box(a.host());
+            black_box(b.host());
+        }
+        let (mut new, mut was) = (
+            Vec::with_capacity(self.samples),
+            Vec::with_capacity(self.samples),
+        );
+        for i in 0..self.samples {
+            // Alternate who goes first, so neither always runs on the
+            // other's warm cache.
+            if i % 2 == 0 {
+                new.push(timed(|| a.host()));
+                was.push(timed(|| b.host()));
+            } else {
+                was.push(timed(|| b.host()));
+                new.push(timed(|| a.host()));
+            }
+        }
+        let seed = 0x0068_656f_6f6b_636b;
+        Ok(Comparison {
+            hook: a.hook(),
+            new: self.subject.display_name(),
+            old: old.display_name(),
+            new_host: Percentiles::of(&new),
+            old_host: Percentiles::of(&was),
+            ratio_p50: ratio_interval(&new, &was, 0.5, BLOCKS, RESAMPLES, seed),
+            ratio_p99: ratio_interval(&new, &was, 0.99, BLOCKS, RESAMPLES, seed),
+            threshold,
+        })
+    }
+}
+
+/// The wall time of one call, in nanoseconds.
+fn timed(f: impl FnOnce() -> bool) -> u64 {
+    let start = Instant::now();
+    black_box(f());
+    u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX)
+}

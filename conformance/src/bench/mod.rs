@@ -1,0 +1,9 @@
+//! `hookcheck bench` as a library: a plugin's request hook timed through
+//! the host path next to its floor, and two builds compared side by side.
+
+mod caller;
+mod measure;
+mod stats;
+
+pub use measure::{Bench, Comparison, Measurement, before_request};
+pub use stats::{Interval, Percentiles, ratio_interval};

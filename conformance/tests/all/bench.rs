@@ -1,0 +1,112 @@
+//! `hookcheck bench` as a user runs it. These tests read what the command
+//! reports, never how fast anything was: timing verdicts are measured by
+//! `just bench-power`, not asserted here.
+
+use std::process::{Command, Output};
+
+use crate::support::spec;
+
+fn bench(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hookcheck"))
+        .arg("bench")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+#[test]
+fn an_in_process_plugin_is_timed_through_the_host_and_alone() {
+    let out = bench(&["pylon:post_guard", "--samples", "300"]);
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{all}");
+    for part in [
+        "on_request_with_meta",
+        "host ",
+        "floor ",
+        "host/floor at p99",
+        "allocations per call",
+    ] {
+        assert!(all.contains(part), "{part}: {all}");
+    }
+}
+
+#[test]
+fn a_wasm_plugin_is_timed_on_its_save_hook() {
+    let out = bench(&[&spec("wasm:hello"), "--samples", "200"]);
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{all}");
+    assert!(all.contains("before_save"), "{all}");
+    assert!(all.contains("floor "), "{all}");
+}
+
+#[test]
+fn a_plugin_that_allocates_three_times_per_call_is_reported_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("bench.json");
+    let out = bench(&[
+        "pylon:allocates_per_request",
+        "--samples",
+        "200",
+        "--json",
+        json.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let m: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_eq!(m["allocations_per_call"], 3.0, "{m}");
+    assert_eq!(m["hook"], "on_request_with_meta");
+    assert!(m["host"]["p99_ns"].as_u64().unwrap() > 0, "{m}");
+}
+
+#[test]
+fn a_comparison_reports_both_ratios_with_intervals() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("cmp.json");
+    let out = bench(&[
+        "pylon:post_guard",
+        "--against",
+        "pylon:post_guard",
+        "--samples",
+        "2000",
+        "--json",
+        json.to_str().unwrap(),
+    ]);
+    // Exit 0 or 1 is a timing verdict, not this test's business.
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", text(&out));
+    let c: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    for ratio in ["ratio_p50", "ratio_p99"] {
+        let (low, est, high) = (
+            c[ratio]["low"].as_f64().unwrap(),
+            c[ratio]["estimate"].as_f64().unwrap(),
+            c[ratio]["high"].as_f64().unwrap(),
+        );
+        assert!(low <= est && est <= high && low > 0.0, "{ratio}: {c}");
+    }
+    assert_eq!(c["threshold"], 0.1);
+}
+
+#[test]
+fn bad_input_ends_in_one_line() {
+    let cases: [&[&str]; 3] = [
+        &["pylon:post_guard", "--against", &spec("wasm:hello")],
+        &[
+            "pylon:post_guard",
+            "--request",
+            "../fixtures/writes/post-insert.yaml",
+        ],
+        &["rustant:no_such_plugin"],
+    ];
+    for args in cases {
+        let out = bench(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
+    }
+}
