@@ -40,6 +40,40 @@ pub(crate) struct BenchArgs {
     /// Also write the result as JSON here.
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
+    /// Also write the result as Markdown here (fits $GITHUB_STEP_SUMMARY).
+    #[arg(long, value_name = "FILE")]
+    markdown: Option<PathBuf>,
+    /// Save this run's host-path samples as baseline NAME (in
+    /// target/hookcheck/bench/), for when only one build exists now.
+    #[arg(long, value_name = "NAME", conflicts_with = "against")]
+    save_baseline: Option<String>,
+    /// Compare with the samples saved as baseline NAME, as --against does;
+    /// the baseline ran at another time, so the machine's drift between
+    /// the runs is in the ratio too (prefer --against when both builds
+    /// exist).
+    #[arg(long, value_name = "NAME", conflicts_with = "against")]
+    baseline: Option<String>,
+}
+
+/// Samples saved by `--save-baseline`.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Saved {
+    plugin: String,
+    hook: String,
+    samples: Vec<u64>,
+}
+
+/// Where baseline `name` lives, from the current directory.
+fn baseline_path(name: &str) -> anyhow::Result<PathBuf> {
+    let ok = !name.is_empty()
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if !ok {
+        bail!("baseline name `{name}`: use letters, digits, `-`, `_` and `.`");
+    }
+    Ok(Path::new("target/hookcheck/bench").join(format!("{name}.json")))
 }
 
 fn parse_profile(s: &str) -> Result<ProfileChoice, String> {
@@ -81,7 +115,15 @@ fn row(label: &str, p: &Percentiles) -> String {
     )
 }
 
-/// Runs the bench; `Ok(false)` when `--against` finds a regression.
+/// What a run prints and writes, and whether it passed.
+struct Outcome {
+    text: String,
+    json: String,
+    markdown: String,
+    ok: bool,
+}
+
+/// Runs the bench; `Ok(false)` when a comparison finds a regression.
 pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<bool> {
     if !(0.0..=1_000.0).contains(&args.threshold) {
         bail!(
@@ -91,82 +133,239 @@ pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<bool> {
     }
     let request = request(args.request.as_deref())?;
     let subject = open(&args.plugin, args.profile)?;
-    let header = format!("  {:<6} {:>12} {:>12} {:>12}", "", "p50", "p99", "p99.9");
-    let (text, json, ok) = match &args.against {
-        None => {
-            eprintln!(
-                "hookcheck bench: timing {} through the host and alone, {} calls each…",
-                subject.display_name(),
-                args.samples
-            );
-            let m = bench::before_request(&subject, &request)
-                .samples(args.samples)
-                .run()?;
-            let mut out = format!(
-                "{} {} ({} calls each)\n{header}\n{}\n",
-                m.plugin,
-                m.hook,
-                args.samples,
-                row("host", &m.host)
-            );
-            match (&m.floor, m.ratio_p99) {
-                (Some(floor), Some(ratio)) => {
-                    out.push_str(&row("floor", floor));
-                    out.push_str(&format!("\n  host/floor at p99: {ratio:.2}×\n"));
-                }
-                _ => out.push_str("  (no floor: hookcheck cannot call this contract's hooks without its host yet)\n"),
-            }
-            match m.allocations_per_call {
-                Some(n) => out.push_str(&format!("  the plugin's own heap allocations per call: {n:.1}\n")),
-                None => out.push_str("  heap allocations: not counted (only an in-process plugin's, called directly)\n"),
-            }
-            (out, serde_json::to_string_pretty(&m)?, true)
-        }
-        Some(old) => {
-            let old = open(old, args.profile)?;
-            if old.contract() != subject.contract() {
-                bail!(
-                    "{} is a {} plugin and {} a {} plugin: --against compares two builds of one plugin",
-                    subject.display_name(),
-                    subject.contract(),
-                    old.display_name(),
-                    old.contract()
-                );
-            }
-            eprintln!(
-                "hookcheck bench: timing {} against {}, calls alternating, {} each…",
-                subject.display_name(),
-                old.display_name(),
-                args.samples
-            );
-            let c = bench::before_request(&subject, &request)
-                .samples(args.samples)
-                .against(&old, args.threshold / 100.0)?;
-            let interval =
-                |i: &bench::Interval| format!("{:.3} [{:.3}, {:.3}]", i.estimate, i.low, i.high);
-            let verdict = if c.regressed() {
-                format!("REGRESSION: slower by more than {}%", args.threshold)
-            } else {
-                format!("no regression past {}%", args.threshold)
-            };
-            let out = format!(
-                "{} {} ({} calls each, alternating)\n{header}\n{}\n{}\n  new/old p50: {} · p99: {} (95% intervals)\n  {verdict}\n",
-                c.new,
-                c.hook,
-                args.samples,
-                row("new", &c.new_host),
-                row("old", &c.old_host),
-                interval(&c.ratio_p50),
-                interval(&c.ratio_p99),
-            );
-            (out, serde_json::to_string_pretty(&c)?, !c.regressed())
-        }
+    let outcome = match &args.against {
+        None => one(args, &subject, &request)?,
+        Some(old) => against(args, &subject, &open(old, args.profile)?, &request)?,
     };
-    print!("{text}");
-    if let Some(path) = &args.json {
-        std::fs::write(path, json)
-            .with_context(|| format!("failed to write {}", path.display()))?;
-        eprintln!("wrote {}", path.display());
+    print!("{}", outcome.text);
+    for (path, body) in [
+        (&args.json, &outcome.json),
+        (&args.markdown, &outcome.markdown),
+    ] {
+        if let Some(path) = path {
+            std::fs::write(path, body)
+                .with_context(|| format!("failed to write {}", path.display()))?;
+            eprintln!("wrote {}", path.display());
+        }
     }
-    Ok(ok)
+    Ok(outcome.ok)
+}
+
+const HEADER: &str = "                  p50          p99        p99.9";
+
+/// One build: host path and floor, threads, allocations; a saved baseline
+/// compared or written.
+fn one(args: &BenchArgs, subject: &Subject, request: &RequestEvent) -> anyhow::Result<Outcome> {
+    // Bad baseline arguments end the run before the timing, not after.
+    let save_to = args
+        .save_baseline
+        .as_deref()
+        .map(baseline_path)
+        .transpose()?;
+    let baseline = match &args.baseline {
+        Some(name) => {
+            let path = baseline_path(name)?;
+            let bytes = std::fs::read(&path).with_context(|| {
+                format!("failed to read baseline `{name}` ({})", path.display())
+            })?;
+            let saved: Saved = serde_json::from_slice(&bytes).with_context(|| {
+                format!("failed to read baseline `{name}` ({})", path.display())
+            })?;
+            Some((name, path, saved))
+        }
+        None => None,
+    };
+    eprintln!(
+        "hookcheck bench: timing {} through the host and alone, {} calls each…",
+        subject.display_name(),
+        args.samples
+    );
+    let m = bench::before_request(subject, request)
+        .samples(args.samples)
+        .run()?;
+    let mut text = format!(
+        "{} {} ({} calls each)\n{HEADER}\n{}\n",
+        m.plugin,
+        m.hook,
+        args.samples,
+        row("host", &m.host)
+    );
+    match (&m.floor, m.ratio_p99) {
+        (Some(floor), Some(ratio)) => {
+            text.push_str(&row("floor", floor));
+            text.push_str(&format!("\n  host/floor at p99: {ratio:.2}×\n"));
+        }
+        _ => text.push_str(
+            "  (no floor: hookcheck cannot call this contract's hooks without its host yet)\n",
+        ),
+    }
+    match m.allocations_per_call {
+        Some(n) => text.push_str(&format!(
+            "  the plugin's own heap allocations per call: {n:.1}\n"
+        )),
+        None => text.push_str(
+            "  heap allocations: not counted (only an in-process plugin's, called directly)\n",
+        ),
+    }
+    if let Some(t) = &m.threads {
+        #[allow(clippy::cast_precision_loss, reason = "nanosecond latencies")]
+        let ratio = t.p99_concurrent_ns as f64 / t.p99_single_ns.max(1) as f64;
+        text.push_str(&format!(
+            "  alone, p99 with 1 thread {} and with {} at once {} ({ratio:.1}×); {} of {} calls blocked\n",
+            micros(t.p99_single_ns).trim(),
+            t.threads,
+            micros(t.p99_concurrent_ns).trim(),
+            t.blocked,
+            t.threads * t.calls
+        ));
+    }
+    let mut ok = true;
+    if let (Some(name), Some(path)) = (&args.save_baseline, save_to) {
+        let saved = Saved {
+            plugin: m.plugin.clone(),
+            hook: m.hook.to_owned(),
+            samples: m.host_samples.clone(),
+        };
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("failed to create {}", dir.display()))?;
+        }
+        std::fs::write(&path, serde_json::to_vec(&saved)?)
+            .with_context(|| format!("failed to write {}", path.display()))?;
+        text.push_str(&format!(
+            "  saved as baseline `{name}` ({})\n",
+            path.display()
+        ));
+    }
+    if let Some((name, path, saved)) = baseline {
+        if saved.hook != m.hook {
+            bail!(
+                "{}: baseline `{name}` timed {}, this run {}",
+                path.display(),
+                saved.hook,
+                m.hook
+            );
+        }
+        let p50 = ratio(&m.host_samples, &saved.samples, 0.5);
+        let p99 = ratio(&m.host_samples, &saved.samples, 0.99);
+        let limit = 1.0 + args.threshold / 100.0;
+        let regressed = p50.low > limit || p99.low > limit;
+        ok = !regressed;
+        text.push_str(&format!(
+            "  against baseline `{name}` ({}): p50 {} · p99 {} (95% intervals)\n  caveat: the baseline ran at another time, so the machine's drift between the runs is in these ratios; --against is the fair comparison\n  {}\n",
+            saved.plugin,
+            interval(&p50),
+            interval(&p99),
+            verdict(regressed, args.threshold)
+        ));
+    }
+    Ok(Outcome {
+        text,
+        json: serde_json::to_string_pretty(&m)?,
+        markdown: markdown_one(&m),
+        ok,
+    })
+}
+
+/// Two builds, calls alternating.
+fn against(
+    args: &BenchArgs,
+    subject: &Subject,
+    old: &Subject,
+    request: &RequestEvent,
+) -> anyhow::Result<Outcome> {
+    if old.contract() != subject.contract() {
+        bail!(
+            "{} is a {} plugin and {} a {} plugin: --against compares two builds of one plugin",
+            subject.display_name(),
+            subject.contract(),
+            old.display_name(),
+            old.contract()
+        );
+    }
+    eprintln!(
+        "hookcheck bench: timing {} against {}, calls alternating, {} each…",
+        subject.display_name(),
+        old.display_name(),
+        args.samples
+    );
+    let c = bench::before_request(subject, request)
+        .samples(args.samples)
+        .against(old, args.threshold / 100.0)?;
+    let verdict = verdict(c.regressed(), args.threshold);
+    let text = format!(
+        "{} {} ({} calls each, alternating)\n{HEADER}\n{}\n{}\n  new/old p50: {} · p99: {} (95% intervals)\n  {verdict}\n",
+        c.new,
+        c.hook,
+        args.samples,
+        row("new", &c.new_host),
+        row("old", &c.old_host),
+        interval(&c.ratio_p50),
+        interval(&c.ratio_p99),
+    );
+    let markdown = format!(
+        "### hookcheck bench: `{}` against `{}` ({})\n\n| | p50 | p99 | p99.9 |\n|---|---|---|---|\n{}\n{}\n\nnew/old p50 {} · p99 {} (95% intervals): **{verdict}**\n",
+        c.new,
+        c.old,
+        c.hook,
+        md_row("new", &c.new_host),
+        md_row("old", &c.old_host),
+        interval(&c.ratio_p50),
+        interval(&c.ratio_p99),
+    );
+    Ok(Outcome {
+        text,
+        json: serde_json::to_string_pretty(&c)?,
+        markdown,
+        ok: !c.regressed(),
+    })
+}
+
+/// New over saved at quantile `q`, with its 95% interval.
+fn ratio(new: &[u64], saved: &[u64], q: f64) -> bench::Interval {
+    bench::ratio_interval(new, saved, q, 100, 1_000, 0x0068_656f_6f6b_636b)
+}
+
+fn interval(i: &bench::Interval) -> String {
+    format!("{:.3} [{:.3}, {:.3}]", i.estimate, i.low, i.high)
+}
+
+fn verdict(regressed: bool, threshold: f64) -> String {
+    if regressed {
+        format!("REGRESSION: slower by more than {threshold}%")
+    } else {
+        format!("no regression past {threshold}%")
+    }
+}
+
+fn md_row(label: &str, p: &Percentiles) -> String {
+    format!(
+        "| {label} | {} | {} | {} |",
+        micros(p.p50_ns).trim(),
+        micros(p.p99_ns).trim(),
+        micros(p.p999_ns).trim()
+    )
+}
+
+/// One build's result as Markdown.
+fn markdown_one(m: &bench::Measurement) -> String {
+    let mut md = format!(
+        "### hookcheck bench: `{}` {}\n\n| | p50 | p99 | p99.9 |\n|---|---|---|---|\n{}\n",
+        m.plugin,
+        m.hook,
+        md_row("host", &m.host)
+    );
+    if let Some(floor) = &m.floor {
+        md.push_str(&md_row("floor", floor));
+        md.push('\n');
+    }
+    if let Some(ratio) = m.ratio_p99 {
+        md.push_str(&format!("\nhost/floor at p99: {ratio:.2}×\n"));
+    }
+    if let Some(n) = m.allocations_per_call {
+        md.push_str(&format!(
+            "\nthe plugin's own heap allocations per call: {n:.1}\n"
+        ));
+    }
+    md
 }

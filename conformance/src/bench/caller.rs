@@ -29,13 +29,18 @@ pub(crate) trait Caller {
     fn floor_allocates_as_plugin(&self) -> bool {
         false
     }
+    /// The floor as a call many threads can make at once (in-process
+    /// plugins, which a host calls from every request thread).
+    fn concurrent(&self) -> Option<Box<dyn Fn() + Sync + '_>> {
+        None
+    }
 }
 
 /// The caller for `subject`'s request hook with `request` as its input.
 pub(crate) fn caller(subject: &Subject, request: &RequestEvent) -> Result<Box<dyn Caller>> {
-    let unsupported = |what: &str| {
+    let unsupported = |why: &str| {
         Err(Error::Bench(format!(
-            "{}: {what} has no request hook to time",
+            "{}: {why}, so there is no request hook to time",
             subject.display_name()
         )))
     };
@@ -66,13 +71,35 @@ pub(crate) fn caller(subject: &Subject, request: &RequestEvent) -> Result<Box<dy
             };
             let host = FeatherFlyHost::load(std::slice::from_ref(&n.path), &options)?
                 .with_trace_mode(TraceMode::Off);
-            let request = NativeRequest {
+            let serves = host
+                .registrations()
+                .iter()
+                .any(|r| matches!(r.kind, hookcheck::featherfly::RegKind::Request { .. }));
+            if !serves {
+                return unsupported("it registers no request hook");
+            }
+            let native = NativeRequest {
                 method: request.method,
                 path: request.path.clone(),
                 headers: request.header_list(),
                 body: request.body.clone().into_bytes(),
             };
-            Ok(Box::new(NativeCaller { host, request }))
+            // A request no pattern of the plugin matches would time the
+            // host alone.
+            let before: usize = host.calls().iter().sum();
+            let _ = host.request(&native);
+            if host.calls().iter().sum::<usize>() == before {
+                return Err(Error::Bench(format!(
+                    "{}: {} {} reaches none of its request hooks; give --request a request its patterns match",
+                    subject.display_name(),
+                    request.method,
+                    request.path
+                )));
+            }
+            Ok(Box::new(NativeCaller {
+                host,
+                request: native,
+            }))
         }
         Subject::Rustant(r) => {
             let (host, _) = AgentHost::load(&SecurityPolicy::default(), vec![(r.make)()]);
@@ -81,7 +108,10 @@ pub(crate) fn caller(subject: &Subject, request: &RequestEvent) -> Result<Box<dy
                 .into_iter()
                 .filter(|(point, _)| *point == AgentHookPoint::BeforeToolExecution)
                 .map(|(_, hook)| hook)
-                .collect();
+                .collect::<Vec<_>>();
+            if hooks.is_empty() {
+                return unsupported("it has no BeforeToolExecution hook");
+            }
             let args = json!({"method": request.method.as_str(), "path": request.path, "body": request.body});
             Ok(Box::new(RustantCaller {
                 host: host.with_trace_mode(TraceMode::Off),
@@ -93,10 +123,8 @@ pub(crate) fn caller(subject: &Subject, request: &RequestEvent) -> Result<Box<dy
                 ),
             }))
         }
-        Subject::RustantNative(_) => {
-            unsupported("a native Rustant plugin (hookcheck reads it, never loads it)")
-        }
-        Subject::Hosted(_) => unsupported("a contract added through the host seam"),
+        Subject::RustantNative(_) => unsupported("a native Rustant plugin is read, never loaded"),
+        Subject::Hosted(_) => unsupported("a contract added through the host seam has none here"),
     }
 }
 
@@ -137,6 +165,20 @@ impl Caller for PylonCaller {
 
     fn floor_allocates_as_plugin(&self) -> bool {
         true
+    }
+
+    fn concurrent(&self) -> Option<Box<dyn Fn() + Sync + '_>> {
+        Some(Box::new(move || {
+            let peer = RealMeta {
+                peer_ip: &self.meta.client_ip,
+            };
+            let _ = self.plugin.on_request_with_meta(
+                self.meta.method.as_str(),
+                &self.meta.path,
+                &self.real_auth,
+                &peer,
+            );
+        }))
     }
 }
 
@@ -196,6 +238,14 @@ impl Caller for RustantCaller {
     fn floor_allocates_as_plugin(&self) -> bool {
         true
     }
+
+    fn concurrent(&self) -> Option<Box<dyn Fn() + Sync + '_>> {
+        Some(Box::new(move || {
+            for hook in &self.hooks {
+                let _ = hook.execute(&self.context);
+            }
+        }))
+    }
 }
 
 #[cfg(feature = "wasm")]
@@ -219,14 +269,58 @@ mod wasm {
         input: Vec<u8>,
     }
 
-    /// The post the request creates: its JSON body laid over a new post.
+    /// A module that serves `hook_before_request` (hookcheck's benchmark
+    /// protocol, which Lesstruct never calls): the engine's memory
+    /// protocol with the request as JSON. No floor.
+    struct RequestCaller {
+        direct: LesstructHost,
+        input: Vec<u8>,
+    }
+
+    impl Caller for RequestCaller {
+        fn hook(&self) -> &'static str {
+            "before_request"
+        }
+
+        fn host(&mut self) -> bool {
+            self.direct
+                .plugins_mut()
+                .first_mut()
+                .is_some_and(|p| matches!(p.call_hook("before_request", &self.input), Ok(None)))
+        }
+
+        fn floor(&mut self) -> Option<bool> {
+            None
+        }
+    }
+
+    /// `before_save` with the post the request creates (its JSON body laid
+    /// over a new post); a module without it but with `hook_before_request`
+    /// gets the request as JSON; one with neither is an error, never a
+    /// timing of nothing.
     pub(super) fn caller(w: &WasmSubject, request: &RequestEvent) -> Result<Box<dyn Caller>> {
         let load = || {
             w.host()
                 .map_err(|e| Error::Bench(format!("{}: {e}", w.path.display())))
         };
+        let mut direct = load()?;
+        let mut has = |hook: &str| {
+            direct
+                .plugins_mut()
+                .first_mut()
+                .is_some_and(|p| p.has_hook(hook))
+        };
+        if !has("before_save") {
+            if has("before_request") {
+                let input = serde_json::to_vec(request).unwrap_or_default();
+                return Ok(Box::new(RequestCaller { direct, input }));
+            }
+            return Err(Error::Bench(format!(
+                "{}: the module exports neither hook_before_save nor hook_before_request",
+                w.path.display()
+            )));
+        }
         let host = load()?.with_trace_mode(TraceMode::Off);
-        let direct = load()?;
         let mut content = serde_json::json!({"contentId": 0, "userId": 1, "title": "", "content": "",
             "tags": null, "status": "draft", "postType": "post"});
         if let (Some(post), Ok(Value::Object(body))) = (

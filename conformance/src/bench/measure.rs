@@ -50,17 +50,41 @@ pub struct Measurement {
     pub hook: &'static str,
     /// Through the host path, as the host calls it.
     pub host: Percentiles,
+    /// Every host-path sample, ns, in the order taken (for a saved
+    /// baseline).
+    #[serde(skip)]
+    pub host_samples: Vec<u64>,
     /// The plugin called directly with the input already prepared; `None`
     /// where hookcheck has no floor for the contract (FeatherFly).
     pub floor: Option<Percentiles>,
     /// Host p99 over floor p99.
     pub ratio_p99: Option<f64>,
+    /// The plugin alone on 1 thread and on many at once, for an in-process
+    /// plugin: locks and other waits show up here.
+    pub threads: Option<Threads>,
     /// The plugin's own heap allocations per call (the floor's), when this
     /// process counts them (`hookcheck::alloc::CountingAllocator`) and the
     /// plugin is an in-process one called directly; `None` otherwise (a
     /// WASM plugin's heap lives in its own memory, and a native plugin's
     /// calls go through the host's).
     pub allocations_per_call: Option<f64>,
+}
+
+/// An in-process plugin's request hook called by 1 thread, then by many
+/// at once.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct Threads {
+    /// Threads in the concurrent part.
+    pub threads: usize,
+    /// Calls per thread.
+    pub calls: usize,
+    /// p99 with one thread, ns.
+    pub p99_single_ns: u64,
+    /// p99 with all threads at once, ns.
+    pub p99_concurrent_ns: u64,
+    /// Concurrent calls during which their thread blocked (a voluntary
+    /// context switch: a contended lock, I/O, a sleep).
+    pub blocked: usize,
 }
 
 /// Two builds of a plugin, interleaved call by call.
@@ -92,6 +116,9 @@ impl Comparison {
         self.ratio_p50.low > limit || self.ratio_p99.low > limit
     }
 }
+
+/// Calls per thread when the plugin is called from many threads at once.
+const THREAD_CALLS: usize = 500;
 
 /// Blocks of consecutive samples the bootstrap resamples.
 const BLOCKS: usize = 100;
@@ -141,15 +168,33 @@ impl Bench<'_> {
                 floor.push(timed(|| c.floor().unwrap_or(false)));
             }
         }
-        let host = Percentiles::of(&host);
+        let host_samples = host;
+        let host = Percentiles::of(&host_samples);
         let floor = has_floor.then(|| Percentiles::of(&floor));
+        let threads = c.concurrent().and_then(|call| {
+            let n = std::thread::available_parallelism()
+                .map_or(2, |n| n.get())
+                .max(2)
+                * 2;
+            let m = hookcheck::contention::measure(n, THREAD_CALLS, call)?;
+            let ns = |d: std::time::Duration| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
+            Some(Threads {
+                threads: m.threads,
+                calls: m.calls,
+                p99_single_ns: ns(m.p99_single),
+                p99_concurrent_ns: ns(m.p99_concurrent),
+                blocked: m.blocked,
+            })
+        });
         #[allow(clippy::cast_precision_loss, reason = "nanosecond latencies, counts")]
         Ok(Measurement {
             plugin: self.subject.display_name(),
             hook: c.hook(),
             ratio_p99: floor.map(|f| host.p99_ns as f64 / f.p99_ns.max(1) as f64),
             host,
+            host_samples,
             floor,
+            threads,
             allocations_per_call: allocations.map(|n| n as f64 / 1_000.0),
         })
     }

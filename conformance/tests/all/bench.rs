@@ -33,6 +33,7 @@ fn an_in_process_plugin_is_timed_through_the_host_and_alone() {
         "floor ",
         "host/floor at p99",
         "allocations per call",
+        "at once",
     ] {
         assert!(all.contains(part), "{part}: {all}");
     }
@@ -109,4 +110,83 @@ fn bad_input_ends_in_one_line() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
     }
+}
+
+#[test]
+fn a_saved_baseline_is_compared_with_its_caveat() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_hookcheck"))
+            .current_dir(dir.path())
+            .arg("bench")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let saved = run(&[
+        "pylon:post_guard",
+        "--samples",
+        "500",
+        "--save-baseline",
+        "main",
+    ]);
+    assert_eq!(saved.status.code(), Some(0), "{}", text(&saved));
+    assert!(
+        dir.path()
+            .join("target/hookcheck/bench/main.json")
+            .is_file()
+    );
+    let md = dir.path().join("bench.md");
+    let compared = run(&[
+        "pylon:post_guard",
+        "--samples",
+        "500",
+        "--baseline",
+        "main",
+        "--markdown",
+        md.to_str().unwrap(),
+    ]);
+    // Exit 0 or 1 is a timing verdict, not this test's business.
+    assert!(
+        matches!(compared.status.code(), Some(0 | 1)),
+        "{}",
+        text(&compared)
+    );
+    let all = text(&compared);
+    assert!(
+        all.contains("against baseline `main`") && all.contains("caveat"),
+        "{all}"
+    );
+    let md = std::fs::read_to_string(md).unwrap();
+    assert!(md.contains("| host |"), "{md}");
+    let bad: [&[&str]; 2] = [
+        &["pylon:post_guard", "--baseline", "nope"],
+        &["pylon:post_guard", "--save-baseline", "../x"],
+    ];
+    for args in bad {
+        let out = run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let errors = stderr.lines().filter(|l| l.starts_with("error")).count();
+        assert_eq!(errors, 1, "{stderr}");
+    }
+}
+
+#[test]
+fn a_request_that_reaches_no_hook_is_an_error_not_a_timing_of_the_host() {
+    // `admin_ok` hooks `/admin` only; the bundled request is GET /api/system.
+    let out = bench(&[&spec("native:admin_ok"), "--samples", "100"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("reaches none of its request hooks"),
+        "{}",
+        text(&out)
+    );
+    let out = bench(&[&spec("native:registers_nothing")]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("registers no request hook"),
+        "{}",
+        text(&out)
+    );
 }
