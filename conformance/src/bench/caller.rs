@@ -138,6 +138,23 @@ struct PylonCaller {
     real_auth: pylon_auth::AuthContext,
 }
 
+impl PylonCaller {
+    /// The trait method alone; `true` when the request goes on.
+    fn direct(&self) -> bool {
+        let peer = RealMeta {
+            peer_ip: &self.meta.client_ip,
+        };
+        self.plugin
+            .on_request_with_meta(
+                self.meta.method.as_str(),
+                &self.meta.path,
+                &self.real_auth,
+                &peer,
+            )
+            .is_ok()
+    }
+}
+
 impl Caller for PylonCaller {
     fn hook(&self) -> &'static str {
         "on_request_with_meta"
@@ -151,16 +168,7 @@ impl Caller for PylonCaller {
     }
 
     fn floor(&mut self) -> Option<bool> {
-        let peer = RealMeta {
-            peer_ip: &self.meta.client_ip,
-        };
-        let answer = self.plugin.on_request_with_meta(
-            self.meta.method.as_str(),
-            &self.meta.path,
-            &self.real_auth,
-            &peer,
-        );
-        Some(answer.is_ok())
+        Some(self.direct())
     }
 
     fn floor_allocates_as_plugin(&self) -> bool {
@@ -169,15 +177,7 @@ impl Caller for PylonCaller {
 
     fn concurrent(&self) -> Option<Box<dyn Fn() + Sync + '_>> {
         Some(Box::new(move || {
-            let peer = RealMeta {
-                peer_ip: &self.meta.client_ip,
-            };
-            let _ = self.plugin.on_request_with_meta(
-                self.meta.method.as_str(),
-                &self.meta.path,
-                &self.real_auth,
-                &peer,
-            );
+            self.direct();
         }))
     }
 }
