@@ -207,6 +207,12 @@ fn one(args: &BenchArgs, subject: &Subject, request: &RequestEvent) -> anyhow::R
             "  heap allocations: not counted (only an in-process plugin's, called directly)\n",
         ),
     }
+    if let Some(w) = &m.wasm {
+        text.push_str(&format!(
+            "  per call through the host: memory grew {:.1} bytes, {:.2} lesstruct host-function calls (over {} calls)\n",
+            w.memory_growth_per_call, w.host_calls_per_call, w.calls
+        ));
+    }
     if let Some(t) = &m.threads {
         #[allow(clippy::cast_precision_loss, reason = "nanosecond latencies")]
         let ratio = t.p99_concurrent_ns as f64 / t.p99_single_ns.max(1) as f64;

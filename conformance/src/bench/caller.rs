@@ -34,6 +34,11 @@ pub(crate) trait Caller {
     fn concurrent(&self) -> Option<Box<dyn Fn() + Sync + '_>> {
         None
     }
+    /// For a WASM plugin: its memory size in bytes and the `lesstruct`
+    /// host-function calls made so far, to difference around calls.
+    fn wasm_counters(&mut self) -> Option<(u64, u64)> {
+        None
+    }
 }
 
 /// The caller for `subject`'s request hook with `request` as its input.
@@ -292,6 +297,17 @@ mod wasm {
         fn floor(&mut self) -> Option<bool> {
             None
         }
+
+        fn wasm_counters(&mut self) -> Option<(u64, u64)> {
+            counters(&mut self.direct)
+        }
+    }
+
+    /// The first plugin's memory size and the host's host-function calls.
+    fn counters(host: &mut LesstructHost) -> Option<(u64, u64)> {
+        let calls = host.services().host_calls();
+        let memory = host.plugins_mut().first_mut()?.memory_size()?;
+        Some((memory, calls))
     }
 
     /// `before_save` with the post the request creates (its JSON body laid
@@ -350,6 +366,10 @@ mod wasm {
         fn floor(&mut self) -> Option<bool> {
             let plugin = self.direct.plugins_mut().first_mut()?;
             Some(plugin.call_hook("before_save", &self.input).is_ok())
+        }
+
+        fn wasm_counters(&mut self) -> Option<(u64, u64)> {
+            counters(&mut self.host)
         }
     }
 }

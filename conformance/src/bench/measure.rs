@@ -59,6 +59,9 @@ pub struct Measurement {
     pub floor: Option<Percentiles>,
     /// Host p99 over floor p99.
     pub ratio_p99: Option<f64>,
+    /// For a WASM plugin, per call through the host path: how much its
+    /// memory grew and how many `lesstruct` host functions it called.
+    pub wasm: Option<WasmCounts>,
     /// The plugin alone on 1 thread and on many at once, for an in-process
     /// plugin: locks and other waits show up here.
     pub threads: Option<Threads>,
@@ -68,6 +71,19 @@ pub struct Measurement {
     /// WASM plugin's heap lives in its own memory, and a native plugin's
     /// calls go through the host's).
     pub allocations_per_call: Option<f64>,
+}
+
+/// What a WASM plugin's calls cost besides time, averaged over calls.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct WasmCounts {
+    /// Calls counted.
+    pub calls: usize,
+    /// Bytes its linear memory grew per call (a plugin that grows on every
+    /// call reaches the host's memory limit and fails).
+    pub memory_growth_per_call: f64,
+    /// `lesstruct` host functions (`http_*`, `db_*`, `log_*`) called per
+    /// call (WASI calls are not counted).
+    pub host_calls_per_call: f64,
 }
 
 /// An in-process plugin's request hook called by 1 thread, then by many
@@ -117,6 +133,10 @@ impl Comparison {
     }
 }
 
+/// Calls whose memory growth, host-function calls and allocations are
+/// counted.
+const COUNTED_CALLS: usize = 1_000;
+
 /// Calls per thread when the plugin is called from many threads at once.
 const THREAD_CALLS: usize = 500;
 
@@ -147,13 +167,33 @@ impl Bench<'_> {
     pub fn run(self) -> Result<Measurement> {
         let mut c = caller(self.subject, &self.request)?;
         let has_floor = c.floor().is_some();
+        // Counted after a few calls, before the long warm-up: a plugin that
+        // grows on every call would reach its memory limit during the
+        // warm-up and then seem to grow no more.
+        for _ in 0..10 {
+            black_box(c.host());
+        }
+        let wasm = c.wasm_counters().and_then(|(memory, calls)| {
+            for _ in 0..COUNTED_CALLS {
+                black_box(c.host());
+            }
+            let (memory_after, calls_after) = c.wasm_counters()?;
+            #[allow(clippy::cast_precision_loss, reason = "byte and call counts")]
+            Some(WasmCounts {
+                calls: COUNTED_CALLS,
+                memory_growth_per_call: memory_after.saturating_sub(memory) as f64
+                    / COUNTED_CALLS as f64,
+                host_calls_per_call: calls_after.saturating_sub(calls) as f64
+                    / COUNTED_CALLS as f64,
+            })
+        });
         for _ in 0..self.warmup {
             black_box(c.host());
             black_box(c.floor());
         }
         let allocations = if c.floor_allocates_as_plugin() {
             hookcheck::alloc::count(|| {
-                for _ in 0..1_000 {
+                for _ in 0..COUNTED_CALLS {
                     black_box(c.floor());
                 }
             })
@@ -194,8 +234,9 @@ impl Bench<'_> {
             host,
             host_samples,
             floor,
+            wasm,
             threads,
-            allocations_per_call: allocations.map(|n| n as f64 / 1_000.0),
+            allocations_per_call: allocations.map(|n| n as f64 / COUNTED_CALLS as f64),
         })
     }
 

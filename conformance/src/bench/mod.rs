@@ -5,5 +5,5 @@ mod caller;
 mod measure;
 mod stats;
 
-pub use measure::{Bench, Comparison, Measurement, before_request};
+pub use measure::{Bench, Comparison, Measurement, Threads, WasmCounts, before_request};
 pub use stats::{Interval, Percentiles, ratio_interval};

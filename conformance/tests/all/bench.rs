@@ -190,3 +190,36 @@ fn a_request_that_reaches_no_hook_is_an_error_not_a_timing_of_the_host() {
         text(&out)
     );
 }
+
+#[test]
+fn a_wasm_plugins_memory_growth_and_host_calls_are_counted_per_call() {
+    let json_of = |args: &[&str]| {
+        let dir = tempfile::tempdir().unwrap();
+        let json = dir.path().join("bench.json");
+        let mut all = args.to_vec();
+        all.extend(["--samples", "100", "--json", json.to_str().unwrap()]);
+        let out = bench(&all);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        serde_json::from_slice::<serde_json::Value>(&std::fs::read(&json).unwrap()).unwrap()
+    };
+    // One `db_query` per save.
+    let db = json_of(&[&spec("wasm:db_read")]);
+    assert_eq!(db["wasm"]["host_calls_per_call"], 1.0, "{db}");
+    assert_eq!(db["wasm"]["memory_growth_per_call"], 0.0, "{db}");
+    // A page more on every save, until the memory limit.
+    let dir = tempfile::tempdir().unwrap();
+    let leak = dir.path().join("leak.wat");
+    std::fs::write(
+        &leak,
+        r#"(module
+  (memory (export "memory") 18)
+  (func (export "hook_before_save") (param i32 i32) (result i32)
+    (drop (memory.grow (i32.const 1)))
+    i32.const 0))"#,
+    )
+    .unwrap();
+    let grows = json_of(&[leak.to_str().unwrap()]);
+    let growth = grows["wasm"]["memory_growth_per_call"].as_f64().unwrap();
+    assert!(growth > 60_000.0, "{grows}");
+    assert_eq!(grows["wasm"]["host_calls_per_call"], 0.0, "{grows}");
+}

@@ -255,6 +255,7 @@ pub(crate) fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<
         "lesstruct",
         "http_get",
         |mut c: Caller<'_, HostState>, u: i32, ul: i32, h: i32, hl: i32| {
+            c.data().ctx.services.count_host_call();
             http(&mut c, "http_get", [u, ul, h, hl, 0, 0], false)
         },
     )?;
@@ -262,6 +263,7 @@ pub(crate) fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<
         "lesstruct",
         "http_post",
         |mut c: Caller<'_, HostState>, u: i32, ul: i32, h: i32, hl: i32, b: i32, bl: i32| {
+            c.data().ctx.services.count_host_call();
             http(&mut c, "http_post", [u, ul, h, hl, b, bl], true)
         },
     )?;
@@ -269,6 +271,7 @@ pub(crate) fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<
         "lesstruct",
         "db_query",
         |mut c: Caller<'_, HostState>, s: i32, sl: i32, p: i32, pl: i32| {
+            c.data().ctx.services.count_host_call();
             db(&mut c, "db_query", DbMode::Query, [s, sl, p, pl])
         },
     )?;
@@ -276,6 +279,7 @@ pub(crate) fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<
         "lesstruct",
         "db_exec",
         |mut c: Caller<'_, HostState>, s: i32, sl: i32, p: i32, pl: i32| {
+            c.data().ctx.services.count_host_call();
             db(&mut c, "db_exec", DbMode::Exec, [s, sl, p, pl])
         },
     )?;
@@ -283,6 +287,7 @@ pub(crate) fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<
         "lesstruct",
         "log_info",
         |mut c: Caller<'_, HostState>, m: i32, ml: i32| {
+            c.data().ctx.services.count_host_call();
             log(&mut c, "info", m, ml);
         },
     )?;
@@ -290,6 +295,7 @@ pub(crate) fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<
         "lesstruct",
         "log_error",
         |mut c: Caller<'_, HostState>, m: i32, ml: i32| {
+            c.data().ctx.services.count_host_call();
             log(&mut c, "error", m, ml);
         },
     )?;

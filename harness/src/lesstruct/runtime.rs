@@ -59,6 +59,8 @@ pub struct HostServices {
     pub db: ContentDb,
     pub(crate) http: HttpClient,
     log: Mutex<std::collections::VecDeque<LogLine>>,
+    /// Calls of the `lesstruct` host functions so far, by every plugin.
+    host_calls: std::sync::atomic::AtomicU64,
 }
 
 /// Log lines a WASM plugin may write in one hook call; past it, lines are
@@ -77,7 +79,19 @@ impl HostServices {
             db: ContentDb::in_memory()?,
             http: HttpClient::default(),
             log: Mutex::new(std::collections::VecDeque::new()),
+            host_calls: std::sync::atomic::AtomicU64::new(0),
         })
+    }
+
+    /// How many times plugins called a `lesstruct` host function
+    /// (`http_*`, `db_*`, `log_*`) so far.
+    pub fn host_calls(&self) -> u64 {
+        self.host_calls.load(Ordering::Relaxed)
+    }
+
+    /// Counts one host-function call.
+    pub(crate) fn count_host_call(&self) {
+        self.host_calls.fetch_add(1, Ordering::Relaxed);
     }
 
     /// Appends a log line.
