@@ -195,9 +195,7 @@ fn one(args: &BenchArgs, subject: &Subject, request: &RequestEvent) -> anyhow::R
             text.push_str(&row("floor", floor));
             text.push_str(&format!("\n  host/floor at p99: {ratio:.2}×\n"));
         }
-        _ => text.push_str(
-            "  (no floor: hookcheck cannot call this contract's hooks without its host yet)\n",
-        ),
+        _ => text.push_str("  (no floor: this hook is timed through hookcheck's engine only)\n"),
     }
     match m.allocations_per_call {
         Some(n) => text.push_str(&format!(

@@ -101,9 +101,11 @@ pub(crate) fn caller(subject: &Subject, request: &RequestEvent) -> Result<Box<dy
                     request.path
                 )));
             }
+            let prepared = host.prepare_request(&native);
             Ok(Box::new(NativeCaller {
                 host,
                 request: native,
+                prepared,
             }))
         }
         Subject::Rustant(r) => {
@@ -188,11 +190,12 @@ impl Caller for PylonCaller {
 }
 
 /// FeatherFly: `request.intercept` and `middleware.inject` through the
-/// host, in this process (as the daemon runs plugins). No floor yet: the
-/// host does not hand out a registered hook's function.
+/// host, in this process (as the daemon runs plugins), and the matching
+/// hooks' functions called directly with the context prepared once.
 struct NativeCaller {
     host: FeatherFlyHost,
     request: NativeRequest,
+    prepared: Option<hookcheck::featherfly::PreparedRequest>,
 }
 
 impl Caller for NativeCaller {
@@ -205,7 +208,8 @@ impl Caller for NativeCaller {
     }
 
     fn floor(&mut self) -> Option<bool> {
-        None
+        let prepared = self.prepared.as_mut()?;
+        Some(self.host.call_prepared(prepared))
     }
 }
 

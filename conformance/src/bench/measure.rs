@@ -55,7 +55,7 @@ pub struct Measurement {
     #[serde(skip)]
     pub host_samples: Vec<u64>,
     /// The plugin called directly with the input already prepared; `None`
-    /// where hookcheck has no floor for the contract (FeatherFly).
+    /// for a WASM module's `hook_before_request`, which no host calls.
     pub floor: Option<Percentiles>,
     /// Host p99 over floor p99.
     pub ratio_p99: Option<f64>,

@@ -223,3 +223,13 @@ fn a_wasm_plugins_memory_growth_and_host_calls_are_counted_per_call() {
     assert!(growth > 60_000.0, "{grows}");
     assert_eq!(grows["wasm"]["host_calls_per_call"], 0.0, "{grows}");
 }
+
+#[test]
+fn a_native_plugin_is_timed_through_the_host_and_alone() {
+    let out = bench(&[&spec("native:gate"), "--samples", "300"]);
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{all}");
+    for part in ["request.intercept", "host ", "floor ", "host/floor at p99"] {
+        assert!(all.contains(part), "{part}: {all}");
+    }
+}

@@ -93,6 +93,28 @@ pub struct NativeRequest {
     pub body: Vec<u8>,
 }
 
+/// A request prepared once as the host prepares it (headers JSON, output
+/// buffer), with the functions of the request hooks it reaches, for timing
+/// those hooks without the host's pipeline: made by
+/// [`FeatherFlyHost::prepare_request`], called by
+/// [`FeatherFlyHost::call_prepared`].
+#[derive(Debug)]
+pub struct PreparedRequest {
+    hooks: Vec<(u32, hookcheck_pdk::featherfly::RequestCallback)>,
+    method: u32,
+    path: String,
+    headers_json: Vec<u8>,
+    body: Vec<u8>,
+    out: Vec<u8>,
+}
+
+impl PreparedRequest {
+    /// How many request hooks the request reaches.
+    pub fn hooks(&self) -> usize {
+        self.hooks.len()
+    }
+}
+
 /// The result of a pipeline over one value.
 #[derive(Debug)]
 pub struct ValueRun {
@@ -414,6 +436,75 @@ impl FeatherFlyHost {
             response: None,
             trace,
         }
+    }
+
+    /// `req` prepared for [`FeatherFlyHost::call_prepared`]: the request
+    /// hooks it reaches (every `request.intercept`, then every
+    /// `middleware.inject`) and its context's buffers, made once. `None`
+    /// for plugins in a child runner, whose functions live in another
+    /// process.
+    pub fn prepare_request(&self, req: &NativeRequest) -> Option<PreparedRequest> {
+        let backend = self.backend.borrow();
+        let Backend::InProcess(set) = &*backend else {
+            return None;
+        };
+        let mut hooks = Vec::new();
+        for phase in [1, 2] {
+            for i in self.matching(|k| matches!(k, RegKind::Request { phase: p, pattern } if *p == phase && pattern_matches(pattern, &req.path))) {
+                hooks.extend(set.request_callback(i).map(|f| (phase, f)));
+            }
+        }
+        let headers_json = headers_json(&req.headers);
+        let capacity = headers_json.len().max(req.body.len()).max(4096) * 2;
+        Some(PreparedRequest {
+            hooks,
+            method: req.method.code(),
+            path: req.path.clone(),
+            headers_json,
+            body: req.body.clone(),
+            out: vec![0; capacity],
+        })
+    }
+
+    /// Calls the prepared request hooks directly, in order, each with a
+    /// context over the prepared buffers: the plugins' own cost without
+    /// the host's pipeline, trace or output reading. `true` when none
+    /// answered (RESPOND), as [`FeatherFlyHost::request`] lets a request
+    /// through.
+    pub fn call_prepared(&self, p: &mut PreparedRequest) -> bool {
+        // The borrow keeps the in-process libraries, and so the functions,
+        // loaded for the calls.
+        let backend = self.backend.borrow();
+        if !matches!(&*backend, Backend::InProcess(_)) {
+            return false;
+        }
+        let capacity = p.out.len();
+        for (phase, f) in &p.hooks {
+            let (mut status, mut len) = (0_u16, usize::MAX);
+            let ctx = hookcheck_pdk::featherfly::RequestHookContext {
+                phase: *phase,
+                method: p.method,
+                path_ptr: p.path.as_ptr(),
+                path_len: p.path.len(),
+                headers_json_ptr: p.headers_json.as_ptr(),
+                headers_json_len: p.headers_json.len(),
+                body_in_ptr: p.body.as_ptr(),
+                body_in_len: p.body.len(),
+                status_code: &raw mut status,
+                response_body_ptr: p.out.as_mut_ptr(),
+                response_body_capacity: capacity,
+                response_body_len: &raw mut len,
+            };
+            // SAFETY: `f` was registered by a plugin of this host's
+            // in-process libraries, which the borrow above keeps loaded;
+            // every pointer in `ctx` points into `p` or this frame and
+            // lives for the call, with the capacities stated.
+            let code = unsafe { f(&raw const ctx) };
+            if code == hookcheck_pdk::featherfly::REQUEST_RESPOND {
+                return false;
+            }
+        }
+        true
     }
 
     /// A plugin route: the first registration with this method and exact

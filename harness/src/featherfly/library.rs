@@ -291,6 +291,18 @@ impl InProcess {
             .collect()
     }
 
+    /// The function registration `reg` registered, when it is a request
+    /// hook.
+    pub(crate) fn request_callback(
+        &self,
+        reg: usize,
+    ) -> Option<hookcheck_pdk::featherfly::RequestCallback> {
+        match self.regs.get(reg)?.1 {
+            Callback::Request(f) => Some(f),
+            _ => None,
+        }
+    }
+
     /// Calls registration `reg` with `input`. The callback and the input
     /// kind must match; a mismatch is answered with code `i32::MIN`.
     pub fn call(&mut self, reg: usize, input: &HookInput) -> HookOutput {

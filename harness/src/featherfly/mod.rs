@@ -21,7 +21,7 @@ pub use child::{
 };
 pub use host::{
     CloudPanelRun, DEFAULT_CAPACITY, EventRun, FeatherFlyHost, Isolation, NativeOptions,
-    NativeRequest, RequestRun, ValueRun, plugin_files,
+    NativeRequest, PreparedRequest, RequestRun, ValueRun, plugin_files,
 };
 pub use library::{CANCEL_REASON_CAPACITY, ENTRY_SYMBOL, InProcess};
 pub use load_error::LoadError;

@@ -654,3 +654,22 @@ fn a_runner_that_restarts_with_other_registrations_is_a_plugin_failure() {
         "{second:?}"
     );
 }
+
+#[test]
+fn a_prepared_request_calls_the_matching_hooks_as_the_host_would() {
+    let host = in_process(&["gate"]);
+    let pass = get("/api/system", &[]);
+    let block = get("/api/system", &[("X-Block", "1")]);
+    for (req, goes_on) in [(&pass, true), (&block, false)] {
+        assert_eq!(host.request(req).response.is_none(), goes_on);
+        let mut prepared = host.prepare_request(req).unwrap();
+        assert_eq!(prepared.hooks(), 1);
+        // Called again and again with the same buffers, as a benchmark does.
+        for _ in 0..3 {
+            assert_eq!(host.call_prepared(&mut prepared), goes_on);
+        }
+    }
+    // In a child runner the functions live in another process.
+    let child = in_child(&["gate"], Duration::from_secs(5));
+    assert!(child.prepare_request(&pass).is_none());
+}
