@@ -35,8 +35,9 @@ enum Command {
     Conformance(conformance::ConformanceArgs),
     /// List the checks of the catalog.
     Checks(conformance::ChecksArgs),
-    /// Print everything about one check: rule, source, severity, a fixture
-    /// that breaks it.
+    /// Teach one check: the rule, why hosts care, a plugin that breaks it
+    /// and one that keeps it, the fix, the fixture that breaks it and the
+    /// contract section it enforces.
     Explain(conformance::ExplainArgs),
     /// Time a plugin's request hook through its host and alone, or two
     /// builds of it side by side (exit 1 when the new one regressed).
