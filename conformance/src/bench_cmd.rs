@@ -34,6 +34,12 @@ pub(crate) struct BenchArgs {
     /// headers); Lesstruct saves its JSON body as a post.
     #[arg(long, value_name = "FILE")]
     request: Option<PathBuf>,
+    /// Stop with an error when the whole run takes longer than this many
+    /// seconds: an in-process or native plugin's call cannot be
+    /// interrupted, so a hook that never returns would otherwise hang the
+    /// run.
+    #[arg(long, default_value_t = 600, value_name = "SECS")]
+    timeout: u64,
     /// The contract (default: detected as `conformance` does).
     #[arg(long, default_value = "auto", value_parser = parse_profile)]
     profile: ProfileChoice,
@@ -43,6 +49,10 @@ pub(crate) struct BenchArgs {
     /// Also write the result as Markdown here (fits $GITHUB_STEP_SUMMARY).
     #[arg(long, value_name = "FILE")]
     markdown: Option<PathBuf>,
+    /// Also plot latency by percentile as SVG here (host and floor, or new
+    /// and old).
+    #[arg(long, value_name = "FILE")]
+    svg: Option<PathBuf>,
     /// Save this run's host-path samples as baseline NAME (in
     /// target/hookcheck/bench/), for when only one build exists now.
     #[arg(long, value_name = "NAME", conflicts_with = "against")]
@@ -120,6 +130,7 @@ struct Outcome {
     text: String,
     json: String,
     markdown: String,
+    svg: String,
     ok: bool,
 }
 
@@ -133,6 +144,7 @@ pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<bool> {
     }
     let request = request(args.request.as_deref())?;
     let subject = open(&args.plugin, args.profile)?;
+    watchdog(std::time::Duration::from_secs(args.timeout), &args.plugin);
     let outcome = match &args.against {
         None => one(args, &subject, &request)?,
         Some(old) => against(args, &subject, &open(old, args.profile)?, &request)?,
@@ -141,6 +153,7 @@ pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<bool> {
     for (path, body) in [
         (&args.json, &outcome.json),
         (&args.markdown, &outcome.markdown),
+        (&args.svg, &outcome.svg),
     ] {
         if let Some(path) = path {
             std::fs::write(path, body)
@@ -149,6 +162,27 @@ pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<bool> {
         }
     }
     Ok(outcome.ok)
+}
+
+/// Ends the process with exit 2 if the run is still going after `limit`:
+/// the plugin's call in progress cannot be stopped, only abandoned.
+fn watchdog(limit: std::time::Duration, plugin: &str) {
+    let plugin = plugin.to_owned();
+    let spawned = std::thread::Builder::new()
+        .name("hookcheck-bench-watchdog".into())
+        .spawn(move || {
+            std::thread::sleep(limit);
+            eprintln!(
+                "error: {plugin}: the bench did not finish in {} s (--timeout); a call of the plugin may never return",
+                limit.as_secs()
+            );
+            std::process::exit(i32::from(hookcheck_conformance::EXIT_USAGE));
+        });
+    if let Err(e) = spawned {
+        eprintln!(
+            "hookcheck bench: no watchdog ({e}); a hook that never returns would hang this run"
+        );
+    }
 }
 
 const HEADER: &str = "                  p50          p99        p99.9";
@@ -263,10 +297,16 @@ fn one(args: &BenchArgs, subject: &Subject, request: &RequestEvent) -> anyhow::R
             verdict(regressed, args.threshold)
         ));
     }
+    let mut series = vec![("host", m.host_samples.as_slice())];
+    if m.floor.is_some() {
+        series.push(("floor", m.floor_samples.as_slice()));
+    }
+    let svg = bench::latency_svg(&format!("{} {}", m.plugin, m.hook), &series);
     Ok(Outcome {
         text,
         json: serde_json::to_string_pretty(&m)?,
         markdown: markdown_one(&m),
+        svg,
         ok,
     })
 }
@@ -317,10 +357,15 @@ fn against(
         interval(&c.ratio_p50),
         interval(&c.ratio_p99),
     );
+    let svg = bench::latency_svg(
+        &format!("{} against {} ({})", c.new, c.old, c.hook),
+        &[("new", &c.new_samples), ("old", &c.old_samples)],
+    );
     Ok(Outcome {
         text,
         json: serde_json::to_string_pretty(&c)?,
         markdown,
+        svg,
         ok: !c.regressed(),
     })
 }

@@ -54,6 +54,9 @@ pub struct Measurement {
     /// baseline).
     #[serde(skip)]
     pub host_samples: Vec<u64>,
+    /// Every floor sample, ns, in the order taken.
+    #[serde(skip)]
+    pub floor_samples: Vec<u64>,
     /// The plugin called directly with the input already prepared; `None`
     /// for a WASM module's `hook_before_request`, which no host calls.
     pub floor: Option<Percentiles>,
@@ -116,6 +119,12 @@ pub struct Comparison {
     pub new_host: Percentiles,
     /// The old build's percentiles.
     pub old_host: Percentiles,
+    /// Every sample of the new build, ns, in the order taken.
+    #[serde(skip)]
+    pub new_samples: Vec<u64>,
+    /// Every sample of the old build, ns, in the order taken.
+    #[serde(skip)]
+    pub old_samples: Vec<u64>,
     /// New p50 over old p50, with its 95% interval.
     pub ratio_p50: Interval,
     /// New p99 over old p99, with its 95% interval.
@@ -210,7 +219,8 @@ impl Bench<'_> {
         }
         let host_samples = host;
         let host = Percentiles::of(&host_samples);
-        let floor = has_floor.then(|| Percentiles::of(&floor));
+        let floor_samples = floor;
+        let floor = has_floor.then(|| Percentiles::of(&floor_samples));
         let threads = c.concurrent().and_then(|call| {
             let n = std::thread::available_parallelism()
                 .map_or(2, |n| n.get())
@@ -233,6 +243,7 @@ impl Bench<'_> {
             ratio_p99: floor.map(|f| host.p99_ns as f64 / f.p99_ns.max(1) as f64),
             host,
             host_samples,
+            floor_samples,
             floor,
             wasm,
             threads,
@@ -288,6 +299,8 @@ impl Bench<'_> {
             old_host: Percentiles::of(&was),
             ratio_p50: ratio_interval(&new, &was, 0.5, BLOCKS, RESAMPLES, seed),
             ratio_p99: ratio_interval(&new, &was, 0.99, BLOCKS, RESAMPLES, seed),
+            new_samples: new,
+            old_samples: was,
             threshold,
         })
     }

@@ -4,6 +4,8 @@
 mod caller;
 mod measure;
 mod stats;
+mod svg;
 
 pub use measure::{Bench, Comparison, Measurement, Threads, WasmCounts, before_request};
 pub use stats::{Interval, Percentiles, ratio_interval};
+pub use svg::latency_svg;

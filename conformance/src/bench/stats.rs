@@ -31,7 +31,7 @@ impl Percentiles {
 }
 
 /// The `q` quantile of sorted samples (nearest rank); 0 for none.
-fn quantile(sorted: &[u64], q: f64) -> u64 {
+pub(crate) fn quantile(sorted: &[u64], q: f64) -> u64 {
     if sorted.is_empty() {
         return 0;
     }

@@ -78,9 +78,13 @@ fn a_comparison_reports_both_ratios_with_intervals() {
         "2000",
         "--json",
         json.to_str().unwrap(),
+        "--svg",
+        dir.path().join("cmp.svg").to_str().unwrap(),
     ]);
     // Exit 0 or 1 is a timing verdict, not this test's business.
     assert!(matches!(out.status.code(), Some(0 | 1)), "{}", text(&out));
+    let svg = std::fs::read_to_string(dir.path().join("cmp.svg")).unwrap();
+    assert_eq!(svg.matches("<polyline").count(), 2, "{svg}");
     let c: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
     for ratio in ["ratio_p50", "ratio_p99"] {
         let (low, est, high) = (
@@ -232,4 +236,18 @@ fn a_native_plugin_is_timed_through_the_host_and_alone() {
     for part in ["request.intercept", "host ", "floor ", "host/floor at p99"] {
         assert!(all.contains(part), "{part}: {all}");
     }
+}
+
+#[test]
+fn a_run_past_its_timeout_ends_with_an_error() {
+    // `slow_request` sleeps 25 ms per call: 20 000 calls would take minutes.
+    let start = std::time::Instant::now();
+    let out = bench(&[&spec("native:slow_request"), "--timeout", "2"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("did not finish in 2 s"),
+        "{}",
+        text(&out)
+    );
+    assert!(start.elapsed() < std::time::Duration::from_secs(30));
 }
