@@ -7,8 +7,9 @@ use hookcheck::engine::{AuthContext, HttpMethod, RequestMeta, TraceMode};
 use hookcheck::featherfly::{FeatherFlyHost, NativeOptions, NativeRequest};
 use hookcheck::fixtures::{Event, RequestEvent, read_fixture};
 use hookcheck::lesstruct::{HostServices, INPUT_OFFSET, WasmEngine, WasmLimits, WasmPlugin};
-use hookcheck::pylon::{Plugin, PylonHost};
-use hookcheck_fixtures::Gate;
+use hookcheck::pylon::real::{Plugin as RealPlugin, RequestMeta as RealMeta};
+use hookcheck::pylon::{PylonHost, pylon_auth, real_auth};
+use hookcheck_fixtures::RealGate;
 use hookcheck_fixtures::artifacts::{native_fixture_release, wasm_fixture, workspace_root};
 
 use crate::BenchError;
@@ -52,9 +53,10 @@ struct RawWasm {
 /// Everything the benchmarks call.
 pub struct Forms {
     pylon: PylonHost,
-    gate: Gate,
+    gate: RealGate,
     meta: RequestMeta,
     auth: AuthContext,
+    real_auth: pylon_auth::AuthContext,
     native: FeatherFlyHost,
     native_req: NativeRequest,
     headers_json: Vec<u8>,
@@ -77,7 +79,7 @@ impl Forms {
         let path = request.path.clone();
 
         let mut pylon = PylonHost::new().with_trace_mode(TraceMode::Off);
-        pylon.register_documented_plugin(Box::new(Gate))?;
+        pylon.register(Arc::new(RealGate))?;
         let mut meta = RequestMeta::new(HttpMethod::Get, path.clone(), client_ip);
         meta.headers.clone_from(&headers);
 
@@ -106,9 +108,10 @@ impl Forms {
         let raw_wasm = Self::raw_wasm(&wasm_engine, &wasm_path)?;
         Ok(Self {
             pylon,
-            gate: Gate,
+            gate: RealGate,
             meta,
             auth: AuthContext::anonymous(),
+            real_auth: real_auth(&AuthContext::anonymous()),
             native,
             native_req,
             headers_json,
@@ -162,9 +165,20 @@ impl Forms {
             .is_none()
     }
 
-    /// In-process floor: the plugin's method called directly.
+    /// In-process floor: the plugin's trait method called directly, with
+    /// the crate's arguments prepared once.
     pub fn in_process_floor(&self) -> bool {
-        self.gate.before_request(&self.meta, &self.auth).is_ok()
+        let peer = RealMeta {
+            peer_ip: &self.meta.client_ip,
+        };
+        self.gate
+            .on_request_with_meta(
+                self.meta.method.as_str(),
+                &self.meta.path,
+                &self.real_auth,
+                &peer,
+            )
+            .is_ok()
     }
 
     /// Native, through the FeatherFly host (in-process isolation).
