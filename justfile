@@ -58,6 +58,23 @@ bench *args:
 bench-check *args:
     cargo run --release --quiet -p hookcheck-benches {{args}} --bin bench-check
 
+# Time each form's plugin against itself N times with the release hookcheck and count false regressions (none should be flagged)
+bench-same runs="10":
+    #!/usr/bin/env bash
+    set -euo pipefail
+    cargo build --release --quiet -p hookcheck-conformance
+    bin="${CARGO_TARGET_DIR:-target}/release/hookcheck"
+    "$bin" fixtures target/fixtures/native/gate.so target/fixtures/wasm/gate_wasm.wasm >/dev/null
+    for plugin in pylon:post_guard target/fixtures/native/gate.so target/fixtures/wasm/gate_wasm.wasm; do
+        flagged=0
+        for _ in $(seq {{runs}}); do
+            rc=0
+            "$bin" bench "$plugin" --against "$plugin" >/dev/null 2>&1 || rc=$?
+            case $rc in 0) ;; 1) flagged=$((flagged + 1)) ;; *) echo "$plugin: hookcheck bench failed (exit $rc)"; exit 2 ;; esac
+        done
+        echo "$plugin against itself: $flagged of {{runs}} runs flagged a regression"
+    done
+
 # Run every property test with many cases (about ten minutes here) and print the count
 prop-long cases="600000":
     #!/usr/bin/env bash

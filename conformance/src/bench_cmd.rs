@@ -110,7 +110,12 @@ fn open(spec: &str, profile: ProfileChoice) -> anyhow::Result<Subject> {
     Ok(Subject::open(spec, profile, Some(crate::conformance::own_runner()?))?.0)
 }
 
+/// A latency in a 12-column cell: whole nanoseconds below 10 µs, where
+/// in-process hooks live, else microseconds.
 fn micros(ns: u64) -> String {
+    if ns < 10_000 {
+        return format!("{ns:>9} ns");
+    }
     #[allow(clippy::cast_precision_loss, reason = "nanosecond latencies")]
     let us = ns as f64 / 1_000.0;
     format!("{us:>9.2} µs")
