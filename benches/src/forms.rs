@@ -7,8 +7,7 @@ use hookcheck::engine::{AuthContext, HttpMethod, RequestMeta, TraceMode};
 use hookcheck::featherfly::{FeatherFlyHost, NativeOptions, NativeRequest};
 use hookcheck::fixtures::{Event, RequestEvent, read_fixture};
 use hookcheck::lesstruct::{HostServices, INPUT_OFFSET, WasmEngine, WasmLimits, WasmPlugin};
-use hookcheck::pylon::real::{Plugin as RealPlugin, RequestMeta as RealMeta};
-use hookcheck::pylon::{PylonHost, pylon_auth, real_auth};
+use hookcheck::pylon::{PylonHost, on_request, pylon_auth, real_auth};
 use hookcheck_fixtures::RealGate;
 use hookcheck_fixtures::artifacts::{native_fixture_release, wasm_fixture, workspace_root};
 
@@ -168,17 +167,7 @@ impl Forms {
     /// In-process floor: the plugin's trait method called directly, with
     /// the crate's arguments prepared once.
     pub fn in_process_floor(&self) -> bool {
-        let peer = RealMeta {
-            peer_ip: &self.meta.client_ip,
-        };
-        self.gate
-            .on_request_with_meta(
-                self.meta.method.as_str(),
-                &self.meta.path,
-                &self.real_auth,
-                &peer,
-            )
-            .is_ok()
+        on_request(&self.gate, &self.meta, &self.real_auth).is_ok()
     }
 
     /// Native, through the FeatherFly host (in-process isolation).

@@ -130,12 +130,9 @@ impl Inputs {
 
     /// The requests as a host's request hooks see them.
     pub(crate) fn request_metas(&self) -> impl Iterator<Item = (&str, RequestMeta)> {
-        self.requests.iter().map(|(label, r)| {
-            let mut meta = RequestMeta::new(r.method, r.path.clone(), r.client_ip.clone());
-            meta.query.clone_from(&r.query);
-            meta.headers = r.header_list();
-            (label.as_str(), meta)
-        })
+        self.requests
+            .iter()
+            .map(|(label, r)| (label.as_str(), r.meta()))
     }
 
     /// Lesstruct hook data: each insert or update's `data` laid over the

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use hookcheck::engine::{AuthContext, RequestMeta, TraceMode};
 use hookcheck::featherfly::{FeatherFlyHost, Isolation, NativeOptions, NativeRequest};
 use hookcheck::fixtures::RequestEvent;
-use hookcheck::pylon::real::{Plugin as RealPlugin, RequestMeta as RealMeta};
-use hookcheck::pylon::{PylonHost, pylon_auth, real_auth};
+use hookcheck::pylon::real::Plugin as RealPlugin;
+use hookcheck::pylon::{PylonHost, on_request, pylon_auth, real_auth};
 use hookcheck::rustant::{AgentHookPoint, AgentHost, Hook, HookContext, SecurityPolicy};
 use serde_json::json;
 
@@ -52,19 +52,12 @@ pub(crate) fn caller(subject: &Subject, request: &RequestEvent) -> Result<Box<dy
     match subject {
         Subject::Pylon(p) => {
             let host = p.host()?.with_trace_mode(TraceMode::Off);
-            let mut meta = RequestMeta::new(
-                request.method,
-                request.path.clone(),
-                request.client_ip.clone(),
-            );
-            meta.query.clone_from(&request.query);
-            meta.headers = request.header_list();
             Ok(Box::new(PylonCaller {
                 real_auth: real_auth(&request.auth),
                 auth: request.auth.clone(),
                 plugin: p.plugin(),
                 host,
-                meta,
+                meta: request.meta(),
             }))
         }
         #[cfg(feature = "wasm")]
@@ -83,12 +76,7 @@ pub(crate) fn caller(subject: &Subject, request: &RequestEvent) -> Result<Box<dy
             if !serves {
                 return unsupported("it registers no request hook");
             }
-            let native = NativeRequest {
-                method: request.method,
-                path: request.path.clone(),
-                headers: request.header_list(),
-                body: request.body.clone().into_bytes(),
-            };
+            let native = NativeRequest::from(request);
             // A request no pattern of the plugin matches would time the
             // host alone.
             let before: usize = host.calls().iter().sum();
@@ -148,17 +136,7 @@ struct PylonCaller {
 impl PylonCaller {
     /// The trait method alone; `true` when the request goes on.
     fn direct(&self) -> bool {
-        let peer = RealMeta {
-            peer_ip: &self.meta.client_ip,
-        };
-        self.plugin
-            .on_request_with_meta(
-                self.meta.method.as_str(),
-                &self.meta.path,
-                &self.real_auth,
-                &peer,
-            )
-            .is_ok()
+        on_request(self.plugin.as_ref(), &self.meta, &self.real_auth).is_ok()
     }
 }
 

@@ -217,13 +217,7 @@ fn own_probes(inputs: &Inputs, out: &mut Vec<Probe>) {
         out.push(own(file, Probe::Config(config.yaml.clone().into_bytes())));
     }
     for (file, r) in &inputs.requests {
-        let request = NativeRequest {
-            method: r.method,
-            path: r.path.clone(),
-            headers: r.header_list(),
-            body: r.body.clone().into_bytes(),
-        };
-        out.push(own(file, Probe::Request(request)));
+        out.push(own(file, Probe::Request(NativeRequest::from(r))));
     }
     for (file, json) in &inputs.json {
         let probe = Probe::Json {

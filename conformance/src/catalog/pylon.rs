@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use hookcheck::engine::call_guarded;
 use hookcheck::engine::{AuthContext, Contract, HttpMethod, Outcome, RequestMeta, Trace, WriteOp};
 use hookcheck::pylon::real::{Plugin as RealPlugin, PluginError as RealError};
-use hookcheck::pylon::{PluginError, PylonHost, PylonPlugin, real_auth};
+use hookcheck::pylon::{PluginError, PylonHost, PylonPlugin, on_request, real_auth};
 use hookcheck::store::EntityStore;
 use serde_json::{Value, json};
 
@@ -365,16 +365,10 @@ fn errors_of(p: &PylonSubject) -> (usize, Vec<(String, RealError)>) {
     let mut errors = Vec::new();
     let auth = real_auth(&AuthContext::anonymous());
     for meta in requests(p) {
-        let peer = hookcheck::pylon::real::RequestMeta {
-            peer_ip: &meta.client_ip,
-        };
-        let method = meta.method.as_str();
-        if let Ok(answer) =
-            call_guarded(|| plugin.on_request_with_meta(method, &meta.path, &auth, &peer))
-        {
+        if let Ok(answer) = call_guarded(|| on_request(plugin, &meta, &auth)) {
             calls += 1;
             if let Err(e) = answer {
-                errors.push((format!("{method} {}", meta.path), e));
+                errors.push((format!("{} {}", meta.method, meta.path), e));
             }
         }
     }

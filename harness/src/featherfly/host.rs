@@ -93,6 +93,19 @@ pub struct NativeRequest {
     pub body: Vec<u8>,
 }
 
+impl From<&crate::fixtures::RequestEvent> for NativeRequest {
+    /// The request as FeatherFly's request hooks see it: method, path,
+    /// headers and body (the query is not passed to them).
+    fn from(req: &crate::fixtures::RequestEvent) -> Self {
+        Self {
+            method: req.method,
+            path: req.path.clone(),
+            headers: req.header_list(),
+            body: req.body.clone().into_bytes(),
+        }
+    }
+}
+
 /// A request prepared once as the host prepares it (headers JSON, output
 /// buffer), with the functions of the request hooks it reaches, for timing
 /// those hooks without the host's pipeline: made by

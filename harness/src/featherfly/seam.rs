@@ -51,12 +51,7 @@ impl ContractHost for FeatherFlyHost {
     }
 
     fn request_hooks(&self, req: &RequestEvent, trace: &mut Trace) -> Option<HttpResponse> {
-        let run = self.request(&NativeRequest {
-            method: req.method,
-            path: req.path.clone(),
-            headers: req.header_list(),
-            body: req.body.clone().into_bytes(),
-        });
+        let run = self.request(&NativeRequest::from(req));
         trace.absorb(run.trace);
         run.response
     }

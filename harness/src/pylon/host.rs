@@ -313,19 +313,14 @@ impl PylonHost {
     /// string do not reach a plugin.
     pub fn before_request(&self, meta: &RequestMeta, auth: &AuthContext) -> RequestRun {
         let mut trace = Trace::new(self.trace_mode);
-        let auth = real_auth(auth);
-        let peer = pylon_plugin::RequestMeta {
-            peer_ip: &meta.client_ip,
-        };
-        let (method, path, auth, peer) = (meta.method.as_str(), meta.path.as_str(), &auth, &peer);
+        let auth = &real_auth(auth);
         let steps = self.plugins.iter().map(|e| {
-            let call = move |_: &[u8]| match call_guarded(|| {
-                e.plugin.on_request_with_meta(method, path, auth, peer)
-            }) {
-                Ok(Ok(())) => Outcome::Continue,
-                Ok(Err(err)) => rejection(&err),
-                Err(failure) => Outcome::error(&e.name, "on_request_with_meta", failure),
-            };
+            let call =
+                move |_: &[u8]| match call_guarded(|| on_request(e.plugin.as_ref(), meta, auth)) {
+                    Ok(Ok(())) => Outcome::Continue,
+                    Ok(Err(err)) => rejection(&err),
+                    Err(failure) => Outcome::error(&e.name, "on_request_with_meta", failure),
+                };
             (e.name.as_str(), call)
         });
         let folded = Pipeline::new(self.specs.request).run(Vec::new(), steps, &mut trace);
@@ -545,4 +540,23 @@ fn before_step(
         Ok(Err(err)) => rejection(&err),
         Err(failure) => Outcome::error(&e.name, hook, failure),
     }
+}
+
+/// Calls `plugin`'s `on_request_with_meta` as the crate's registry does:
+/// the method and path, `auth`, and the crate's `RequestMeta`, which
+/// carries only the peer address (headers and the query never reach a
+/// plugin).
+///
+/// # Errors
+///
+/// The plugin's own `Err`: it rejects the request.
+pub fn on_request(
+    plugin: &dyn pylon_plugin::Plugin,
+    meta: &RequestMeta,
+    auth: &pylon_auth::AuthContext,
+) -> std::result::Result<(), pylon_plugin::PluginError> {
+    let peer = pylon_plugin::RequestMeta {
+        peer_ip: &meta.client_ip,
+    };
+    plugin.on_request_with_meta(meta.method.as_str(), &meta.path, auth, &peer)
 }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use super::host::PylonHost;
 use super::registry::parse_manifest;
 use crate::Result;
-use crate::engine::{Contract, HttpResponse, Profile, RequestMeta, Trace, TraceMode};
+use crate::engine::{Contract, HttpResponse, Profile, Trace, TraceMode};
 use crate::fixtures::{RequestEvent, WriteEvent};
 use crate::host::{ContractHost, HostEntry, LoadOptions};
 use crate::limits::{MAX_INPUT_FILE_BYTES, read_text_bounded};
@@ -52,14 +52,7 @@ impl ContractHost for PylonHost {
     }
 
     fn request_hooks(&self, req: &RequestEvent, trace: &mut Trace) -> Option<HttpResponse> {
-        let meta = RequestMeta {
-            method: req.method,
-            path: req.path.clone(),
-            query: req.query.clone(),
-            client_ip: req.client_ip.clone(),
-            headers: req.header_list(),
-        };
-        let run = self.before_request(&meta, &req.auth);
+        let run = self.before_request(&req.meta(), &req.auth);
         trace.absorb(run.trace);
         run.response
     }
