@@ -289,17 +289,19 @@ fn one(args: &BenchArgs, subject: &Subject, request: &RequestEvent) -> anyhow::R
                 m.hook
             );
         }
-        let p50 = ratio(&m.host_samples, &saved.samples, 0.5);
-        let p99 = ratio(&m.host_samples, &saved.samples, 0.99);
-        let limit = 1.0 + args.threshold / 100.0;
-        let regressed = p50.low > limit || p99.low > limit;
-        ok = !regressed;
+        let c = bench::Comparison::of(
+            m.hook,
+            (m.plugin.clone(), m.host_samples.clone()),
+            (saved.plugin, saved.samples),
+            args.threshold / 100.0,
+        );
+        ok = !c.regressed();
         text.push_str(&format!(
             "  against baseline `{name}` ({}): p50 {} · p99 {} (95% intervals)\n  caveat: the baseline ran at another time, so the machine's drift between the runs is in these ratios; --against is the fair comparison\n  {}\n",
-            saved.plugin,
-            interval(&p50),
-            interval(&p99),
-            verdict(regressed, args.threshold)
+            c.old,
+            interval(&c.ratio_p50),
+            interval(&c.ratio_p99),
+            verdict(c.regressed(), args.threshold)
         ));
     }
     let mut series = vec![("host", m.host_samples.as_slice())];
@@ -373,11 +375,6 @@ fn against(
         svg,
         ok: !c.regressed(),
     })
-}
-
-/// New over saved at quantile `q`, with its 95% interval.
-fn ratio(new: &[u64], saved: &[u64], q: f64) -> bench::Interval {
-    bench::ratio_interval(new, saved, q, 100, 1_000, 0x0068_656f_6f6b_636b)
 }
 
 fn interval(i: &bench::Interval) -> String {

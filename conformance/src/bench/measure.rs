@@ -290,19 +290,39 @@ impl Bench<'_> {
                 new.push(timed(|| a.host()));
             }
         }
-        let seed = 0x0068_656f_6f6b_636b;
-        Ok(Comparison {
-            hook: a.hook(),
-            new: self.subject.display_name(),
-            old: old.display_name(),
-            new_host: Percentiles::of(&new),
-            old_host: Percentiles::of(&was),
-            ratio_p50: ratio_interval(&new, &was, 0.5, BLOCKS, RESAMPLES, seed),
-            ratio_p99: ratio_interval(&new, &was, 0.99, BLOCKS, RESAMPLES, seed),
-            new_samples: new,
-            old_samples: was,
+        Ok(Comparison::of(
+            a.hook(),
+            (self.subject.display_name(), new),
+            (old.display_name(), was),
             threshold,
-        })
+        ))
+    }
+}
+
+impl Comparison {
+    /// Two series of `hook`'s latencies (name, ns samples in the order
+    /// taken) compared at p50 and p99 with 95% block-bootstrap intervals;
+    /// `threshold` is the slowdown that counts (0.10: 10%).
+    pub fn of(
+        hook: &'static str,
+        (new, new_samples): (String, Vec<u64>),
+        (old, old_samples): (String, Vec<u64>),
+        threshold: f64,
+    ) -> Self {
+        let seed = 0x0068_656f_6f6b_636b;
+        let ratio = |q| ratio_interval(&new_samples, &old_samples, q, BLOCKS, RESAMPLES, seed);
+        Self {
+            hook,
+            new,
+            old,
+            new_host: Percentiles::of(&new_samples),
+            old_host: Percentiles::of(&old_samples),
+            ratio_p50: ratio(0.5),
+            ratio_p99: ratio(0.99),
+            new_samples,
+            old_samples,
+            threshold,
+        }
     }
 }
 
