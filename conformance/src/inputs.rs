@@ -21,6 +21,19 @@ pub(crate) fn lesstruct_contents() -> Vec<Value> {
     ]
 }
 
+/// Lesstruct hook data for a new post made of `fields` (a write's data, a
+/// request's JSON body) laid over the fields every post has, so one that
+/// names only `title` still reaches the plugin in the host's shape.
+#[cfg(feature = "wasm")]
+pub(crate) fn new_post(fields: Option<&serde_json::Map<String, Value>>) -> Value {
+    let mut post = json!({"contentId": 0, "userId": 1, "title": "", "content": "",
+        "tags": null, "status": "draft", "postType": "post"});
+    if let (Some(base), Some(fields)) = (post.as_object_mut(), fields) {
+        base.extend(fields.iter().map(|(k, v)| (k.clone(), v.clone())));
+    }
+    post
+}
+
 /// FeatherFly config YAML.
 pub(crate) const CONFIG_YAML: &[u8] = b"system:\n  plugins_directory: /var/lib/featherfly/plugins\nlisten: 127.0.0.1:9090\ndebug: false\n";
 

@@ -140,20 +140,9 @@ impl Inputs {
     /// reaches the plugin in the host's shape.
     #[cfg(feature = "wasm")]
     pub(crate) fn lesstruct_contents(&self) -> impl Iterator<Item = (&str, serde_json::Value)> {
-        use hookcheck::engine::WriteOp;
-        use serde_json::json;
         self.writes
             .iter()
-            .filter(|(_, w)| w.op != WriteOp::Delete)
-            .map(|(label, w)| {
-                let mut content = json!({"contentId": 0, "userId": 1, "title": "", "content": "",
-                    "tags": null, "status": "draft", "postType": "post"});
-                if let (Some(base), Some(data)) = (content.as_object_mut(), w.data.as_object()) {
-                    for (k, v) in data {
-                        base.insert(k.clone(), v.clone());
-                    }
-                }
-                (label.as_str(), content)
-            })
+            .filter(|(_, w)| w.op != hookcheck::engine::WriteOp::Delete)
+            .map(|(label, w)| (label.as_str(), crate::inputs::new_post(w.data.as_object())))
     }
 }

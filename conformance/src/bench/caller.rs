@@ -319,14 +319,8 @@ mod wasm {
             )));
         }
         let host = load()?.with_trace_mode(TraceMode::Off);
-        let mut content = serde_json::json!({"contentId": 0, "userId": 1, "title": "", "content": "",
-            "tags": null, "status": "draft", "postType": "post"});
-        if let (Some(post), Ok(Value::Object(body))) = (
-            content.as_object_mut(),
-            serde_json::from_str::<Value>(&request.body),
-        ) {
-            post.extend(body);
-        }
+        let body = serde_json::from_str::<Value>(&request.body).ok();
+        let content = crate::inputs::new_post(body.as_ref().and_then(Value::as_object));
         let input = serde_json::to_vec(&content).unwrap_or_default();
         Ok(Box::new(WasmCaller {
             host,
