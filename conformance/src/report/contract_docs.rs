@@ -4,11 +4,13 @@
 
 use hookcheck::engine::Contract;
 
-/// One contract's document: its path in the repository and its text.
-struct Document {
-    contract: Contract,
-    path: &'static str,
-    text: &'static str,
+/// One contract's document built into the binary: its path in the
+/// repository and its text (the contract documents here, the lessons in
+/// `lessons.rs`).
+pub(super) struct Document {
+    pub(super) contract: Contract,
+    pub(super) path: &'static str,
+    pub(super) text: &'static str,
 }
 
 const DOCUMENTS: &[Document] = &[

@@ -5,30 +5,25 @@
 
 use hookcheck::engine::Contract;
 
-/// One contract's page of lessons: its path in the repository and its text.
-struct Page {
-    contract: Contract,
-    path: &'static str,
-    text: &'static str,
-}
+use super::contract_docs::Document;
 
-const PAGES: &[Page] = &[
-    Page {
+const PAGES: &[Document] = &[
+    Document {
         contract: Contract::PYLON,
         path: "docs/checks/pylon.md",
         text: include_str!("../../../docs/checks/pylon.md"),
     },
-    Page {
+    Document {
         contract: Contract::LESSTRUCT,
         path: "docs/checks/lesstruct.md",
         text: include_str!("../../../docs/checks/lesstruct.md"),
     },
-    Page {
+    Document {
         contract: Contract::FEATHERFLY,
         path: "docs/checks/featherfly.md",
         text: include_str!("../../../docs/checks/featherfly.md"),
     },
-    Page {
+    Document {
         contract: Contract::RUSTANT,
         path: "docs/checks/rustant.md",
         text: include_str!("../../../docs/checks/rustant.md"),
