@@ -58,21 +58,31 @@ bench *args:
 bench-check *args:
     cargo run --release --quiet -p hookcheck-benches {{args}} --bin bench-check
 
-# Time each form's plugin against itself N times with the release hookcheck and count false regressions (none should be flagged)
-bench-same runs="10":
+# Statistical power of `hookcheck bench --against`, N runs per form (release): how often gate_slow10 is flagged against gate, and gate against itself
+bench-power runs="10":
     #!/usr/bin/env bash
     set -euo pipefail
     cargo build --release --quiet -p hookcheck-conformance
     bin="${CARGO_TARGET_DIR:-target}/release/hookcheck"
-    "$bin" fixtures target/fixtures/native/gate.so target/fixtures/wasm/gate_wasm.wasm >/dev/null
-    for plugin in pylon:post_guard target/fixtures/native/gate.so target/fixtures/wasm/gate_wasm.wasm; do
-        flagged=0
+    native="${CARGO_TARGET_DIR:-target}/fixtures/native"
+    wasm="${CARGO_TARGET_DIR:-target}/fixtures/wasm"
+    "$bin" fixtures "$native/gate.so" "$native/gate_slow10.so" "$wasm/gate_wasm.wasm" "$wasm/gate_slow10_wasm.wasm" >/dev/null
+    # Runs `hookcheck bench NEW --against OLD` {{runs}} times; prints how
+    # many exited 1 and each run's new/old p50 and p99 estimates.
+    power() {
+        local new=$1 old=$2 flagged=0 ratios="" rc out
         for _ in $(seq {{runs}}); do
             rc=0
-            "$bin" bench "$plugin" --against "$plugin" >/dev/null 2>&1 || rc=$?
-            case $rc in 0) ;; 1) flagged=$((flagged + 1)) ;; *) echo "$plugin: hookcheck bench failed (exit $rc)"; exit 2 ;; esac
+            out=$("$bin" bench "$new" --against "$old" 2>/dev/null) || rc=$?
+            case $rc in 0) ;; 1) flagged=$((flagged + 1)) ;; *) echo "$new: hookcheck bench failed (exit $rc)"; exit 2 ;; esac
+            ratios="$ratios $(sed -n 's/.*new\/old p50: \([0-9.]*\) .* p99: \([0-9.]*\) .*/\1\/\2/p' <<<"$out")"
         done
-        echo "$plugin against itself: $flagged of {{runs}} runs flagged a regression"
+        echo "$(basename "$new") against $(basename "$old"): exit 1 in $flagged of {{runs}} runs (p50/p99 new/old:$ratios)"
+    }
+    for form in "pylon:gate_slow10 pylon:gate" "$native/gate_slow10.so $native/gate.so" "$wasm/gate_slow10_wasm.wasm $wasm/gate_wasm.wasm"; do
+        set -- $form
+        power "$1" "$2"
+        power "$2" "$2"
     done
 
 # Run every property test with many cases (about ten minutes here) and print the count

@@ -58,7 +58,6 @@ pub struct Forms {
     real_auth: pylon_auth::AuthContext,
     native: FeatherFlyHost,
     native_req: NativeRequest,
-    headers_json: Vec<u8>,
     raw_native: RawGate,
     _lib: libloading::Library,
     wasm_engine: WasmEngine,
@@ -78,7 +77,7 @@ impl Forms {
         let path = request.path.clone();
 
         let mut pylon = PylonHost::new().with_trace_mode(TraceMode::Off);
-        pylon.register(Arc::new(RealGate))?;
+        pylon.register(Arc::new(RealGate::default()))?;
         let mut meta = RequestMeta::new(HttpMethod::Get, path.clone(), client_ip);
         meta.headers.clone_from(&headers);
 
@@ -91,7 +90,6 @@ impl Forms {
             headers: headers.clone(),
             body: Vec::new(),
         };
-        let headers_json = hookcheck::featherfly::headers_json(&headers);
         // SAFETY: loading the fixture we just built; its `gate_raw` has this type.
         let lib = unsafe { libloading::Library::new(&so) }
             .map_err(|e| BenchError(format!("failed to load {}: {e}", so.display())))?;
@@ -107,13 +105,12 @@ impl Forms {
         let raw_wasm = Self::raw_wasm(&wasm_engine, &wasm_path)?;
         Ok(Self {
             pylon,
-            gate: RealGate,
+            gate: RealGate::default(),
             meta,
             auth: AuthContext::anonymous(),
             real_auth: real_auth(&AuthContext::anonymous()),
             native,
             native_req,
-            headers_json,
             raw_native,
             _lib: lib,
             wasm_engine,
@@ -175,10 +172,14 @@ impl Forms {
         self.native.request(&self.native_req).response.is_none()
     }
 
-    /// Native floor: the same function through a raw `libloading` symbol.
+    /// Native floor: the headers JSON built as FeatherFly builds it for
+    /// every request (the contract hands plugins that JSON, so a fair floor
+    /// pays for it too), then the same function through a raw `libloading`
+    /// symbol.
     pub fn native_floor(&self) -> bool {
+        let json = hookcheck::featherfly::headers_json(&self.native_req.headers);
         // SAFETY: `gate_raw` reads `len` bytes at the pointer we pass.
-        unsafe { (self.raw_native)(self.headers_json.as_ptr(), self.headers_json.len()) == 0 }
+        unsafe { (self.raw_native)(json.as_ptr(), json.len()) == 0 }
     }
 
     /// WASM, through the engine's memory protocol.

@@ -10,6 +10,7 @@ mod peer;
 mod record;
 mod recorder;
 mod report;
+mod stalls;
 
 pub use forms::{Forms, recorded_request, request_json};
 pub use gate::{Baseline, GateRow, check_against};
@@ -18,6 +19,7 @@ pub use peer::ExtismPeer;
 pub use record::{Histograms, record};
 pub use recorder::{FormResult, Sampler, timer_overhead_ns};
 pub use report::{BenchReport, markdown_table, svg_plot, write_reports};
+pub use stalls::{Stalls, probe};
 
 /// Why a benchmark run could not start or finish.
 #[derive(Debug, thiserror::Error)]

@@ -1,11 +1,13 @@
-//! Single-call latencies into HDR histograms, engine and floor interleaved
-//! (A B A B …) so both see the same machine stalls.
+//! Single-call latencies into HDR histograms, engine, floor and the pause
+//! probe interleaved (A B P A B P …) so all see the same machine stalls.
 
 use std::hint::black_box;
 use std::time::Instant;
 
 use hdrhistogram::Histogram;
 use serde::{Deserialize, Serialize};
+
+use crate::stalls::{Stalls, probe};
 
 /// The cost of the clock, in ns: the median of back-to-back `Instant::now()`
 /// pairs.
@@ -36,8 +38,37 @@ pub struct FormResult {
     pub floor_p99_ns: u64,
     /// Engine p99 / floor p99.
     pub ratio_p99: f64,
+    /// Engine p99 net of the machine's pauses, ns (see [`Stalls`]).
+    pub net_p99_ns: u64,
+    /// Floor p99 net of the machine's pauses, ns.
+    pub floor_net_p99_ns: u64,
+    /// Engine net p99 / floor net p99: what the gate compares.
+    pub ratio_p99_net: f64,
+    /// Pauses of the machine per millisecond, from the probe.
+    pub pauses_per_ms: f64,
     /// Samples of each.
     pub samples: u64,
+}
+
+impl FormResult {
+    /// The result of an engine and a floor histogram, with the pauses the
+    /// probe saw meanwhile.
+    pub fn of(e: &Histogram<u64>, f: &Histogram<u64>, stalls: &Stalls) -> Self {
+        let (net, floor_net) = (stalls.net_quantile(e, 0.99), stalls.net_quantile(f, 0.99));
+        Self {
+            p50_ns: e.value_at_quantile(0.5),
+            p99_ns: e.value_at_quantile(0.99),
+            p999_ns: e.value_at_quantile(0.999),
+            floor_p50_ns: f.value_at_quantile(0.5),
+            floor_p99_ns: f.value_at_quantile(0.99),
+            ratio_p99: e.value_at_quantile(0.99) as f64 / f.value_at_quantile(0.99).max(1) as f64,
+            net_p99_ns: net,
+            floor_net_p99_ns: floor_net,
+            ratio_p99_net: net as f64 / floor_net.max(1) as f64,
+            pauses_per_ms: stalls.per_ms(),
+            samples: e.len(),
+        }
+    }
 }
 
 /// Samples engine and floor calls.
@@ -57,8 +88,8 @@ fn histogram() -> Histogram<u64> {
 }
 
 impl Sampler {
-    /// Records `engine` and `floor` interleaved; returns the result and the
-    /// two histograms.
+    /// Records `engine`, `floor` and the pause probe interleaved; returns
+    /// the result and the engine's and floor's histograms.
     pub fn run(
         &self,
         mut engine: impl FnMut() -> bool,
@@ -69,12 +100,15 @@ impl Sampler {
             black_box(floor());
         }
         let (mut e, mut f) = (histogram(), histogram());
+        let mut p = Vec::with_capacity(self.samples);
         for _ in 0..self.samples {
             let t0 = Instant::now();
             black_box(engine());
             let t1 = Instant::now();
             black_box(floor());
             let t2 = Instant::now();
+            black_box(probe());
+            let t3 = Instant::now();
             let clean = |d: std::time::Duration| {
                 (d.as_nanos() as u64)
                     .saturating_sub(self.overhead_ns)
@@ -82,16 +116,9 @@ impl Sampler {
             };
             let _ = e.record(clean(t1 - t0));
             let _ = f.record(clean(t2 - t1));
+            p.push(clean(t3 - t2));
         }
-        let result = FormResult {
-            p50_ns: e.value_at_quantile(0.5),
-            p99_ns: e.value_at_quantile(0.99),
-            p999_ns: e.value_at_quantile(0.999),
-            floor_p50_ns: f.value_at_quantile(0.5),
-            floor_p99_ns: f.value_at_quantile(0.99),
-            ratio_p99: e.value_at_quantile(0.99) as f64 / f.value_at_quantile(0.99).max(1) as f64,
-            samples: e.len(),
-        };
+        let result = FormResult::of(&e, &f, &Stalls::from_probe(&p));
         (result, e, f)
     }
 }

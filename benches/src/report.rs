@@ -33,13 +33,23 @@ pub struct BenchReport {
 /// The Markdown table of a report.
 pub fn markdown_table(r: &BenchReport) -> String {
     let mut out = String::from(
-        "| form | p50 | p99 | p99.9 | floor p50 | floor p99 | ratio p99 | samples |\n|---|---:|---:|---:|---:|---:|---:|---:|\n",
+        "| form | p50 | p99 | p99.9 | floor p50 | floor p99 | ratio p99 | net of pauses: p99 / floor p99 / ratio | pauses per ms | samples |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     for (name, f) in &r.forms {
         let _ = writeln!(
             out,
-            "| {name} | {} ns | {} ns | {} ns | {} ns | {} ns | {:.2} | {} |",
-            f.p50_ns, f.p99_ns, f.p999_ns, f.floor_p50_ns, f.floor_p99_ns, f.ratio_p99, f.samples
+            "| {name} | {} ns | {} ns | {} ns | {} ns | {} ns | {:.2} | {} ns / {} ns / {:.2} | {:.2} | {} |",
+            f.p50_ns,
+            f.p99_ns,
+            f.p999_ns,
+            f.floor_p50_ns,
+            f.floor_p99_ns,
+            f.ratio_p99,
+            f.net_p99_ns,
+            f.floor_net_p99_ns,
+            f.ratio_p99_net,
+            f.pauses_per_ms,
+            f.samples
         );
     }
     if let (Some(p99), Some(ratio)) = (r.peer_extism_p99_ns, r.peer_extism_ratio_p99) {

@@ -14,6 +14,10 @@ fn form(ratio: f64) -> FormResult {
         floor_p50_ns: 450,
         floor_p99_ns: 600,
         ratio_p99: ratio,
+        net_p99_ns: (600.0 * ratio) as u64,
+        floor_net_p99_ns: 600,
+        ratio_p99_net: ratio,
+        pauses_per_ms: 0.5,
         samples: 1000,
     }
 }
@@ -38,7 +42,7 @@ fn baseline() -> Baseline {
     Baseline {
         tolerance: 0.3,
         note: "test".into(),
-        ratio_p99: [("in_process", 1.1), ("native", 2.0), ("wasm", 1.2)]
+        ratio_p99_net: [("in_process", 1.1), ("native", 2.0), ("wasm", 1.2)]
             .into_iter()
             .map(|(k, v)| (k.to_owned(), v))
             .collect(),
@@ -85,7 +89,7 @@ fn a_form_missing_from_the_run_fails() {
 fn the_committed_baseline_parses_and_covers_the_three_forms() {
     let path = hookcheck_fixtures::artifacts::workspace_root().join("reports/bench/baseline.json");
     let baseline: Baseline = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let forms: Vec<&str> = baseline.ratio_p99.keys().map(String::as_str).collect();
+    let forms: Vec<&str> = baseline.ratio_p99_net.keys().map(String::as_str).collect();
     assert_eq!(forms, ["in_process", "native", "wasm"]);
     assert!(baseline.tolerance > 0.0 && !baseline.note.is_empty());
 }

@@ -1,5 +1,5 @@
 //! `just bench-check`: records before_request percentiles and fails when a
-//! form's `ratio_p99` grew past the committed baseline's tolerance.
+//! form's `ratio_p99_net` grew past the committed baseline's tolerance.
 
 use std::process::ExitCode;
 
@@ -31,7 +31,7 @@ fn run() -> anyhow::Result<bool> {
     println!("{}", hookcheck_benches::markdown_table(&report));
     let rows = check_against(&report, &baseline);
     println!(
-        "| form | baseline ratio p99 | limit (+{:.0} %) | now | verdict |\n|---|---:|---:|---:|---|",
+        "| form | baseline net ratio p99 | limit (+{:.0} %) | now | verdict |\n|---|---:|---:|---:|---|",
         baseline.tolerance * 100.0
     );
     for r in &rows {

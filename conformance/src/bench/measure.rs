@@ -131,14 +131,45 @@ pub struct Comparison {
     pub ratio_p99: Interval,
     /// How much slower counts as a regression (0.10: 10%).
     pub threshold: f64,
+    /// What the intervals say about the threshold.
+    pub verdict: Verdict,
+}
+
+/// What a comparison's p50 and p99 intervals say about `1 + threshold`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Both intervals lie wholly below the threshold: whatever slowdown
+    /// there is, it is smaller.
+    Within,
+    /// An interval reaches past the threshold and none lies wholly past
+    /// it: this run cannot tell (more samples narrow the intervals).
+    Unclear,
+    /// An interval lies wholly past the threshold: the new build is slower
+    /// by more than it. The only verdict that fails a run.
+    Slower,
+}
+
+impl Verdict {
+    /// The verdict of the p50 and p99 intervals against `1 + threshold`.
+    pub fn of(p50: &Interval, p99: &Interval, threshold: f64) -> Self {
+        let limit = 1.0 + threshold;
+        if p50.low > limit || p99.low > limit {
+            Self::Slower
+        } else if p50.high > limit || p99.high > limit {
+            Self::Unclear
+        } else {
+            Self::Within
+        }
+    }
 }
 
 impl Comparison {
     /// Whether the new build is slower than the old by more than the
-    /// threshold, at p50 or p99, with the whole interval past it.
+    /// threshold, at p50 or p99, with the whole interval past it
+    /// ([`Verdict::Slower`]).
     pub fn regressed(&self) -> bool {
-        let limit = 1.0 + self.threshold;
-        self.ratio_p50.low > limit || self.ratio_p99.low > limit
+        self.verdict == Verdict::Slower
     }
 }
 
@@ -311,14 +342,16 @@ impl Comparison {
     ) -> Self {
         let seed = 0x0068_656f_6f6b_636b;
         let ratio = |q| ratio_interval(&new_samples, &old_samples, q, BLOCKS, RESAMPLES, seed);
+        let (ratio_p50, ratio_p99) = (ratio(0.5), ratio(0.99));
         Self {
             hook,
             new,
             old,
             new_host: Percentiles::of(&new_samples),
             old_host: Percentiles::of(&old_samples),
-            ratio_p50: ratio(0.5),
-            ratio_p99: ratio(0.99),
+            verdict: Verdict::of(&ratio_p50, &ratio_p99, threshold),
+            ratio_p50,
+            ratio_p99,
             new_samples,
             old_samples,
             threshold,
@@ -331,4 +364,34 @@ fn timed(f: impl FnOnce() -> bool) -> u64 {
     let start = Instant::now();
     black_box(f());
     u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(low: f64, high: f64) -> Interval {
+        Interval {
+            estimate: f64::midpoint(low, high),
+            low,
+            high,
+        }
+    }
+
+    #[test]
+    fn only_an_interval_wholly_past_the_threshold_is_slower() {
+        let within = at(0.97, 1.04);
+        // p99 alone wholly past 10% is enough.
+        assert_eq!(Verdict::of(&within, &at(1.12, 1.3), 0.10), Verdict::Slower);
+        assert_eq!(Verdict::of(&at(1.101, 1.2), &within, 0.10), Verdict::Slower);
+        // Reaching past it, or touching it, is not enough.
+        assert_eq!(
+            Verdict::of(&at(1.05, 1.15), &within, 0.10),
+            Verdict::Unclear
+        );
+        assert_eq!(Verdict::of(&within, &at(1.1, 1.2), 0.10), Verdict::Unclear);
+        assert_eq!(Verdict::of(&within, &within, 0.10), Verdict::Within);
+        // The threshold moves the line: the same intervals, 2%.
+        assert_eq!(Verdict::of(&within, &at(1.03, 1.05), 0.02), Verdict::Slower);
+    }
 }

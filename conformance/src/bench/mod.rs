@@ -6,6 +6,6 @@ mod measure;
 mod stats;
 mod svg;
 
-pub use measure::{Bench, Comparison, Measurement, Threads, WasmCounts, before_request};
+pub use measure::{Bench, Comparison, Measurement, Threads, Verdict, WasmCounts, before_request};
 pub use stats::{Interval, Percentiles, ratio_interval};
 pub use svg::latency_svg;

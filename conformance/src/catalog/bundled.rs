@@ -76,6 +76,12 @@ const PYLON: &[(&str, PylonMake)] = &[
     ("locks_per_request", || {
         PylonPlugin::Real(Arc::new(fx::LocksPerRequest::default()))
     }),
+    ("gate", || {
+        PylonPlugin::Real(Arc::new(fx::RealGate::default()))
+    }),
+    ("gate_slow10", || {
+        PylonPlugin::Real(Arc::new(fx::RealGate::slow10()))
+    }),
 ];
 
 const RUSTANT: &[(&str, AgentMake)] = &[

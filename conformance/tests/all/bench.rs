@@ -95,6 +95,10 @@ fn a_comparison_reports_both_ratios_with_intervals() {
         assert!(low <= est && est <= high && low > 0.0, "{ratio}: {c}");
     }
     assert_eq!(c["threshold"], 0.1);
+    // The exit code follows the typed verdict: only "slower" fails.
+    let verdict = c["verdict"].as_str().unwrap();
+    assert!(["within", "unclear", "slower"].contains(&verdict), "{c}");
+    assert_eq!(out.status.code() == Some(1), verdict == "slower", "{c}");
 }
 
 #[test]
