@@ -1,6 +1,7 @@
 //! The FeatherFly host side: alphabetical loading and the six pipelines,
 //! over plugins loaded in this process or in a child runner.
 
+use std::borrow::Borrow;
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -361,18 +362,21 @@ impl FeatherFlyHost {
         }
     }
 
-    fn run<'a>(
+    /// Runs `spec`'s pipeline over the registrations `matching`, each
+    /// called with `input` of the value so far: a fresh [`HookInput`], or
+    /// a borrowed one when every call gets the same input.
+    fn run<'a, I: Borrow<HookInput>>(
         &'a self,
         spec: &'static HookSpec,
         value: Vec<u8>,
         matching: impl Iterator<Item = usize> + 'a,
-        input: impl Fn(&[u8]) -> HookInput + 'a,
+        input: impl Fn(&[u8]) -> I + 'a,
         trace: &mut Trace,
     ) -> crate::engine::Folded {
         let input = &input;
         let steps = matching.map(move |i| {
             (self.plugin_name(&self.regs[i]), move |v: &[u8]| {
-                self.step(i, &input(v))
+                self.step(i, input(v).borrow())
             })
         });
         let folded = Pipeline::new(spec).run(value, steps, trace);
@@ -416,17 +420,24 @@ impl FeatherFlyHost {
     /// `middleware.inject`; the first RESPOND answers the request.
     pub fn request(&self, req: &NativeRequest) -> RequestRun {
         let mut trace = Trace::new(self.trace_mode);
-        let headers = Bytes(headers_json(&req.headers));
+        // Built once: every hook of both phases reads the same request.
+        let mut input = HookInput::Request {
+            phase: 1,
+            method: req.method.code(),
+            path: req.path.clone(),
+            headers_json: Bytes(headers_json(&req.headers)),
+            body: Bytes(req.body.clone()),
+        };
         for (phase, hook) in [(1, INTERCEPT), (2, MIDDLEWARE)] {
-            let regs = self.matching(|k| matches!(k, RegKind::Request { phase: p, pattern } if *p == phase && pattern_matches(pattern, &req.path)));
-            let input = |_: &[u8]| HookInput::Request {
-                phase,
-                method: req.method.code(),
-                path: req.path.clone(),
-                headers_json: headers.clone(),
-                body: Bytes(req.body.clone()),
-            };
-            let folded = self.run(hook, Vec::new(), regs, input, &mut trace);
+            let mut regs = self.matching(|k| matches!(k, RegKind::Request { phase: p, pattern } if *p == phase && pattern_matches(pattern, &req.path))).peekable();
+            if regs.peek().is_none() {
+                continue;
+            }
+            if let HookInput::Request { phase: p, .. } = &mut input {
+                *p = phase;
+            }
+            let input = &input;
+            let folded = self.run(hook, Vec::new(), regs, |_: &[u8]| input, &mut trace);
             if let Some(stop) = folded.stop
                 && let Outcome::Respond {
                     status,
