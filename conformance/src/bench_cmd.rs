@@ -1,16 +1,19 @@
-//! `hookcheck bench`: a plugin's request hook timed through the host and
-//! alone, or two builds of it side by side.
+//! `hookcheck bench`: a plugin's hook timed through the host and alone, or
+//! two builds of it side by side.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
-use hookcheck::fixtures::{Event, RequestEvent, parse_fixture, read_fixture};
+use hookcheck::fixtures::{Event, parse_fixture, read_fixture};
 use hookcheck_conformance::bench::{self, Percentiles};
 use hookcheck_conformance::{ProfileChoice, Subject};
 
-/// The request timed unless `--request` names another: a recorded
+/// The request timed unless `--input` names another: a recorded
 /// `GET /api/system` with browser headers (about 530 bytes as JSON).
 const BUNDLED_REQUEST: &str = include_str!("../../fixtures/requests/before_request_530.json");
+/// The write timed by a write hook unless `--input` names another: a
+/// recorded post insert.
+const BUNDLED_WRITE: &str = include_str!("../../fixtures/writes/post-insert.yaml");
 
 /// Arguments of `hookcheck bench`.
 #[derive(Debug, clap::Args)]
@@ -32,10 +35,21 @@ pub(crate) struct BenchArgs {
     /// Timed calls of each side.
     #[arg(long, default_value_t = 20_000)]
     samples: usize,
-    /// The request fixture to send (default: a recorded GET with browser
-    /// headers); Lesstruct saves its JSON body as a post.
-    #[arg(long, value_name = "FILE")]
-    request: Option<PathBuf>,
+    /// The hook to time (default: the contract's request hook). Pylon:
+    /// on_request_with_meta, before_insert, before_update, before_delete;
+    /// FeatherFly: request.intercept, middleware.inject; Lesstruct:
+    /// before_save, before_request; Rustant: BeforeToolExecution,
+    /// AfterToolExecution, BeforeLlmRequest, AfterLlmResponse,
+    /// OnSessionStart, OnSessionEnd, OnError.
+    #[arg(long, value_name = "NAME")]
+    hook: Option<String>,
+    /// The fixture to send, in the `serve --record` format: a request
+    /// (default: a recorded GET with browser headers), or for Pylon's
+    /// before_* hooks a write (default: a recorded post insert).
+    /// Lesstruct saves a request's JSON body, or a write's data, as a
+    /// post.
+    #[arg(long, value_name = "FILE", alias = "request")]
+    input: Option<PathBuf>,
     /// Stop with an error when the whole run takes longer than this many
     /// seconds: an in-process or native plugin's call cannot be
     /// interrupted, so a hook that never returns would otherwise hang the
@@ -92,20 +106,19 @@ fn parse_profile(s: &str) -> Result<ProfileChoice, String> {
     s.parse()
 }
 
-/// The request to time.
-fn request(path: Option<&Path>) -> anyhow::Result<RequestEvent> {
-    let fixture = match path {
-        Some(p) => read_fixture(p)?,
-        None => parse_fixture(Path::new("before_request_530.json"), BUNDLED_REQUEST)?,
+/// The bundled input for `hook` of `subject`: the write a Pylon
+/// `before_*` hook takes, else the request.
+fn bundled_input(subject: &Subject, hook: Option<&str>) -> anyhow::Result<Event> {
+    let takes = bench::bench_hooks(subject.contract())
+        .iter()
+        .find(|(name, _)| hook.is_none_or(|h| h == *name))
+        .map(|(_, takes)| *takes);
+    let fixture = if takes == Some(bench::Takes::Write) {
+        parse_fixture(Path::new("post-insert.yaml"), BUNDLED_WRITE)?
+    } else {
+        parse_fixture(Path::new("before_request_530.json"), BUNDLED_REQUEST)?
     };
-    match fixture.event {
-        Event::Request(r) => Ok(r),
-        other => bail!(
-            "{}: holds a {} event; --request needs a request",
-            path.map_or_else(|| "the bundled request".into(), |p| p.display().to_string()),
-            other.kind()
-        ),
-    }
+    Ok(fixture.event)
 }
 
 fn open(spec: &str, profile: ProfileChoice) -> anyhow::Result<Subject> {
@@ -149,12 +162,20 @@ pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<bool> {
             args.threshold
         );
     }
-    let request = request(args.request.as_deref())?;
+    // A bad fixture ends the run before any plugin loads.
+    let given = args.input.as_deref().map(read_fixture).transpose()?;
     let subject = open(&args.plugin, args.profile)?;
+    let input = match given {
+        Some(fixture) => fixture.event,
+        None => bundled_input(&subject, args.hook.as_deref())?,
+    };
+    if !matches!(subject, Subject::RustantNative(_) | Subject::Hosted(_)) {
+        bench::choose(&subject, args.hook.as_deref(), &input)?;
+    }
     watchdog(std::time::Duration::from_secs(args.timeout), &args.plugin);
     let outcome = match &args.against {
-        None => one(args, &subject, &request)?,
-        Some(old) => against(args, &subject, &open(old, args.profile)?, &request)?,
+        None => one(args, &subject, &input)?,
+        Some(old) => against(args, &subject, &open(old, args.profile)?, &input)?,
     };
     print!("{}", outcome.text);
     for (path, body) in [
@@ -196,7 +217,7 @@ const HEADER: &str = "                  p50          p99        p99.9";
 
 /// One build: host path and floor, threads, allocations; a saved baseline
 /// compared or written.
-fn one(args: &BenchArgs, subject: &Subject, request: &RequestEvent) -> anyhow::Result<Outcome> {
+fn one(args: &BenchArgs, subject: &Subject, input: &Event) -> anyhow::Result<Outcome> {
     // Bad baseline arguments end the run before the timing, not after.
     let save_to = args
         .save_baseline
@@ -221,9 +242,7 @@ fn one(args: &BenchArgs, subject: &Subject, request: &RequestEvent) -> anyhow::R
         subject.display_name(),
         args.samples
     );
-    let m = bench::before_request(subject, request)
-        .samples(args.samples)
-        .run()?;
+    let m = timing(args, subject, input).run()?;
     let mut text = format!(
         "{} {} ({} calls each)\n{HEADER}\n{}\n",
         m.plugin,
@@ -325,7 +344,7 @@ fn against(
     args: &BenchArgs,
     subject: &Subject,
     old: &Subject,
-    request: &RequestEvent,
+    input: &Event,
 ) -> anyhow::Result<Outcome> {
     if old.contract() != subject.contract() {
         bail!(
@@ -342,9 +361,7 @@ fn against(
         old.display_name(),
         args.samples
     );
-    let c = bench::before_request(subject, request)
-        .samples(args.samples)
-        .against(old, args.threshold / 100.0)?;
+    let c = timing(args, subject, input).against(old, args.threshold / 100.0)?;
     let verdict = verdict(c.verdict, args.threshold);
     let text = format!(
         "{} {} ({} calls each, alternating)\n{HEADER}\n{}\n{}\n  new/old p50: {} · p99: {} (95% intervals)\n  {verdict}\n",
@@ -377,6 +394,24 @@ fn against(
         svg,
         ok: !c.regressed(),
     })
+}
+
+/// The bench of `--hook` (or the default hook) with `input`.
+fn timing<'a>(args: &BenchArgs, subject: &'a Subject, input: &Event) -> bench::Bench<'a> {
+    match &args.hook {
+        Some(h) => bench::hook(subject, h, input),
+        None => match input {
+            Event::Request(r) => bench::before_request(subject, r),
+            other => bench::hook(
+                subject,
+                bench::bench_hooks(subject.contract())
+                    .first()
+                    .map_or("", |(name, _)| name),
+                other,
+            ),
+        },
+    }
+    .samples(args.samples)
 }
 
 fn interval(i: &bench::Interval) -> String {

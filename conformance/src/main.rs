@@ -39,8 +39,9 @@ enum Command {
     /// and one that keeps it, the fix, the fixture that breaks it and the
     /// contract section it enforces.
     Explain(conformance::ExplainArgs),
-    /// Time a plugin's request hook through its host and alone, or two
-    /// builds of it side by side (exit 1 when the new one regressed).
+    /// Time a plugin's request hook (or --hook NAME) through its host and
+    /// alone, or two builds of it side by side (exit 1 when the new one is
+    /// slower by more than --threshold).
     Bench(bench_cmd::BenchArgs),
     /// List where each host's documents and its own code disagree, with
     /// both citations and the verdict that follows.

@@ -1,10 +1,10 @@
-//! Timing a request hook: host path and floor interleaved, or two builds
+//! Timing a hook: host path and floor interleaved, or two builds
 //! interleaved, one call at a time.
 
 use std::hint::black_box;
 use std::time::Instant;
 
-use hookcheck::fixtures::RequestEvent;
+use hookcheck::fixtures::{Event, RequestEvent};
 use serde::Serialize;
 
 use super::caller::caller;
@@ -12,11 +12,13 @@ use super::stats::{Interval, Percentiles, ratio_interval};
 use crate::subject::Subject;
 use crate::{Error, Result};
 
-/// A request hook's timing, ready to run: [`before_request`] makes one.
+/// A hook's timing, ready to run: [`before_request`] or [`hook`] makes
+/// one.
 #[must_use = "a bench does nothing until it runs"]
 pub struct Bench<'a> {
     subject: &'a Subject,
-    request: RequestEvent,
+    hook: Option<String>,
+    input: Event,
     samples: usize,
     warmup: usize,
 }
@@ -35,13 +37,27 @@ pub struct Bench<'a> {
 pub fn before_request<'a>(subject: &'a Subject, request: &RequestEvent) -> Bench<'a> {
     Bench {
         subject,
-        request: request.clone(),
+        hook: None,
+        input: Event::Request(request.clone()),
         samples: 20_000,
         warmup: 2_000,
     }
 }
 
-/// One plugin's request hook, timed.
+/// Times `subject`'s hook `name` (one of [`super::bench_hooks`] for its
+/// contract: Pylon `before_insert` with a write, FeatherFly
+/// `middleware.inject`, Rustant `AfterToolExecution` …) with `input`.
+pub fn hook<'a>(subject: &'a Subject, name: &str, input: &Event) -> Bench<'a> {
+    Bench {
+        subject,
+        hook: Some(name.to_owned()),
+        input: input.clone(),
+        samples: 20_000,
+        warmup: 2_000,
+    }
+}
+
+/// One plugin's hook, timed.
 #[derive(Clone, Debug, Serialize)]
 pub struct Measurement {
     /// The plugin.
@@ -68,11 +84,12 @@ pub struct Measurement {
     /// The plugin alone on 1 thread and on many at once, for an in-process
     /// plugin: locks and other waits show up here.
     pub threads: Option<Threads>,
-    /// The plugin's own heap allocations per call (the floor's), when this
-    /// process counts them (`hookcheck::alloc::CountingAllocator`) and the
-    /// plugin is an in-process one called directly; `None` otherwise (a
-    /// WASM plugin's heap lives in its own memory, and a native plugin's
-    /// calls go through the host's).
+    /// The plugin's own heap allocations per call (the floor's, less the
+    /// copy of its input a write hook gets), when this process counts them
+    /// (`hookcheck::alloc::CountingAllocator`) and the plugin is an
+    /// in-process one called directly; `None` otherwise (a WASM plugin's
+    /// heap lives in its own memory, and a native plugin's calls go
+    /// through the host's).
     pub allocations_per_call: Option<f64>,
 }
 
@@ -203,9 +220,9 @@ impl Bench<'_> {
     ///
     /// # Errors
     ///
-    /// The subject has no request hook to time, or it does not load.
+    /// The subject has no such hook (or the input is not the kind it takes), or it does not load.
     pub fn run(self) -> Result<Measurement> {
-        let mut c = caller(self.subject, &self.request)?;
+        let mut c = caller(self.subject, self.hook.as_deref(), &self.input)?;
         let has_floor = c.floor().is_some();
         // Counted after a few calls, before the long warm-up: a plugin that
         // grows on every call would reach its memory limit during the
@@ -238,6 +255,7 @@ impl Bench<'_> {
                 }
             })
             .1
+            .map(|n| n.saturating_sub(c.floor_input_allocations() * COUNTED_CALLS as u64))
         } else {
             None
         };
@@ -288,7 +306,7 @@ impl Bench<'_> {
     ///
     /// # Errors
     ///
-    /// Either subject has no request hook to time or does not load, or the
+    /// Either subject has no such hook to time or does not load, or the
     /// two are of different contracts.
     pub fn against(self, old: &Subject, threshold: f64) -> Result<Comparison> {
         if old.contract() != self.subject.contract() {
@@ -300,8 +318,8 @@ impl Bench<'_> {
                 old.contract()
             )));
         }
-        let mut a = caller(self.subject, &self.request)?;
-        let mut b = caller(old, &self.request)?;
+        let mut a = caller(self.subject, self.hook.as_deref(), &self.input)?;
+        let mut b = caller(old, self.hook.as_deref(), &self.input)?;
         for _ in 0..self.warmup {
             black_box(a.host());
             black_box(b.host());

@@ -1,11 +1,19 @@
-//! `hookcheck bench` as a library: a plugin's request hook timed through
-//! the host path next to its floor, and two builds compared side by side.
+//! `hookcheck bench` as a library: a plugin's hook timed through the host
+//! path next to its floor, and two builds compared side by side.
 
 mod caller;
+mod featherfly;
+#[cfg(feature = "wasm")]
+mod lesstruct;
 mod measure;
+mod pylon;
+mod rustant;
 mod stats;
 mod svg;
 
-pub use measure::{Bench, Comparison, Measurement, Threads, Verdict, WasmCounts, before_request};
+pub use caller::{Takes, bench_hooks, choose};
+pub use measure::{
+    Bench, Comparison, Measurement, Threads, Verdict, WasmCounts, before_request, hook,
+};
 pub use stats::{Interval, Percentiles, ratio_interval};
 pub use svg::latency_svg;

@@ -464,16 +464,23 @@ impl FeatherFlyHost {
 
     /// `req` prepared for [`FeatherFlyHost::call_prepared`]: the request
     /// hooks it reaches (every `request.intercept`, then every
-    /// `middleware.inject`) and its context's buffers, made once. `None`
-    /// for plugins in a child runner, whose functions live in another
-    /// process.
-    pub fn prepare_request(&self, req: &NativeRequest) -> Option<PreparedRequest> {
+    /// `middleware.inject`; only those of `phase` when given: 1 intercept,
+    /// 2 middleware) and its context's buffers, made once. `None` for
+    /// plugins in a child runner, whose functions live in another process.
+    pub fn prepare_request(
+        &self,
+        req: &NativeRequest,
+        phase: Option<u32>,
+    ) -> Option<PreparedRequest> {
         let backend = self.backend.borrow();
         let Backend::InProcess(set) = &*backend else {
             return None;
         };
         let mut hooks = Vec::new();
-        for phase in [1, 2] {
+        for phase in [1, 2]
+            .into_iter()
+            .filter(|p| phase.is_none_or(|only| only == *p))
+        {
             for i in self.matching(|k| matches!(k, RegKind::Request { phase: p, pattern } if *p == phase && pattern_matches(pattern, &req.path))) {
                 hooks.extend(set.request_callback(i).map(|f| (phase, f)));
             }

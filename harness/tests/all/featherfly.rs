@@ -662,8 +662,11 @@ fn a_prepared_request_calls_the_matching_hooks_as_the_host_would() {
     let block = get("/api/system", &[("X-Block", "1")]);
     for (req, goes_on) in [(&pass, true), (&block, false)] {
         assert_eq!(host.request(req).response.is_none(), goes_on);
-        let mut prepared = host.prepare_request(req).unwrap();
+        let mut prepared = host.prepare_request(req, None).unwrap();
         assert_eq!(prepared.hooks(), 1);
+        // `gate` registers `request.intercept` (phase 1) only.
+        assert_eq!(host.prepare_request(req, Some(1)).unwrap().hooks(), 1);
+        assert_eq!(host.prepare_request(req, Some(2)).unwrap().hooks(), 0);
         // Called again and again with the same buffers, as a benchmark does.
         for _ in 0..3 {
             assert_eq!(host.call_prepared(&mut prepared), goes_on);
@@ -671,5 +674,5 @@ fn a_prepared_request_calls_the_matching_hooks_as_the_host_would() {
     }
     // In a child runner the functions live in another process.
     let child = in_child(&["gate"], Duration::from_secs(5));
-    assert!(child.prepare_request(&pass).is_none());
+    assert!(child.prepare_request(&pass, None).is_none());
 }
