@@ -1,5 +1,6 @@
 //! The three builds of the gate, each with its engine path and its floor.
 
+use std::hint::black_box;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -172,12 +173,16 @@ impl Forms {
         self.native.request(&self.native_req).response.is_none()
     }
 
-    /// Native floor: the headers JSON built as FeatherFly builds it for
-    /// every request (the contract hands plugins that JSON, so a fair floor
-    /// pays for it too), then the same function through a raw `libloading`
-    /// symbol.
+    /// Native floor: what FeatherFly prepares for every request hook call
+    /// before the plugin runs, since the contract hands plugins both, so a
+    /// fair floor pays for them too: the headers JSON, and a fresh zeroed
+    /// response buffer of twice the body, at least 8192 bytes
+    /// (application/src/plugins/events.rs:249-255 at 009ad58). Then the
+    /// same function through a raw `libloading` symbol.
     pub fn native_floor(&self) -> bool {
         let json = hookcheck::featherfly::headers_json(&self.native_req.headers);
+        let response = vec![0_u8; self.native_req.body.len().max(4096).saturating_mul(2)];
+        black_box(&response);
         // SAFETY: `gate_raw` reads `len` bytes at the pointer we pass.
         unsafe { (self.raw_native)(json.as_ptr(), json.len()) == 0 }
     }
