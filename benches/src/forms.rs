@@ -59,6 +59,7 @@ pub struct Forms {
     real_auth: pylon_auth::AuthContext,
     native: FeatherFlyHost,
     native_req: NativeRequest,
+    native_response: std::cell::RefCell<Vec<u8>>,
     raw_native: RawGate,
     _lib: libloading::Library,
     wasm_engine: WasmEngine,
@@ -112,6 +113,7 @@ impl Forms {
             real_auth: real_auth(&AuthContext::anonymous()),
             native,
             native_req,
+            native_response: std::cell::RefCell::new(Vec::new()),
             raw_native,
             _lib: lib,
             wasm_engine,
@@ -175,14 +177,17 @@ impl Forms {
 
     /// Native floor: what FeatherFly prepares for every request hook call
     /// before the plugin runs, since the contract hands plugins both, so a
-    /// fair floor pays for them too: the headers JSON, and a fresh zeroed
+    /// fair floor pays for them too: the headers JSON, and a zeroed
     /// response buffer of twice the body, at least 8192 bytes
-    /// (application/src/plugins/events.rs:249-255 at 009ad58). Then the
-    /// same function through a raw `libloading` symbol.
+    /// (application/src/plugins/events.rs:249-255 at 009ad58; the daemon
+    /// allocates it fresh, the engine and this floor zero one they keep).
+    /// Then the same function through a raw `libloading` symbol.
     pub fn native_floor(&self) -> bool {
         let json = hookcheck::featherfly::headers_json(&self.native_req.headers);
-        let response = vec![0_u8; self.native_req.body.len().max(4096).saturating_mul(2)];
-        black_box(&response);
+        let mut response = self.native_response.borrow_mut();
+        response.clear();
+        response.resize(self.native_req.body.len().max(4096).saturating_mul(2), 0);
+        black_box(response.as_mut_ptr());
         // SAFETY: `gate_raw` reads `len` bytes at the pointer we pass.
         unsafe { (self.raw_native)(json.as_ptr(), json.len()) == 0 }
     }

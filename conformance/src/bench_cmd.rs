@@ -45,7 +45,8 @@ pub(crate) struct BenchArgs {
     hook: Option<String>,
     /// The fixture to send, in the `serve --record` format: a request
     /// (default: a recorded GET with browser headers), or for Pylon's
-    /// before_* hooks a write (default: a recorded post insert).
+    /// before_* hooks a write (default: a recorded post insert; a write's
+    /// entity and data go to the hook timed, whatever its operation).
     /// Lesstruct saves a request's JSON body, or a write's data, as a
     /// post.
     #[arg(long, value_name = "FILE", alias = "request")]
@@ -398,20 +399,11 @@ fn against(
 
 /// The bench of `--hook` (or the default hook) with `input`.
 fn timing<'a>(args: &BenchArgs, subject: &'a Subject, input: &Event) -> bench::Bench<'a> {
+    let bench = bench::of(subject, input).samples(args.samples);
     match &args.hook {
-        Some(h) => bench::hook(subject, h, input),
-        None => match input {
-            Event::Request(r) => bench::before_request(subject, r),
-            other => bench::hook(
-                subject,
-                bench::bench_hooks(subject.contract())
-                    .first()
-                    .map_or("", |(name, _)| name),
-                other,
-            ),
-        },
+        Some(h) => bench.hook(h),
+        None => bench,
     }
-    .samples(args.samples)
 }
 
 fn interval(i: &bench::Interval) -> String {

@@ -106,8 +106,10 @@ pub fn bench_hooks(contract: Contract) -> &'static [(&'static str, Takes)] {
     }
 }
 
-/// `hook` (or the contract's default) checked against `subject`'s
-/// contract and `input`: the hook's name as the table spells it.
+/// `hook` (or the default: the contract's request hook, or for a write
+/// given to a Pylon plugin the `before_*` hook of the write's operation)
+/// checked against `subject`'s contract and `input`: the hook's name as
+/// the table spells it.
 ///
 /// # Errors
 ///
@@ -116,7 +118,11 @@ pub fn bench_hooks(contract: Contract) -> &'static [(&'static str, Takes)] {
 pub fn choose(subject: &Subject, hook: Option<&str>, input: &Event) -> Result<&'static str> {
     let table = bench_hooks(subject.contract());
     let names = || table.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ");
-    let (name, takes) = match hook {
+    let write_hook = match (subject.contract(), input) {
+        (Contract::PYLON, Event::Write(w)) => Some(format!("before_{}", w.op.as_str())),
+        _ => None,
+    };
+    let (name, takes) = match hook.or(write_hook.as_deref()) {
         None => *table.first().ok_or_else(|| {
             Error::Bench(format!(
                 "{}: hookcheck bench times no hook of a {} plugin",

@@ -1,6 +1,7 @@
-//! FeatherFly: a request through the host, in this process (as the daemon
-//! runs plugins), and the chosen phase's matching hooks' functions called
-//! directly with the context prepared once.
+//! FeatherFly: one phase of a request's hooks through the host, in this
+//! process (as the daemon runs plugins and each phase), and that phase's
+//! matching hooks' functions called directly with the context prepared
+//! once.
 
 use hookcheck::engine::TraceMode;
 use hookcheck::featherfly::{
@@ -48,10 +49,10 @@ pub(crate) fn caller(
         of_phase.iter().filter_map(|i| all.get(*i)).sum()
     };
     let before = calls(&host);
-    let _ = host.request(&native);
+    let _ = host.request_phase(&native, phase);
     if calls(&host) == before {
         return Err(Error::Bench(format!(
-            "{}: {} {} reaches none of its {hook} hooks (or an earlier hook answered it); give --input a request its patterns match",
+            "{}: {} {} reaches none of its {hook} hooks; give --input a request their patterns match",
             subject.display_name(),
             request.method,
             request.path
@@ -60,6 +61,7 @@ pub(crate) fn caller(
     let prepared = host.prepare_request(&native, Some(phase));
     Ok(Box::new(NativeCaller {
         hook,
+        phase,
         host,
         request: native,
         prepared,
@@ -68,6 +70,7 @@ pub(crate) fn caller(
 
 struct NativeCaller {
     hook: &'static str,
+    phase: u32,
     host: FeatherFlyHost,
     request: NativeRequest,
     prepared: Option<PreparedRequest>,
@@ -79,7 +82,10 @@ impl Caller for NativeCaller {
     }
 
     fn host(&mut self) -> bool {
-        self.host.request(&self.request).response.is_none()
+        self.host
+            .request_phase(&self.request, self.phase)
+            .response
+            .is_none()
     }
 
     fn floor(&mut self) -> Option<bool> {

@@ -14,9 +14,9 @@ use crate::{Error, Result};
 
 /// The caller for `hook` with `input`. `before_save` gets the post the
 /// input creates (a request's JSON body or a write's data laid over a new
-/// post). Unless the hook was asked for by name, a module without
-/// `before_save` but with `hook_before_request` is timed on that; one with
-/// neither is an error, never a timing of nothing.
+/// post). Unless the hook was asked for by name or the input is a write, a
+/// module without `before_save` but with `hook_before_request` is timed on
+/// that; one with neither is an error, never a timing of nothing.
 pub(crate) fn caller(
     w: &WasmSubject,
     hook: &'static str,
@@ -44,7 +44,7 @@ pub(crate) fn caller(
         "before_request" if !has("before_request") => return missing("hook_before_request"),
         "before_request" => true,
         _ if has("before_save") => false,
-        _ if explicit => return missing("hook_before_save"),
+        _ if explicit || matches!(input, Event::Write(_)) => return missing("hook_before_save"),
         _ if has("before_request") => true,
         _ => return missing("hook_before_save or hook_before_request"),
     };

@@ -12,8 +12,7 @@ use super::stats::{Interval, Percentiles, ratio_interval};
 use crate::subject::Subject;
 use crate::{Error, Result};
 
-/// A hook's timing, ready to run: [`before_request`] or [`hook`] makes
-/// one.
+/// A hook's timing, ready to run: [`before_request`] or [`of`] makes one.
 #[must_use = "a bench does nothing until it runs"]
 pub struct Bench<'a> {
     subject: &'a Subject,
@@ -44,13 +43,20 @@ pub fn before_request<'a>(subject: &'a Subject, request: &RequestEvent) -> Bench
     }
 }
 
-/// Times `subject`'s hook `name` (one of [`super::bench_hooks`] for its
-/// contract: Pylon `before_insert` with a write, FeatherFly
-/// `middleware.inject`, Rustant `AfterToolExecution` …) with `input`.
-pub fn hook<'a>(subject: &'a Subject, name: &str, input: &Event) -> Bench<'a> {
+/// Times a hook of `subject` with `input`, a request or a write fixture:
+/// the contract's request hook, or for a write given to a Pylon plugin the
+/// `before_*` hook of its operation, unless [`Bench::hook`] names another:
+///
+/// ```no_run
+/// # use hookcheck_conformance::{Subject, bench};
+/// # fn run(subject: &Subject, write: &hookcheck::fixtures::Event) -> hookcheck_conformance::Result<()> {
+/// let m = bench::of(subject, write).hook("before_update").run()?;
+/// # Ok(()) }
+/// ```
+pub fn of<'a>(subject: &'a Subject, input: &Event) -> Bench<'a> {
     Bench {
         subject,
-        hook: Some(name.to_owned()),
+        hook: None,
         input: input.clone(),
         samples: 20_000,
         warmup: 2_000,
@@ -203,6 +209,14 @@ const BLOCKS: usize = 100;
 const RESAMPLES: usize = 1_000;
 
 impl Bench<'_> {
+    /// Times hook `name`, one of [`super::bench_hooks`] for the subject's
+    /// contract (Pylon `before_insert`, FeatherFly `middleware.inject`,
+    /// Rustant `AfterToolExecution` …).
+    pub fn hook(mut self, name: &str) -> Self {
+        self.hook = Some(name.to_owned());
+        self
+    }
+
     /// Records this many calls of each side (default 20 000).
     pub fn samples(mut self, samples: usize) -> Self {
         self.samples = samples.max(1);

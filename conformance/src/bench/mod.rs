@@ -13,7 +13,7 @@ mod svg;
 
 pub use caller::{Takes, bench_hooks, choose};
 pub use measure::{
-    Bench, Comparison, Measurement, Threads, Verdict, WasmCounts, before_request, hook,
+    Bench, Comparison, Measurement, Threads, Verdict, WasmCounts, before_request, of,
 };
 pub use stats::{Interval, Percentiles, ratio_interval};
 pub use svg::latency_svg;

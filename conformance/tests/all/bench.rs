@@ -105,8 +105,10 @@ fn a_comparison_reports_both_ratios_with_intervals() {
 fn bad_input_ends_in_one_line() {
     let cases: [&[&str]; 3] = [
         &["pylon:post_guard", "--against", &spec("wasm:hello")],
+        // A write where only requests go (Pylon would take it for its
+        // before_insert hook).
         &[
-            "pylon:post_guard",
+            "rustant:tool_guard",
             "--request",
             "../fixtures/writes/post-insert.yaml",
         ],
@@ -254,6 +256,24 @@ fn a_run_past_its_timeout_ends_with_an_error() {
         text(&out)
     );
     assert!(start.elapsed() < std::time::Duration::from_secs(30));
+}
+
+#[test]
+fn a_write_given_to_a_pylon_plugin_times_the_hook_of_its_operation() {
+    let out = bench(&[
+        "pylon:post_guard",
+        "--input",
+        "../fixtures/writes/post-insert.yaml",
+        "--samples",
+        "200",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let first = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(first, "pylon:post_guard before_insert (200 calls each)");
 }
 
 #[test]

@@ -419,8 +419,23 @@ impl FeatherFlyHost {
     /// Request hooks for `req.path`: every `request.intercept`, then every
     /// `middleware.inject`; the first RESPOND answers the request.
     pub fn request(&self, req: &NativeRequest) -> RequestRun {
+        self.request_phases(req, &[1, 2])
+    }
+
+    /// The request hooks of one phase for `req.path` (1: every
+    /// `request.intercept`, 2: every `middleware.inject`), as the daemon
+    /// runs each phase on its own (`run_request_hooks(phase, …)`,
+    /// application/src/plugins/events.rs:239-289); the first RESPOND
+    /// answers. Any other phase runs nothing.
+    pub fn request_phase(&self, req: &NativeRequest, phase: u32) -> RequestRun {
+        self.request_phases(req, &[phase])
+    }
+
+    fn request_phases(&self, req: &NativeRequest, phases: &[u32]) -> RequestRun {
         let mut trace = Trace::new(self.trace_mode);
-        // Built once: every hook of both phases reads the same request.
+        // Built once: every hook of every phase reads the same request, as
+        // the daemon hands every hook the same headers JSON and body
+        // slices (events.rs:257-266).
         let mut input = HookInput::Request {
             phase: 1,
             method: req.method.code(),
@@ -429,6 +444,9 @@ impl FeatherFlyHost {
             body: Bytes(req.body.clone()),
         };
         for (phase, hook) in [(1, INTERCEPT), (2, MIDDLEWARE)] {
+            if !phases.contains(&phase) {
+                continue;
+            }
             let mut regs = self.matching(|k| matches!(k, RegKind::Request { phase: p, pattern } if *p == phase && pattern_matches(pattern, &req.path))).peekable();
             if regs.peek().is_none() {
                 continue;

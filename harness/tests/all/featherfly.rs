@@ -676,3 +676,36 @@ fn a_prepared_request_calls_the_matching_hooks_as_the_host_would() {
     let child = in_child(&["gate"], Duration::from_secs(5));
     assert!(child.prepare_request(&pass, None).is_none());
 }
+
+#[test]
+fn one_phase_runs_only_its_own_hooks() {
+    // `all_hooks`: `request.intercept` on /api, `middleware.inject` on *.
+    let host = in_process(&["all_hooks"]);
+    let req = get("/api/system", &[]);
+    let phase_of = |i: usize| match host.registrations()[i].kind {
+        hookcheck::featherfly::RegKind::Request { phase, .. } => Some(phase),
+        _ => None,
+    };
+    let ran = |phase: u32| {
+        let before = host.calls();
+        assert!(host.request_phase(&req, phase).response.is_none());
+        let after = host.calls();
+        (0..after.len())
+            .filter(|i| after[*i] > before[*i])
+            .map(phase_of)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ran(1), [Some(1)]);
+    assert_eq!(ran(2), [Some(2)]);
+    assert_eq!(ran(3), []);
+    // The whole request runs both, intercept first.
+    let before = host.calls();
+    let _ = host.request(&req);
+    let both = host
+        .calls()
+        .iter()
+        .zip(&before)
+        .filter(|(a, b)| a > b)
+        .count();
+    assert_eq!(both, 2);
+}
