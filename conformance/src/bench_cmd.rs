@@ -170,9 +170,7 @@ pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<bool> {
         Some(fixture) => fixture.event,
         None => bundled_input(&subject, args.hook.as_deref())?,
     };
-    if !matches!(subject, Subject::RustantNative(_) | Subject::Hosted(_)) {
-        bench::choose(&subject, args.hook.as_deref(), &input)?;
-    }
+    bench::choose(&subject, args.hook.as_deref(), &input)?;
     watchdog(std::time::Duration::from_secs(args.timeout), &args.plugin);
     let outcome = match &args.against {
         None => one(args, &subject, &input)?,

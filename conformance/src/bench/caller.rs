@@ -113,9 +113,16 @@ pub fn bench_hooks(contract: Contract) -> &'static [(&'static str, Takes)] {
 ///
 /// # Errors
 ///
-/// The contract has no such hook in [`bench_hooks`], or `input` is not the
-/// kind of fixture the hook takes.
+/// The subject is one no hook of which can be timed (a native Rustant
+/// plugin, a hosted contract), the contract has no such hook in
+/// [`bench_hooks`], or `input` is not the kind of fixture the hook takes.
 pub fn choose(subject: &Subject, hook: Option<&str>, input: &Event) -> Result<&'static str> {
+    if let Some(why) = untimeable(subject) {
+        return Err(Error::Bench(format!(
+            "{}: {why}, so there is no hook to time",
+            subject.display_name()
+        )));
+    }
     let table = bench_hooks(subject.contract());
     let names = || table.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ");
     let write_hook = match (subject.contract(), input) {
@@ -150,6 +157,15 @@ pub fn choose(subject: &Subject, hook: Option<&str>, input: &Event) -> Result<&'
     Ok(name)
 }
 
+/// Why no hook of `subject` can be timed, if none can.
+fn untimeable(subject: &Subject) -> Option<&'static str> {
+    match subject {
+        Subject::RustantNative(_) => Some("a native Rustant plugin is read, never loaded"),
+        Subject::Hosted(_) => Some("a contract added through the host seam has none here"),
+        _ => None,
+    }
+}
+
 /// The caller for `subject`'s `hook` (default: its contract's request
 /// hook) with `input`.
 pub(crate) fn caller(
@@ -157,24 +173,18 @@ pub(crate) fn caller(
     hook: Option<&str>,
     input: &Event,
 ) -> Result<Box<dyn Caller>> {
-    let unsupported = |why: &str| {
-        Err(Error::Bench(format!(
-            "{}: {why}, so there is no hook to time",
-            subject.display_name()
-        )))
-    };
+    let name = choose(subject, hook, input)?;
     match subject {
-        Subject::Pylon(p) => super::pylon::caller(p, choose(subject, hook, input)?, input),
+        Subject::Pylon(p) => super::pylon::caller(p, name, input),
         #[cfg(feature = "wasm")]
-        Subject::Wasm(w) => {
-            super::lesstruct::caller(w, choose(subject, hook, input)?, hook.is_some(), input)
-        }
-        Subject::Native(n) => {
-            super::featherfly::caller(subject, n, choose(subject, hook, input)?, input)
-        }
-        Subject::Rustant(r) => super::rustant::caller(r, choose(subject, hook, input)?, input),
-        Subject::RustantNative(_) => unsupported("a native Rustant plugin is read, never loaded"),
-        Subject::Hosted(_) => unsupported("a contract added through the host seam has none here"),
+        Subject::Wasm(w) => super::lesstruct::caller(w, name, hook.is_some(), input),
+        Subject::Native(n) => super::featherfly::caller(subject, n, name, input),
+        Subject::Rustant(r) => super::rustant::caller(r, name, input),
+        // `choose` refused these.
+        Subject::RustantNative(_) | Subject::Hosted(_) => Err(Error::Bench(format!(
+            "{}: no hook of it can be timed",
+            subject.display_name()
+        ))),
     }
 }
 

@@ -103,8 +103,10 @@ fn a_comparison_reports_both_ratios_with_intervals() {
 
 #[test]
 fn bad_input_ends_in_one_line() {
-    let cases: [&[&str]; 3] = [
+    let cases: [&[&str]; 4] = [
         &["pylon:post_guard", "--against", &spec("wasm:hello")],
+        // Refused before the progress line, not after it.
+        &[&spec("native:rustant_native")],
         // A write where only requests go (Pylon would take it for its
         // before_insert hook).
         &[
