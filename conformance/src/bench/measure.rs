@@ -34,13 +34,7 @@ pub struct Bench<'a> {
 /// # Ok(()) }
 /// ```
 pub fn before_request<'a>(subject: &'a Subject, request: &RequestEvent) -> Bench<'a> {
-    Bench {
-        subject,
-        hook: None,
-        input: Event::Request(request.clone()),
-        samples: 20_000,
-        warmup: 2_000,
-    }
+    Bench::new(subject, Event::Request(request.clone()))
 }
 
 /// Times a hook of `subject` with `input`, a request or a write fixture:
@@ -54,13 +48,7 @@ pub fn before_request<'a>(subject: &'a Subject, request: &RequestEvent) -> Bench
 /// # Ok(()) }
 /// ```
 pub fn of<'a>(subject: &'a Subject, input: &Event) -> Bench<'a> {
-    Bench {
-        subject,
-        hook: None,
-        input: input.clone(),
-        samples: 20_000,
-        warmup: 2_000,
-    }
+    Bench::new(subject, input.clone())
 }
 
 /// One plugin's hook, timed.
@@ -208,7 +196,19 @@ const BLOCKS: usize = 100;
 /// Bootstrap resamples.
 const RESAMPLES: usize = 1_000;
 
-impl Bench<'_> {
+impl<'a> Bench<'a> {
+    /// The default hook of `subject` with `input`, 20 000 samples after
+    /// 2 000 warm-up calls.
+    fn new(subject: &'a Subject, input: Event) -> Self {
+        Self {
+            subject,
+            hook: None,
+            input,
+            samples: 20_000,
+            warmup: 2_000,
+        }
+    }
+
     /// Times hook `name`, one of [`super::bench_hooks`] for the subject's
     /// contract (Pylon `before_insert`, FeatherFly `middleware.inject`,
     /// Rustant `AfterToolExecution` …).
