@@ -13,28 +13,28 @@ pub(super) struct Document {
     pub(super) text: &'static str,
 }
 
-const DOCUMENTS: &[Document] = &[
-    Document {
-        contract: Contract::PYLON,
-        path: "docs/contracts/pylon.md",
-        text: include_str!("../../../docs/contracts/pylon.md"),
-    },
-    Document {
-        contract: Contract::LESSTRUCT,
-        path: "docs/contracts/lesstruct.md",
-        text: include_str!("../../../docs/contracts/lesstruct.md"),
-    },
-    Document {
-        contract: Contract::FEATHERFLY,
-        path: "docs/contracts/featherfly.md",
-        text: include_str!("../../../docs/contracts/featherfly.md"),
-    },
-    Document {
-        contract: Contract::RUSTANT,
-        path: "docs/contracts/rustant.md",
-        text: include_str!("../../../docs/contracts/rustant.md"),
-    },
-];
+/// The four hosts' pages under `docs/<dir>/` (`<host>.md`), built into
+/// the binary: each page's path is written once, for its name and its text.
+macro_rules! pages {
+    ($dir:literal) => {
+        &[
+            pages!(@one $dir, PYLON, "pylon"),
+            pages!(@one $dir, LESSTRUCT, "lesstruct"),
+            pages!(@one $dir, FEATHERFLY, "featherfly"),
+            pages!(@one $dir, RUSTANT, "rustant"),
+        ]
+    };
+    (@one $dir:literal, $contract:ident, $host:literal) => {
+        $crate::report::contract_docs::Document {
+            contract: hookcheck::engine::Contract::$contract,
+            path: concat!("docs/", $dir, "/", $host, ".md"),
+            text: include_str!(concat!("../../../docs/", $dir, "/", $host, ".md")),
+        }
+    };
+}
+pub(super) use pages;
+
+const DOCUMENTS: &[Document] = pages!("contracts");
 
 /// Where a check's rule is stated: the document, the sections (first the
 /// main one) and the main section's text.

@@ -5,30 +5,9 @@
 
 use hookcheck::engine::Contract;
 
-use super::contract_docs::Document;
+use super::contract_docs::{Document, pages};
 
-const PAGES: &[Document] = &[
-    Document {
-        contract: Contract::PYLON,
-        path: "docs/checks/pylon.md",
-        text: include_str!("../../../docs/checks/pylon.md"),
-    },
-    Document {
-        contract: Contract::LESSTRUCT,
-        path: "docs/checks/lesstruct.md",
-        text: include_str!("../../../docs/checks/lesstruct.md"),
-    },
-    Document {
-        contract: Contract::FEATHERFLY,
-        path: "docs/checks/featherfly.md",
-        text: include_str!("../../../docs/checks/featherfly.md"),
-    },
-    Document {
-        contract: Contract::RUSTANT,
-        path: "docs/checks/rustant.md",
-        text: include_str!("../../../docs/checks/rustant.md"),
-    },
-];
+const PAGES: &[Document] = pages!("checks");
 
 const WHY: &str = "**Why hosts care.**";
 const BAD: &str = "**Bad**";
