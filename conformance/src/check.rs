@@ -2,7 +2,11 @@
 
 use std::fmt;
 
-use hookcheck::engine::{Contract, Failure, HookError, Outcome, Trace};
+use std::collections::BTreeMap;
+
+use hookcheck::engine::{
+    Answer, Answers, Contract, Failure, HookError, Intent, Outcome, Step, Trace,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::subject::Subject;
@@ -30,10 +34,18 @@ impl fmt::Display for Severity {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
-    /// The plugin keeps the rule.
+    /// The plugin keeps the rule, on calls the rule is about.
     Pass,
-    /// The plugin breaks the rule.
+    /// The plugin breaks the documents where the host's code tolerates it
+    /// and still does what the plugin meant: the run fails only with
+    /// `--strict`.
+    Warn,
+    /// The plugin breaks the rule (or the host's code loses what it meant).
     Fail,
+    /// The calls the rule is about never happened (no RESPOND was seen,
+    /// so nothing says whether a RESPOND sets its status): not a pass. The
+    /// run fails only with `--strict`.
+    Unverified,
     /// The check does not apply, or could not run.
     Skip,
 }
@@ -42,7 +54,9 @@ impl fmt::Display for Status {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Status::Pass => "pass",
+            Status::Warn => "warn",
             Status::Fail => "fail",
+            Status::Unverified => "unverified",
             Status::Skip => "skip",
         })
     }
@@ -63,6 +77,10 @@ pub enum SkipReason {
     /// The check ran without a single call of the plugin: it proves
     /// nothing.
     NotExercised,
+    /// The plugin was called, but every call failed on another check's
+    /// rule (named in the evidence), so no output was left to judge: the
+    /// failure is that check's, not a second one here.
+    NoValidOutput,
     /// The expectations file says to skip it.
     Expected,
 }
@@ -73,6 +91,7 @@ impl fmt::Display for SkipReason {
             SkipReason::NotApplicable => "not applicable",
             SkipReason::NotLoaded => "not loaded",
             SkipReason::NotExercised => "not exercised",
+            SkipReason::NoValidOutput => "no valid output",
             SkipReason::Expected => "expected",
         })
     }
@@ -80,9 +99,13 @@ impl fmt::Display for SkipReason {
 
 /// What a rule stands on: the host's documentation, the host's own code at
 /// the pinned commit, or both. Where they disagree, hookcheck's hosts behave
-/// like the code (what production runs); a rule only the documents state,
-/// which the host tolerates, is a warning (recommended), and a rule the
-/// documents do not state but the host's code enforces is a failure.
+/// like the code (what production runs). A break of a rule only the
+/// documents state is a warning where the host's code tolerates it and
+/// still does what the plugin meant ([`Status::Warn`]), and a failure where
+/// the code silently does something else (a 200 for a missing status, the
+/// prior value for an empty change: the intent is lost in production); a
+/// rule the documents do not state but the host's code enforces is a
+/// failure.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Basis {
@@ -122,6 +145,13 @@ pub struct Verdict {
     /// The typed failure a failed check found, when it found one in a hook
     /// call.
     pub failure: Option<Failure>,
+    /// For an unverified check: what input would reach the calls it is
+    /// about (`--header NAME:VALUE`, `--inputs DIR`, …).
+    pub hint: Option<String>,
+    /// The fix for this verdict's typed cause, when it is not the check's
+    /// usual one (a trap in a module whose `_initialize` the host never
+    /// runs gets the lazy-initialisation fix, not the `unwrap` one).
+    pub help: Option<&'static str>,
 }
 
 impl Verdict {
@@ -133,6 +163,8 @@ impl Verdict {
             skip: None,
             calls: None,
             failure: None,
+            hint: None,
+            help: None,
         }
     }
 
@@ -152,7 +184,38 @@ impl Verdict {
             skip: None,
             calls: None,
             failure: None,
+            hint: None,
+            help: None,
         }
+    }
+
+    /// A warning: the plugin breaks the documents, and the host's code
+    /// tolerates it and does what the plugin meant.
+    pub fn warn(tolerated: Failure, evidence: impl Into<String>) -> Self {
+        Self {
+            status: Status::Warn,
+            failure: Some(tolerated),
+            ..Self::fail(evidence)
+        }
+    }
+
+    /// Not verified: the calls the rule is about never happened. `hint`
+    /// says what input would reach them.
+    pub fn unverified(reason: impl Into<String>, hint: impl Into<String>) -> Self {
+        Self {
+            status: Status::Unverified,
+            hint: Some(hint.into()),
+            ..Self::fail(reason)
+        }
+    }
+
+    /// No output to judge: every call failed on the rule of `cause` (a
+    /// check id), which owns that failure.
+    pub fn no_valid_output(cause: &str, reason: impl Into<String>) -> Self {
+        Self::skipped(
+            SkipReason::NoValidOutput,
+            format!("no valid output to judge: {} (see {cause})", reason.into()),
+        )
     }
 
     /// A skip because the rule does not apply, with the reason.
@@ -178,6 +241,8 @@ impl Verdict {
             skip: Some(why),
             calls: None,
             failure: None,
+            hint: None,
+            help: None,
         }
     }
 
@@ -186,6 +251,75 @@ impl Verdict {
     pub fn with_calls(mut self, calls: usize) -> Self {
         self.calls = Some(calls);
         self
+    }
+
+    /// The same verdict, with the fix for its typed cause.
+    #[must_use]
+    pub fn with_help(mut self, help: Option<&'static str>) -> Self {
+        self.help = help.or(self.help);
+        self
+    }
+}
+
+/// The calls a rule is about: a rule about responses says nothing about a
+/// plugin that never responded. A check with `judges` passes only on calls
+/// it selects; when the plugin made calls of its hooks but none it selects,
+/// the check is [`Status::Unverified`].
+#[derive(Clone, Copy, Debug)]
+pub struct Judges {
+    /// The hooks the rule is about (every hook, when empty).
+    pub hooks: &'static [&'static str],
+    /// The answers the rule is about (any answer, when empty).
+    pub answers: &'static [Answer],
+    /// Those calls in words, for "no … seen": `RESPOND from a request
+    /// hook`.
+    pub what: &'static str,
+    /// What would reach them.
+    pub hint: &'static str,
+}
+
+impl Judges {
+    /// Calls of `hooks` that answered one of `answers`.
+    pub const fn calls(
+        hooks: &'static [&'static str],
+        answers: &'static [Answer],
+        what: &'static str,
+        hint: &'static str,
+    ) -> Self {
+        Self {
+            hooks,
+            answers,
+            what,
+            hint,
+        }
+    }
+
+    /// Whether `step` is a call of one of the rule's hooks.
+    pub fn hook_of(&self, step: &Step) -> bool {
+        self.hooks.is_empty() || self.hooks.contains(&step.hook.as_str())
+    }
+
+    /// Whether `step` is a call the rule judges.
+    pub fn covers(&self, step: &Step) -> bool {
+        self.hook_of(step) && (self.answers.is_empty() || self.answers.contains(&step.answer()))
+    }
+
+    /// The verdict when none of `calls` calls of the rule's hooks, which
+    /// answered `seen` per hook, is one the rule judges.
+    pub fn unseen(&self, calls: usize, seen: &BTreeMap<String, Answers>) -> Verdict {
+        let per_hook: Vec<String> = seen
+            .iter()
+            .map(|(hook, answers)| format!("{hook}: {}", answers.describe(&[])))
+            .collect();
+        Verdict::unverified(
+            format!(
+                "unverified: no {} seen over {calls} calls ({})",
+                self.what,
+                per_hook.join("; ")
+            ),
+            self.hint,
+        )
+        .with_calls(calls)
     }
 }
 
@@ -207,31 +341,63 @@ pub struct Row {
     pub exercise: Exercise,
     /// Whether the row reads what the host tolerated (a documents-only
     /// rule the host's code lets through, [`Trace::tolerated`]) instead of
-    /// the calls that failed.
+    /// the calls that failed: a warning where the host still does what the
+    /// plugin meant, a failure where the intent is lost.
     pub tolerated: bool,
+    /// The fix for a failure's typed cause, when it is not the check's
+    /// usual one (see [`Verdict::help`]).
+    pub help_for: Option<fn(&Subject, &Failure) -> Option<&'static str>>,
 }
 
 impl Row {
     /// Classifies every call of the exercise. A fault of hookcheck's own
-    /// machinery makes the check "not exercised", never a pass.
-    pub fn apply(&self, subject: &Subject) -> Verdict {
+    /// machinery makes the check "not exercised", never a pass; with
+    /// `judges`, a pass rests only on calls the rule is about.
+    pub fn apply(&self, subject: &Subject, judges: Option<&Judges>) -> Verdict {
         let traces = match (self.exercise)(subject) {
             Ok(traces) => traces,
             Err(verdict) => return verdict,
         };
+        let help = |f: &Failure| self.help_for.and_then(|h| h(subject, f));
         let mut fault = None;
+        let mut warning = None;
+        let mut first_failure: Option<&HookError> = None;
+        let (mut calls, mut hook_calls, mut judged, mut failed) = (0, 0, 0, 0);
+        let mut seen: BTreeMap<String, Answers> = BTreeMap::new();
         for (label, trace) in &traces {
-            if self.tolerated
-                && let Some(error) = trace.tolerated.iter().find(|e| (self.fails_on)(e))
-            {
-                return Verdict::failed(error.failure.clone(), format!("{label}: {error}"));
+            if self.tolerated {
+                for t in trace.tolerated.iter().filter(|t| (self.fails_on)(&t.error)) {
+                    let evidence = format!("{label}: {}", t.error);
+                    match t.intent {
+                        Intent::Lost => {
+                            return Verdict::failed(t.error.failure.clone(), evidence)
+                                .with_help(help(&t.error.failure));
+                        }
+                        Intent::Kept => {
+                            warning.get_or_insert((t.error.failure.clone(), evidence));
+                        }
+                    }
+                }
             }
             for step in &trace.steps {
+                calls += 1;
+                if let Some(j) = judges.filter(|j| j.hook_of(step)) {
+                    hook_calls += 1;
+                    seen.entry(step.hook.clone())
+                        .or_default()
+                        .add(step.answer());
+                    judged += usize::from(j.covers(step));
+                    if let Outcome::Error { error } = &step.outcome {
+                        failed += 1;
+                        first_failure.get_or_insert(error);
+                    }
+                }
                 let Outcome::Error { error } = &step.outcome else {
                     continue;
                 };
                 if !self.tolerated && (self.fails_on)(error) {
-                    return Verdict::failed(error.failure.clone(), format!("{label}: {error}"));
+                    return Verdict::failed(error.failure.clone(), format!("{label}: {error}"))
+                        .with_help(help(&error.failure));
                 }
                 if matches!(error.failure, Failure::HostFault { .. }) && fault.is_none() {
                     fault = Some(format!("{label}: {error}"));
@@ -241,8 +407,56 @@ impl Row {
         if let Some(fault) = fault {
             return Verdict::unexercised(format!("not run: {fault}; please report it"));
         }
-        let calls: usize = traces.iter().map(|(_, t)| t.steps.len()).sum();
-        Verdict::pass(format!("{} over {calls} hook calls", self.ok)).with_calls(calls)
+        if let Some((failure, evidence)) = warning {
+            let help = help(&failure);
+            return Verdict::warn(failure, evidence)
+                .with_calls(calls)
+                .with_help(help);
+        }
+        match judges {
+            None => Verdict::pass(format!("{} over {calls} hook calls", self.ok)).with_calls(calls),
+            Some(j) if hook_calls == 0 => Verdict::skip(format!(
+                "no call of {} was made: nothing to judge ({})",
+                hooks_text(j.hooks),
+                self.ok
+            )),
+            Some(_) if judged == 0 && failed == hook_calls => {
+                let first = first_failure.map_or_else(String::new, ToString::to_string);
+                let cause = first_failure
+                    .and_then(|f| owner(crate::suite::Catalog::builtin().checks(None), f))
+                    .unwrap_or("the other checks");
+                Verdict::no_valid_output(
+                    cause,
+                    format!("every one of the {failed} calls failed, the first: {first}"),
+                )
+            }
+            Some(j) if judged == 0 => j.unseen(hook_calls, &seen),
+            Some(j) => Verdict::pass(format!(
+                "{}: judged on {judged} {} of {calls} hook calls",
+                self.ok, j.what
+            ))
+            .with_calls(judged),
+        }
+    }
+}
+
+/// The id of the first check of `checks` whose row fails on `error`: the
+/// check that owns that failure.
+pub(crate) fn owner<'a>(
+    checks: impl IntoIterator<Item = &'a Check>,
+    error: &HookError,
+) -> Option<&'static str> {
+    checks.into_iter().find_map(|c| match &c.decide {
+        Decide::Row(row) if !row.tolerated && (row.fails_on)(error) => Some(c.id),
+        _ => None,
+    })
+}
+
+fn hooks_text(hooks: &[&str]) -> String {
+    if hooks.is_empty() {
+        "any hook".into()
+    } else {
+        hooks.join(" / ")
     }
 }
 
@@ -280,6 +494,10 @@ pub struct Check {
     /// Where the host's code does what the rule says (`file:line` at the
     /// pinned commit), when it was verified there.
     pub host_source: Option<&'static str>,
+    /// The calls the rule is about, when it is about one kind of answer:
+    /// a row passes only on those; a function check says itself when it
+    /// saw none ([`Status::Unverified`]).
+    pub judges: Option<Judges>,
     /// How it decides.
     pub decide: Decide,
 }
@@ -333,6 +551,7 @@ impl Rules {
             fails_on,
             exercise,
             tolerated: false,
+            help_for: None,
         };
         self.with(id, title, rule, severity, breaker, Decide::Row(row))
     }
@@ -357,6 +576,7 @@ impl Rules {
             codes: &[],
             basis: Basis::Docs,
             host_source: None,
+            judges: None,
             decide,
         }
     }
@@ -400,6 +620,25 @@ impl Check {
         self
     }
 
+    /// The same check, about the calls `judges` selects only.
+    #[must_use]
+    pub const fn judging(mut self, judges: Judges) -> Self {
+        self.judges = Some(judges);
+        self
+    }
+
+    /// The same row, with the fix for a failure's typed cause where it
+    /// differs from the check's usual one.
+    #[must_use]
+    pub const fn help_for(mut self, help: fn(&Subject, &Failure) -> Option<&'static str>) -> Self {
+        match &mut self.decide {
+            Decide::Row(row) => row.help_for = Some(help),
+            // Evaluated while compiling the catalog: a compile error.
+            Decide::Function(_) => panic!("only a row picks help by the failure's cause"),
+        }
+        self
+    }
+
     /// Whether the check is a row (a classifier over typed outcomes).
     pub fn is_row(&self) -> bool {
         matches!(self.decide, Decide::Row(_))
@@ -408,7 +647,7 @@ impl Check {
     /// Runs the check on `subject`.
     pub fn run(&self, subject: &Subject) -> Verdict {
         match &self.decide {
-            Decide::Row(row) => row.apply(subject),
+            Decide::Row(row) => row.apply(subject, self.judges.as_ref()),
             Decide::Function(run) => run(subject),
         }
     }

@@ -7,9 +7,9 @@ use anyhow::{Context as _, bail};
 use clap::Args;
 use hookcheck::engine::Contract;
 use hookcheck_conformance::{
-    Event, Expectations, Inputs, ProfileChoice, Report, RunOptions, Status, Subject, catalog,
-    checks_listing, explanation, find, json_report, junit_report, junit_reports, markdown_report,
-    printable, run_checks,
+    Event, Expectations, Inputs, ProfileChoice, Report, RequestExtras, RunOptions, Status, Subject,
+    catalog, checks_listing, explanation, find, json_report, junit_report, junit_reports,
+    markdown_report, printable, run_checks,
 };
 use regex::Regex;
 
@@ -54,6 +54,23 @@ pub(crate) struct ConformanceArgs {
     /// requests, config and JSON; Rustant none.
     #[arg(long, value_name = "DIR")]
     inputs: Option<PathBuf>,
+    /// Add this header to every request hookcheck derives (each sent again
+    /// with it), to reach a hook that answers only some requests
+    /// (`--header x-deny:1`). Repeatable. FeatherFly request hooks; Pylon
+    /// plugins written to the documents' trait (the crate's hook sees no
+    /// headers).
+    #[arg(long = "header", value_name = "NAME:VALUE", value_parser = RequestExtras::parse_header)]
+    headers: Vec<(String, String)>,
+    /// Also request this path (and derive the usual requests for it).
+    /// Repeatable. FeatherFly and Pylon.
+    #[arg(long = "path", value_name = "PATH", value_parser = RequestExtras::parse_path)]
+    request_paths: Vec<String>,
+    /// Send this file's bytes as the body of every derived POST; when it
+    /// is JSON, also give it to the JSON mixins on every derived path
+    /// (FeatherFly) and save it as a post (Lesstruct: laid over a new
+    /// post). At most 1 MiB.
+    #[arg(long, value_name = "FILE")]
+    body: Option<PathBuf>,
     /// A TOML file of known failures and skips, each with a reason; a
     /// listed failure that passes fails the run.
     #[arg(long)]
@@ -249,6 +266,22 @@ fn write_reports(
     (written, failed)
 }
 
+/// The mark a check's status gets in the terminal: upper case when it
+/// fails the run.
+fn mark(c: &hookcheck_conformance::CheckResult) -> &'static str {
+    match (c.status, c.fails_run) {
+        (Status::Pass, _) => "pass",
+        (Status::Fail, true) => "FAIL",
+        (Status::Fail, false) => "fail*",
+        (Status::Warn, true) => "WARN",
+        (Status::Warn, false) => "warn",
+        (Status::Unverified, true) => "UNVERIFIED",
+        (Status::Unverified, false) => "unverified",
+        (Status::Skip, true) => "NOTRUN",
+        (Status::Skip, false) => "skip",
+    }
+}
+
 fn summary(report: &Report) {
     let width = report
         .checks
@@ -258,82 +291,107 @@ fn summary(report: &Report) {
         .unwrap_or(10)
         .min(48);
     println!(
-        "\n{:<14} {:<6} {:<11} {:<9} {:<width$}  evidence",
+        "\n{:<14} {:<10} {:<11} {:<9} {:<width$}  evidence",
         "check", "status", "severity", "basis", "title"
     );
     for c in &report.checks {
-        let mark = match c.status {
-            Status::Fail if c.fails_run => "FAIL",
-            Status::Fail => "fail*",
-            Status::Pass => "pass",
-            Status::Skip if c.fails_run => "NOTRUN",
-            Status::Skip => "skip",
-        };
         let clean = printable(&c.evidence);
         let mut evidence: String = clean.chars().take(110).collect();
         if clean.chars().count() > 110 {
             evidence.push('…');
         }
         println!(
-            "{:<14} {:<6} {:<11} {:<9} {:<width$}  {evidence}",
+            "{:<14} {:<10} {:<11} {:<9} {:<width$}  {evidence}",
             c.id,
-            mark,
+            mark(c),
             c.severity.to_string(),
             c.basis.to_string(),
             c.title
         );
     }
-    // Every failure in full below the table, as a test runner prints its
-    // failures: the table cuts evidence to fit a line.
-    for c in report
-        .checks
-        .iter()
-        .filter(|c| c.status == Status::Fail || (c.status == Status::Skip && c.fails_run))
-    {
-        let mark = match (c.status, c.fails_run) {
-            (Status::Fail, true) => "FAIL",
-            (Status::Fail, false) => "WARN",
-            _ => "NOTRUN",
-        };
+    // Every result that is not a plain pass or skip in full below the
+    // table, as a test runner prints its failures: the table cuts evidence
+    // to fit a line.
+    for c in report.checks.iter().filter(|c| {
+        matches!(c.status, Status::Fail | Status::Warn | Status::Unverified)
+            || (c.status == Status::Skip && c.fails_run)
+    }) {
         println!(
-            "\n--- {mark} {} {} ({}, basis {})",
-            c.id, c.title, c.severity, c.basis
+            "\n--- {} {} {} ({}, basis {})",
+            mark(c).to_uppercase(),
+            c.id,
+            c.title,
+            c.severity,
+            c.basis
         );
         println!("  {}", printable(&c.evidence));
+        if let Some(hint) = &c.hint {
+            println!("  to reach it: {}", printable(hint));
+        }
         if let Some(host) = c.host_source {
             println!("  host: {host}");
         }
-        if c.status == Status::Fail
+        if matches!(c.status, Status::Fail | Status::Warn)
             && let Some(help) = c.help
         {
             println!("  help: {help} (more: hookcheck explain {})", c.id);
         }
     }
-    if report.checks.iter().any(|c| {
-        (c.status == Status::Fail && !c.fails_run) || (c.status == Status::Skip && c.fails_run)
-    }) {
-        println!(
-            "\nfail* = a failure that does not fail the run (recommended without --strict, or expected); NOTRUN = a check that could not run (the plugin did not load, or no call reached it) and so fails the run"
-        );
+    let legend = [
+        (
+            report
+                .checks
+                .iter()
+                .any(|c| c.status == Status::Fail && !c.fails_run),
+            "fail* = a failure that does not fail the run (recommended without --strict, or expected)",
+        ),
+        (
+            report.checks.iter().any(|c| c.status == Status::Warn),
+            "warn = the plugin breaks the documents, and the host's code tolerates it and still does what the plugin meant (a failure with --strict)",
+        ),
+        (
+            report.checks.iter().any(|c| c.status == Status::Unverified),
+            "unverified = the calls the rule is about never happened, so it is not a pass (a failure with --strict)",
+        ),
+        (
+            report
+                .checks
+                .iter()
+                .any(|c| c.status == Status::Skip && c.fails_run),
+            "NOTRUN = a check that could not run (the plugin did not load, or no call reached it) and so fails the run",
+        ),
+    ];
+    let legend: Vec<&str> = legend
+        .iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, l)| *l)
+        .collect();
+    if !legend.is_empty() {
+        println!("\n{}", legend.join("\n"));
     }
     println!();
     for r in &report.coverage.registrations {
+        let answered = r.answers_text();
+        let answered = if answered.is_empty() {
+            String::new()
+        } else {
+            format!("  ({})", printable(&answered))
+        };
         println!(
-            "  {:<40} {:>5} calls  {}",
+            "  {:<40} {:>5} calls{answered}  {}",
             printable(&r.registration),
             r.calls,
             printable(&r.inputs_text())
         );
     }
     println!("{}", printable(&report.coverage.to_string()));
-    let t = report.totals;
+    for notice in &report.coverage.notices {
+        println!("note: {}", printable(notice));
+    }
     println!(
-        "\n{}: {} checks, {} passed, {} failed, {} skipped — {}",
+        "\n{}: {} — {}",
         printable(&report.artifact),
-        t.total,
-        t.passed,
-        t.failed,
-        t.skipped,
+        report.totals.counts(),
         report.verdict()
     );
 }
@@ -353,9 +411,18 @@ pub(crate) fn run(args: &ConformanceArgs) -> anyhow::Result<bool> {
     for (path, _) in &targets {
         validate_target(path)?;
     }
-    let inputs = match &args.inputs {
+    let mut inputs = match &args.inputs {
         Some(dir) => Inputs::read_dir(dir)?,
         None => Inputs::default(),
+    };
+    inputs.extras = RequestExtras {
+        headers: args.headers.clone(),
+        paths: args.request_paths.clone(),
+        body: args
+            .body
+            .as_deref()
+            .map(RequestExtras::read_body)
+            .transpose()?,
     };
     match plugins.as_slice() {
         [one] if args.partition.is_none() && !Path::new(&args.paths[0]).is_dir() => {
@@ -378,18 +445,28 @@ fn open(
     alone: bool,
 ) -> anyhow::Result<(Subject, String)> {
     let (subject, why) = Subject::open(spec, args.profile, Some(own_runner()?))?;
-    let Some(dir) = args.inputs.as_ref().filter(|_| !inputs.is_empty()) else {
+    if inputs.is_empty() {
         return Ok((subject, why));
-    };
-    let (taken, left) = inputs.taken_by(subject.contract());
+    }
     let name = subject.display_name();
     let contract = subject.contract();
-    if taken == 0 || !subject.takes_inputs() {
+    let extras = extras_taken(&inputs.extras, contract);
+    let (taken, left) = match &args.inputs {
+        Some(_) => inputs.taken_by(contract),
+        None => (0, Vec::new()),
+    };
+    let what = || match &args.inputs {
+        Some(dir) => format!("the inputs in {}", dir.display()),
+        None => "--header, --path and --body".to_owned(),
+    };
+    if (taken == 0 && extras.is_empty()) || !subject.takes_inputs() {
         if alone {
+            let mut not: Vec<String> = left.clone();
+            not.extend(flags_given(&inputs.extras));
             bail!(
                 "{}: a {contract} plugin takes none of these inputs ({})",
-                dir.display(),
-                left.join(", ")
+                what(),
+                not.join(", ")
             );
         }
         eprintln!("hookcheck: {name}: a {contract} plugin takes none of your inputs");
@@ -401,13 +478,57 @@ fn open(
             left.join(", ")
         );
     }
-    if alone {
+    let unused: Vec<String> = flags_given(&inputs.extras)
+        .into_iter()
+        .filter(|f| !extras.contains(&f.as_str()))
+        .collect();
+    if !unused.is_empty() {
         eprintln!(
-            "hookcheck: with {taken} inputs of your own from {}",
-            dir.display()
+            "hookcheck: {name}: a {contract} plugin does not take {}",
+            unused.join(", ")
         );
     }
+    if alone {
+        if let Some(dir) = &args.inputs {
+            eprintln!(
+                "hookcheck: with {taken} inputs of your own from {}",
+                dir.display()
+            );
+        }
+        if !extras.is_empty() {
+            eprintln!("hookcheck: with your {}", extras.join(", "));
+        }
+    }
     Ok((subject.with_inputs(inputs.clone()), why))
+}
+
+/// The request flags given.
+fn flags_given(extras: &RequestExtras) -> Vec<String> {
+    let mut out = Vec::new();
+    if !extras.headers.is_empty() {
+        out.push("--header".to_owned());
+    }
+    if !extras.paths.is_empty() {
+        out.push("--path".to_owned());
+    }
+    if extras.body.is_some() {
+        out.push("--body".to_owned());
+    }
+    out
+}
+
+/// Which of the request flags given `contract`'s checks use.
+fn extras_taken(extras: &RequestExtras, contract: Contract) -> Vec<&'static str> {
+    let takes: &[&str] = match contract {
+        Contract::FEATHERFLY => &["--header", "--path", "--body"],
+        Contract::PYLON => &["--header", "--path"],
+        Contract::LESSTRUCT if extras.json_body().is_some_and(|b| b.is_object()) => &["--body"],
+        _ => &[],
+    };
+    flags_given(extras)
+        .into_iter()
+        .filter_map(|f| takes.iter().copied().find(|t| *t == f))
+        .collect()
 }
 
 /// This executable's hidden `native-runner` subcommand, where native
@@ -470,18 +591,21 @@ fn run_many(
     let mut reports = Vec::new();
     let mut unreadable = Vec::new();
     println!(
-        "\n{:<8} {:>6} {:>6} {:>6}  plugin",
-        "verdict", "passed", "failed", "skipped"
+        "\n{:<8} {:>6} {:>6} {:>6} {:>10} {:>7} {:>7}  plugin",
+        "verdict", "passed", "warned", "failed", "unverified", "not run", "skipped"
     );
     for (spec, slot) in plugins.iter().zip(results) {
         match slot.into_inner().ok().flatten() {
             Some(Ok(report)) => {
                 let t = report.totals;
                 println!(
-                    "{:<8} {:>6} {:>6} {:>6}  {}",
+                    "{:<8} {:>6} {:>6} {:>6} {:>10} {:>7} {:>7}  {}",
                     if report.passed() { "ok" } else { "FAIL" },
                     t.passed,
+                    t.warned,
                     t.failed,
+                    t.unverified,
+                    t.not_run,
                     t.skipped,
                     printable(spec)
                 );
@@ -558,7 +682,7 @@ fn run_one(
             if tty {
                 let colour = match result.status {
                     Status::Pass => "32",
-                    Status::Fail if result.fails_run => "31",
+                    _ if result.fails_run => "31",
                     _ => "33",
                 };
                 eprintln!("\x1b[{colour}m{line}\x1b[0m");

@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use hookcheck::engine::{Answer, Answers};
 use serde::Serialize;
 
 /// How many input labels one registration lists before it only counts.
@@ -21,6 +22,14 @@ pub struct Exercised {
     pub inputs: Vec<String>,
     /// How many more inputs called it than `inputs` lists.
     pub more_inputs: usize,
+    /// What it answered, in the plugin's own words, when the host tells
+    /// (`{"continue": 17}`): a rule about RESPOND says nothing of a hook
+    /// that answered `continue` every time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answered: Option<Answers>,
+    /// The answers its hook can give, listed even when never seen.
+    #[serde(skip)]
+    pub answerable: &'static [Answer],
     /// Every input counted so far, so one counts once.
     #[serde(skip)]
     seen: std::collections::BTreeSet<String>,
@@ -34,8 +43,52 @@ impl Exercised {
             calls: 0,
             inputs: Vec::new(),
             more_inputs: 0,
+            answered: None,
+            answerable: &[],
             seen: std::collections::BTreeSet::new(),
         }
+    }
+
+    /// A registration not called yet whose hook can answer `answerable`.
+    pub(crate) fn answering(
+        registration: impl Into<String>,
+        answerable: &'static [Answer],
+    ) -> Self {
+        Self {
+            answered: Some(Answers::default()),
+            answerable,
+            ..Self::new(registration)
+        }
+    }
+
+    /// Counts the calls `steps` made for the input `label`, and what each
+    /// answered.
+    pub(crate) fn add_steps<'a>(
+        &mut self,
+        label: &str,
+        steps: impl Iterator<Item = &'a hookcheck::engine::Step>,
+    ) {
+        let mut answers = Answers::default();
+        for step in steps {
+            answers.add(step.answer());
+        }
+        self.add(label, answers.total());
+        self.add_answers(&answers);
+    }
+
+    /// Counts what it answered to one input.
+    pub(crate) fn add_answers(&mut self, answers: &Answers) {
+        self.answered
+            .get_or_insert_with(Answers::default)
+            .absorb(answers);
+    }
+
+    /// What it answered, as one line (`continue ×17, respond ×0`), or
+    /// empty when the host does not tell.
+    pub fn answers_text(&self) -> String {
+        self.answered
+            .map(|a| a.describe(self.answerable))
+            .unwrap_or_default()
     }
 
     /// The inputs that called it, as one line: `a, b (+3 more)`.
@@ -74,6 +127,10 @@ pub struct Coverage {
     /// (it did not load; it is only read, never run).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// What the author should know about what the inputs reached (a
+    /// pattern that also covers paths it was probably not meant for).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<String>,
 }
 
 impl Coverage {
@@ -82,6 +139,7 @@ impl Coverage {
         Self {
             registrations: Vec::new(),
             note: Some(note.into()),
+            notices: Vec::new(),
         }
     }
 
@@ -158,6 +216,7 @@ mod tests {
         let coverage = Coverage {
             registrations: vec![hit, Exercised::new("route GET /x")],
             note: None,
+            notices: Vec::new(),
         };
         assert!(!coverage.complete());
         assert_eq!(

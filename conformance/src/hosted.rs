@@ -43,6 +43,7 @@ pub(crate) fn coverage(s: &Subject) -> Coverage {
         Ok(run) => Coverage {
             registrations: run.coverage.clone(),
             note: None,
+            notices: Vec::new(),
         },
         Err(v) => Coverage::nothing(v.evidence),
     }
@@ -116,15 +117,14 @@ fn run(host: Box<dyn ContractHost>) -> hookcheck::Result<HostedRun> {
         let observed = harness.hook(name, &json!({}));
         traces.push((format!("hook {name}"), observed.trace));
     }
-    let mut coverage: Vec<Exercised> = hooks.iter().map(|h| Exercised::new(*h)).collect();
+    let mut coverage: Vec<Exercised> = hooks
+        .iter()
+        .map(|h| Exercised::answering(*h, &[]))
+        .collect();
     for (label, trace) in &traces {
         for entry in &mut coverage {
-            let calls = trace
-                .steps
-                .iter()
-                .filter(|s| s.hook == entry.registration)
-                .count();
-            entry.add(label, calls);
+            let name = entry.registration.clone();
+            entry.add_steps(label, trace.steps.iter().filter(|s| s.hook == name));
         }
     }
     Ok(HostedRun { traces, coverage })

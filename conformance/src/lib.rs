@@ -32,7 +32,7 @@ pub use coverage::{Coverage, Exercised};
 pub use error::{Error, Result};
 pub use expect::{Expectation, Expectations};
 pub use hosted::{HostedRun, hosted_exercise};
-pub use own_inputs::{Inputs, MAX_INPUT_FIXTURES};
+pub use own_inputs::{Inputs, MAX_BODY_BYTES, MAX_INPUT_FIXTURES, RequestExtras};
 pub use report::{
     Lesson, checks_listing, explanation, json_report, junit_report, junit_reports, lesson,
     markdown_report, printable,

@@ -16,6 +16,101 @@ use crate::error::{Error, Result};
 /// At most this many fixture files are read from one inputs directory.
 pub const MAX_INPUT_FIXTURES: usize = 1000;
 
+/// What the author adds to every request hookcheck derives
+/// (`--header NAME:VALUE`, `--path PATH`, `--body FILE`): the way to reach
+/// a branch the standard requests miss (a hook that answers only requests
+/// carrying `x-deny: 1`) without writing a fixture.
+///
+/// | | Pylon | Lesstruct | FeatherFly |
+/// |---|---|---|---|
+/// | headers | documented-trait plugins (the crate's hook sees none) | — | every derived request, sent again with them |
+/// | paths | requested like the standard paths | — | requested like the derived paths |
+/// | body | — | laid over a new post, saved like a write | every derived POST, and every JSON mixin input when it is JSON |
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RequestExtras {
+    /// Headers added to every derived request.
+    pub headers: Vec<(String, String)>,
+    /// Paths requested besides the derived ones.
+    pub paths: Vec<String>,
+    /// A body sent on every derived POST (and, as JSON, to the mixins).
+    pub body: Option<Vec<u8>>,
+}
+
+/// The largest `--body` file read: the FeatherFly daemon's request limit.
+pub const MAX_BODY_BYTES: usize = 1 << 20;
+
+impl RequestExtras {
+    /// Whether nothing is added.
+    pub fn is_empty(&self) -> bool {
+        self.headers.is_empty() && self.paths.is_empty() && self.body.is_none()
+    }
+
+    /// Parses one `--header` argument, `NAME:VALUE`.
+    ///
+    /// # Errors
+    ///
+    /// No `:`, an empty name, or a name or value a request cannot carry.
+    pub fn parse_header(arg: &str) -> std::result::Result<(String, String), String> {
+        let (name, value) = arg
+            .split_once(':')
+            .ok_or_else(|| format!("`{arg}` is not a header: write NAME:VALUE, e.g. x-deny:1"))?;
+        let (name, value) = (name.trim(), value.trim());
+        let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+        if name.is_empty() || !name.chars().all(token) {
+            return Err(format!(
+                "`{arg}`: `{name}` is not a header name (letters, digits and !#$%&'*+-.^_`|~)"
+            ));
+        }
+        if value.chars().any(|c| c.is_control() && c != '\t') {
+            return Err(format!(
+                "`{arg}`: a header value cannot hold control characters"
+            ));
+        }
+        Ok((name.to_owned(), value.to_owned()))
+    }
+
+    /// Parses one `--path` argument: an absolute request path.
+    ///
+    /// # Errors
+    ///
+    /// A path that does not start with `/`, or holds spaces or control
+    /// characters.
+    pub fn parse_path(arg: &str) -> std::result::Result<String, String> {
+        if !arg.starts_with('/') || arg.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(format!(
+                "`{arg}` is not a request path: write an absolute path such as /api/orders"
+            ));
+        }
+        Ok(arg.to_owned())
+    }
+
+    /// Reads a `--body` file, at most [`MAX_BODY_BYTES`].
+    ///
+    /// # Errors
+    ///
+    /// A file that cannot be read or is larger than the limit.
+    pub fn read_body(path: &Path) -> Result<Vec<u8>> {
+        let meta = std::fs::metadata(path).map_err(|e| Error::artifact(path, e.to_string()))?;
+        if meta.len() > MAX_BODY_BYTES as u64 {
+            return Err(Error::artifact(
+                path,
+                format!(
+                    "{} bytes; a request body is at most {MAX_BODY_BYTES} bytes (the FeatherFly daemon answers larger ones 400)",
+                    meta.len()
+                ),
+            ));
+        }
+        std::fs::read(path).map_err(|e| Error::artifact(path, e.to_string()))
+    }
+
+    /// The body as JSON, when it is JSON.
+    pub fn json_body(&self) -> Option<serde_json::Value> {
+        self.body
+            .as_deref()
+            .and_then(|b| serde_json::from_slice(b).ok())
+    }
+}
+
 /// Inputs an author adds to the standard ones, each labelled by its file
 /// name. Which contract reads which kind:
 ///
@@ -37,6 +132,8 @@ pub struct Inputs {
     pub configs: Vec<(String, ConfigEvent)>,
     /// JSON response bodies.
     pub json: Vec<(String, JsonEvent)>,
+    /// What is added to every derived request.
+    pub extras: RequestExtras,
 }
 
 impl Inputs {
@@ -88,9 +185,9 @@ impl Inputs {
         self.requests.len() + self.writes.len() + self.configs.len() + self.json.len()
     }
 
-    /// Whether there are none.
+    /// Whether there are none: no fixture and no request extras.
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.len() == 0 && self.extras.is_empty()
     }
 
     /// How many of these inputs `contract`'s checks send, and what they
@@ -137,12 +234,24 @@ impl Inputs {
 
     /// Lesstruct hook data: each insert or update's `data` laid over the
     /// fields of a new post, so a write that names only `title` still
-    /// reaches the plugin in the host's shape.
+    /// reaches the plugin in the host's shape; then the `--body`, when it
+    /// is a JSON object, the same way.
     #[cfg(feature = "wasm")]
-    pub(crate) fn lesstruct_contents(&self) -> impl Iterator<Item = (&str, serde_json::Value)> {
-        self.writes
+    pub(crate) fn lesstruct_contents(&self) -> Vec<(String, serde_json::Value)> {
+        let mut out: Vec<(String, serde_json::Value)> = self
+            .writes
             .iter()
             .filter(|(_, w)| w.op != hookcheck::engine::WriteOp::Delete)
-            .map(|(label, w)| (label.as_str(), crate::inputs::new_post(w.data.as_object())))
+            .map(|(label, w)| {
+                (
+                    format!("input {label}"),
+                    crate::inputs::new_post(w.data.as_object()),
+                )
+            })
+            .collect();
+        if let Some(serde_json::Value::Object(fields)) = self.extras.json_body() {
+            out.push(("your --body".into(), crate::inputs::new_post(Some(&fields))));
+        }
+        out
     }
 }

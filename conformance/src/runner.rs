@@ -54,7 +54,12 @@ pub struct CheckResult {
     pub calls: Option<usize>,
     /// The evidence or reason.
     pub evidence: String,
-    /// The fix, one line, from the check's lesson (`docs/checks/`).
+    /// For an unverified check: what input would reach the calls it is
+    /// about.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    /// The fix, one line: for the verdict's typed cause when it has its
+    /// own, else from the check's lesson (`docs/checks/`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<&'static str>,
     /// The typed failure behind a failed check, when it came from a hook
@@ -81,15 +86,44 @@ pub struct Totals {
     pub total: usize,
     /// Passed.
     pub passed: usize,
+    /// Warned: the host tolerates the break and does what was meant.
+    pub warned: usize,
     /// Failed.
     pub failed: usize,
-    /// Skipped.
+    /// Unverified: the calls the rule is about never happened.
+    pub unverified: usize,
+    /// Could not run: the plugin did not load, or no call reached the
+    /// rule.
+    pub not_run: usize,
+    /// Skipped: the rule does not apply, the expectations say so, or
+    /// another check owns the failure that left nothing to judge.
     pub skipped: usize,
     /// Results that fail the run: failures (required, or any with
     /// `--strict`, not expected), unexpected passes, and required checks
     /// that could not run because the plugin did not load or was never
     /// called.
     pub failing: usize,
+}
+
+impl Totals {
+    /// The counts in words: `31 checks: 28 passed, 1 warned, 1
+    /// unverified, 0 failed, 0 not run, 1 skipped` (the kinds that are
+    /// zero left out, but passed and failed).
+    pub fn counts(&self) -> String {
+        let parts: Vec<String> = [
+            (self.passed, "passed", true),
+            (self.warned, "warned", false),
+            (self.unverified, "unverified", false),
+            (self.failed, "failed", true),
+            (self.not_run, "not run", false),
+            (self.skipped, "skipped", false),
+        ]
+        .into_iter()
+        .filter(|(n, _, always)| *always || *n > 0)
+        .map(|(n, what, _)| format!("{n} {what}"))
+        .collect();
+        format!("{} checks: {}", self.total, parts.join(", "))
+    }
 }
 
 /// A finished run.
@@ -135,11 +169,30 @@ impl Report {
         coverage_fails(&self.coverage, self.allow_unexercised)
     }
 
-    /// The verdict in words: `conforms`, or `does not conform (A, B; not
-    /// run: C; coverage)` naming what fails the run.
+    /// The verdict in words: `conforms`, with the warnings and the
+    /// unverified checks that do not fail it (`conforms; 1 check
+    /// unverified: FF-REQ-001`), or `does not conform (A, B; not run: C;
+    /// coverage)` naming what fails the run.
     pub fn verdict(&self) -> String {
         if self.passed() {
-            return "conforms".to_owned();
+            let mut out = "conforms".to_owned();
+            for (status, what) in [(Status::Warn, "warned"), (Status::Unverified, "unverified")] {
+                let ids: Vec<&str> = self
+                    .checks
+                    .iter()
+                    .filter(|c| c.status == status && !c.fails_run)
+                    .map(|c| c.id)
+                    .collect();
+                if !ids.is_empty() {
+                    let checks = if ids.len() == 1 { "check" } else { "checks" };
+                    out.push_str(&format!(
+                        "; {} {checks} {what}: {}",
+                        ids.len(),
+                        ids.join(", ")
+                    ));
+                }
+            }
+            return out;
         }
         let (failed, not_run) = self.failing_ids();
         let mut why = vec![failed.join(", ")];
@@ -251,10 +304,11 @@ pub fn run_suite(
                         verdict.evidence
                     ),
                 ),
-                (Some((Status::Fail, reason)), Status::Fail) => {
+                (Some((Status::Fail, reason)), Status::Fail | Status::Warn) => {
                     (false, format!("{} (expected: {reason})", verdict.evidence))
                 }
                 (_, Status::Fail) => (counts, verdict.evidence),
+                (_, Status::Warn | Status::Unverified) => (options.strict, verdict.evidence),
                 _ => (false, verdict.evidence),
             },
         };
@@ -264,7 +318,10 @@ pub fn run_suite(
             severity: check.severity,
             basis: check.basis,
             host_source: check.host_source,
-            help: crate::report::lesson(check.profile, check.id).map(|l| l.fix),
+            help: verdict
+                .help
+                .or_else(|| crate::report::lesson(check.profile, check.id).map(|l| l.fix)),
+            hint: verdict.hint,
             status: verdict.status,
             skip_reason: verdict.skip,
             calls: verdict.calls,
@@ -282,11 +339,23 @@ pub fn run_suite(
         results.push(result);
     }
     let count = |s: Status| results.iter().filter(|r| r.status == s).count();
+    let not_run = results
+        .iter()
+        .filter(|r| {
+            matches!(
+                r.skip_reason,
+                Some(SkipReason::NotLoaded | SkipReason::NotExercised)
+            )
+        })
+        .count();
     let totals = Totals {
         total: results.len(),
         passed: count(Status::Pass),
+        warned: count(Status::Warn),
         failed: count(Status::Fail),
-        skipped: count(Status::Skip),
+        unverified: count(Status::Unverified),
+        not_run,
+        skipped: count(Status::Skip) - not_run,
         failing: results.iter().filter(|r| r.fails_run).count(),
     };
     let sha256 = subject
@@ -301,7 +370,7 @@ pub fn run_suite(
     let coverage = catalog.coverage(subject);
     let conforms = totals.failing == 0 && !coverage_fails(&coverage, options.allow_unexercised);
     Report {
-        schema_version: 2,
+        schema_version: 3,
         tool: format!("hookcheck {}", env!("CARGO_PKG_VERSION")),
         artifact: subject.display_name(),
         sha256,

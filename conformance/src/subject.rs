@@ -54,6 +54,8 @@ pub struct Exercise {
     /// The input after which the exercise stopped because a hook timed
     /// out, if one did.
     pub stopped: Option<String>,
+    /// What the author should know about what the inputs reached.
+    pub notices: Vec<String>,
 }
 
 impl Exercise {

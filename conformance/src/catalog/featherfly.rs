@@ -4,15 +4,16 @@
 use std::time::{Duration, Instant};
 
 use hookcheck::engine::{
-    BadOutput, Contract, FEATHERFLY_CODE_HOOKS, Failure, HttpMethod, Outcome, ProcessEnd, Trace,
+    Answer, BadOutput, Contract, FEATHERFLY_CODE_HOOKS, Failure, HttpMethod, Outcome, ProcessEnd,
+    Trace,
 };
 use hookcheck::featherfly::{
     FeatherFlyHost, LoadError, LoadWarning, NativeRequest, RegInfo, RegKind, pattern_diverges,
 };
 use serde_json::Value;
 
-use super::{returned, timed_out};
-use crate::check::{Basis, Check, Rules, Severity, Verdict};
+use super::{Tally, timed_out};
+use crate::check::{Basis, Check, Judges, Rules, Severity, Verdict};
 use crate::coverage::{Coverage, Exercised};
 use crate::inputs::{
     CONFIG_YAML, cloudpanel_commands, event_payload, json_bodies, paths_for_pattern,
@@ -27,6 +28,28 @@ const CATALOG: Rules = Rules {
     source: "docs/contracts/featherfly.md (restating the FeatherFly Plugin Reference, API v8, and the daemon's code)",
 };
 const CAPACITY: usize = hookcheck::featherfly::DEFAULT_CAPACITY;
+
+/// What reaches a request hook's RESPOND when the standard requests do not.
+const REQUEST_HINT: &str = "if the hook answers only some requests, send one it answers: `--header NAME:VALUE`, `--path PATH` or `--body FILE` (added to every request hookcheck derives), or a recorded request in `--inputs DIR`";
+/// What reaches a JSON mixin's change.
+const JSON_HINT: &str = "if the mixin changes only some bodies, give one it changes: a recorded JSON event (route and body) in `--inputs DIR`";
+/// What reaches a config hook's change.
+const CONFIG_HINT: &str = "if the hook changes only some documents, give one it changes: a recorded config event in `--inputs DIR`";
+/// What reaches a hook that writes output.
+const OUTPUT_HINT: &str = "give an input the hook answers with output: `--header`, `--path`, `--body` for request hooks, or recorded requests, JSON and config events in `--inputs DIR`";
+/// What reaches a CloudPanel hook's change.
+const CLOUDPANEL_HINT: &str = "hookcheck sends the standard CloudPanel commands only; a command the hook rewrites cannot be added yet";
+/// What reaches a route.
+const ROUTE_HINT: &str = "every registered route is called at its path; a route that never answers ROUTE_OK is not judged";
+
+const REQUEST_HOOKS: &[&str] = &["request.intercept", "middleware.inject"];
+const MODIFY_HOOKS: &[&str] = &[
+    "config.mutate",
+    "json.response",
+    "json.actions",
+    "cloudpanel.command",
+];
+const JSON_HOOKS: &[&str] = &["json.response", "json.actions"];
 
 fn on_native(s: &Subject, f: impl FnOnce(&NativeSubject) -> Verdict) -> Verdict {
     match s {
@@ -169,6 +192,8 @@ fn probes(regs: &[RegInfo], inputs: &Inputs) -> Vec<Probe> {
             paths.extend(paths_for_pattern(pattern).into_iter().map(|(p, _)| p));
         }
     }
+    let extras = &inputs.extras;
+    paths.extend(extras.paths.iter().cloned());
     for path in dedup(paths) {
         out.push(Probe::Request(request(
             HttpMethod::Get,
@@ -183,6 +208,10 @@ fn probes(regs: &[RegInfo], inputs: &Inputs) -> Vec<Probe> {
         );
         post.body = br#"{"name":"probe"}"#.to_vec();
         out.push(Probe::Request(post));
+        out.extend(
+            extra_requests(&path, extras)
+                .map(|r| Probe::Own("--header/--body".to_owned(), Box::new(Probe::Request(r)))),
+        );
     }
     out.extend(
         json_inputs(regs)
@@ -193,6 +222,18 @@ fn probes(regs: &[RegInfo], inputs: &Inputs) -> Vec<Probe> {
                 body,
             }),
     );
+    if let Some(body) = extras.json_body() {
+        let mut json_paths = json_paths(regs);
+        json_paths.extend(extras.paths.iter().cloned());
+        out.extend(dedup(json_paths).into_iter().map(|path| {
+            let probe = Probe::Json {
+                method: HttpMethod::Get,
+                path,
+                body: body.clone(),
+            };
+            Probe::Own("--body".to_owned(), Box::new(probe))
+        }));
+    }
     out.extend(
         cloudpanel_commands()
             .into_iter()
@@ -208,6 +249,30 @@ fn probes(regs: &[RegInfo], inputs: &Inputs) -> Vec<Probe> {
     out.extend((1..=47).map(Probe::Event));
     own_probes(inputs, &mut out);
     out
+}
+
+/// The requests the author's `--header` and `--body` add for `path`: a GET
+/// and a POST with the headers, and a POST with the body (and headers).
+fn extra_requests(
+    path: &str,
+    extras: &crate::own_inputs::RequestExtras,
+) -> impl Iterator<Item = NativeRequest> {
+    let headers: Vec<(&str, &str)> = extras
+        .headers
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let mut out = Vec::new();
+    if !headers.is_empty() {
+        out.push(request(HttpMethod::Get, path, &headers));
+        out.push(request(HttpMethod::Post, path, &headers));
+    }
+    if let Some(body) = &extras.body {
+        let mut post = request(HttpMethod::Post, path, &headers);
+        post.body.clone_from(body);
+        out.push(post);
+    }
+    out.into_iter()
 }
 
 /// The author's requests, configuration documents and JSON bodies.
@@ -245,16 +310,22 @@ fn exercise(host: &FeatherFlyHost, inputs: &Inputs) -> Seen {
     let mut coverage: Vec<Exercised> = host
         .registrations()
         .iter()
-        .map(|r| Exercised::new(registration_name(&r.kind)))
+        .map(|r| Exercised::answering(registration_name(&r.kind), answerable(&r.kind)))
         .collect();
     let mut out = Vec::new();
     let mut stopped = None;
     for probe in probes(host.registrations(), inputs) {
-        let before = host.calls();
+        let (before, answered) = (host.calls(), host.answers());
         let mut trace = probe.run(host);
         let label = probe.label();
-        for ((entry, after), before) in coverage.iter_mut().zip(host.calls()).zip(before) {
+        for (((entry, after), before), (now, then)) in coverage
+            .iter_mut()
+            .zip(host.calls())
+            .zip(before)
+            .zip(host.answers().iter().zip(&answered))
+        {
             entry.add(&label, after.saturating_sub(before));
+            entry.add_answers(&now.since(then));
         }
         // A plugin thread that ends the process after its hook returned
         // is caught here, or by the next call.
@@ -294,6 +365,45 @@ fn note_death(host: &FeatherFlyHost, trace: &mut Trace) {
     }
 }
 
+/// The answers a registration's hook can give, which coverage lists even
+/// when never seen.
+fn answerable(kind: &RegKind) -> &'static [Answer] {
+    match kind {
+        RegKind::Event { .. } => &[Answer::Continue, Answer::Cancel],
+        RegKind::Config | RegKind::Json { .. } => &[Answer::Continue, Answer::Modify],
+        RegKind::Request { .. } => &[Answer::Continue, Answer::Respond],
+        RegKind::Route { .. } => &[Answer::Respond],
+        RegKind::CloudPanel => &[Answer::Continue, Answer::Modify, Answer::Cancel],
+    }
+}
+
+/// What the author should know about a registration's pattern: the host
+/// matches a plain prefix, so a pattern without a trailing `/` also covers
+/// every path that merely starts with it (`/api/system` covers
+/// `/api/systemx`), which the exercise's near misses reach.
+fn pattern_notices(regs: &[RegInfo]) -> Vec<String> {
+    let mut out = Vec::new();
+    for r in regs {
+        let (RegKind::Request { pattern, .. } | RegKind::Json { pattern, .. }) = &r.kind else {
+            continue;
+        };
+        if pattern == "*" || pattern.ends_with('/') || pattern.contains('*') {
+            continue;
+        }
+        let sibling = format!("{pattern}x");
+        if hookcheck::featherfly::pattern_matches(pattern, &sibling) {
+            let line = format!(
+                "`{}` also runs on `{sibling}` and every other path that starts with `{pattern}`: the host matches a plain prefix (application/src/plugins/events.rs:418-420). If it is meant for `{pattern}` and what lies under it only, check the path in the hook (or register `{pattern}/` for what lies under it).",
+                registration_name(&r.kind)
+            );
+            if !out.contains(&line) {
+                out.push(line);
+            }
+        }
+    }
+    out
+}
+
 /// A registration as reports name it.
 fn registration_name(kind: &RegKind) -> String {
     match kind {
@@ -322,6 +432,7 @@ fn exercised(n: &NativeSubject) -> Result<&crate::subject::Exercise, Verdict> {
             late,
             coverage: seen.coverage,
             stopped: seen.stopped,
+            notices: pattern_notices(host.registrations()),
         })
     });
     done.as_ref().map_err(not_loaded)
@@ -350,6 +461,7 @@ pub(crate) fn coverage(n: &NativeSubject) -> Coverage {
                     "the exercise stopped after `{label}` timed out; later inputs were not sent"
                 )
             }),
+            notices: e.notices.clone(),
         },
         Err(v) => Coverage::nothing(v.evidence),
     }
@@ -554,11 +666,15 @@ fn is_json(kind: &RegKind) -> bool {
 
 /// Runs every JSON input through the plugin's JSON hooks; `judge` sees
 /// each input's path and body and the JSON that came out, and names what
-/// is wrong.
+/// is wrong, or `None` when it keeps the rule; `judged` says whether the
+/// output is one the rule is about (`None`: every output is). With no
+/// output the rule is about, `unseen` gives the verdict.
 fn json_rule(
     s: &Subject,
     ok: &str,
+    judged: Option<fn(&Value, &Value) -> bool>,
     judge: impl Fn(&str, &Value, &Value) -> Option<String>,
+    unseen: impl FnOnce(&FeatherFlyHost, usize) -> Verdict,
 ) -> Verdict {
     on_native(s, |n| {
         let host = match host(n) {
@@ -568,18 +684,33 @@ fn json_rule(
         if !registers(&host, is_json) {
             return Verdict::skip("the plugin registers no JSON hook");
         }
-        let mut calls = 0;
+        let mut tally = Tally::default();
+        let mut about = 0;
         for (path, body) in json_inputs(host.registrations()) {
             let run = host.json(HttpMethod::Get, &path, body.to_string().as_bytes());
-            calls += returned(&run.trace);
+            tally.add(&run.trace);
             let Ok(after) = serde_json::from_slice::<Value>(&run.value) else {
                 continue;
             };
+            if judged.is_some_and(|about| !about(&body, &after)) {
+                continue;
+            }
+            about += 1;
             if let Some(why) = judge(&path, &body, &after) {
                 return Verdict::fail(why);
             }
         }
-        Verdict::pass(format!("{ok} over {calls} JSON hook calls")).with_calls(calls)
+        if let Some(v) = tally.nothing_returned(CHECKS) {
+            return v;
+        }
+        if about == 0 {
+            return unseen(&host, tally.returned);
+        }
+        Verdict::pass(format!(
+            "{ok} over {about} bodies ({} JSON hook calls)",
+            tally.returned
+        ))
+        .with_calls(tally.returned)
     })
 }
 
@@ -587,23 +718,38 @@ fn ff_json_003(s: &Subject) -> Verdict {
     json_rule(
         s,
         "every action has id, label and step",
+        // The actions the plugin made: a body whose `actions` it changed.
+        Some(|body, after| body.get("actions") != after.get("actions")),
         |path, _, after| {
             after
-            .get("actions")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .find_map(|item| {
-                let missing: Vec<&str> = ["id", "label", "step"]
-                    .into_iter()
-                    .filter(|k| item.get(k).is_none())
-                    .collect();
-                (!missing.is_empty()).then(|| {
-                    format!(
-                        "GET {path}: action {item} lacks {missing:?}; actions are {{ id, label, step }}"
-                    )
+                .get("actions")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .find_map(|item| {
+                    let missing: Vec<&str> = ["id", "label", "step"]
+                        .into_iter()
+                        .filter(|k| item.get(k).is_none())
+                        .collect();
+                    (!missing.is_empty()).then(|| {
+                        format!(
+                            "GET {path}: action {item} lacks {missing:?}; actions are {{ id, label, step }}"
+                        )
+                    })
                 })
-            })
+        },
+        |host, calls| {
+            if registers(host, |k| matches!(k, RegKind::Json { target: 2, .. })) {
+                Verdict::unverified(
+                    format!("unverified: the json.actions hook changed no body's actions over {calls} JSON hook calls"),
+                    JSON_HINT,
+                )
+                .with_calls(calls)
+            } else {
+                Verdict::skip(
+                    "the plugin registers no json.actions hook and changed no body's actions",
+                )
+            }
         },
     )
 }
@@ -616,12 +762,13 @@ fn ff_det_001(s: &Subject) -> Verdict {
         if !registers(&host, |k| is_json(k) || matches!(k, RegKind::Config)) {
             return Verdict::skip("the plugin registers no JSON or config hook");
         }
-        let mut calls = 0;
+        let mut tally = Tally::default();
         for (path, body) in json_inputs(host.registrations()) {
             let body = body.to_string();
             let a = host.json(HttpMethod::Get, &path, body.as_bytes());
             let b = host.json(HttpMethod::Get, &path, body.as_bytes());
-            calls += returned(&a.trace) + returned(&b.trace);
+            tally.add(&a.trace);
+            tally.add(&b.trace);
             if a.value != b.value {
                 return Verdict::fail(format!(
                     "GET {path} twice gave {} then {}",
@@ -632,20 +779,27 @@ fn ff_det_001(s: &Subject) -> Verdict {
         }
         let a = host.config_mutate(CONFIG_YAML);
         let b = host.config_mutate(CONFIG_YAML);
-        calls += returned(&a.trace) + returned(&b.trace);
+        tally.add(&a.trace);
+        tally.add(&b.trace);
         if a.value != b.value {
             return Verdict::fail("config.mutate twice over the same YAML gave different output");
         }
+        if let Some(v) = tally.nothing_returned(CHECKS) {
+            return v;
+        }
         Verdict::pass(format!(
-            "the same input gives the same output over {calls} hook calls"
+            "the same input gives the same output over {} hook calls",
+            tally.returned
         ))
-        .with_calls(calls)
+        .with_calls(tally.returned)
     })
 }
 fn ff_order_001(s: &Subject) -> Verdict {
     json_rule(
         s,
         "keeps every key of the body it did not add",
+        // The bodies the plugin changed.
+        Some(|body, after| body != after),
         |path, body, after| {
             let dropped: Vec<&String> = body
                 .as_object()
@@ -654,10 +808,17 @@ fn ff_order_001(s: &Subject) -> Verdict {
                 .filter(|k| after.get(k.as_str()).is_none())
                 .collect();
             (!dropped.is_empty()).then(|| {
-            format!(
-                "GET {path}: json.response drops {dropped:?} from the body; mixins stack in load order, so a plugin that replaces the body erases every plugin before it"
+                format!(
+                    "GET {path}: json.response drops {dropped:?} from the body; mixins stack in load order, so a plugin that replaces the body erases every plugin before it"
+                )
+            })
+        },
+        |_, calls| {
+            Verdict::unverified(
+                format!("unverified: no body changed over {calls} JSON hook calls"),
+                JSON_HINT,
             )
-        })
+            .with_calls(calls)
         },
     )
 }
@@ -813,6 +974,12 @@ const CHECKS: &[Check] = &[
         |e| e.failure.bad_output_kind() == Some(BadOutput::NotYaml),
     )
     .reading_codes(&["config.mutate"])
+    .judging(Judges::calls(
+        &["config.mutate"],
+        &[Answer::Modify],
+        "config.mutate MODIFIED",
+        CONFIG_HINT,
+    ))
     .on_host(
         Basis::Both,
         "application/src/daemon.rs:72-78 (the daemon exits 1 when the final config does not parse)",
@@ -821,7 +988,7 @@ const CHECKS: &[Check] = &[
         "FF-OUT-001",
         "MODIFIED writes output",
         "CONFIG_MUTATE_MODIFIED / JSON_MUTATE_MODIFIED (0) — output written via write_* helpers.",
-        Severity::Recommended,
+        Severity::Required,
         "native:modified_without_output",
         "MODIFIED always comes with output",
         |e| {
@@ -834,9 +1001,15 @@ const CHECKS: &[Check] = &[
     )
     .reading_codes(&["config.mutate", "json.response", "json.actions", "cloudpanel.command"])
     .tolerated()
+    .judging(Judges::calls(
+        MODIFY_HOOKS,
+        &[Answer::Modify],
+        "MODIFIED",
+        OUTPUT_HINT,
+    ))
     .on_host(
         Basis::Docs,
-        "application/src/plugins/events.rs:231, 328, 385 (MODIFIED with nothing written keeps the prior value)",
+        "application/src/plugins/events.rs:231, 328, 385 (MODIFIED with nothing written keeps the prior value: the change is lost)",
     ),
     CATALOG.row(
         "FF-CODE-001",
@@ -848,6 +1021,12 @@ const CHECKS: &[Check] = &[
         |e| e.failure.bad_output_kind() == Some(BadOutput::UndefinedCode),
     )
     .reading_codes(&["route"])
+    .judging(Judges::calls(
+        &["route"],
+        &[],
+        "route call",
+        ROUTE_HINT,
+    ))
     .on_host(
         Basis::Both,
         "application/src/plugins/routes.rs:91-104 (any non-zero code: 500 with an empty body)",
@@ -856,16 +1035,22 @@ const CHECKS: &[Check] = &[
         "FF-CODE-002",
         "return codes are in the tables",
         "Each hook's codes: the table's non-negative codes, or negative for an error.",
-        Severity::Recommended,
+        Severity::Required,
         "native:unknown_codes",
         "every code is one the tables define",
         |e| e.failure.bad_output_kind() == Some(BadOutput::UndefinedCode),
     )
     .reading_codes(&FEATHERFLY_CODE_HOOKS)
     .tolerated()
+    .judging(Judges::calls(
+        &FEATHERFLY_CODE_HOOKS,
+        &[],
+        "call of a hook with a code table",
+        OUTPUT_HINT,
+    ))
     .on_host(
         Basis::Docs,
-        "application/src/plugins/events.rs:230-233, 273-280, 327-348, 384-387 (an undefined code keeps the value or lets the request go on)",
+        "application/src/plugins/events.rs:230-233, 273-280, 327-348, 384-387 (an undefined code keeps the value or lets the request go on, whatever the plugin meant by it)",
     ),
     CATALOG.row(
         "FF-JSON-001",
@@ -878,6 +1063,12 @@ const CHECKS: &[Check] = &[
     )
     .reading_codes(&["json.response", "json.actions"])
     .tolerated()
+    .judging(Judges::calls(
+        JSON_HOOKS,
+        &[Answer::Modify],
+        "JSON mixin MODIFIED",
+        JSON_HINT,
+    ))
     .on_host(
         Basis::Both,
         "application/src/plugins/middleware.rs:40-63 (no check between hooks; a final body that does not parse is replaced by the original: every plugin's change is lost)",
@@ -893,6 +1084,12 @@ const CHECKS: &[Check] = &[
     )
     .reading_codes(&["json.actions"])
     .tolerated()
+    .judging(Judges::calls(
+        &["json.actions"],
+        &[Answer::Modify],
+        "json.actions MODIFIED",
+        JSON_HINT,
+    ))
     .on_host(
         Basis::Docs,
         "application/src/plugins/middleware.rs:65-89 (any JSON value is inserted as `actions`)",
@@ -914,6 +1111,12 @@ const CHECKS: &[Check] = &[
         "output fits the host's buffer",
         |e| e.failure.bad_output_kind() == Some(BadOutput::OverCapacity),
     )
+    .judging(Judges::calls(
+        &[],
+        &[Answer::Modify, Answer::Respond],
+        "output written (a MODIFIED or a RESPOND)",
+        OUTPUT_HINT,
+    ))
     .on_host(
         Basis::Both,
         "application/src/plugins/events.rs:232, 278, 329, 386 (the host slices its buffer at the claimed length: past the capacity it panics, and the poisoned lock disables every plugin)",
@@ -922,16 +1125,22 @@ const CHECKS: &[Check] = &[
         "FF-REQ-001",
         "RESPOND sets a status",
         "REQUEST_RESPOND (1) — short-circuit with write_request_response (status + body).",
-        Severity::Recommended,
+        Severity::Required,
         "native:respond_without_status",
         "every RESPOND sets a status 100-599",
         |e| e.failure.bad_output_kind() == Some(BadOutput::RespondWithoutStatus),
     )
     .reading_codes(&["request.intercept", "middleware.inject"])
     .tolerated()
+    .judging(Judges::calls(
+        REQUEST_HOOKS,
+        &[Answer::Respond],
+        "RESPOND from a request hook",
+        REQUEST_HINT,
+    ))
     .on_host(
         Basis::Docs,
-        "application/src/plugins/request_middleware.rs:76 (a status outside 100-999 is answered as 200)",
+        "application/src/plugins/request_middleware.rs:76 (a status outside 100-999 is answered as 200: a denial becomes a success; 600-999 is sent as set)",
     ),
     CATALOG.row(
         "FF-REQ-002",
@@ -947,6 +1156,12 @@ const CHECKS: &[Check] = &[
     )
     .reading_codes(&["request.intercept", "middleware.inject"])
     .tolerated()
+    .judging(Judges::calls(
+        REQUEST_HOOKS,
+        &[Answer::Respond],
+        "RESPOND from a request hook",
+        REQUEST_HINT,
+    ))
     .on_host(
         Basis::Docs,
         "application/src/plugins/events.rs:254-256, 273-279 (RESPOND with nothing written: an empty body)",
@@ -955,16 +1170,22 @@ const CHECKS: &[Check] = &[
         "FF-ROUTE-001",
         "routes answer with status and body",
         "ROUTE_OK (0) — response written via write_route_response.",
-        Severity::Recommended,
+        Severity::Required,
         "native:bad_route",
         "every ROUTE_OK writes a valid status and body",
         |e| e.hook == "route" && e.failure.bad_output_kind().is_some(),
     )
     .reading_codes(&["route"])
     .tolerated()
+    .judging(Judges::calls(
+        &["route"],
+        &[Answer::Respond],
+        "ROUTE_OK",
+        ROUTE_HINT,
+    ))
     .on_host(
         Basis::Docs,
-        "application/src/plugins/routes.rs:75-77, 106-107 (ROUTE_OK with nothing written: 200, empty body)",
+        "application/src/plugins/routes.rs:75-77, 106-107 (ROUTE_OK without a status: 200, which the plugin never said; without a body: an empty one)",
     ),
     CATALOG.row(
         "FF-CP-001",
@@ -981,6 +1202,12 @@ const CHECKS: &[Check] = &[
         },
     )
     .reading_codes(&["cloudpanel.command"])
+    .judging(Judges::calls(
+        &["cloudpanel.command"],
+        &[Answer::Modify],
+        "CLOUDPANEL_MODIFIED",
+        CLOUDPANEL_HINT,
+    ))
     .on_host(
         Basis::Both,
         "application/src/controllers/system/cloudpanel.rs:636-638, 717-746 (args that are not the documented JSON: 400)",
@@ -995,6 +1222,12 @@ const CHECKS: &[Check] = &[
         |e| e.failure.bad_output_kind() == Some(BadOutput::EventResult),
     )
     .tolerated()
+    .judging(Judges::calls(
+        &["lifecycle"],
+        &[],
+        "lifecycle event call",
+        "every registered event is fired with its payload",
+    ))
     .on_host(
         Basis::Docs,
         "application/src/plugins/events.rs:199-210 (any non-zero `cancelled` cancels)",

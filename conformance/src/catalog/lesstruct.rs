@@ -1,18 +1,21 @@
 //! `LS-*`: the Lesstruct contract (contracts §2, seed 002).
 
-use hookcheck::engine::{BadOutput, Contract, Failure, Outcome, Trace, TrapCode};
+use hookcheck::engine::{Answer, BadOutput, Contract, Failure, Outcome, Trace, TrapCode};
 use hookcheck::lesstruct::{
     LARGEST_INPUT, LesstructHost, LoadProblem, ModuleFacts, SaveRun, data_segments, decode_result,
-    inspect_module, invoked_hooks, is_invoked, layout, ungranted_imports,
+    inspect_module, invoked_hooks, is_invoked, is_rejection, layout, ungranted_imports,
 };
 use serde_json::Value;
 
-use super::{returned, timed_out};
-use crate::check::{Basis, Check, Rules, Severity, Verdict};
+use super::{Tally, returned, timed_out};
+use crate::check::{Basis, Check, Judges, Rules, Severity, Verdict};
 use crate::coverage::{Coverage, Exercised};
 use crate::inputs::lesstruct_contents;
 use crate::subject::{Saved, Subject, WasmSubject};
 use crate::suite::Suite;
+
+/// What reaches a before_save result when the standard posts do not.
+const RESULT_HINT: &str = "if the hook returns a result only for some posts, give one it changes: a recorded insert or update in `--inputs DIR` (its data is laid over a new post)";
 
 const CATALOG: Rules = Rules {
     exercise: Some(save_traces),
@@ -72,11 +75,7 @@ fn contents(w: &WasmSubject) -> Vec<(String, Value)> {
         .into_iter()
         .enumerate()
         .map(|(i, c)| (format!("standard input #{i}"), c));
-    let own = w
-        .inputs
-        .lesstruct_contents()
-        .map(|(file, c)| (format!("input {file}"), c));
-    standard.chain(own).collect()
+    standard.chain(w.inputs.lesstruct_contents()).collect()
 }
 
 /// Saves every input through a fresh host.
@@ -101,14 +100,21 @@ fn saved(w: &WasmSubject) -> Result<&Saved, Verdict> {
             .collect();
         let mut coverage: Vec<Exercised> = exported
             .iter()
-            .map(|h| Exercised::new(format!("hook_{h}")))
+            .map(|h| {
+                let answerable: &'static [Answer] = if *h == "before_save" {
+                    &[Answer::Continue, Answer::Modify, Answer::Reject]
+                } else {
+                    &[Answer::Continue, Answer::Modify]
+                };
+                Exercised::answering(format!("hook_{h}"), answerable)
+            })
             .collect();
         let mut count = |hook: &str, label: &str, trace: &Trace| {
             if let Some(entry) = coverage
                 .iter_mut()
                 .find(|e| e.registration.strip_prefix("hook_") == Some(hook))
             {
-                entry.add(label, trace.steps.iter().filter(|s| s.hook == hook).count());
+                entry.add_steps(label, trace.steps.iter().filter(|s| s.hook == hook));
             }
         };
         let (mut runs, mut after, mut stopped) = (Vec::new(), Vec::new(), None);
@@ -136,18 +142,16 @@ fn saved(w: &WasmSubject) -> Result<&Saved, Verdict> {
             }
         }
         let memory_size = host.plugins_mut()[0].memory_size().unwrap_or(0);
-        let denied = host
-            .services()
-            .log_lines()
-            .into_iter()
-            .filter(|l| l.level == "denied")
-            .map(|l| l.message)
-            .collect();
+        let (refusals, refused) = host.services().refusals();
+        let host_calls = host.services().host_calls();
+        let denied = refusals.iter().map(ToString::to_string).collect();
         Ok(Saved {
             runs,
             after,
             memory_size,
             denied,
+            refused,
+            host_calls,
             coverage,
             stopped,
         })
@@ -183,9 +187,22 @@ pub(crate) fn coverage(w: &WasmSubject) -> Coverage {
             note: saved.stopped.as_ref().map(|label| {
                 format!("the save run stopped after {label} timed out; later inputs were not sent")
             }),
+            notices: Vec::new(),
         },
         Err(v) => Coverage::nothing(v.evidence),
     }
+}
+
+/// The fix for a trap in a module that exports `_initialize`, which the
+/// host never runs: the usual fix (no `unwrap`) does not help a module
+/// whose runtime was never set up.
+const INITIALIZE_FIX: &str = "The host never calls `_initialize` (internal/plugin/loader/loader.go:98-104), so what it sets up (a language runtime, static data) is missing when the hook runs: set state up lazily inside the hook, or build with a toolchain whose exports work without an initialiser (a Rust `cdylib` for wasm32-wasip1, as the pdk builds); Go's `-buildmode=c-shared` modules need `_initialize` and trap here.";
+
+/// [`INITIALIZE_FIX`] for a trap in a module that exports `_initialize`.
+fn initializer_help(s: &Subject, failure: &Failure) -> Option<&'static str> {
+    let Subject::Wasm(w) = s else { return None };
+    (matches!(failure, Failure::Trap { .. }) && w.module.get_export("_initialize").is_some())
+        .then_some(INITIALIZE_FIX)
 }
 
 fn oob(f: &Failure) -> Option<(u64, u64, u64)> {
@@ -230,24 +247,33 @@ fn data_rule(s: &Subject, start: u64, len: u64, area: &str, only_with_imports: b
     })
 }
 
-/// Calls `hook` raw on every input, returning decoded results;
-/// `None` when the plugin does not export the hook.
-fn raw_results(w: &WasmSubject, hook: &str) -> Result<Option<Vec<(usize, Value)>>, Verdict> {
+/// Calls `hook` raw on every input, returning decoded results (by input
+/// index) and the tally of calls; `None` when the plugin does not export
+/// the hook.
+fn raw_results(
+    w: &WasmSubject,
+    hook: &str,
+) -> Result<Option<(Vec<(usize, Value)>, Tally)>, Verdict> {
     let mut host = host(w)?;
     let plugin = &mut host.plugins_mut()[0];
     if !plugin.has_hook(hook) {
         return Ok(None);
     }
     let mut out = Vec::new();
+    let mut tally = Tally::default();
     for (i, (_, content)) in contents(w).into_iter().enumerate() {
         let input = serde_json::to_vec(&content).unwrap_or_default();
-        if let Ok(Some(bytes)) = plugin.call_hook(hook, &input)
-            && let Ok(v) = decode_result(&bytes)
-        {
-            out.push((i, v));
+        match plugin.call_hook(hook, &input) {
+            Ok(result) => {
+                tally.add_outcome(&Outcome::Continue);
+                if let Some(v) = result.and_then(|bytes| decode_result(&bytes).ok()) {
+                    out.push((i, v));
+                }
+            }
+            Err(failure) => tally.add_outcome(&Outcome::error(plugin.name(), hook, failure)),
         }
     }
-    Ok(Some(out))
+    Ok(Some((out, tally)))
 }
 
 fn ls_load_001(s: &Subject) -> Verdict {
@@ -463,12 +489,22 @@ fn ls_out_005(s: &Subject) -> Verdict {
         if !plugin.has_hook("before_save") {
             return Verdict::skip("exports no hook_before_save");
         }
-        let mut calls = 0;
+        let name = plugin.name().to_owned();
+        let (mut calls, mut tally, mut not_json) = (0, Tally::default(), 0);
         for (_, content) in contents(w) {
             let input = serde_json::to_vec(&content).unwrap_or_default();
-            let Ok(Some(bytes)) = plugin.call_hook("before_save", &input) else {
-                continue;
+            let bytes = match plugin.call_hook("before_save", &input) {
+                Ok(Some(bytes)) => bytes,
+                Ok(None) => {
+                    tally.add_outcome(&Outcome::Continue);
+                    continue;
+                }
+                Err(f) => {
+                    tally.add_outcome(&Outcome::error(&name, "before_save", f));
+                    continue;
+                }
             };
+            tally.add_outcome(&Outcome::Continue);
             calls += 1;
             // What the host reads is the input's length; a result of its
             // own length would parse as one value with nothing after it.
@@ -492,13 +528,30 @@ fn ls_out_005(s: &Subject) -> Verdict {
                     ));
                 }
                 // Not JSON at all: LS-OUT-002's business.
-                _ => calls -= 1,
+                _ => {
+                    calls -= 1;
+                    not_json += 1;
+                }
             }
         }
-        if calls == 0 {
-            return Verdict::skip(
-                "no result came back as JSON to measure (see LS-OUT-002), or none came back",
+        if let Some(v) = tally.nothing_returned(CHECKS) {
+            return v;
+        }
+        if calls == 0 && not_json > 0 {
+            return Verdict::no_valid_output(
+                "LS-OUT-002",
+                format!("none of the {not_json} results is JSON, so no length can be measured"),
             );
+        }
+        if calls == 0 {
+            return Verdict::unverified(
+                format!(
+                    "unverified: no result came back over {} calls (every call answered \"no change\")",
+                    tally.returned
+                ),
+                RESULT_HINT,
+            )
+            .with_calls(tally.returned);
         }
         Verdict::pass(format!(
             "no __hook_result_len, but each of {calls} results is exactly as long as its input"
@@ -553,10 +606,22 @@ fn ls_chain_001(s: &Subject) -> Verdict {
                 }
             }
         }
+        if results == 0 {
+            let mut tally = Tally::default();
+            saved.runs.iter().for_each(|r| tally.add(&r.trace));
+            if let Some(v) = tally.nothing_returned(CHECKS) {
+                return v;
+            }
+            return Verdict::unverified(
+                format!("unverified: no before_save result came back over {calls} calls"),
+                RESULT_HINT,
+            )
+            .with_calls(calls);
+        }
         Verdict::pass(format!(
             "{results} result(s) over {calls} calls, each keeping the hook data for the next plugin"
         ))
-        .with_calls(calls)
+        .with_calls(results)
     })
 }
 
@@ -580,16 +645,23 @@ fn ls_hook_003(s: &Subject) -> Verdict {
 }
 fn ls_hook_005(s: &Subject) -> Verdict {
     on_wasm(s, |w| {
-        let results = match raw_results(w, "before_save") {
+        let (results, tally) = match raw_results(w, "before_save") {
             Ok(Some(r)) => r,
             Ok(None) => return Verdict::skip("the plugin exports no hook_before_save"),
             Err(v) => return v,
         };
         let inputs = contents(w);
+        let mut judged = 0;
         for (i, result) in &results {
+            // A rejection is LS-HOOK-009's to judge: its `error` is not an
+            // edit of the post.
+            if is_rejection(result) {
+                continue;
+            }
             let Some(obj) = result.as_object() else {
                 continue;
             };
+            judged += 1;
             let changed: Vec<&String> = obj
                 .iter()
                 .filter(|(k, v)| *k != "customFields" && inputs[*i].1.get(k.as_str()) != Some(v))
@@ -597,30 +669,43 @@ fn ls_hook_005(s: &Subject) -> Verdict {
                 .collect();
             if !changed.is_empty() {
                 return Verdict::fail(format!(
-                    "on {} the result changes {changed:?}; the host reads back only `customFields` and drops the change",
+                    "on {} the result changes {changed:?}; the host reads back only `customFields`, so in production the post is saved without that change",
                     inputs[*i].0
                 ));
             }
         }
+        if let Some(v) = tally.nothing_returned(CHECKS) {
+            return v;
+        }
+        if judged == 0 {
+            return Verdict::unverified(
+                format!(
+                    "unverified: no result that edits the post came back over {} calls",
+                    tally.returned
+                ),
+                RESULT_HINT,
+            )
+            .with_calls(tally.returned);
+        }
         Verdict::pass(format!(
-            "{} results over {} calls change nothing but customFields",
-            results.len(),
-            inputs.len()
+            "{judged} results over {} calls change nothing but customFields",
+            tally.returned
         ))
-        .with_calls(inputs.len())
+        .with_calls(judged)
     })
 }
 fn ls_hook_006(s: &Subject) -> Verdict {
     on_wasm(s, |w| {
-        let mut calls = 0;
+        let mut all = Tally::default();
+        let mut exported = false;
         for hook in ["after_create", "after_publish"] {
-            let results = match raw_results(w, hook) {
+            let (results, tally) = match raw_results(w, hook) {
                 Ok(Some(r)) => r,
                 Ok(None) => continue,
                 Err(v) => return v,
             };
+            exported = true;
             let inputs = contents(w);
-            calls += inputs.len();
             if let Some((i, r)) = results.iter().find(|(i, r)| {
                 r.get("customFields")
                     .is_some_and(|c| Some(c) != inputs[*i].1.get("customFields"))
@@ -630,14 +715,23 @@ fn ls_hook_006(s: &Subject) -> Verdict {
                     inputs[*i].0, r["customFields"]
                 ));
             }
+            all.returned += tally.returned;
+            all.failed += tally.failed;
+            if all.first.is_none() {
+                all.first = tally.first;
+            }
         }
-        if calls == 0 {
+        if !exported {
             return Verdict::skip("the plugin exports no after_* hook");
         }
+        if let Some(v) = all.nothing_returned(CHECKS) {
+            return v;
+        }
         Verdict::pass(format!(
-            "after_* hooks write no customFields over {calls} calls"
+            "after_* hooks write no customFields over {} calls",
+            all.returned
         ))
-        .with_calls(calls)
+        .with_calls(all.returned)
     })
 }
 fn ls_hook_007(s: &Subject) -> Verdict {
@@ -650,12 +744,30 @@ fn ls_hook_007(s: &Subject) -> Verdict {
         if !plugin.has_hook("before_save") {
             return Verdict::skip("the plugin exports no hook_before_save");
         }
-        let mut calls = 0;
+        let name = plugin.name().to_owned();
+        let (mut compared, mut tally) = (0, Tally::default());
         for (label, content) in contents(w) {
             let input = serde_json::to_vec(&content).unwrap_or_default();
             let first = plugin.call_hook("before_save", &input);
             let second = plugin.call_hook("before_save", &input);
-            calls += usize::from(first.is_ok()) + usize::from(second.is_ok());
+            let mut failed = false;
+            for result in [&first, &second] {
+                match result {
+                    Ok(_) => tally.add_outcome(&Outcome::Continue),
+                    Err(f) => {
+                        failed = true;
+                        tally.add_outcome(&Outcome::error(&name, "before_save", f.clone()));
+                    }
+                }
+            }
+            // A call that failed says nothing about determinism: a second
+            // call after a trap runs on the instance the trap left (as on
+            // the host), so a difference is the trap's, which its own
+            // check owns.
+            if failed {
+                continue;
+            }
+            compared += 1;
             if first != second {
                 let show = |r: &Result<Option<Vec<u8>>, Failure>| match r {
                     Ok(Some(b)) => String::from_utf8_lossy(b).into_owned(),
@@ -669,12 +781,63 @@ fn ls_hook_007(s: &Subject) -> Verdict {
                 ));
             }
         }
+        if compared == 0 {
+            if let Some(v) = tally.nothing_returned(CHECKS) {
+                return v;
+            }
+            if let Some(first) = &tally.first {
+                let cause = crate::check::owner(CHECKS, first).unwrap_or("the other checks");
+                return Verdict::no_valid_output(
+                    cause,
+                    format!("a call failed on every input, the first: {first}"),
+                );
+            }
+        }
+        let failed = if tally.failed > 0 {
+            format!(
+                "; {} calls failed and are not judged here (see {})",
+                tally.failed,
+                tally
+                    .first
+                    .as_ref()
+                    .and_then(|f| crate::check::owner(CHECKS, f))
+                    .unwrap_or("the other checks")
+            )
+        } else {
+            String::new()
+        };
         Verdict::pass(format!(
-            "the same input gives the same result over {calls} calls that returned"
+            "the same input gives the same result on {compared} inputs called twice{failed}"
         ))
-        .with_calls(calls)
+        .with_calls(compared * 2)
     })
 }
+/// Whether a save's before_save hooks changed the post: a result came back.
+fn changed(run: &SaveRun) -> bool {
+    run.trace
+        .steps
+        .iter()
+        .any(|s| matches!(s.outcome, Outcome::Modified { .. }))
+}
+
+/// The verdict for a check about saves the hooks changed when none did:
+/// no valid output (every call failed), or unverified.
+fn no_change_seen(runs: &[SaveRun]) -> Verdict {
+    let mut tally = Tally::default();
+    runs.iter().for_each(|r| tally.add(&r.trace));
+    if let Some(v) = tally.nothing_returned(CHECKS) {
+        return v;
+    }
+    Verdict::unverified(
+        format!(
+            "unverified: no save came back changed over {} before_save calls",
+            tally.returned
+        ),
+        RESULT_HINT,
+    )
+    .with_calls(tally.returned)
+}
+
 fn ls_hook_008(s: &Subject) -> Verdict {
     on_wasm(s, |w| {
         let (mut host, runs) = match saves(w) {
@@ -682,7 +845,11 @@ fn ls_hook_008(s: &Subject) -> Verdict {
             Err(v) => return v,
         };
         let mut calls = 0;
-        for (i, run) in runs.iter().enumerate().filter(|(_, r)| r.saved) {
+        for (i, run) in runs
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.saved && changed(r))
+        {
             let again = host.before_save(run.content.clone());
             calls += usize::from(again.saved);
             if again.saved && again.content["customFields"] != run.content["customFields"] {
@@ -692,8 +859,11 @@ fn ls_hook_008(s: &Subject) -> Verdict {
                 ));
             }
         }
+        if calls == 0 {
+            return no_change_seen(&runs);
+        }
         Verdict::pass(format!(
-            "saving a saved item changes nothing more ({calls} items saved twice)"
+            "saving a saved item changes nothing more ({calls} changed items saved twice)"
         ))
         .with_calls(calls)
     })
@@ -704,11 +874,16 @@ fn ls_order_001(s: &Subject) -> Verdict {
             Ok(saved) => &saved.runs,
             Err(v) => return v,
         };
-        let calls = runs.iter().filter(|r| r.saved).count();
-        for (run, (label, input)) in runs.iter().zip(contents(w)).filter(|(r, _)| r.saved) {
+        let mut calls = 0;
+        for (run, (label, input)) in runs
+            .iter()
+            .zip(contents(w))
+            .filter(|(r, _)| r.saved && changed(r))
+        {
             let Some(before) = input["customFields"].as_object() else {
                 continue;
             };
+            calls += 1;
             let dropped: Vec<&String> = before
                 .keys()
                 .filter(|k| run.content["customFields"].get(k.as_str()).is_none())
@@ -719,10 +894,67 @@ fn ls_order_001(s: &Subject) -> Verdict {
                 ));
             }
         }
+        if calls == 0 {
+            return no_change_seen(runs);
+        }
         Verdict::pass(format!(
-            "keeps every custom field it does not own over {calls} saves, so its place in the load order does not matter"
+            "keeps every custom field it does not own over {calls} changed saves, so its place in the load order does not matter"
         ))
         .with_calls(calls)
+    })
+}
+/// A rejection, in the plugin's words, that the host ignores: the post is
+/// saved anyway.
+fn ls_hook_009(s: &Subject) -> Verdict {
+    on_wasm(s, |w| {
+        let saved = match saved(w) {
+            Ok(saved) => saved,
+            Err(v) => return v,
+        };
+        let (mut calls, mut rejections) = (0, 0);
+        for (run, (label, _)) in saved.runs.iter().zip(contents(w)) {
+            for step in &run.trace.steps {
+                calls += 1;
+                if step.answer() != Answer::Reject {
+                    continue;
+                }
+                rejections += 1;
+                if run.saved {
+                    let result = match &step.outcome {
+                        Outcome::Modified { output } => {
+                            let text = String::from_utf8_lossy(&output.0);
+                            let mut shown: String = text.chars().take(160).collect();
+                            if text.chars().count() > 160 {
+                                shown.push('…');
+                            }
+                            shown
+                        }
+                        _ => "a rejection".into(),
+                    };
+                    return Verdict::fail(format!(
+                        "before_save on {label} returned {result}: a rejection in the plugin's words, but the host reads back only `customFields` from a result, so in production the post is saved anyway (status {}). On Lesstruct only a failed hook call stops a save: 500, nothing saved. To reject, make the call fail: trap (`unreachable`; in Rust `core::arch::wasm32::unreachable()`)",
+                        run.status
+                    ))
+                    .with_calls(calls);
+                }
+            }
+        }
+        if calls == 0 {
+            return Verdict::skip("the plugin exports no hook_before_save");
+        }
+        // Like any rule against one kind of result, it judges every result
+        // the plugin gave: no result rejected a post (a rejection by a
+        // failed call is the host's way, and LS-HOOK-001's business).
+        if rejections == 0 {
+            return Verdict::pass(format!(
+                "no before_save result rejects a post over {calls} calls (on this host a rejection is a failed call)"
+            ))
+            .with_calls(calls);
+        }
+        Verdict::pass(format!(
+            "{rejections} rejection(s) over {calls} calls, each stopping the save"
+        ))
+        .with_calls(rejections)
     })
 }
 fn ls_rob_001(s: &Subject) -> Verdict {
@@ -753,6 +985,11 @@ fn ls_rob_001(s: &Subject) -> Verdict {
         .with_calls(calls)
     })
 }
+/// Whether the module imports a `lesstruct` host function.
+fn imports_host_functions(w: &WasmSubject) -> bool {
+    facts(w).is_ok_and(|f| f.imports.iter().any(|i| i.starts_with("lesstruct.")))
+}
+
 fn ls_cap_001(s: &Subject) -> Verdict {
     on_wasm(s, |w| {
         let saved = match saved(w) {
@@ -762,12 +999,24 @@ fn ls_cap_001(s: &Subject) -> Verdict {
         match saved.denied.first() {
             Some(first) => Verdict::fail(format!(
                 "{} host call(s) refused under the manifest, first: {first}",
-                saved.denied.len()
+                saved.refused
             )),
+            None if !imports_host_functions(w) => Verdict::skip(
+                "the module imports no host function, so no host call can leave the manifest",
+            ),
+            None if saved.host_calls == 0 => {
+                let calls: usize = saved.traces().map(returned).sum();
+                Verdict::unverified(
+                    format!("unverified: no host function was called over {calls} hook calls"),
+                    "if the plugin calls the host only for some posts, give one that makes it: a recorded insert or update in `--inputs DIR`",
+                )
+                .with_calls(calls)
+            }
             None => {
                 let calls = saved.traces().map(returned).sum();
                 Verdict::pass(format!(
-                    "every host call stayed within the manifest over {calls} hook calls"
+                    "every one of {} host calls stayed within the manifest over {calls} hook calls",
+                    saved.host_calls
                 ))
                 .with_calls(calls)
             }
@@ -972,6 +1221,12 @@ const CHECKS: &[Check] = &[
         |e| e.failure.bad_output_kind() == Some(BadOutput::NotUtf8),
     )
     .tolerated()
+    .judging(Judges::calls(
+        &["before_save"],
+        &[Answer::Modify, Answer::Reject],
+        "before_save result",
+        RESULT_HINT,
+    ))
     .on_host(
         Basis::Docs,
         "internal/domain/content/service.go:273-291 (Go replaces invalid UTF-8 with U+FFFD, no error)",
@@ -986,6 +1241,12 @@ const CHECKS: &[Check] = &[
         |e| e.failure.bad_output_kind() == Some(BadOutput::NotJson),
     )
     .tolerated()
+    .judging(Judges::calls(
+        &["before_save"],
+        &[Answer::Modify, Answer::Reject],
+        "before_save result",
+        RESULT_HINT,
+    ))
     .on_host(Basis::Both, "internal/domain/content/service.go:273-291 (a result Go cannot unmarshal into the hook data is ignored, silently: the save succeeds without the plugin's change)"),
     CATALOG.row(
         "LS-OUT-003",
@@ -1002,6 +1263,12 @@ const CHECKS: &[Check] = &[
         },
     )
     .tolerated()
+    .judging(Judges::calls(
+        &["before_save"],
+        &[Answer::Modify, Answer::Reject],
+        "before_save result",
+        RESULT_HINT,
+    ))
     .on_host(Basis::Both, "internal/domain/content/service.go:273-291 (a result Go cannot unmarshal into the hook data is ignored, silently: the save succeeds without the plugin's change)"),
     CATALOG.row(
         "LS-OUT-004",
@@ -1013,6 +1280,12 @@ const CHECKS: &[Check] = &[
         |e| e.failure.bad_output_kind() == Some(BadOutput::CustomFieldsNotObject),
     )
     .tolerated()
+    .judging(Judges::calls(
+        &["before_save"],
+        &[Answer::Modify, Answer::Reject],
+        "before_save result",
+        RESULT_HINT,
+    ))
     .on_host(Basis::Both, "internal/domain/content/service.go:273-291 (a result Go cannot unmarshal into the hook data is ignored, silently: the save succeeds without the plugin's change)"),
     CATALOG
         .check(
@@ -1035,7 +1308,8 @@ const CHECKS: &[Check] = &[
         "wat:trap",
         "no trap",
         |e| matches!(e.failure, Failure::Trap { code, .. } if code != TrapCode::StackOverflow),
-    ),
+    )
+    .help_for(initializer_help),
     CATALOG.row(
         "LS-HOOK-002",
         "returns within the deadline",
@@ -1106,6 +1380,19 @@ const CHECKS: &[Check] = &[
         "wasm:not_idempotent",
         ls_hook_008,
     ),
+    CATALOG
+        .check(
+            "LS-HOOK-009",
+            "a rejection stops the save",
+            "When a hook returns an error, the request fails: the content service maps the error to a 500 response and the content is not saved (for before_save).",
+            Severity::Required,
+            "wat:rejects_with_result",
+            ls_hook_009,
+        )
+        .on_host(
+            Basis::Host,
+            "internal/domain/content/service.go:273-291 (only `customFields` is read back from a result) and 515-518 (only a failed hook call, an error from executing the module, fails the save with 500)",
+        ),
     CATALOG.check(
         "LS-ORDER-001",
         "keeps fields it does not own",

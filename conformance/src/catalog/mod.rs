@@ -9,7 +9,7 @@ mod lesstruct;
 mod pylon;
 mod rustant;
 
-pub(crate) use builtin::{BUILTIN_SUITES, returned, timed_out};
+pub(crate) use builtin::{BUILTIN_SUITES, Tally, returned, timed_out};
 pub use builtin::{catalog, find};
 pub(crate) use bundled::bundled;
 pub use bundled::bundled_names;

@@ -6,7 +6,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use hookcheck::engine::call_guarded;
-use hookcheck::engine::{AuthContext, Contract, HttpMethod, Outcome, RequestMeta, Trace, WriteOp};
+use hookcheck::engine::{
+    Answer, AuthContext, Contract, HookError, HttpMethod, Outcome, RequestMeta, Trace, WriteOp,
+};
 use hookcheck::pylon::real::{Plugin as RealPlugin, PluginError as RealError};
 use hookcheck::pylon::{PluginError, PylonHost, PylonPlugin, on_request, real_auth};
 use hookcheck::store::EntityStore;
@@ -22,6 +24,13 @@ const CATALOG: Rules = Rules {
     profile: Contract::PYLON,
     source: "docs/contracts/pylon.md (restating Pylon's plugin page and the pylon-plugin crate)",
 };
+
+/// What reaches a hook's error when the standard requests and writes do
+/// not.
+const ERROR_HINT: &str = "if the plugin refuses only some requests or writes, give one it refuses: `--header NAME:VALUE`, `--path PATH`, `--body FILE`, or a recorded request or write in `--inputs DIR`";
+/// What reaches an accepted write.
+const WRITE_HINT: &str =
+    "give a write the before hooks accept: a recorded insert or update in `--inputs DIR`";
 
 /// Said with every panic a check finds: the crate catches none.
 const UNCAUGHT: &str = "hookcheck caught it; pylon-plugin does not (no catch_unwind in the crate): the panic unwinds out of the registry into the server's request thread";
@@ -47,7 +56,27 @@ fn requests(p: &PylonSubject) -> Vec<RequestMeta> {
         RequestMeta::new(HttpMethod::Delete, "/", "::1"),
     ];
     let own = p.inputs.request_metas().map(|(_, meta)| meta);
-    standard.into_iter().chain(own).collect()
+    let extras = &p.inputs.extras;
+    let paths = extras
+        .paths
+        .iter()
+        .map(|path| RequestMeta::new(HttpMethod::Get, path, "203.0.113.7"));
+    let mut all: Vec<RequestMeta> = standard.into_iter().chain(own).chain(paths).collect();
+    if !extras.headers.is_empty() {
+        // Every request again with the author's headers (only a plugin
+        // written to the documents' trait sees headers).
+        let with: Vec<RequestMeta> = all
+            .iter()
+            .map(|meta| {
+                extras
+                    .headers
+                    .iter()
+                    .fold(meta.clone(), |m, (k, v)| m.with_header(k, v))
+            })
+            .collect();
+        all.extend(with);
+    }
+    all
 }
 
 /// The standard writes, then the author's own (`--inputs`).
@@ -106,13 +135,15 @@ fn before(
     }
 }
 
-fn errors_in(trace: &Trace, hooks: &[&str]) -> Option<String> {
+/// The first failed call of `hooks` in `trace`: its typed error, and the
+/// evidence that says the crate would not have caught it.
+fn errors_in(trace: &Trace, hooks: &[&str]) -> Option<(HookError, String)> {
     trace
         .steps
         .iter()
         .filter(|s| hooks.contains(&s.hook.as_str()))
         .find_map(|s| match &s.outcome {
-            Outcome::Error { error } => Some(format!("{error}; {UNCAUGHT}")),
+            Outcome::Error { error } => Some((error.clone(), format!("{error}; {UNCAUGHT}"))),
             _ => None,
         })
 }
@@ -152,8 +183,11 @@ fn py_req_001(s: &Subject) -> Verdict {
             for auth in [AuthContext::anonymous(), AuthContext::user("u1")] {
                 let run = host.before_request(&meta, &auth);
                 calls += run.trace.steps.len();
-                if let Some(e) = errors_in(&run.trace, &["on_request_with_meta"]) {
-                    return Verdict::fail(format!("{} {}: {e}", meta.method, meta.path));
+                if let Some((error, e)) = errors_in(&run.trace, &["on_request_with_meta"]) {
+                    return Verdict::failed(
+                        error.failure,
+                        format!("{} {}: {e}", meta.method, meta.path),
+                    );
                 }
             }
         }
@@ -217,8 +251,11 @@ fn write_rule(s: &Subject, hooks: &[&str]) -> Verdict {
                         .iter()
                         .filter(|s| hooks.contains(&s.hook.as_str()))
                         .count();
-                    if let Some(e) = errors_in(&run.trace, hooks) {
-                        return Verdict::fail(format!("{} {entity}: {e}", op.as_str()));
+                    if let Some((error, e)) = errors_in(&run.trace, hooks) {
+                        return Verdict::failed(
+                            error.failure,
+                            format!("{} {entity}: {e}", op.as_str()),
+                        );
                     }
                 }
                 // The store refused this write (e.g. an update of a row a
@@ -257,20 +294,25 @@ fn py_write_003(s: &Subject) -> Verdict {
                 data["createdAt"]
             )),
             Ok(Ok(())) => Verdict::pass("an update keeps createdAt").with_calls(1),
-            Ok(Err(e)) => Verdict::skip(format!(
-                "before_update rejected the update ({}: {}), so there is no written createdAt to check",
-                e.code, e.message
-            )),
-            Err(f) => Verdict::skip(format!("before_update {f}; see PY-WRITE-001")),
+            Ok(Err(e)) => Verdict::unverified(
+                format!(
+                    "unverified: before_update rejected the update ({}: {}), so no update was written whose createdAt could be checked",
+                    e.code, e.message
+                ),
+                WRITE_HINT,
+            )
+            .with_calls(1),
+            Err(f) => Verdict::no_valid_output("PY-WRITE-001", format!("before_update {f}")),
         }
     })
 }
 fn py_write_004(s: &Subject) -> Verdict {
     on_pylon(s, |p| {
         let plugin = p.plugin();
-        let mut calls = 0;
+        let (mut calls, mut tried) = (0, 0);
         // A delete carries no data to keep or break.
         for (entity, op, mut data) in writes(p).into_iter().filter(|w| w.1 != WriteOp::Delete) {
+            tried += 1;
             let accepted = matches!(
                 call_guarded(|| before(plugin.as_ref(), &entity, op, &mut data)),
                 Ok(Ok(()))
@@ -282,6 +324,14 @@ fn py_write_004(s: &Subject) -> Verdict {
                     op.as_str()
                 ));
             }
+        }
+        if calls == 0 {
+            return Verdict::unverified(
+                format!(
+                    "unverified: the before hooks accepted none of the {tried} inserts and updates, so no written data could be checked"
+                ),
+                WRITE_HINT,
+            );
         }
         Verdict::pass(format!(
             "the data stays a JSON object over {calls} accepted writes"
@@ -386,7 +436,11 @@ fn py_err_001(s: &Subject) -> Verdict {
     on_pylon(s, |p| {
         let (calls, errors) = errors_of(p);
         if errors.is_empty() {
-            return Verdict::skip(format!("no error in {calls} calls, so no code to check"));
+            return Verdict::unverified(
+                format!("unverified: no error (an `Err` from a hook) in {calls} calls, so no code to check"),
+                ERROR_HINT,
+            )
+            .with_calls(calls);
         }
         if let Some((at, e)) = errors.iter().find(|(_, e)| e.code.trim().is_empty()) {
             return Verdict::fail(format!(
@@ -405,7 +459,11 @@ fn py_err_002(s: &Subject) -> Verdict {
     on_pylon(s, |p| {
         let (calls, errors) = errors_of(p);
         if errors.is_empty() {
-            return Verdict::skip(format!("no error in {calls} calls, so no status to check"));
+            return Verdict::unverified(
+                format!("unverified: no error (an `Err` from a hook) in {calls} calls, so no status to check"),
+                ERROR_HINT,
+            )
+            .with_calls(calls);
         }
         if let Some((at, e)) = errors
             .iter()
@@ -810,7 +868,19 @@ pub(crate) fn coverage(p: &PylonSubject) -> Coverage {
         "after_update",
         "after_delete",
     ];
-    let mut entries: Vec<Exercised> = HOOKS.into_iter().map(Exercised::new).collect();
+    let mut entries: Vec<Exercised> = HOOKS
+        .into_iter()
+        .map(|hook| {
+            let answerable: &'static [Answer] = match hook {
+                "on_request_with_meta" => &[Answer::Continue, Answer::Reject],
+                h if h.starts_with("before_") => {
+                    &[Answer::Continue, Answer::Modify, Answer::Reject]
+                }
+                _ => &[Answer::Continue],
+            };
+            Exercised::answering(hook, answerable)
+        })
+        .collect();
     entries.extend(
         routes
             .iter()
@@ -818,13 +888,12 @@ pub(crate) fn coverage(p: &PylonSubject) -> Coverage {
     );
     let count = |entries: &mut [Exercised], label: &str, trace: &Trace| {
         for e in entries.iter_mut() {
-            let calls = trace
-                .steps
-                .iter()
-                .filter(|s| s.hook == e.registration)
-                .count();
-            if calls > 0 || HOOKS.contains(&e.registration.as_str()) {
-                e.add(label, calls);
+            let name = e.registration.clone();
+            let steps = trace.steps.iter().filter(|s| s.hook == name);
+            if HOOKS.contains(&name.as_str()) {
+                e.add_steps(label, steps);
+            } else {
+                e.add(label, steps.count());
             }
         }
     };
@@ -881,5 +950,6 @@ pub(crate) fn coverage(p: &PylonSubject) -> Coverage {
     Coverage {
         registrations: entries,
         note: (!notes.is_empty()).then(|| notes.join("; ")),
+        notices: Vec::new(),
     }
 }

@@ -1,6 +1,6 @@
 //! `RU-*`: the Rustant contract (contracts §4, seed 004).
 
-use hookcheck::engine::{Contract, Outcome, call_guarded};
+use hookcheck::engine::{Answer, Contract, Outcome, call_guarded};
 use hookcheck::rustant::{
     AgentHookPoint, AgentHost, HookContext, SecurityPolicy, Version, Violation, validate,
 };
@@ -153,9 +153,12 @@ fn ru_hook_001(s: &Subject) -> Verdict {
             for run in &runs {
                 for step in &run.trace.steps {
                     if let Outcome::Error { error } = &step.outcome {
-                        return Verdict::fail(format!(
-                            "{error}; hookcheck caught it, the agent would not: rustant-plugins has no catch_unwind (hooks.rs:140-156), so the panic unwinds into whatever fires the hook"
-                        ));
+                        return Verdict::failed(
+                            error.failure.clone(),
+                            format!(
+                                "{error}; hookcheck caught it, the agent would not: rustant-plugins has no catch_unwind (hooks.rs:140-156), so the panic unwinds into whatever fires the hook"
+                            ),
+                        );
                     }
                 }
             }
@@ -333,7 +336,8 @@ pub(crate) fn coverage(r: &RustantSubject) -> Coverage {
     let mut entries: Vec<(AgentHookPoint, Exercised)> = Vec::new();
     for point in points {
         if !entries.iter().any(|(p, _)| *p == point) {
-            entries.push((point, Exercised::new(point.name())));
+            let answerable: &'static [Answer] = &[Answer::Continue, Answer::Cancel];
+            entries.push((point, Exercised::answering(point.name(), answerable)));
         }
     }
     let runs = match run_points(r) {
@@ -342,17 +346,13 @@ pub(crate) fn coverage(r: &RustantSubject) -> Coverage {
     };
     for (i, run) in runs.iter().enumerate() {
         for (point, entry) in &mut entries {
-            let calls = run
-                .trace
-                .steps
-                .iter()
-                .filter(|s| s.hook == point.name())
-                .count();
-            entry.add(&format!("{} run #{i}", point.name()), calls);
+            let steps = run.trace.steps.iter().filter(|s| s.hook == point.name());
+            entry.add_steps(&format!("{} run #{i}", point.name()), steps);
         }
     }
     Coverage {
         registrations: entries.into_iter().map(|(_, e)| e).collect(),
         note: Some(NOTHING_FIRES.to_owned()),
+        notices: Vec::new(),
     }
 }

@@ -56,6 +56,24 @@ fn suite(report: &Report, named: bool) -> TestSuite {
                 s.set_message(check.evidence.clone());
                 s
             }
+            Status::Warn | Status::Unverified if check.fails_run => {
+                let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                s.set_message(with_hint(check));
+                s.set_type(format!("{} (fails with --strict)", check.status));
+                s.set_description(with_hint(check));
+                s
+            }
+            Status::Warn | Status::Unverified => {
+                let mut s = TestCaseStatus::skipped();
+                let why = match check.status {
+                    Status::Warn => "warning (the host tolerates it; a failure with --strict)",
+                    _ => {
+                        "unverified (the calls it is about never happened; a failure with --strict)"
+                    }
+                };
+                s.set_message(format!("{why}: {}", with_hint(check)));
+                s
+            }
             Status::Fail if !check.fails_run => {
                 let mut s = TestCaseStatus::skipped();
                 let why = if check.expected.is_some() {
@@ -84,6 +102,14 @@ fn suite(report: &Report, named: bool) -> TestSuite {
     }
     suite.add_test_case(coverage_case(report));
     suite
+}
+
+/// The evidence, and for an unverified check what would reach it.
+fn with_hint(check: &crate::runner::CheckResult) -> String {
+    match &check.hint {
+        Some(hint) => format!("{} (to reach it: {hint})", check.evidence),
+        None => check.evidence.clone(),
+    }
 }
 
 /// The coverage as one test case: it fails when the coverage fails the

@@ -27,11 +27,8 @@ pub fn markdown_report(report: &Report) -> String {
     );
     let _ = writeln!(
         out,
-        "{} checks: **{} passed**, **{} failed**, {} skipped; {} fail the run{}.\n",
-        t.total,
-        t.passed,
-        t.failed,
-        t.skipped,
+        "{}; {} fail the run{}.\n",
+        t.counts(),
         t.failing,
         if report.strict { " (strict)" } else { "" }
     );
@@ -48,8 +45,29 @@ pub fn markdown_report(report: &Report) -> String {
         }
         for c in failing {
             let _ = writeln!(out, "- **{}** {}: {}", c.id, c.title, cell(&c.evidence));
-            if let Some(help) = c.help {
+            if let Some(hint) = &c.hint {
+                let _ = writeln!(out, "  - to reach it: {}", cell(hint));
+            }
+            if let Some(help) = c.help.filter(|_| c.status != Status::Unverified) {
                 let _ = writeln!(out, "  - help: {}", cell(help));
+            }
+        }
+        let _ = writeln!(out);
+    }
+    let unverified: Vec<_> = report
+        .checks
+        .iter()
+        .filter(|c| c.status == Status::Unverified && !c.fails_run)
+        .collect();
+    if !unverified.is_empty() {
+        let _ = writeln!(
+            out,
+            "### Not verified\n\nThe calls these rules are about never happened, so nothing says the plugin keeps them (a failure with `--strict`):\n"
+        );
+        for c in unverified {
+            let _ = writeln!(out, "- **{}** {}: {}", c.id, c.title, cell(&c.evidence));
+            if let Some(hint) = &c.hint {
+                let _ = writeln!(out, "  - to reach it: {}", cell(hint));
             }
         }
         let _ = writeln!(out);
@@ -61,6 +79,10 @@ pub fn markdown_report(report: &Report) -> String {
             Status::Pass => "✅ pass",
             Status::Fail if c.fails_run => "❌ fail",
             Status::Fail => "⚠️ fail",
+            Status::Warn if c.fails_run => "❌ warn",
+            Status::Warn => "⚠️ warn",
+            Status::Unverified if c.fails_run => "❌ unverified",
+            Status::Unverified => "❔ unverified",
             Status::Skip if c.fails_run => "❌ not run",
             Status::Skip => "⏭️ skip",
         };
@@ -98,15 +120,22 @@ pub fn markdown_report(report: &Report) -> String {
         let _ = writeln!(out, "\n</details>");
     }
     if !report.coverage.registrations.is_empty() {
-        let _ = writeln!(out, "\n| registration | calls | inputs |\n|---|---:|---|");
+        let _ = writeln!(
+            out,
+            "\n| registration | calls | answered | inputs |\n|---|---:|---|---|"
+        );
         for r in &report.coverage.registrations {
             let _ = writeln!(
                 out,
-                "| {} | {} | {} |",
+                "| {} | {} | {} | {} |",
                 cell(&r.registration),
                 r.calls,
+                cell(&r.answers_text()),
                 cell(&r.inputs_text())
             );
+        }
+        for notice in &report.coverage.notices {
+            let _ = writeln!(out, "\n> {}", cell(notice));
         }
     }
     if let Some(sha) = &report.sha256 {

@@ -23,8 +23,13 @@ pub struct Saved {
     pub after: Vec<(String, hookcheck::engine::Trace)>,
     /// The plugin's memory size afterwards.
     pub memory_size: u64,
-    /// Host calls refused under the manifest (`function: reason`).
+    /// The first host calls refused under the manifest (`function: error:
+    /// reason`), from the host's typed record of refusals, not its log.
     pub denied: Vec<String>,
+    /// How many host calls were refused in all.
+    pub refused: usize,
+    /// How many host functions the plugin called over the save run.
+    pub host_calls: u64,
     /// Which invoked hooks the save run called.
     pub coverage: Vec<crate::coverage::Exercised>,
     /// What timed out, when the save run stopped at a timeout.

@@ -128,7 +128,7 @@ fn a_json_mixin_on_a_prefix_no_standard_route_has_is_called_and_checked() {
         "{:?}",
         report.coverage
     );
-    for id in ["FF-JSON-001", "FF-JSON-003", "FF-ORDER-001", "FF-DET-001"] {
+    for id in ["FF-JSON-001", "FF-ORDER-001", "FF-DET-001"] {
         let check = report.checks.iter().find(|c| c.id == id).unwrap();
         assert_eq!(check.status, Status::Pass, "{id}: {}", check.evidence);
         assert!(
@@ -136,6 +136,18 @@ fn a_json_mixin_on_a_prefix_no_standard_route_has_is_called_and_checked() {
             "{id} rests on calls: {check:?}"
         );
     }
+    // It makes no actions, and has no json.actions hook: nothing to judge.
+    let actions = report
+        .checks
+        .iter()
+        .find(|c| c.id == "FF-JSON-003")
+        .unwrap();
+    assert_eq!(
+        actions.skip_reason,
+        Some(SkipReason::NotApplicable),
+        "{}",
+        actions.evidence
+    );
     assert!(report.passed(), "{:#?}", report.checks);
 }
 
@@ -225,16 +237,31 @@ fn an_unloadable_subject_fails_every_check_that_needed_it() {
 #[test]
 fn checks_that_read_outputs_do_not_pass_on_calls_that_all_failed() {
     // Every JSON call of `segfault` crashes: no output was ever produced,
-    // so the rules about outputs are not exercised, not passed.
+    // so the rules about outputs are not passed. They say they had no
+    // valid output and name the check that owns the crash, which fails the
+    // run; they do not fail it a second time.
     let report = run_checks(&open("native:segfault"), &RunOptions::default(), |_| {});
     for id in ["FF-JSON-003", "FF-ORDER-001", "FF-DET-001"] {
         let check = report.checks.iter().find(|c| c.id == id).unwrap();
         assert_eq!(
             check.skip_reason,
-            Some(SkipReason::NotExercised),
+            Some(SkipReason::NoValidOutput),
             "{id}: {:?} {}",
             check.status,
             check.evidence
         );
+        assert!(
+            check.evidence.contains("see FF-SAFE-001"),
+            "{id}: {}",
+            check.evidence
+        );
+        assert!(!check.fails_run, "{id}");
     }
+    let safe = report
+        .checks
+        .iter()
+        .find(|c| c.id == "FF-SAFE-001")
+        .unwrap();
+    assert!(safe.fails_run && safe.status == Status::Fail);
+    assert_eq!(report.totals.not_run, 0, "{:?}", report.totals);
 }

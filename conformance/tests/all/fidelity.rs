@@ -34,46 +34,76 @@ fn a_star_pattern_fails_with_the_hosts_reading_and_a_fix() {
 }
 
 #[test]
-fn a_response_without_status_is_a_warning_naming_what_the_host_answers() {
+fn a_response_without_status_is_a_lost_intent_and_a_missing_body_a_warning() {
     let report = run_checks(
         &open("native:respond_without_status"),
         &RunOptions::default(),
         |_| {},
     );
+    // The host answers 200 to what the plugin meant as a response of its
+    // own: the intent is lost in production, a required failure.
     let req = result(&report, "FF-REQ-001");
     assert_eq!(
         (req.status, req.severity),
-        (Status::Fail, Severity::Recommended)
+        (Status::Fail, Severity::Required)
     );
     assert_eq!(req.basis, Basis::Docs);
-    assert!(!req.fails_run);
+    assert!(req.fails_run);
     assert!(
-        req.evidence.contains("the host answers 200"),
+        req.evidence.contains("the host answers 200 instead"),
         "{}",
         req.evidence
     );
+    // No body: the host sends an empty one, as the plugin (which wrote
+    // none) meant: a warning that does not fail the run.
+    let body = result(&report, "FF-REQ-002");
+    assert_eq!(body.status, Status::Warn);
+    assert!(!body.fails_run);
+    assert!(!report.passed());
     let json: Value = serde_json::from_str(&json_report(&report).unwrap()).unwrap();
-    let check = json["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == "FF-REQ-001")
-        .unwrap();
-    assert_eq!(check["basis"], "docs");
+    let check = |id: &str| {
+        json["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    let req = check("FF-REQ-001");
+    assert_eq!(req["basis"], "docs");
     assert!(
-        check["host_source"]
+        req["host_source"]
             .as_str()
             .unwrap()
             .contains("request_middleware.rs:76")
     );
-    assert_eq!(check["failure"]["kind"], "respond_without_status");
-    // --strict counts the warning.
-    let strict = conformance_cli("respond_without_status", &["--strict".as_ref()]);
+    assert_eq!(req["failure"]["kind"], "respond_without_status");
+    assert_eq!(check("FF-REQ-002")["status"], "warn");
+    // --strict counts the warning too, and says so.
+    let strict = conformance_cli(
+        "respond_without_status",
+        &[
+            "--strict".as_ref(),
+            "--only".as_ref(),
+            "FF-REQ-002".as_ref(),
+        ],
+    );
     assert_eq!(strict.status.code(), Some(1));
+    let plain = conformance_cli(
+        "respond_without_status",
+        &["--only".as_ref(), "FF-REQ-002".as_ref()],
+    );
+    assert_eq!(plain.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&plain.stdout).contains("conforms; 1 check warned: FF-REQ-002"),
+        "{}",
+        String::from_utf8_lossy(&plain.stdout)
+    );
 }
 
 #[test]
-fn undefined_codes_warn_where_the_host_tolerates_them_and_fail_on_routes() {
+fn undefined_codes_fail_where_the_host_does_something_else() {
     let report = run_checks(
         &open("native:unknown_codes"),
         &RunOptions::default(),
@@ -84,11 +114,13 @@ fn undefined_codes_warn_where_the_host_tolerates_them_and_fail_on_routes() {
         (route.status, route.severity),
         (Status::Fail, Severity::Required)
     );
+    // An undefined code is read as "unchanged" whatever the plugin meant.
     let other = result(&report, "FF-CODE-002");
     assert_eq!(
         (other.status, other.severity),
-        (Status::Fail, Severity::Recommended)
+        (Status::Fail, Severity::Required)
     );
+    assert!(other.fails_run);
     assert!(
         other.evidence.contains("the host reads it as"),
         "{}",

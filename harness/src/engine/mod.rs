@@ -19,10 +19,10 @@ pub use catalog::{
 pub(crate) use catalog::{FEATHERFLY_HOOKS, PYLON_HOOKS, RUSTANT_HOOKS};
 pub use failure::{BadOutput, Failure, HookError, ProcessEnd, TrapCode};
 pub use guard::call_guarded;
-pub use outcome::{Bytes, Outcome};
+pub use outcome::{Answer, Answers, Bytes, Called, Outcome};
 pub use payload::{AuthContext, HttpMethod, HttpResponse, RequestMeta, WriteOp};
 pub use pipeline::{Folded, Pipeline, Stop};
 pub(crate) use profile::FEATHERFLY_CODES;
 pub use profile::{CodeEffect, CodeMeaning, CodeTable, FEATHERFLY_CODE_HOOKS, OnError, Profile};
-pub use trace::{Step, Trace, TraceMode};
+pub use trace::{Intent, Step, Tolerated, Trace, TraceMode};
 pub use warning::LoadWarning;

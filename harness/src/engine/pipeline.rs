@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::catalog::{HookKind, HookSpec};
 use super::failure::HookError;
-use super::outcome::Outcome;
+use super::outcome::{Called, Outcome};
 use super::profile::OnError;
 use super::trace::{Trace, TraceMode};
 
@@ -58,24 +58,28 @@ impl Pipeline {
     }
 
     /// Runs `steps` over `value`. Each step gets the current value and
-    /// returns an outcome; the hook's kind and failure policy decide what the
-    /// next step sees and whether the run stops.
-    pub fn run<'a, I, F>(&self, mut value: Vec<u8>, steps: I, trace: &mut Trace) -> Folded
+    /// returns an outcome (or a [`Called`]: the outcome with what the
+    /// plugin said, when the host read it otherwise); the hook's kind and
+    /// failure policy decide what the next step sees and whether the run
+    /// stops.
+    pub fn run<'a, I, F, C>(&self, mut value: Vec<u8>, steps: I, trace: &mut Trace) -> Folded
     where
         I: IntoIterator<Item = (&'a str, F)>,
-        F: FnOnce(&[u8]) -> Outcome,
+        F: FnOnce(&[u8]) -> C,
+        C: Into<Called>,
     {
         let hook = self.spec.point.name;
         let mut modified = false;
         let mut errors = Vec::new();
         for (index, (plugin, call)) in steps.into_iter().enumerate() {
-            let (outcome, duration) = timed(trace.mode, || call(&value));
-            let next = self.decide(&outcome);
+            let (called, duration): (Called, _) = timed(trace.mode, || call(&value).into());
+            let next = self.decide(&called.outcome);
             let output = match &next {
                 Next::Replace(v) => Some(v.as_slice()),
                 _ => Some(value.as_slice()),
             };
-            trace.push(plugin, hook, Some(&value), &outcome, output, duration);
+            trace.push_called(plugin, hook, Some(&value), &called, output, duration);
+            let outcome = called.outcome;
             match next {
                 Next::Keep => {
                     if let Outcome::Error { error } = &outcome {

@@ -4,7 +4,8 @@ use std::time::Duration;
 
 use serde::{Serialize, Serializer};
 
-use super::outcome::{Bytes, Outcome};
+use super::failure::HookError;
+use super::outcome::{Answer, Bytes, Called, Outcome};
 
 /// How much a pipeline run records.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -33,14 +34,69 @@ pub struct Step {
     /// The value the plugin was given (with [`TraceMode::Full`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub input: Option<Bytes>,
-    /// What the call ended in.
+    /// What the call ended in, as the host reads it.
     pub outcome: Outcome,
+    /// What the plugin said, when the host read it as something else (a
+    /// `REQUEST_RESPOND` without a status, which the host answers as a
+    /// 200); `None` when the outcome is what the plugin said.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub said: Option<Answer>,
     /// The value after this step (with [`TraceMode::Full`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub output: Option<Bytes>,
     /// How long the call took.
     #[serde(rename = "duration_ns", serialize_with = "duration_ns")]
     pub duration: Duration,
+}
+
+impl Step {
+    /// What the plugin answered, in its own words.
+    pub fn answer(&self) -> Answer {
+        self.said.unwrap_or_else(|| self.outcome.answer())
+    }
+}
+
+/// Whether a plugin's intent survives what the host's code makes of a
+/// break of the documents that the code lets through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Intent {
+    /// The host does what the plugin meant (it inserts any JSON value as
+    /// `actions`, it sends a status of 600-999 as is): a warning.
+    Kept,
+    /// The host silently does something the plugin did not say (a 200 for
+    /// a missing status, the prior value for an empty change, a dropped
+    /// result): in production the plugin's intent is lost, a failure.
+    Lost,
+}
+
+/// A break of the documents that the host's code let through, and whether
+/// the plugin's intent survived it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Tolerated {
+    /// What the plugin did, where, as a typed failure.
+    #[serde(flatten)]
+    pub error: HookError,
+    /// Whether the host still does what the plugin meant.
+    pub intent: Intent,
+}
+
+impl Tolerated {
+    /// A break the host turns into what the plugin meant.
+    pub fn kept(error: HookError) -> Self {
+        Self {
+            error,
+            intent: Intent::Kept,
+        }
+    }
+
+    /// A break after which the host does something the plugin did not say.
+    pub fn lost(error: HookError) -> Self {
+        Self {
+            error,
+            intent: Intent::Lost,
+        }
+    }
 }
 
 /// Every step of one or more pipeline runs, in order.
@@ -57,7 +113,7 @@ pub struct Trace {
     /// call, but what the documents-only checks read. Recorded whatever
     /// the mode; a host never decides from it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub tolerated: Vec<super::failure::HookError>,
+    pub tolerated: Vec<Tolerated>,
 }
 
 impl Trace {
@@ -86,13 +142,43 @@ impl Trace {
         self.steps.iter().filter(move |s| s.plugin == plugin)
     }
 
-    /// Appends a step, honouring the trace mode.
+    /// Appends a step whose outcome is what the plugin said, honouring
+    /// the trace mode.
     pub fn push(
         &mut self,
         plugin: &str,
         hook: &str,
         input: Option<&[u8]>,
         outcome: &Outcome,
+        output: Option<&[u8]>,
+        duration: Duration,
+    ) {
+        self.push_said(plugin, hook, input, outcome, None, output, duration);
+    }
+
+    /// Appends a step of a call the host may have read differently from
+    /// what the plugin said ([`Called::said`]), honouring the trace mode.
+    pub fn push_called(
+        &mut self,
+        plugin: &str,
+        hook: &str,
+        input: Option<&[u8]>,
+        called: &Called,
+        output: Option<&[u8]>,
+        duration: Duration,
+    ) {
+        let Called { outcome, said } = called;
+        self.push_said(plugin, hook, input, outcome, *said, output, duration);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn push_said(
+        &mut self,
+        plugin: &str,
+        hook: &str,
+        input: Option<&[u8]>,
+        outcome: &Outcome,
+        said: Option<Answer>,
         output: Option<&[u8]>,
         duration: Duration,
     ) {
@@ -106,6 +192,7 @@ impl Trace {
             hook: hook.to_owned(),
             input: input.filter(|_| full).map(Bytes::from),
             outcome: outcome.clone(),
+            said,
             output: output.filter(|_| full).map(Bytes::from),
             duration,
         });

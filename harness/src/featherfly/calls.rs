@@ -179,4 +179,7 @@ pub struct HookOutput {
     /// hooks may be registered only during `init`).
     #[serde(default)]
     pub late_registrations: usize,
+    /// The output buffer's capacity for this call, in bytes.
+    #[serde(default)]
+    pub capacity: usize,
 }

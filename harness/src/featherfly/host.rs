@@ -12,10 +12,10 @@ use super::calls::{HookInput, HookOutput, PluginInfo, RegInfo, RegKind};
 use super::child::{ChildRunner, RunnerCommand};
 use super::library::InProcess;
 use super::load_error::LoadError;
-use super::rules::{headers_json, interpret, pattern_matches, tolerated};
+use super::rules::{headers_json, pattern_matches, read};
 use crate::engine::{
-    Bytes, FEATHERFLY_HOOKS, Failure, HookError, HookSpec, HttpMethod, HttpResponse, LoadWarning,
-    Outcome, Pipeline, Stop, Trace, TraceMode, hook,
+    Answers, Bytes, Called, FEATHERFLY_HOOKS, Failure, HookError, HookSpec, HttpMethod,
+    HttpResponse, LoadWarning, Outcome, Pipeline, Stop, Tolerated, Trace, TraceMode, hook,
 };
 use crate::{Error, Result};
 
@@ -175,7 +175,8 @@ pub struct FeatherFlyHost {
     warnings: Vec<LoadWarning>,
     late: RefCell<Vec<usize>>,
     calls: RefCell<Vec<usize>>,
-    tolerated: RefCell<Vec<HookError>>,
+    answers: RefCell<Vec<Answers>>,
+    tolerated: RefCell<Vec<Tolerated>>,
     token: RefCell<Option<String>>,
     trace_mode: TraceMode,
 }
@@ -240,6 +241,7 @@ impl FeatherFlyHost {
             warnings,
             late: RefCell::new(late),
             calls: RefCell::new(vec![0; regs.len()]),
+            answers: RefCell::new(vec![Answers::default(); regs.len()]),
             tolerated: RefCell::new(Vec::new()),
             token: RefCell::new(None),
             regs,
@@ -329,37 +331,51 @@ impl FeatherFlyHost {
         self.calls.borrow().clone()
     }
 
+    /// What each registration answered so far, in the plugin's own words
+    /// (its return codes' meanings), in registration order.
+    pub fn answers(&self) -> Vec<Answers> {
+        self.answers.borrow().clone()
+    }
+
     fn plugin_name(&self, reg: &RegInfo) -> &str {
         self.plugins
             .get(reg.plugin)
             .map_or("?", |p| p.name.as_str())
     }
 
-    /// Calls one registration and interprets the result.
-    fn step(&self, index: usize, input: &HookInput) -> Outcome {
+    /// Calls one registration and reads the result as the host does.
+    fn step(&self, index: usize, input: &HookInput) -> Called {
         let reg = &self.regs[index];
         let name = self.plugin_name(reg);
         if let Some(count) = self.calls.borrow_mut().get_mut(index) {
             *count += 1;
         }
-        match self.backend.borrow_mut().call(index, input) {
+        let called = match self.backend.borrow_mut().call(index, input) {
             Ok(out) => {
                 if out.late_registrations > 0
                     && let Some(count) = self.late.borrow_mut().get_mut(reg.plugin)
                 {
                     *count += out.late_registrations;
                 }
-                if let Some(failure) = tolerated(&reg.kind, &out) {
-                    self.tolerated.borrow_mut().push(HookError {
+                let reading = read(&reg.kind, &out, name);
+                for (failure, intent) in reading.tolerated {
+                    let error = HookError {
                         plugin: name.to_owned(),
                         hook: reg.kind.hook_name().to_owned(),
                         failure,
-                    });
+                    };
+                    self.tolerated
+                        .borrow_mut()
+                        .push(Tolerated { error, intent });
                 }
-                interpret(&reg.kind, &out, name)
+                reading.called
             }
-            Err(failure) => Outcome::error(name, reg.kind.hook_name(), failure),
+            Err(failure) => Outcome::error(name, reg.kind.hook_name(), failure).into(),
+        };
+        if let Some(answers) = self.answers.borrow_mut().get_mut(index) {
+            answers.add(called.said.unwrap_or_else(|| called.outcome.answer()));
         }
+        called
     }
 
     /// Runs `spec`'s pipeline over the registrations `matching`, each

@@ -472,6 +472,7 @@ impl InProcess {
             reason,
             logs: Vec::new(),
             late_registrations: 0,
+            capacity,
         }
     }
 

@@ -26,6 +26,8 @@ pub use host::{
 pub use library::{CANCEL_REASON_CAPACITY, ENTRY_SYMBOL, InProcess};
 pub use load_error::LoadError;
 pub use registry::{LOG_BYTES_PER_CALL, LOG_LINES_PER_CALL};
-pub use rules::{headers_json, interpret, pattern_diverges, pattern_matches, tolerated};
+pub use rules::{
+    Reading, headers_json, interpret, pattern_diverges, pattern_matches, read, tolerated,
+};
 pub use sandbox::{RUNNER_ADDRESS_SPACE, RUNNER_CPU_SECONDS, RUNNER_OPEN_FILES};
 pub use seam::HOST;

@@ -6,7 +6,9 @@ use std::borrow::Cow;
 use serde_json::Value;
 
 use super::calls::{HookOutput, RegKind};
-use crate::engine::{BadOutput, CodeEffect, CodeTable, FEATHERFLY_CODES, Failure, Outcome};
+use crate::engine::{
+    Answer, BadOutput, Called, CodeEffect, CodeTable, FEATHERFLY_CODES, Failure, Intent, Outcome,
+};
 
 /// Whether a request or JSON hook `pattern` covers `path`, as the host's
 /// code decides (application/src/plugins/events.rs:418-420): the pattern
@@ -107,14 +109,18 @@ fn written(out: &HookOutput, code_name: &str) -> Result<Vec<u8>, Failure> {
     if out.overflowed {
         return Err(bad(
             BadOutput::OverCapacity,
-            format!("{code_name}: wrote past the output buffer's capacity"),
+            format!(
+                "{code_name}: wrote past the output buffer's capacity ({} bytes)",
+                out.capacity
+            ),
         ));
     }
     if let Some(claimed) = out.claimed_len {
         return Err(bad(
             BadOutput::OverCapacity,
             format!(
-                "{code_name}: claimed {claimed} output bytes, more than the output buffer's capacity"
+                "{code_name}: claimed {claimed} output bytes, more than the output buffer's capacity ({} bytes)",
+                out.capacity
             ),
         ));
     }
@@ -159,70 +165,203 @@ fn table(hook: &str) -> Option<&'static CodeTable> {
     FEATHERFLY_CODES.iter().find(|t| t.hook == hook)
 }
 
+/// What the host's code makes of one raw hook output, read once: the
+/// outcome the pipeline folds with what the plugin said, and what the
+/// documents forbid that the code lets through.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reading {
+    /// The outcome, and the plugin's own answer when the host read it as
+    /// something else.
+    pub called: Called,
+    /// The breaks of the documents the host's code let through, and
+    /// whether the plugin's intent survives each: the documents-only
+    /// checks read them, never the pipeline.
+    pub tolerated: Vec<(Failure, Intent)>,
+}
+
+impl Reading {
+    fn plain(outcome: Outcome, said: Answer) -> Self {
+        Self {
+            called: Called::said(outcome, said),
+            tolerated: Vec::new(),
+        }
+    }
+
+    fn tolerating(mut self, failure: Failure, intent: Intent) -> Self {
+        self.tolerated.push((failure, intent));
+        self
+    }
+}
+
 /// What the host's code does with a raw hook output: the outcome the
 /// pipeline folds. The host follows its code, not the documents: a code
 /// the tables do not define does what `CodeTable::otherwise` says, a
 /// MODIFIED without output keeps the value, a response without a status
 /// is a 200, an output that is not JSON flows on to the next hook (the
-/// JSON pipeline checks only its final value). What the documents forbid
-/// and the host lets through is [`tolerated`]'s to name.
+/// JSON pipeline checks only its final value).
 pub fn interpret(kind: &RegKind, out: &HookOutput, plugin: &str) -> Outcome {
+    read(kind, out, plugin).called.outcome
+}
+
+/// What a raw hook output does against the contract documents that the
+/// host's code lets through, and whether the plugin's intent survives
+/// each ([`read`]'s `tolerated`).
+pub fn tolerated(kind: &RegKind, out: &HookOutput) -> Vec<(Failure, Intent)> {
+    read(kind, out, "").tolerated
+}
+
+/// Reads one raw hook output as the host's code does (see [`interpret`]),
+/// with the plugin's own answer (its return code's meaning in the table)
+/// and what the documents forbid that the code lets through (see
+/// [`tolerated`]).
+pub fn read(kind: &RegKind, out: &HookOutput, plugin: &str) -> Reading {
     let hook = kind.hook_name();
     let fail = |f: Failure| Outcome::error(plugin, hook, f);
     let code = out.code;
     if let RegKind::Event { .. } = kind {
         // Any non-zero `cancelled` stops the remaining handlers
         // (application/src/plugins/events.rs:199-210).
-        return if code == 0 {
-            Outcome::Continue
-        } else {
-            Outcome::Cancel {
-                reason: format!("plugin `{plugin}` cancelled the event"),
-            }
+        if code == 0 {
+            return Reading::plain(Outcome::Continue, Answer::Continue);
+        }
+        let cancel = Outcome::Cancel {
+            reason: format!("plugin `{plugin}` cancelled the event"),
         };
+        if code == 1 {
+            return Reading::plain(cancel, Answer::Cancel);
+        }
+        return Reading::plain(cancel, Answer::Undefined).tolerating(
+            bad(
+                BadOutput::EventResult,
+                format!(
+                    "HookResult.cancelled is {code}, not 0 or 1; the host cancels on any non-zero value"
+                ),
+            ),
+            Intent::Kept,
+        );
     }
     if code < 0 {
         let failure = if out.overflowed {
             bad(
                 BadOutput::OverCapacity,
-                format!("returned {code} after writing past the output buffer's capacity"),
+                format!(
+                    "returned {code} after writing past the output buffer's capacity ({} bytes)",
+                    out.capacity
+                ),
             )
         } else {
             Failure::Code {
                 code: i64::from(code),
             }
         };
-        return fail(failure);
+        return Reading::plain(fail(failure), Answer::Fail);
     }
     let Some(table) = table(hook) else {
-        return fail(unknown(code));
+        return Reading::plain(fail(unknown(code)), Answer::Undefined);
     };
-    let (effect, name) = match table.meaning(code) {
-        Some(meaning) => (meaning.effect, meaning.name),
-        None => (table.otherwise, "an undefined code"),
+    let Some(meaning) = table.meaning(code) else {
+        let outcome = match table.otherwise {
+            CodeEffect::Fail => fail(unknown(code)),
+            // Every table's `otherwise` is Keep or Fail.
+            _ => Outcome::Continue,
+        };
+        let reading = Reading::plain(outcome, Answer::Undefined);
+        if table.otherwise == CodeEffect::Fail {
+            return reading;
+        }
+        return reading.tolerating(
+            bad(
+                BadOutput::UndefinedCode,
+                format!(
+                    "returned {code}, which the contract does not define for {hook}; the host reads it as {} ({}), whatever the plugin meant",
+                    table.otherwise_meaning, table.host
+                ),
+            ),
+            Intent::Lost,
+        );
     };
-    match effect {
-        CodeEffect::Keep => Outcome::Continue,
-        CodeEffect::Fail => fail(unknown(code)),
+    let name = meaning.name;
+    match meaning.effect {
+        CodeEffect::Keep => Reading::plain(Outcome::Continue, Answer::Continue),
+        CodeEffect::Fail => Reading::plain(fail(unknown(code)), Answer::Fail),
         CodeEffect::Replace => match written(out, name) {
-            // Zero bytes written: the host keeps the value
+            Ok(bytes) if bytes.is_empty() => Reading::plain(Outcome::Continue, Answer::Modify)
+                .tolerating(nothing_written(name), Intent::Lost),
+            Ok(bytes) => {
+                let outcome = replace(kind, &bytes, name)
+                    .map(|()| Outcome::modified(bytes.clone()))
+                    .unwrap_or_else(fail);
+                let reading = Reading::plain(outcome, Answer::Modify);
+                match json_tolerated(kind, &bytes) {
+                    Some((f, intent)) => reading.tolerating(f, intent),
+                    None => reading,
+                }
+            }
+            // Nothing written: the host keeps the value
             // (application/src/plugins/events.rs:231, 328, 385).
-            Ok(bytes) if bytes.is_empty() => Outcome::Continue,
-            Ok(bytes) => replace(kind, bytes, name).unwrap_or_else(fail),
-            Err(f) if f.bad_output_kind() == Some(BadOutput::MissingOutput) => Outcome::Continue,
-            Err(f) => fail(f),
+            Err(f) if f.bad_output_kind() == Some(BadOutput::MissingOutput) => {
+                Reading::plain(Outcome::Continue, Answer::Modify)
+                    .tolerating(nothing_written(name), Intent::Lost)
+            }
+            Err(f) => Reading::plain(fail(f), Answer::Modify),
         },
         CodeEffect::Respond => {
-            let body = match written(out, name) {
-                Ok(body) => body,
-                Err(f) if f.bad_output_kind() == Some(BadOutput::MissingOutput) => Vec::new(),
-                Err(f) => return fail(f),
+            let (body, unwritten) = match written(out, name) {
+                Ok(body) => (body, false),
+                Err(f) if f.bad_output_kind() == Some(BadOutput::MissingOutput) => {
+                    (Vec::new(), true)
+                }
+                Err(f) => return Reading::plain(fail(f), Answer::Respond),
             };
-            Outcome::Respond {
-                status: host_status(out.status),
-                headers: Vec::new(),
-                body: body.into(),
+            let status = host_status(out.status);
+            let reading = Reading::plain(
+                Outcome::Respond {
+                    status,
+                    headers: Vec::new(),
+                    body: body.into(),
+                },
+                Answer::Respond,
+            );
+            let mut reading = reading;
+            if !status_ok(out.status) {
+                let kind = if matches!(kind, RegKind::Route { .. }) {
+                    BadOutput::RouteWithoutStatus
+                } else {
+                    BadOutput::RespondWithoutStatus
+                };
+                // 600-999 goes out as the plugin set it; anything else is
+                // a 200 the plugin never said.
+                let (intent, what) = if status == out.status {
+                    (Intent::Kept, format!("the host sends {status} as set"))
+                } else {
+                    (
+                        Intent::Lost,
+                        format!("the host answers {status} instead, so a client sees success"),
+                    )
+                };
+                reading = reading.tolerating(
+                    bad(
+                        kind,
+                        format!(
+                            "{name} without a valid status (status is {}); {what}",
+                            out.status
+                        ),
+                    ),
+                    intent,
+                );
             }
+            if unwritten {
+                reading = reading.tolerating(
+                    bad(
+                        BadOutput::MissingOutput,
+                        format!(
+                            "{name} but wrote no body length; the host answers with an empty body"
+                        ),
+                    ),
+                    Intent::Kept,
+                );
+            }
+            reading
         }
         CodeEffect::Cancel => {
             let reason = out
@@ -231,21 +370,31 @@ pub fn interpret(kind: &RegKind, out: &HookOutput, plugin: &str) -> Outcome {
                 .map(|r| String::from_utf8_lossy(&r.0).trim().to_owned())
                 .filter(|r| !r.is_empty())
                 .unwrap_or_else(|| "CloudPanel command cancelled by plugin".to_owned());
-            Outcome::Cancel { reason }
+            Reading::plain(Outcome::Cancel { reason }, Answer::Cancel)
         }
     }
+}
+
+/// A MODIFIED with nothing written: the host keeps the prior value.
+fn nothing_written(name: &str) -> Failure {
+    bad(
+        BadOutput::MissingOutput,
+        format!(
+            "{name} but wrote no output; the host keeps the prior value, so the change is lost"
+        ),
+    )
 }
 
 /// A replacing output as the host takes it: config YAML must parse (the
 /// daemon exits when the final config does not:
 /// application/src/daemon.rs:72-78), CloudPanel args must be JSON (the
 /// host answers 400); JSON mixin output flows on unchecked.
-fn replace(kind: &RegKind, bytes: Vec<u8>, name: &str) -> Result<Outcome, Failure> {
+fn replace(kind: &RegKind, bytes: &[u8], name: &str) -> Result<(), Failure> {
     match kind {
         RegKind::Config => {
-            crate::limits::check_nesting(&bytes)
+            crate::limits::check_nesting(bytes)
                 .and_then(|()| {
-                    serde_yaml_ng::from_slice::<serde_yaml_ng::Value>(&bytes)
+                    serde_yaml_ng::from_slice::<serde_yaml_ng::Value>(bytes)
                         .map_err(|e| e.to_string())
                 })
                 .map_err(|e| {
@@ -256,100 +405,40 @@ fn replace(kind: &RegKind, bytes: Vec<u8>, name: &str) -> Result<Outcome, Failur
                         ),
                     )
                 })?;
-            Ok(Outcome::modified(bytes))
+            Ok(())
         }
-        RegKind::CloudPanel => {
-            check_json(&bytes, &format!("{name} args"))?;
-            Ok(Outcome::modified(bytes))
-        }
-        _ => Ok(Outcome::modified(bytes)),
+        RegKind::CloudPanel => check_json(bytes, &format!("{name} args")).map(drop),
+        _ => Ok(()),
     }
 }
 
-/// What a raw hook output does against the contract documents that the
-/// host's code lets through, if anything: the documents-only checks read
-/// it (as warnings), never the pipeline.
-pub fn tolerated(kind: &RegKind, out: &HookOutput) -> Option<Failure> {
-    let hook = kind.hook_name();
-    let code = out.code;
-    if let RegKind::Event { .. } = kind {
-        return (code != 0 && code != 1).then(|| {
-            bad(
-                BadOutput::EventResult,
-                format!("HookResult.cancelled is {code}, not 0 or 1; the host cancels on any non-zero value"),
-            )
-        });
-    }
-    if code < 0 {
+/// What the documents say of a JSON mixin's output that the host lets
+/// through: output that is not JSON (every plugin's change is lost when
+/// the final body does not parse), or `actions` that are not an array
+/// (inserted as they are).
+fn json_tolerated(kind: &RegKind, bytes: &[u8]) -> Option<(Failure, Intent)> {
+    let RegKind::Json { target, .. } = kind else {
         return None;
-    }
-    let table = table(hook)?;
-    let Some(meaning) = table.meaning(code) else {
-        return (table.otherwise != CodeEffect::Fail).then(|| {
-            bad(
-                BadOutput::UndefinedCode,
-                format!(
-                    "returned {code}, which the contract does not define for {hook}; the host reads it as {} ({})",
-                    table.otherwise_meaning, table.host
-                ),
-            )
-        });
     };
-    let unwritten = out.output.is_none() && out.claimed_len.is_none() && !out.overflowed;
-    match meaning.effect {
-        CodeEffect::Replace if unwritten || out.output.as_ref().is_some_and(|b| b.0.is_empty()) => {
-            Some(bad(
-                BadOutput::MissingOutput,
+    match serde_json::from_slice::<serde_json::Value>(bytes) {
+        Err(e) => Some((
+            bad(
+                BadOutput::NotJson,
                 format!(
-                    "{} but wrote no output; the host keeps the prior value",
-                    meaning.name
+                    "output is not valid JSON ({e}); the host passes it to the next hook and, if the final body does not parse, sends the original body: every plugin's change is lost"
                 ),
-            ))
-        }
-        CodeEffect::Replace => {
-            let bytes = &out.output.as_ref()?.0;
-            let RegKind::Json { target, .. } = kind else {
-                return None;
-            };
-            match serde_json::from_slice::<serde_json::Value>(bytes) {
-                Err(e) => Some(bad(
-                    BadOutput::NotJson,
-                    format!(
-                        "output is not valid JSON ({e}); the host passes it to the next hook and, if the final body does not parse, sends the original body: every plugin's change is lost"
-                    ),
-                )),
-                Ok(v) if *target == 2 && !v.is_array() => Some(bad(
-                    BadOutput::ActionsNotArray,
-                    format!(
-                        "json.actions output is not an array: {v}; the host inserts any JSON value as `actions`"
-                    ),
-                )),
-                Ok(_) => None,
-            }
-        }
-        CodeEffect::Respond if !status_ok(out.status) => {
-            let kind = if matches!(kind, RegKind::Route { .. }) {
-                BadOutput::RouteWithoutStatus
-            } else {
-                BadOutput::RespondWithoutStatus
-            };
-            Some(bad(
-                kind,
-                format!(
-                    "{} without a valid status (status is {}); the host answers {}",
-                    meaning.name,
-                    out.status,
-                    host_status(out.status)
-                ),
-            ))
-        }
-        CodeEffect::Respond if unwritten => Some(bad(
-            BadOutput::MissingOutput,
-            format!(
-                "{} but wrote no body length; the host answers with an empty body",
-                meaning.name
             ),
+            Intent::Lost,
         )),
-        _ => None,
+        Ok(v) if *target == 2 && !v.is_array() => Some((
+            bad(
+                BadOutput::ActionsNotArray,
+                format!(
+                    "json.actions output is not an array: {v}; the host inserts any JSON value as `actions`"
+                ),
+            ),
+            Intent::Kept,
+        )),
+        Ok(_) => None,
     }
 }

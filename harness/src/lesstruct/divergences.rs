@@ -51,6 +51,13 @@ pub(crate) const DIVERGENCES: &[Divergence] = &[
         "the save succeeds without the change, as on the host; LS-OUT-002/003/004 fail (required) saying the change is dropped, LS-OUT-001 warns for bytes Go replaces",
     ),
     Divergence::new(
+        "rejecting a save",
+        "seed 002 (Failure Mode): when a hook returns an error, the request fails with 500 and the content is not saved",
+        "internal/domain/content/service.go:273-291, 515-518: only a failed call (an error from executing the module) fails the save; a result such as `{\"error\": …}` is read for its `customFields` only and the post is saved with 200",
+        Emulated,
+        "the post is saved, as on the host; LS-HOOK-009 fails (required) a result that rejects, saying the post is saved anyway and that a trap is what refuses a save",
+    ),
+    Divergence::new(
         "chains",
         "seed 002: each plugin may modify the content",
         "internal/plugin/registry/registry.go:57-147, service.go:520-522: each plugin gets the previous plugin's raw bytes; only the final result's `customFields` is applied",

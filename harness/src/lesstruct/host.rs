@@ -12,8 +12,8 @@ use super::protocol::decode_result;
 use super::runtime::{HostServices, WasmEngine, WasmLimits};
 use super::schema::PostTypeSchema;
 use crate::engine::{
-    Failure, HookError, HookSpec, LESSTRUCT_HOOKS, LoadWarning, Outcome, Pipeline, Profile, Trace,
-    TraceMode, hook,
+    Answer, Called, Failure, HookError, HookSpec, LESSTRUCT_HOOKS, LoadWarning, Outcome, Pipeline,
+    Profile, Tolerated, Trace, TraceMode, hook,
 };
 use crate::{Error, Result};
 
@@ -270,11 +270,11 @@ impl LesstructHost {
             .map(|(n, p)| {
                 let last = &last;
                 let call = move |current: &[u8]| {
-                    let outcome = before_save_step(p, current);
-                    if matches!(outcome, Outcome::Modified { .. }) {
+                    let called = before_save_step(p, current);
+                    if matches!(called.outcome, Outcome::Modified { .. }) {
                         *last.borrow_mut() = Some(n.clone());
                     }
-                    outcome
+                    called
                 };
                 (n.as_str(), call)
             });
@@ -300,14 +300,16 @@ impl LesstructHost {
             // Only the final result is read, and only its `customFields` is
             // applied; a result the host cannot read is dropped in silence.
             let (not_utf8, read) = host_reads(&folded.value);
-            trace.tolerated.extend(not_utf8.map(&note));
+            trace
+                .tolerated
+                .extend(not_utf8.map(|f| Tolerated::kept(note(f))));
             match read {
                 Ok(read) => {
                     if let (Some(custom), Value::Object(map)) = (read.custom_fields, &mut content) {
                         map.insert("customFields".into(), Value::Object(custom));
                     }
                 }
-                Err(failure) => trace.tolerated.push(note(failure)),
+                Err(failure) => trace.tolerated.push(Tolerated::lost(note(failure))),
             }
         }
         if let Some(schema) = self.schema_for(&content) {
@@ -381,11 +383,43 @@ impl LesstructHost {
 /// One `before_save` call as the host makes it: the plugin gets the
 /// previous plugin's raw result, and its own result goes on unchecked
 /// (internal/plugin/registry/registry.go:57-147); a failed call stops the
-/// chain.
-fn before_save_step(plugin: &mut WasmPlugin, current: &[u8]) -> Outcome {
+/// chain. A result that carries an `error` is, in the plugin's words, a
+/// rejection ([`Answer::Reject`]); the host reads back only its
+/// `customFields` and saves the post anyway.
+fn before_save_step(plugin: &mut WasmPlugin, current: &[u8]) -> Called {
     match plugin.call_hook("before_save", current) {
-        Ok(None) => Outcome::Continue,
-        Ok(Some(bytes)) => Outcome::modified(bytes),
-        Err(f) => Outcome::error(plugin.name(), "before_save", f),
+        Ok(None) => Outcome::Continue.into(),
+        Ok(Some(bytes)) => {
+            let said = if rejects(&bytes) {
+                Answer::Reject
+            } else {
+                Answer::Modify
+            };
+            Called::said(Outcome::modified(bytes), said)
+        }
+        Err(f) => Outcome::error(plugin.name(), "before_save", f).into(),
     }
+}
+
+/// Whether a hook result says the save should not happen.
+fn rejects(result: &[u8]) -> bool {
+    serde_json::from_slice::<Value>(result).is_ok_and(|v| is_rejection(&v))
+}
+
+/// Whether a decoded hook result says, in the plugin's words, that the save
+/// should not happen: a JSON object with an `error` that is not empty
+/// (`{"error": "validation failed"}`, as Lesstruct's own validation
+/// example returns), or `"valid": false`. The host saves it anyway.
+pub fn is_rejection(result: &Value) -> bool {
+    let Value::Object(map) = result else {
+        return false;
+    };
+    let error = match map.get("error") {
+        None | Some(Value::Null | Value::Bool(false)) => false,
+        Some(Value::String(s)) => !s.trim().is_empty(),
+        Some(Value::Object(o)) => !o.is_empty(),
+        Some(Value::Array(a)) => !a.is_empty(),
+        Some(_) => true,
+    };
+    error || map.get("valid") == Some(&Value::Bool(false))
 }

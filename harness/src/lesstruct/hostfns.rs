@@ -8,7 +8,7 @@ use wasmtime::{Caller, Extern, Linker};
 use super::database::{DEADLINE, DbMode};
 use super::deadline::DeadlineExceeded;
 use super::protocol::HOST_RESULT_OFFSET;
-use super::runtime::{HostState, WASM_LOG_BYTES_PER_CALL, WASM_LOG_LINES_PER_CALL};
+use super::runtime::{HostState, Refusal, WASM_LOG_BYTES_PER_CALL, WASM_LOG_LINES_PER_CALL};
 
 /// The functions of the `lesstruct` module and their parameter counts (all
 /// `i32`; all but the log functions return an `i32` offset).
@@ -84,10 +84,23 @@ fn clip(text: &str, max: usize) -> String {
     format!("{}… ({} bytes)", &text[..end], text.len())
 }
 
-/// A capability refusal: logged as `denied` (what LS-CAP-001 reads),
-/// within the call's log budget, and answered to the plugin.
-fn deny(caller: &mut Caller<'_, HostState>, function: &str, error: &str, message: &str) -> Value {
+/// A capability refusal: recorded as a typed [`Refusal`] (what LS-CAP-001
+/// reads, whatever the log holds), logged as `denied` within the call's
+/// log budget, and answered to the plugin.
+fn deny(
+    caller: &mut Caller<'_, HostState>,
+    function: &'static str,
+    error: &str,
+    message: &str,
+) -> Value {
     let message = clip(message, DENY_MESSAGE_BYTES);
+    let ctx = &caller.data().ctx;
+    ctx.services.refuse(Refusal {
+        plugin: ctx.name.clone(),
+        function,
+        error: error.to_owned(),
+        message: message.clone(),
+    });
     log_line(caller, "denied", format!("{function}: {error}: {message}"));
     error_json(error, &message)
 }
@@ -103,7 +116,7 @@ fn refused_by_manifest(error: &str) -> bool {
 
 fn http(
     caller: &mut Caller<'_, HostState>,
-    function: &str,
+    function: &'static str,
     args: [i32; 6],
     with_body: bool,
 ) -> wasmtime::Result<i32> {
@@ -167,7 +180,7 @@ enum DbEnd {
 
 fn db(
     caller: &mut Caller<'_, HostState>,
-    function: &str,
+    function: &'static str,
     mode: DbMode,
     args: [i32; 4],
 ) -> wasmtime::Result<i32> {

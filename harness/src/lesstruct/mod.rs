@@ -20,7 +20,7 @@ mod urlcheck;
 pub use database::{
     ContentDb, DbDenied, DbMode, FORBIDDEN_TABLES, MAX_RESULT_BYTES, MAX_RESULT_ROWS,
 };
-pub use host::{LesstructHost, SaveRun, invoked_hooks, is_invoked};
+pub use host::{LesstructHost, SaveRun, invoked_hooks, is_invoked, is_rejection};
 pub use hostfns::HOST_FUNCTIONS;
 pub use http::{BODY_LIMIT, REQUEST_TIMEOUT};
 pub use layout::{DataSegment, LARGEST_INPUT, Layout, data_segments, layout};
@@ -33,8 +33,8 @@ pub use protocol::{
     HOST_RESULT_OFFSET, INPUT_OFFSET, NOT_JSON, NOT_UTF8, decode_result, locate_result,
 };
 pub use runtime::{
-    HostServices, LOG_LINES_KEPT, LogLine, WASM_LOG_BYTES_PER_CALL, WASM_LOG_LINES_PER_CALL,
-    WasmEngine, WasmLimits,
+    HostServices, LOG_LINES_KEPT, LogLine, REFUSALS_KEPT, Refusal, WASM_LOG_BYTES_PER_CALL,
+    WASM_LOG_LINES_PER_CALL, WasmEngine, WasmLimits,
 };
 pub use schema::{FieldDef, PostTypeSchema};
 pub use urlcheck::{MAX_URL_BYTES, UrlDenied, allowed_by, check_url, parse_request_url};

@@ -51,6 +51,29 @@ pub struct LogLine {
     pub message: String,
 }
 
+/// A host call the host refused under the plugin's manifest: a typed
+/// record apart from the log, so no amount of logging hides one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+    /// The plugin.
+    pub plugin: String,
+    /// The host function (`db_query`).
+    pub function: &'static str,
+    /// The host's error (`permission_denied`, `url_not_allowed`).
+    pub error: String,
+    /// What was refused (the URL, the table), cut to a bounded length.
+    pub message: String,
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}: {}", self.function, self.error, self.message)
+    }
+}
+
+/// Refusals kept in full; past it they are only counted.
+pub const REFUSALS_KEPT: usize = 64;
+
 /// What host functions reach: the content database, the HTTP client, and
 /// the log.
 #[derive(Debug)]
@@ -59,6 +82,8 @@ pub struct HostServices {
     pub db: ContentDb,
     pub(crate) http: HttpClient,
     log: Mutex<std::collections::VecDeque<LogLine>>,
+    /// The first refusals, and how many there were in all.
+    refusals: Mutex<(Vec<Refusal>, usize)>,
     /// Calls of the `lesstruct` host functions so far, by every plugin.
     host_calls: std::sync::atomic::AtomicU64,
 }
@@ -79,6 +104,7 @@ impl HostServices {
             db: ContentDb::in_memory()?,
             http: HttpClient::default(),
             log: Mutex::new(std::collections::VecDeque::new()),
+            refusals: Mutex::new((Vec::new(), 0)),
             host_calls: std::sync::atomic::AtomicU64::new(0),
         })
     }
@@ -106,6 +132,24 @@ impl HostServices {
             log.pop_front();
         }
         log.push_back(line);
+    }
+
+    /// Records a refused host call.
+    pub(crate) fn refuse(&self, refusal: Refusal) {
+        let mut refusals = self.refusals.lock().unwrap_or_else(PoisonError::into_inner);
+        refusals.1 += 1;
+        if refusals.0.len() < REFUSALS_KEPT {
+            refusals.0.push(refusal);
+        }
+    }
+
+    /// The first [`REFUSALS_KEPT`] refused host calls, and how many there
+    /// were in all.
+    pub fn refusals(&self) -> (Vec<Refusal>, usize) {
+        self.refusals
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// Everything logged so far.

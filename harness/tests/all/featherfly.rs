@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use hookcheck::engine::{BadOutput, Failure, HttpMethod, Outcome};
+use hookcheck::engine::{Answer, BadOutput, Failure, HttpMethod, Intent, Outcome};
 use hookcheck::featherfly::{
     FeatherFlyHost, Isolation, LoadError, LoadWarning, NativeOptions, NativeRequest, RunnerCommand,
 };
@@ -447,7 +447,7 @@ fn tolerated_kinds(trace: &hookcheck::engine::Trace) -> Vec<Option<BadOutput>> {
     trace
         .tolerated
         .iter()
-        .map(|e| e.failure.bad_output_kind())
+        .map(|e| e.error.failure.bad_output_kind())
         .collect()
 }
 
@@ -501,10 +501,14 @@ fn misbehaving_outputs_go_where_the_hosts_code_sends_them() {
         Some(BadOutput::NotYaml)
     );
     assert_eq!(config.trace.steps[1].outcome, Outcome::Continue);
+    // The host keeps the prior YAML, but the plugin said MODIFIED: its
+    // answer is kept apart from the outcome, and the change is lost.
+    assert_eq!(config.trace.steps[1].answer(), Answer::Modify);
     assert_eq!(
         tolerated_kinds(&config.trace),
         [Some(BadOutput::MissingOutput)]
     );
+    assert_eq!(config.trace.tolerated[0].intent, Intent::Lost);
 }
 
 #[test]
@@ -513,10 +517,20 @@ fn respond_without_status_is_answered_200_and_tolerated() {
     let run = host.request(&get("/", &[]));
     let response = run.response.expect("the host answers");
     assert_eq!(response.status, 200);
+    // Both breaks are named: the missing status (a 200 the plugin never
+    // said: its intent is lost) and the missing body (an empty one, as
+    // meant).
     assert_eq!(
         tolerated_kinds(&run.trace),
-        [Some(BadOutput::RespondWithoutStatus)]
+        [
+            Some(BadOutput::RespondWithoutStatus),
+            Some(BadOutput::MissingOutput)
+        ]
     );
+    let intents: Vec<Intent> = run.trace.tolerated.iter().map(|t| t.intent).collect();
+    assert_eq!(intents, [Intent::Lost, Intent::Kept]);
+    // The plugin's own answer stays RESPOND.
+    assert_eq!(run.trace.steps[0].answer(), Answer::Respond);
 }
 
 /// Crashes `fixture` in the child runner; the outcome names the signal and
@@ -708,4 +722,43 @@ fn one_phase_runs_only_its_own_hooks() {
         .filter(|(a, b)| a > b)
         .count();
     assert_eq!(both, 2);
+}
+
+/// What the host makes of a RESPOND's status: 600-999 is sent as set (the
+/// plugin's intent kept: a warning), 0 becomes a 200 (lost: a failure).
+#[test]
+fn a_respond_status_outside_the_documents_is_kept_or_lost_as_the_host_sends_it() {
+    use hookcheck::featherfly::{HookOutput, RegKind, read};
+    let kind = RegKind::Request {
+        phase: 1,
+        pattern: "*".into(),
+    };
+    let reading = |status| {
+        read(
+            &kind,
+            &HookOutput {
+                code: 1,
+                status,
+                output: Some(b"no".as_slice().into()),
+                ..HookOutput::default()
+            },
+            "p",
+        )
+    };
+    for (status, sent, intent) in [(700, 700, Intent::Kept), (0, 200, Intent::Lost)] {
+        let r = reading(status);
+        assert!(
+            matches!(r.called.outcome, Outcome::Respond { status: s, .. } if s == sent),
+            "{status}: {:?}",
+            r.called.outcome
+        );
+        assert_eq!(r.tolerated.len(), 1, "{status}");
+        assert_eq!(r.tolerated[0].1, intent, "{status}");
+        assert_eq!(
+            r.tolerated[0].0.bad_output_kind(),
+            Some(BadOutput::RespondWithoutStatus)
+        );
+    }
+    // A status the documents accept: nothing tolerated, nothing lost.
+    assert!(reading(403).tolerated.is_empty());
 }

@@ -126,7 +126,7 @@ fn a_result_the_host_cannot_read_is_dropped_and_the_save_succeeds(
         .trace
         .tolerated
         .iter()
-        .map(|e| e.failure.bad_output_kind())
+        .map(|e| e.error.failure.bad_output_kind())
         .collect();
     assert!(kinds.contains(&Some(kind)), "{kinds:?}");
 }
