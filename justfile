@@ -46,9 +46,17 @@ test:
     cargo test --workspace --doc
     just example-test
 
-# Test examples/pylon-plugin-repo, a Pylon plugin in its own workspace with hookcheck (without `wasm`) as a dev-dependency (shares target/); examples/pdk-plugin-repo is a workspace member, tested by `just test`
+# Test the plugin-repo examples: examples/pylon-plugin-repo (its own workspace, hookcheck without `wasm`), and that `cargo test --features planted-bug` of examples/pdk-plugin-repo checks the plugin built with it (and fails)
 example-test:
+    #!/usr/bin/env bash
+    set -euo pipefail
     cargo test --locked --manifest-path examples/pylon-plugin-repo/Cargo.toml --target-dir "${CARGO_TARGET_DIR:-target}"
+    # The plugin's own test builds the plugin with the test's features: with
+    # the planted bug the native build must fail FF-REQ-001.
+    out=$(HOOKCHECK="${CARGO_TARGET_DIR:-$PWD/target}/debug/hookcheck" cargo test -p word-count --features planted-bug --test conformance -- the_native_build 2>&1) && {
+        echo "$out"; echo "error: cargo test --features planted-bug passed: the test did not check the build with the feature"; exit 1; }
+    grep -q "FF-REQ-001" <<<"$out" || { echo "$out"; echo "error: the planted bug failed, but not on FF-REQ-001"; exit 1; }
+    echo "cargo test -p word-count --features planted-bug: fails on FF-REQ-001, as it must"
 
 # Run every benchmark; writes reports/bench/before_request.{json,svg,md}
 bench *args:

@@ -24,6 +24,7 @@ impl ExtismPeer {
             release: true,
             examples: false,
             only: None,
+            ..CargoBuild::default()
         }
         .run()?;
         let wasm = built

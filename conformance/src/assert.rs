@@ -44,9 +44,22 @@ pub fn assert_conforms(subject: &Subject) -> Report {
 /// ```no_run
 /// hookcheck_conformance::assert_file_conforms("target/wasm32-wasip1/release/my_plugin.wasm");
 /// ```
+///
+/// Run from the plugin crate's own `cargo test`, a build of that crate's
+/// library is checked only when it was built with the test's features
+/// (`cargo test --features X` checks the plugin built with X; build it
+/// with [`CargoBuild::for_this_test`](hookcheck::artifacts::CargoBuild::for_this_test));
+/// another feature set, or a build whose features cannot be told, panics
+/// with one line saying so instead of checking a different plugin.
 #[track_caller]
 pub fn assert_file_conforms(path: impl AsRef<Path>) -> Report {
     let path = path.as_ref();
+    if let Ok(test) = hookcheck::artifacts::TestBuild::current()
+        && test.builds(path)
+        && let Err(e) = test.check(path)
+    {
+        panic!("{e}");
+    }
     match Subject::open(&path.to_string_lossy(), ProfileChoice::Auto, None) {
         Ok((subject, _)) => assert_conforms(&subject),
         Err(e) => panic!("{e}"),

@@ -143,8 +143,8 @@ pub struct Verdict {
     /// the runner.
     pub calls: Option<usize>,
     /// The typed failure a failed check found, when it found one in a hook
-    /// call.
-    pub failure: Option<Failure>,
+    /// call (boxed: a verdict travels as the error of many results).
+    pub failure: Option<Box<Failure>>,
     /// For an unverified check: what input would reach the calls it is
     /// about (`--header NAME:VALUE`, `--inputs DIR`, …).
     pub hint: Option<String>,
@@ -171,7 +171,7 @@ impl Verdict {
     /// A failure found in a hook call: the typed failure and the evidence.
     pub fn failed(failure: Failure, evidence: impl Into<String>) -> Self {
         Self {
-            failure: Some(failure),
+            failure: Some(Box::new(failure)),
             ..Self::fail(evidence)
         }
     }
@@ -194,7 +194,7 @@ impl Verdict {
     pub fn warn(tolerated: Failure, evidence: impl Into<String>) -> Self {
         Self {
             status: Status::Warn,
-            failure: Some(tolerated),
+            failure: Some(Box::new(tolerated)),
             ..Self::fail(evidence)
         }
     }
@@ -359,6 +359,8 @@ impl Row {
             Err(verdict) => return verdict,
         };
         let help = |f: &Failure| self.help_for.and_then(|h| h(subject, f));
+        // Which check owns a broken call: the catalog's rows.
+        let all = crate::suite::Catalog::builtin().checks(None);
         let mut fault = None;
         let mut warning = None;
         let mut first_failure: Option<&HookError> = None;
@@ -387,7 +389,11 @@ impl Row {
                         .or_default()
                         .add(step.answer());
                     judged += usize::from(j.covers(step));
-                    if let Outcome::Error { error } = &step.outcome {
+                    // A broken call, which some check owns; an error code
+                    // the contract defines is an answer like any other.
+                    if let Outcome::Error { error } = &step.outcome
+                        && owner(all.iter().copied(), error).is_some()
+                    {
                         failed += 1;
                         first_failure.get_or_insert(error);
                     }
@@ -423,7 +429,7 @@ impl Row {
             Some(_) if judged == 0 && failed == hook_calls => {
                 let first = first_failure.map_or_else(String::new, ToString::to_string);
                 let cause = first_failure
-                    .and_then(|f| owner(crate::suite::Catalog::builtin().checks(None), f))
+                    .and_then(|f| owner(all.iter().copied(), f))
                     .unwrap_or("the other checks");
                 Verdict::no_valid_output(
                     cause,
@@ -432,7 +438,7 @@ impl Row {
             }
             Some(j) if judged == 0 => j.unseen(hook_calls, &seen),
             Some(j) => Verdict::pass(format!(
-                "{}: judged on {judged} {} of {calls} hook calls",
+                "{} ({judged} of {calls} hook calls judged: {})",
                 self.ok, j.what
             ))
             .with_calls(judged),

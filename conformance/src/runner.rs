@@ -325,7 +325,7 @@ pub fn run_suite(
             status: verdict.status,
             skip_reason: verdict.skip,
             calls: verdict.calls,
-            failure: verdict.failure,
+            failure: verdict.failure.map(|f| *f),
             evidence,
             duration,
             expected: expected.map(|(s, _)| s),

@@ -95,6 +95,14 @@ pub enum Error {
         /// Why.
         reason: String,
     },
+    /// A plugin build cannot be matched to the test that checks it.
+    #[error("failed to match {} to this test's build: {reason}", path.display())]
+    Build {
+        /// The artifact, or the test executable.
+        path: PathBuf,
+        /// What differs, or why it cannot be told.
+        reason: String,
+    },
     /// A write was malformed before any plugin saw it.
     #[error("failed to write `{entity}`: {reason}")]
     BadWrite {

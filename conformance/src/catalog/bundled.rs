@@ -73,6 +73,9 @@ const PYLON: &[(&str, PylonMake)] = &[
     ("post_guard", || {
         PylonPlugin::Real(Arc::new(fx::PostGuard::default()))
     }),
+    ("rejects_all_writes", || {
+        PylonPlugin::Real(Arc::new(fx::RejectsAllWrites))
+    }),
     ("locks_per_request", || {
         PylonPlugin::Real(Arc::new(fx::LocksPerRequest::default()))
     }),

@@ -40,7 +40,7 @@ const OUTPUT_HINT: &str = "give an input the hook answers with output: `--header
 /// What reaches a CloudPanel hook's change.
 const CLOUDPANEL_HINT: &str = "hookcheck sends the standard CloudPanel commands only; a command the hook rewrites cannot be added yet";
 /// What reaches a route.
-const ROUTE_HINT: &str = "every registered route is called at its path; a route that never answers ROUTE_OK is not judged";
+const ROUTE_HINT: &str = "every registered route is called at its path with the body `{}`; if it answers ROUTE_OK only to some bodies, give one with `--body FILE`";
 
 const REQUEST_HOOKS: &[&str] = &["request.intercept", "middleware.inject"];
 const MODIFY_HOOKS: &[&str] = &[
@@ -100,7 +100,7 @@ enum Probe {
         body: Value,
     },
     CloudPanel(&'static str, &'static str, Value),
-    Route(HttpMethod, String),
+    Route(HttpMethod, String, Vec<u8>),
     Event(u32),
     /// One of the author's own inputs (`--inputs`), by its file name.
     Own(String, Box<Probe>),
@@ -114,7 +114,7 @@ impl Probe {
             Probe::Request(r) => format!("request {} {} (with headers)", r.method, r.path),
             Probe::Json { method, path, .. } => format!("json {method} {path}"),
             Probe::CloudPanel(_, cmd, _) => format!("cloudpanel {cmd}"),
-            Probe::Route(m, path) => format!("route {m} {path}"),
+            Probe::Route(m, path, _) => format!("route {m} {path}"),
             Probe::Event(id) => format!("event {id}"),
             Probe::Own(file, probe) => format!("{} (input {file})", probe.label()),
         }
@@ -130,8 +130,8 @@ impl Probe {
             Probe::CloudPanel(op, cmd, args) => {
                 host.cloudpanel(op, cmd, args.to_string().as_bytes()).trace
             }
-            Probe::Route(m, path) => host
-                .route(*m, path, b"{}")
+            Probe::Route(m, path, body) => host
+                .route(*m, path, body)
                 .map(|(_, trace)| trace)
                 .unwrap_or_default(),
             Probe::Event(id) => host.event(*id, &event_payload(*id)).trace,
@@ -243,7 +243,11 @@ fn probes(regs: &[RegInfo], inputs: &Inputs) -> Vec<Probe> {
         if let RegKind::Route { method, path } = &r.kind {
             // The host serves an unknown method code as GET.
             let m = HttpMethod::from_code(*method).unwrap_or(HttpMethod::Get);
-            out.push(Probe::Route(m, path.clone()));
+            out.push(Probe::Route(m, path.clone(), b"{}".to_vec()));
+            if let Some(body) = &inputs.extras.body {
+                let probe = Probe::Route(m, path.clone(), body.clone());
+                out.push(Probe::Own("--body".to_owned(), Box::new(probe)));
+            }
         }
     }
     out.extend((1..=47).map(Probe::Event));
@@ -1101,7 +1105,8 @@ const CHECKS: &[Check] = &[
         Severity::Required,
         "native:bad_actions",
         ff_json_003,
-    ),
+    )
+    .judging(Judges::calls(&["json.actions", "json.response"], &[Answer::Modify], "body whose actions the plugin changed", JSON_HINT)),
     CATALOG.row(
         "FF-JSON-004",
         "output fits the buffer",
@@ -1298,7 +1303,8 @@ const CHECKS: &[Check] = &[
         Severity::Required,
         "native:clobbers_body",
         ff_order_001,
-    ),
+    )
+    .judging(Judges::calls(JSON_HOOKS, &[Answer::Modify], "body the mixin changed", JSON_HINT)),
     CATALOG.check(
         "FF-PERF-001",
         "request hooks within budget",

@@ -250,10 +250,10 @@ fn data_rule(s: &Subject, start: u64, len: u64, area: &str, only_with_imports: b
 /// Calls `hook` raw on every input, returning decoded results (by input
 /// index) and the tally of calls; `None` when the plugin does not export
 /// the hook.
-fn raw_results(
-    w: &WasmSubject,
-    hook: &str,
-) -> Result<Option<(Vec<(usize, Value)>, Tally)>, Verdict> {
+/// Decoded results by input index, and the tally of the calls.
+type Results = (Vec<(usize, Value)>, Tally);
+
+fn raw_results(w: &WasmSubject, hook: &str) -> Result<Option<Results>, Verdict> {
     let mut host = host(w)?;
     let plugin = &mut host.plugins_mut()[0];
     if !plugin.has_hook(hook) {
@@ -973,7 +973,8 @@ fn ls_rob_001(s: &Subject) -> Verdict {
             ];
             for step in traces.iter().flat_map(|t| t.steps.iter()) {
                 if let Outcome::Error { error } = &step.outcome {
-                    return Verdict::failed(error.failure.clone(), format!("{label}: {error}"));
+                    return Verdict::failed(error.failure.clone(), format!("{label}: {error}"))
+                        .with_help(initializer_help(s, &error.failure));
                 }
                 calls += 1;
             }
@@ -1210,7 +1211,8 @@ const CHECKS: &[Check] = &[
         .on_host(
             Basis::Both,
             "internal/plugin/registry/discover.go:56-73 (no __hook_result_len: the input's length) and internal/domain/content/service.go:273-291 (an unreadable result is dropped in silence)",
-        ),
+        )
+    .judging(Judges::calls(&["before_save"], &[Answer::Modify], "before_save result", RESULT_HINT)),
     CATALOG.row(
         "LS-OUT-001",
         "results are UTF-8",
@@ -1299,7 +1301,8 @@ const CHECKS: &[Check] = &[
         .on_host(
             Basis::Host,
             "internal/plugin/registry/registry.go:57-147 (each plugin gets the previous plugin's raw result as its input)",
-        ),
+        )
+    .judging(Judges::calls(&["before_save"], &[Answer::Modify], "before_save result", RESULT_HINT)),
     CATALOG.row(
         "LS-HOOK-001",
         "before_save does not trap",
@@ -1347,7 +1350,8 @@ const CHECKS: &[Check] = &[
                 }
             )
         },
-    ),
+    )
+    .help_for(initializer_help),
     CATALOG.check(
         "LS-HOOK-005",
         "changes only `customFields`",
@@ -1355,7 +1359,8 @@ const CHECKS: &[Check] = &[
         Severity::Required,
         "wat:edits_title",
         ls_hook_005,
-    ),
+    )
+    .judging(Judges::calls(&["before_save"], &[Answer::Modify], "before_save result that edits the post", RESULT_HINT)),
     CATALOG.check(
         "LS-HOOK-006",
         "after_* hooks write no customFields",
@@ -1379,7 +1384,8 @@ const CHECKS: &[Check] = &[
         Severity::Recommended,
         "wasm:not_idempotent",
         ls_hook_008,
-    ),
+    )
+    .judging(Judges::calls(&["before_save"], &[Answer::Modify], "save the hooks changed", RESULT_HINT)),
     CATALOG
         .check(
             "LS-HOOK-009",
@@ -1400,7 +1406,8 @@ const CHECKS: &[Check] = &[
         Severity::Required,
         "wat:clobbers_custom_fields",
         ls_order_001,
-    ),
+    )
+    .judging(Judges::calls(&["before_save"], &[Answer::Modify], "save the hooks changed", RESULT_HINT)),
     CATALOG.check(
         "LS-ROB-001",
         "robust on valid inputs",
@@ -1416,7 +1423,8 @@ const CHECKS: &[Check] = &[
         Severity::Required,
         "wasm:sneaky_db",
         ls_cap_001,
-    ),
+    )
+    .judging(Judges::calls(&[], &[], "host function call", RESULT_HINT)),
     CATALOG.check(
         "LS-CAP-002",
         "declares only capabilities it uses",

@@ -14,7 +14,7 @@ use hookcheck::pylon::{PluginError, PylonHost, PylonPlugin, on_request, real_aut
 use hookcheck::store::EntityStore;
 use serde_json::{Value, json};
 
-use crate::check::{Basis, Check, Rules, Severity, Verdict};
+use crate::check::{Basis, Check, Judges, Rules, Severity, Verdict};
 use crate::coverage::{Coverage, Exercised};
 use crate::subject::{PylonSubject, Subject};
 use crate::suite::Suite;
@@ -762,7 +762,8 @@ const CHECKS: &[Check] = &[
         Severity::Required,
         "pylon:overwrites_created_at",
         py_write_003,
-    ),
+    )
+    .judging(Judges::calls(&["before_update"], &[Answer::Continue, Answer::Modify], "accepted update", WRITE_HINT)),
     CATALOG.check(
         "PY-WRITE-004",
         "data stays an object",
@@ -770,7 +771,8 @@ const CHECKS: &[Check] = &[
         Severity::Required,
         "pylon:replaces_data",
         py_write_004,
-    ),
+    )
+    .judging(Judges::calls(&["before_insert", "before_update"], &[Answer::Continue, Answer::Modify], "accepted insert or update", WRITE_HINT)),
     CATALOG
         .check(
             "PY-ROUTE-001",
@@ -799,7 +801,8 @@ const CHECKS: &[Check] = &[
         Severity::Required,
         "pylon:empty_code_validator",
         py_err_001,
-    ),
+    )
+    .judging(Judges::calls(&["on_request_with_meta", "before_insert", "before_update", "before_delete"], &[Answer::Reject], "error (an `Err` from a hook)", ERROR_HINT)),
     CATALOG
         .check(
             "PY-ERR-002",
@@ -812,7 +815,8 @@ const CHECKS: &[Check] = &[
         .on_host(
             Basis::Host,
             "src/lib.rs:115-120 (PluginError { code, message, status }: the plugin's status is the response's)",
-        ),
+        )
+    .judging(Judges::calls(&["on_request_with_meta", "before_insert", "before_update", "before_delete"], &[Answer::Reject], "error (an `Err` from a hook)", ERROR_HINT)),
     CATALOG
         .check(
             "PY-PORT-001",

@@ -1,7 +1,8 @@
 //! Each check's lesson (`docs/checks/<host>.md`, built into the binary):
 //! why hosts care, a minimal plugin that breaks the rule and one that keeps
-//! it, and the fix. `explain` prints the lesson; a failure's report prints
-//! the fix as its `help:` line.
+//! it, optionally the same good plugin in Rust with the pdk crate
+//! (FeatherFly), and the fix. `explain` prints the lesson; a failure's
+//! report prints the fix as its `help:` line.
 
 use hookcheck::engine::Contract;
 
@@ -12,6 +13,7 @@ const PAGES: &[Document] = pages!("checks");
 const WHY: &str = "**Why hosts care.**";
 const BAD: &str = "**Bad**";
 const GOOD: &str = "**Good**";
+const RUST: &str = "**Good, in Rust with the pdk**";
 const FIX: &str = "**Fix.**";
 
 /// A check's lesson, as its page states it.
@@ -25,6 +27,11 @@ pub struct Lesson {
     pub bad: &'static str,
     /// The same plugin keeping it (a fenced code block).
     pub good: &'static str,
+    /// The good plugin again, written in Rust with the pdk crate
+    /// `hookcheck-pdk` (a fenced code block), when the page has a
+    /// `**Good, in Rust with the pdk**` part after the good one: every
+    /// FeatherFly check does, the other hosts' pages do not.
+    pub rust: Option<&'static str>,
     /// The fix, one line.
     pub fix: &'static str,
 }
@@ -33,13 +40,24 @@ pub struct Lesson {
 /// block for it.
 pub fn lesson(contract: Contract, id: &str) -> Option<Lesson> {
     let page = PAGES.iter().find(|p| p.contract == contract)?;
-    parse_block(page.text, id).map(|(why, bad, good, fix)| Lesson {
+    parse_block(page.text, id).map(|parts| Lesson {
         path: page.path,
-        why,
-        bad,
-        good,
-        fix,
+        why: parts.why,
+        bad: parts.bad,
+        good: parts.good,
+        rust: parts.rust,
+        fix: parts.fix,
     })
+}
+
+/// The parts of one block, trimmed.
+#[derive(Debug, PartialEq, Eq)]
+struct Parts<'a> {
+    why: &'a str,
+    bad: &'a str,
+    good: &'a str,
+    rust: Option<&'a str>,
+    fix: &'a str,
 }
 
 /// The check ids a contract's page has blocks for, in page order.
@@ -53,9 +71,11 @@ fn ids_on_page(contract: Contract) -> Vec<&'static str> {
         .collect()
 }
 
-/// Why, bad, good and fix of `id`'s block in `text`: the block runs from
-/// `## ID ` to the next `## ` heading, and holds the four parts in order.
-fn parse_block<'a>(text: &'a str, id: &str) -> Option<(&'a str, &'a str, &'a str, &'a str)> {
+/// Why, bad, good, the optional Rust example and fix of `id`'s block in
+/// `text`: the block runs from `## ID ` to the next `## ` heading, and
+/// holds the parts in that order. A block whose Rust part is there but is
+/// not a fenced code block is incomplete, as is one missing another part.
+fn parse_block<'a>(text: &'a str, id: &str) -> Option<Parts<'a>> {
     let block = text
         .split("\n## ")
         .skip(1)
@@ -64,12 +84,24 @@ fn parse_block<'a>(text: &'a str, id: &str) -> Option<(&'a str, &'a str, &'a str
     let (why, rest) = rest.split_once(BAD)?;
     let (bad, rest) = rest.split_once(GOOD)?;
     let (good, fix) = rest.split_once(FIX)?;
-    let parts = (why.trim(), bad.trim(), good.trim(), fix.trim());
-    let complete = !parts.0.is_empty()
-        && parts.1.starts_with("```")
-        && parts.2.starts_with("```")
-        && !parts.3.is_empty()
-        && !parts.3.contains('\n');
+    let (good, rust) = match good.split_once(RUST) {
+        Some((good, rust)) => (good, Some(rust.trim())),
+        None => (good, None),
+    };
+    let parts = Parts {
+        why: why.trim(),
+        bad: bad.trim(),
+        good: good.trim(),
+        rust,
+        fix: fix.trim(),
+    };
+    let fenced = |code: &str| code.starts_with("```") && code.ends_with("```") && code.len() > 6;
+    let complete = !parts.why.is_empty()
+        && fenced(parts.bad)
+        && fenced(parts.good)
+        && parts.rust.is_none_or(fenced)
+        && !parts.fix.is_empty()
+        && !parts.fix.contains('\n');
     complete.then_some(parts)
 }
 
@@ -81,13 +113,56 @@ mod tests {
 
     #[test]
     fn a_complete_block_is_read_and_an_incomplete_one_is_not() {
-        let (why, bad, good, fix) = parse_block(PAGE, "X-1").unwrap();
-        assert_eq!(why, "It breaks.");
-        assert_eq!(bad, "```c\nbad();\n```");
-        assert_eq!(good, "```c\ngood();\n```");
-        assert_eq!(fix, "Call good.");
+        let parts = parse_block(PAGE, "X-1").unwrap();
+        assert_eq!(parts.why, "It breaks.");
+        assert_eq!(parts.bad, "```c\nbad();\n```");
+        assert_eq!(parts.good, "```c\ngood();\n```");
+        assert_eq!(parts.rust, None);
+        assert_eq!(parts.fix, "Call good.");
         assert_eq!(parse_block(PAGE, "X-2"), None);
         assert_eq!(parse_block(PAGE, "X-3"), None);
+    }
+
+    #[test]
+    fn the_rust_part_is_read_after_the_good_one_and_must_be_code() {
+        let page = PAGE.replace(
+            "good();\n```\n\n**Fix.**",
+            "good();\n```\n\n**Good, in Rust with the pdk**\n\n```rust\ngood_rs();\n```\n\n**Fix.**",
+        );
+        let parts = parse_block(&page, "X-1").unwrap();
+        assert_eq!(parts.good, "```c\ngood();\n```");
+        assert_eq!(parts.rust, Some("```rust\ngood_rs();\n```"));
+        assert_eq!(parts.fix, "Call good.");
+        let not_code = PAGE.replace(
+            "good();\n```\n\n**Fix.**",
+            "good();\n```\n\n**Good, in Rust with the pdk**\n\nSee the pdk.\n\n**Fix.**",
+        );
+        assert_eq!(parse_block(&not_code, "X-1"), None);
+    }
+
+    #[test]
+    fn every_featherfly_check_has_a_rust_example_using_the_pdk() {
+        let checks = crate::catalog(Some(Contract::FEATHERFLY));
+        assert!(!checks.is_empty());
+        for c in &checks {
+            let rust = lesson(c.profile, c.id).and_then(|l| l.rust);
+            assert!(
+                rust.is_some(),
+                "{}: no `**Good, in Rust with the pdk**` example in docs/checks/featherfly.md",
+                c.id
+            );
+            let rust = rust.unwrap_or_default();
+            assert!(
+                rust.starts_with("```rust\n"),
+                "{}: the Rust example is a ```rust block",
+                c.id
+            );
+            assert!(
+                rust.contains("hookcheck_pdk") || rust.contains("declare_plugin!"),
+                "{}: the Rust example uses the pdk: {rust}",
+                c.id
+            );
+        }
     }
 
     #[test]

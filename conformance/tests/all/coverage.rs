@@ -265,3 +265,29 @@ fn checks_that_read_outputs_do_not_pass_on_calls_that_all_failed() {
     assert!(safe.fails_run && safe.status == Status::Fail);
     assert_eq!(report.totals.not_run, 0, "{:?}", report.totals);
 }
+
+/// A pattern without a trailing `/` also runs on every path that merely
+/// starts with it (`/api` on `/apix`): the coverage says so.
+#[test]
+fn a_prefix_pattern_that_reaches_near_misses_is_noted() {
+    let report = run_checks(&open("native:mixin_uptime"), &RunOptions::default(), |_| {});
+    let notice = report
+        .coverage
+        .notices
+        .iter()
+        .find(|n| n.contains("json.response /api"))
+        .unwrap_or_else(|| panic!("{:?}", report.coverage.notices));
+    assert!(notice.contains("`/apix`"), "{notice}");
+    assert!(notice.contains("events.rs:418-420"), "{notice}");
+    // `/api/` covers only what lies under it: nothing to note.
+    let report = run_checks(
+        &open("native:deny_without_status"),
+        &RunOptions::default(),
+        |_| {},
+    );
+    assert!(
+        report.coverage.notices.is_empty(),
+        "{:?}",
+        report.coverage.notices
+    );
+}

@@ -293,3 +293,21 @@ fn rusts_default_wasm_layout_fails_with_the_layout_and_the_fix_and_the_fix_passe
         Some(hookcheck::engine::BadOutput::InputTooLarge)
     );
 }
+
+/// The help line follows the typed cause, not only the check: a trap in a
+/// module whose `_initialize` the host never runs gets the
+/// lazy-initialisation fix; any other trap the check's own fix.
+#[test]
+fn a_trap_from_a_never_run_initialiser_gets_its_own_fix() {
+    let help = |plugin: &str, id: &str| {
+        let report = run_checks(&open(plugin), &RunOptions::default(), |_| {});
+        result(&report, id).help.unwrap_or_default().to_owned()
+    };
+    for id in ["LS-HOOK-001", "LS-ROB-001"] {
+        let init = help("wat:needs_initialize", id);
+        assert!(init.contains("never calls `_initialize`"), "{id}: {init}");
+        let plain = help("wat:trap", id);
+        assert!(!plain.contains("_initialize"), "{id}: {plain}");
+        assert!(!plain.is_empty(), "{id}");
+    }
+}

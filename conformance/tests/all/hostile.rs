@@ -181,3 +181,24 @@ fn a_hanging_init_fails_once_within_the_load_budget() {
     // bound, far from any speed claim.
     assert!(elapsed < Duration::from_secs(60), "{elapsed:?}");
 }
+
+/// Logs are capped per call, refusals are not: a module that logs 300
+/// lines (more than the host keeps) and then makes one refused database
+/// query still fails LS-CAP-001, because the check reads the host's typed
+/// record of refusals, not its log.
+#[test]
+fn a_refused_host_call_after_a_flood_of_logs_still_fails_the_capability_check() {
+    let check = hookcheck_conformance::find("LS-CAP-001").unwrap();
+    let verdict = check.run(&crate::support::open("wat:logs_then_refused"));
+    assert_eq!(
+        verdict.status,
+        hookcheck_conformance::Status::Fail,
+        "{}",
+        verdict.evidence
+    );
+    assert!(
+        verdict.evidence.contains("db_query: table_not_allowed"),
+        "{}",
+        verdict.evidence
+    );
+}

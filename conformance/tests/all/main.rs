@@ -24,3 +24,4 @@ mod pylon_builtins;
 mod reports;
 mod serve;
 mod support;
+mod unverified;

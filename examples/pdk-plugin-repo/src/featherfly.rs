@@ -20,6 +20,11 @@ extern "C" fn init(host: *const HostApi) -> i32 {
 
 extern "C" fn on_request(_ctx: *const RequestHookContext) -> i32 {
     REQUESTS.fetch_add(1, Ordering::Relaxed);
+    if cfg!(feature = "planted-bug") {
+        // The bug: a response without its status, which the host answers
+        // with 200.
+        return hookcheck_pdk::featherfly::REQUEST_RESPOND;
+    }
     REQUEST_CONTINUE
 }
 

@@ -10,18 +10,14 @@ use std::path::PathBuf;
 use hookcheck::artifacts::CargoBuild;
 use hookcheck_conformance::assert_file_conforms;
 
-/// Builds this crate's plugin for `target` (the host when `None`).
+/// Builds this crate's plugin for `target` (the host when `None`) with
+/// the features this test was built with: `cargo test --features X`
+/// checks the plugin built with X.
 fn build(target: Option<&str>) -> PathBuf {
-    let built = CargoBuild {
-        dir: env!("CARGO_MANIFEST_DIR").into(),
-        package: "word-count".into(),
-        target: target.map(str::to_owned),
-        release: target.is_some(),
-        examples: false,
-        only: None,
-    }
-    .run()
-    .unwrap();
+    let built = CargoBuild::for_this_test(target, target.is_some())
+        .unwrap()
+        .run()
+        .unwrap();
     built.into_iter().next().unwrap()
 }
 

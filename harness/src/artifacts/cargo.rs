@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::{Error, Result};
 
 /// One `cargo build` of a package's `cdylib` library or examples.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct CargoBuild {
     /// The workspace (or package) directory to run cargo in.
     pub dir: PathBuf,
@@ -22,6 +22,10 @@ pub struct CargoBuild {
     pub examples: bool,
     /// With `examples`: only this example (`--example NAME`).
     pub only: Option<String>,
+    /// `--features` (none when empty).
+    pub features: Vec<String>,
+    /// `--no-default-features`.
+    pub no_default_features: bool,
 }
 
 /// The target directory cargo uses for `workspace`: `$CARGO_TARGET_DIR`, or
@@ -31,6 +35,36 @@ pub fn target_dir(workspace: &Path) -> PathBuf {
 }
 
 impl CargoBuild {
+    /// A build of the running test's own package (the plugin crate whose
+    /// `cargo test` this is) for `target` (the host when `None`), with the
+    /// test's features, exactly: `cargo test --features X` checks the
+    /// plugin built with X. The default features are named in the
+    /// test's list when they are on, so the build turns them off and
+    /// passes the list. `release` picks the profile.
+    ///
+    /// # Errors
+    ///
+    /// Not run by `cargo test`, or cargo's record of the test's build
+    /// cannot be read.
+    pub fn for_this_test(target: Option<&str>, release: bool) -> Result<Self> {
+        let test = super::TestBuild::current()?;
+        let dir = std::env::var_os("CARGO_MANIFEST_DIR")
+            .map(PathBuf::from)
+            .ok_or_else(|| Error::Build {
+                path: test.profile_dir.clone(),
+                reason: "not run by `cargo test` (CARGO_MANIFEST_DIR is unset)".into(),
+            })?;
+        Ok(Self {
+            dir,
+            package: test.package,
+            target: target.map(str::to_owned),
+            release,
+            features: test.features,
+            no_default_features: true,
+            ..Self::default()
+        })
+    }
+
     /// Runs the build and returns every `cdylib` file it produced
     /// (`.wasm`, `.so`, `.dylib`, `.dll`).
     pub fn run(&self) -> Result<Vec<PathBuf>> {
@@ -51,6 +85,12 @@ impl CargoBuild {
         }
         if self.release {
             cmd.arg("--release");
+        }
+        if self.no_default_features {
+            cmd.arg("--no-default-features");
+        }
+        if !self.features.is_empty() {
+            cmd.args(["--features", &self.features.join(",")]);
         }
         match (&self.only, self.examples) {
             (Some(name), true) => {

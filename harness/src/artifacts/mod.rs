@@ -2,5 +2,7 @@
 //! `hookcheck fixtures` command.
 
 mod cargo;
+mod this_test;
 
 pub use cargo::{CargoBuild, copy_artifacts, target_dir};
+pub use this_test::{TestBuild, built_features};

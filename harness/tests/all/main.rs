@@ -8,6 +8,7 @@
     unreachable_pub
 )]
 
+mod artifacts;
 mod engine;
 mod featherfly;
 mod hostile;
