@@ -727,6 +727,7 @@ pub(crate) fn list(args: &ChecksArgs) -> anyhow::Result<bool> {
                     "id": c.id, "profile": c.profile, "title": c.title, "severity": c.severity,
                     "rule": c.rule, "source": c.source, "breaker": c.breaker,
                     "decides": if c.is_row() { "row" } else { "function" }, "codes": c.codes,
+                    "judges": c.judges.map(|j| j.what),
                 })
             })
             .collect();

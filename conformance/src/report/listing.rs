@@ -63,13 +63,24 @@ pub fn explanation(c: &Check) -> String {
         breaker_on_disk(c.breaker).as_deref(),
     ));
     let decides = match &c.decide {
+        crate::check::Decide::Row(row) if row.tolerated => format!(
+            "row: reads what the host's code let through in the shared exercise: a failure where the host then does something the plugin did not say (its intent is lost), a warning where it still does what was meant; a pass means \"{}\"",
+            row.ok
+        ),
         crate::check::Decide::Row(row) => format!(
-            "row: fails on the first hook call of the shared exercise whose typed failure breaks the rule; a pass means \"{} over N hook calls\"",
+            "row: fails on the first hook call of the shared exercise whose typed failure breaks the rule; a pass means \"{}\"",
             row.ok
         ),
         crate::check::Decide::Function(_) => "its own inputs (see the evidence)".to_owned(),
     };
     let _ = writeln!(out, "decides:   {decides}");
+    if let Some(j) = &c.judges {
+        let _ = writeln!(
+            out,
+            "judges:    every {} — none seen is `unverified`, not a pass ({})",
+            j.what, j.hint
+        );
+    }
     if let Some(lesson) = super::lesson(c.profile, c.id) {
         let _ = writeln!(out, "\nWhy hosts care: {}", lesson.why);
         let _ = writeln!(out, "\nA plugin that breaks it:\n");

@@ -48,7 +48,7 @@ pub(crate) const DIVERGENCES: &[Divergence] = &[
         "seed 002: a hook returns the content JSON",
         "internal/domain/content/service.go:273-291: any unmarshal error (trailing bytes, `\"title\": 5`, non-object customFields) is ignored and the save succeeds without the plugin's change",
         Emulated,
-        "the save succeeds without the change, as on the host; LS-OUT-002/003/004 fail (required) saying the change is dropped, LS-OUT-001 warns for bytes Go replaces",
+        "the save succeeds without the change, as on the host; LS-OUT-002/003/004 fail (required) saying the change is dropped, LS-OUT-001 warns for bytes Go replaces (the rest of the change goes through)",
     ),
     Divergence::new(
         "rejecting a save",

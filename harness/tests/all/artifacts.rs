@@ -24,7 +24,11 @@ fn profile_dir() -> tempfile::TempDir {
     for (unit, features) in [("demo-1111", "[]"), ("demo-2222", "[\"bug\"]")] {
         std::fs::create_dir_all(fingerprints.join(unit)).unwrap();
         let json = serde_json::json!({"rustc": 1, "features": features});
-        std::fs::write(fingerprints.join(unit).join("lib-demo.json"), json.to_string()).unwrap();
+        std::fs::write(
+            fingerprints.join(unit).join("lib-demo.json"),
+            json.to_string(),
+        )
+        .unwrap();
         // The second build is the newer one.
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
