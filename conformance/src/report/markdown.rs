@@ -25,6 +25,7 @@ pub fn markdown_report(report: &Report) -> String {
         cell(&report.artifact),
         report.profile
     );
+    let _ = writeln!(out, "Verdict: **{}**\n", cell(&report.verdict()));
     let _ = writeln!(
         out,
         "{}; {} fail the run{}.\n",
