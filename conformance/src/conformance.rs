@@ -89,6 +89,20 @@ pub(crate) struct ConformanceArgs {
     /// A run that called nothing of the plugin never conforms.
     #[arg(long)]
     allow_unexercised: bool,
+    /// How long one check of an in-process plugin (pylon:, rustant:) may
+    /// run, in seconds: a hook that never returns fails that check as a
+    /// timeout and the remaining checks are not run.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0, value_parser = parse_seconds)]
+    in_process_deadline: f64,
+}
+
+fn parse_seconds(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v <= 3600.0 => Ok(v),
+        _ => Err(format!(
+            "`{s}` is not a number of seconds between 0 and 3600"
+        )),
+    }
 }
 
 fn parse_profile(s: &str) -> Result<ProfileChoice, String> {
@@ -358,7 +372,7 @@ fn summary(report: &Report) {
                 .checks
                 .iter()
                 .any(|c| c.status == Status::Skip && c.fails_run),
-            "NOTRUN = a check that could not run (the plugin did not load, or no call reached it) and so fails the run",
+            "NOTRUN = a check that could not run (the plugin did not load or hung, or no call reached it) and so fails the run",
         ),
     ];
     let legend: Vec<&str> = legend
@@ -548,6 +562,7 @@ fn options(args: &ConformanceArgs, expectations: Expectations) -> RunOptions {
         strict: args.strict,
         expectations,
         allow_unexercised: args.allow_unexercised,
+        in_process_deadline: Some(std::time::Duration::from_secs_f64(args.in_process_deadline)),
     }
 }
 

@@ -37,7 +37,9 @@ pub use report::{
     Lesson, checks_listing, explanation, json_report, junit_report, junit_reports, lesson,
     markdown_report, printable,
 };
-pub use runner::{CheckResult, Event, Report, RunOptions, Totals, run_checks, run_suite};
+pub use runner::{
+    CheckResult, Event, IN_PROCESS_DEADLINE, Report, RunOptions, Totals, run_checks, run_suite,
+};
 pub use subject::{
     COMPILE_BUDGET, HostedSubject, MAX_ARTIFACT_BYTES, ProfileChoice, Subject, native_runner,
 };

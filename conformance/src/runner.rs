@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use hookcheck::engine::{Contract, call_guarded};
+use hookcheck::engine::{Contract, Failure, call_guarded};
 use regex::Regex;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -27,6 +27,45 @@ pub struct RunOptions {
     /// Let a run conform although checks ran without calling the plugin
     /// or registrations were never called (they are still reported).
     pub allow_unexercised: bool,
+    /// How long one check of an in-process plugin (Pylon, Rustant) may
+    /// run: its hooks run in this process, so one that never returns would
+    /// hang the run. `None` is [`IN_PROCESS_DEADLINE`].
+    pub in_process_deadline: Option<Duration>,
+}
+
+/// How long one check of an in-process plugin may run by default. A check
+/// makes at most a few thousand calls of a well-behaved plugin, which take
+/// milliseconds even in a debug build on a loaded machine.
+pub const IN_PROCESS_DEADLINE: Duration = Duration::from_secs(10);
+
+/// Runs one check. A subject whose plugin runs in this process runs on a
+/// worker thread of its own, waited for at most `deadline`: a hook that
+/// never returns becomes a timeout, and the thread is left behind (a
+/// thread cannot be stopped from outside; it ends with the process).
+/// `Err` is the deadline that passed.
+fn run_one(check: &Check, subject: &Subject, deadline: Duration) -> Result<Verdict, Duration> {
+    let guarded = |check: &Check, subject: &Subject| {
+        call_guarded(|| check.run(subject)).unwrap_or_else(|f| {
+            Verdict::fail(format!(
+                "hookcheck itself failed in this check ({f}); please report it"
+            ))
+        })
+    };
+    let Some(detached) = subject.detached() else {
+        return Ok(guarded(check, subject));
+    };
+    let check = *check;
+    let (tx, rx) = std::sync::mpsc::channel();
+    let spawned = std::thread::Builder::new()
+        .name(format!("hookcheck {}", check.id))
+        .spawn(move || {
+            let _ = tx.send(guarded(&check, &detached));
+        });
+    if spawned.is_err() {
+        // No thread to spare: run it here, unbounded, rather than not at all.
+        return Ok(guarded(&check, subject));
+    }
+    rx.recv_timeout(deadline).map_err(|_| deadline)
 }
 
 /// One check's outcome.
@@ -270,6 +309,9 @@ pub fn run_suite(
     progress(Event::Started {
         total: checks.len(),
     });
+    let deadline = options.in_process_deadline.unwrap_or(IN_PROCESS_DEADLINE);
+    // The check in which an in-process plugin hung: the rest cannot run.
+    let mut hung: Option<&'static str> = None;
     let mut results = Vec::new();
     for (i, check) in checks.iter().enumerate() {
         let expected = options
@@ -277,15 +319,24 @@ pub fn run_suite(
             .get(check.id)
             .map(|e| (e.status, e.reason.clone()));
         let start = Instant::now();
-        let verdict = match &expected {
-            Some((Status::Skip, reason)) => Verdict::skipped(
+        let verdict = match (&expected, hung) {
+            (Some((Status::Skip, reason)), _) => Verdict::skipped(
                 SkipReason::Expected,
                 format!("skipped by the expectations file: {reason}"),
             ),
-            _ => call_guarded(|| check.run(subject)).unwrap_or_else(|f| {
-                Verdict::fail(format!(
-                    "hookcheck itself failed in this check ({f}); please report it"
-                ))
+            (_, Some(at)) => Verdict::unexercised(format!(
+                "not run: the plugin hung in {at} (a hook never returned), and its thread is still running"
+            )),
+            _ => run_one(check, subject, deadline).unwrap_or_else(|limit| {
+                hung = Some(check.id);
+                Verdict::failed(
+                    Failure::Timeout {
+                        limit_ms: u64::try_from(limit.as_millis()).unwrap_or(u64::MAX),
+                    },
+                    format!(
+                        "a hook did not return within {limit:?}: the plugin runs in the host's process, where a hook that never returns blocks the request or agent thread that called it, for good; the rest of this run is not run"
+                    ),
+                )
             }),
         };
         let verdict = vacuous_pass_to_skip(verdict);
@@ -367,7 +418,29 @@ pub fn run_suite(
                 .map(|b| format!("{b:02x}"))
                 .collect()
         });
-    let coverage = catalog.coverage(subject);
+    let coverage = match hung {
+        Some(at) => Coverage::nothing(format!(
+            "not measured: the plugin hung in {at} (a hook never returned)"
+        )),
+        None => match subject.detached() {
+            // The coverage calls the plugin too: bounded as a check is.
+            Some(detached) => {
+                let catalog = catalog.clone();
+                let (tx, rx) = std::sync::mpsc::channel();
+                let _ = std::thread::Builder::new()
+                    .name("hookcheck coverage".into())
+                    .spawn(move || {
+                        let _ = tx.send(catalog.coverage(&detached));
+                    });
+                rx.recv_timeout(deadline).unwrap_or_else(|_| {
+                    Coverage::nothing(format!(
+                        "not measured: a hook did not return within {deadline:?} while the coverage was taken"
+                    ))
+                })
+            }
+            None => catalog.coverage(subject),
+        },
+    };
     let conforms = totals.failing == 0 && !coverage_fails(&coverage, options.allow_unexercised);
     Report {
         schema_version: 3,

@@ -136,10 +136,11 @@ impl NativeSubject {
     }
 }
 
-type PylonMaker = Box<dyn Fn() -> PylonPlugin + Send + Sync>;
-type AgentMaker = Box<dyn Fn() -> Box<dyn AgentPlugin> + Send + Sync>;
+type PylonMaker = Arc<dyn Fn() -> PylonPlugin + Send + Sync>;
+type AgentMaker = Arc<dyn Fn() -> Box<dyn AgentPlugin> + Send + Sync>;
 
 /// An in-process Pylon plugin, built fresh for each check.
+#[derive(Clone)]
 pub struct PylonSubject {
     /// Its name.
     pub name: String,
@@ -166,6 +167,7 @@ impl PylonSubject {
 }
 
 /// An in-process Rustant plugin, built fresh for each check.
+#[derive(Clone)]
 pub struct RustantSubject {
     /// Its name.
     pub name: String,
@@ -506,6 +508,19 @@ impl Subject {
         }
     }
 
+    /// A copy that can move to another thread and outlive this one, for
+    /// a subject whose plugin runs in this process (Pylon, Rustant): its
+    /// checks run on a worker thread, so a hook that never returns costs a
+    /// deadline, not the run. `None` for the others, whose hooks have
+    /// deadlines of their own (a child runner, an epoch deadline).
+    pub(crate) fn detached(&self) -> Option<Subject> {
+        match self {
+            Subject::Pylon(p) => Some(Subject::Pylon(p.clone())),
+            Subject::Rustant(r) => Some(Subject::Rustant(r.clone())),
+            _ => None,
+        }
+    }
+
     /// The contract this subject is checked against.
     pub fn contract(&self) -> Contract {
         match self {
@@ -569,7 +584,7 @@ impl Subject {
     ) -> Self {
         Subject::Pylon(PylonSubject {
             name: name.into(),
-            make: Box::new(make),
+            make: Arc::new(make),
             inputs: Arc::default(),
         })
     }
@@ -597,7 +612,7 @@ impl Subject {
     ) -> Self {
         Subject::Rustant(RustantSubject {
             name: name.into(),
-            make: Box::new(make),
+            make: Arc::new(make),
         })
     }
 }

@@ -73,6 +73,9 @@ const PYLON: &[(&str, PylonMake)] = &[
     ("post_guard", || {
         PylonPlugin::Real(Arc::new(fx::PostGuard::default()))
     }),
+    ("hangs_in_request", || {
+        PylonPlugin::Real(Arc::new(fx::HangsInRequest))
+    }),
     ("rejects_all_writes", || {
         PylonPlugin::Real(Arc::new(fx::RejectsAllWrites))
     }),
@@ -96,6 +99,7 @@ const RUSTANT: &[(&str, AgentMake)] = &[
     }),
     ("network_hungry", || Box::new(fx::NetworkHungry::default())),
     ("panicky_hook", || Box::new(fx::PanickyAgentHook::default())),
+    ("hanging_hook", || Box::new(fx::HangingAgentHook::default())),
     ("bad_metadata", || Box::new(fx::BadMetadata::default())),
     ("failing_on_load", || Box::new(fx::FailingOnLoad::default())),
     ("relies_on_modified", || {

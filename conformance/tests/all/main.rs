@@ -17,6 +17,7 @@ mod bench;
 mod cli;
 mod coverage;
 mod fidelity;
+mod hangs;
 mod hostile;
 mod own_inputs;
 mod pairs;
