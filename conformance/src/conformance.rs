@@ -402,6 +402,14 @@ fn summary(report: &Report) {
     for notice in &report.coverage.notices {
         println!("note: {}", printable(notice));
     }
+    if let Some(p) = &report.protections {
+        let weaker = if p.complete() {
+            ""
+        } else {
+            "WEAKER THAN MEANT: "
+        };
+        println!("isolation: {weaker}{}", printable(&p.to_string()));
+    }
     println!(
         "\n{}: {} — {}",
         printable(&report.artifact),
@@ -595,7 +603,12 @@ fn run_many(
                         Err(e) => format!("error: {e}"),
                     };
                     let n = done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
-                    eprintln!("[{n:>3}/{}] {}: {line}", plugins.len(), printable(spec));
+                    eprintln!(
+                        "[{n:>3}/{}] {}: {}",
+                        plugins.len(),
+                        printable(spec),
+                        printable(&line)
+                    );
                     if let Ok(mut slot) = results[i].lock() {
                         *slot = Some(result);
                     }
@@ -677,8 +690,9 @@ fn run_one(
         expectations.check_profile(subject.contract(), path)?;
     }
     eprintln!(
-        "hookcheck: checking {} against {why}",
-        subject.display_name()
+        "hookcheck: checking {} against {}",
+        printable(&subject.display_name()),
+        printable(&why)
     );
     let options = options(args, expectations);
     let tty = std::io::stderr().is_terminal();

@@ -92,7 +92,12 @@ fn main() -> ExitCode {
         Ok(true) => ExitCode::from(EXIT_OK),
         Ok(false) => ExitCode::from(EXIT_FAILED),
         Err(err) => {
-            eprintln!("error: {}", one_line(&err));
+            // An error can quote what a plugin wrote: no control byte
+            // reaches the terminal.
+            eprintln!(
+                "error: {}",
+                hookcheck_conformance::printable(&one_line(&err))
+            );
             ExitCode::from(EXIT_USAGE)
         }
     }

@@ -191,6 +191,10 @@ pub struct Report {
     pub totals: Totals,
     /// Which registrations of the plugin the run called.
     pub coverage: Coverage,
+    /// What confined the plugin, for one that ran in a child runner: the
+    /// namespaces, the uid, the seccomp filter, and what was weaker.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protections: Option<hookcheck::featherfly::Protections>,
 }
 
 impl Report {
@@ -454,6 +458,7 @@ pub fn run_suite(
         checks: results,
         totals,
         coverage,
+        protections: subject.protections(),
     }
 }
 

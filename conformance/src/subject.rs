@@ -56,6 +56,12 @@ pub struct Exercise {
     pub stopped: Option<String>,
     /// What the author should know about what the inputs reached.
     pub notices: Vec<String>,
+    /// What the sandbox refused, by the input during which it happened.
+    pub acts: Vec<(String, hookcheck::engine::HostileAct)>,
+    /// How many more acts there were.
+    pub more_acts: usize,
+    /// What confined the runner of the exercise.
+    pub protections: Option<hookcheck::featherfly::Protections>,
 }
 
 impl Exercise {
@@ -117,8 +123,15 @@ impl NativeSubject {
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
             drift.get_or_insert_with(|| {
+                let differs = first
+                    .1
+                    .iter()
+                    .zip(&seen.1)
+                    .find(|(a, b)| a != b)
+                    .map(|(a, b)| format!(" (first difference: {:?}, then {:?})", a.kind, b.kind))
+                    .unwrap_or_default();
                 format!(
-                    "one load registered {} hook(s), a later one {}: the plugin does not register the same way every time it loads",
+                    "one load registered {} hook(s), a later one {}{differs}: the plugin does not register the same way every time it loads",
                     first.1.len(),
                     seen.1.len()
                 )
@@ -517,6 +530,19 @@ impl Subject {
         match self {
             Subject::Pylon(p) => Some(Subject::Pylon(p.clone())),
             Subject::Rustant(r) => Some(Subject::Rustant(r.clone())),
+            _ => None,
+        }
+    }
+
+    /// What confined the plugin while its checks ran, for a plugin that
+    /// runs in a child runner (after the checks ran).
+    pub fn protections(&self) -> Option<hookcheck::featherfly::Protections> {
+        match self {
+            Subject::Native(n) => n
+                .exercised
+                .get()
+                .and_then(|e| e.as_ref().ok())
+                .and_then(|e| e.protections.clone()),
             _ => None,
         }
     }

@@ -4,8 +4,8 @@
 use std::time::{Duration, Instant};
 
 use hookcheck::engine::{
-    Answer, BadOutput, Contract, FEATHERFLY_CODE_HOOKS, Failure, HttpMethod, Outcome, ProcessEnd,
-    Trace,
+    Answer, BadOutput, Contract, FEATHERFLY_CODE_HOOKS, Failure, HostileAct, HttpMethod, Outcome,
+    ProcessEnd, Trace,
 };
 use hookcheck::featherfly::{
     FeatherFlyHost, LoadError, LoadWarning, NativeRequest, RegInfo, RegKind, pattern_diverges,
@@ -305,6 +305,10 @@ struct Seen {
     /// The input after which the exercise stopped because a hook timed
     /// out: one timeout is the finding, and a run must end in bounded time.
     stopped: Option<String>,
+    /// What the sandbox refused, by the input during which it happened.
+    acts: Vec<(String, HostileAct)>,
+    /// How many more acts there were.
+    more_acts: usize,
 }
 
 /// Drives every registered hook with the standard and the derived
@@ -318,6 +322,12 @@ fn exercise(host: &FeatherFlyHost, inputs: &Inputs) -> Seen {
         .collect();
     let mut out = Vec::new();
     let mut stopped = None;
+    // What the plugins tried while they loaded (their `init`).
+    let (load_acts, mut more_acts) = host.take_acts();
+    let mut acts: Vec<(String, HostileAct)> = load_acts
+        .into_iter()
+        .map(|act| ("init (loading)".to_owned(), act))
+        .collect();
     for probe in probes(host.registrations(), inputs) {
         let (before, answered) = (host.calls(), host.answers());
         let mut trace = probe.run(host);
@@ -334,6 +344,9 @@ fn exercise(host: &FeatherFlyHost, inputs: &Inputs) -> Seen {
         // A plugin thread that ends the process after its hook returned
         // is caught here, or by the next call.
         note_death(host, &mut trace);
+        let (new, more) = host.take_acts();
+        more_acts += more;
+        acts.extend(new.into_iter().map(|act| (label.clone(), act)));
         let late = timed_out(&trace);
         out.push((label.clone(), trace));
         if late {
@@ -348,10 +361,18 @@ fn exercise(host: &FeatherFlyHost, inputs: &Inputs) -> Seen {
         note_death(host, &mut last);
         out.push(("after the last call".to_owned(), last));
     }
+    let (new, more) = host.take_acts();
+    more_acts += more;
+    acts.extend(
+        new.into_iter()
+            .map(|act| ("after the last call".to_owned(), act)),
+    );
     Seen {
         traces: out,
         coverage,
         stopped,
+        acts,
+        more_acts,
     }
 }
 
@@ -437,6 +458,9 @@ fn exercised(n: &NativeSubject) -> Result<&crate::subject::Exercise, Verdict> {
             coverage: seen.coverage,
             stopped: seen.stopped,
             notices: pattern_notices(host.registrations()),
+            acts: seen.acts,
+            more_acts: seen.more_acts,
+            protections: host.protections(),
         })
     });
     done.as_ref().map_err(not_loaded)
@@ -520,6 +544,40 @@ fn ff_host_001(s: &Subject) -> Verdict {
         Ok(_) => Verdict::fail(
             "registers no route: the daemon at the pinned commit panics at start unless some loaded plugin registers one (a host bug); load it beside a plugin with a route",
         ),
+    })
+}
+
+fn ff_safe_006(s: &Subject) -> Verdict {
+    on_native(s, |n| {
+        let e = match exercised(n) {
+            Ok(e) => e,
+            Err(v) => return v,
+        };
+        let calls = e.calls();
+        if let Some((label, act)) = e.acts.first() {
+            let more = e.acts.len() - 1 + e.more_acts;
+            let failure = Failure::Hostile {
+                act: act.clone(),
+                more,
+            };
+            return Verdict::failed(
+                failure.clone(),
+                format!(
+                    "{label}: plugin {failure}. hookcheck's sandbox refused it; on FeatherFly the plugin runs inside the daemon's own process, with the daemon's permissions, and it would have run"
+                ),
+            )
+            .with_calls(calls);
+        }
+        match &e.protections {
+            Some(p) if p.acts_reported => Verdict::pass(format!(
+                "the sandbox refused nothing over {calls} hook calls and the loading"
+            ))
+            .with_calls(calls),
+            _ => Verdict::unverified(
+                "unverified: the sandbox here refuses such acts without saying so (no seccomp user notification), so none could be seen",
+                "run where seccomp user notification works (Linux 5.5 and later, not disabled by a container)",
+            ),
+        }
     })
 }
 
@@ -1287,6 +1345,14 @@ const CHECKS: &[Check] = &[
         "native:forges_frame",
         "never writes to, closes or replaces the host's channels",
         |e| matches!(e.failure, Failure::Protocol { .. }),
+    ),
+    CATALOG.check(
+        "FF-SAFE-006",
+        "does nothing its sandbox must stop",
+        "Plugins run inside the daemon: a signal at another process or the daemon's group, a new process or program, a new session, a changed death signal, or a write to the machine's files acts with the daemon's identity.",
+        Severity::Required,
+        "native:kills_host",
+        ff_safe_006,
     ),
     CATALOG.check(
         "FF-DET-001",

@@ -34,6 +34,14 @@ pub fn markdown_report(report: &Report) -> String {
         if report.strict { " (strict)" } else { "" }
     );
     let _ = writeln!(out, "**{}**\n", cell(&report.coverage.to_string()));
+    if let Some(p) = &report.protections {
+        let weaker = if p.complete() {
+            ""
+        } else {
+            "**weaker than meant**: "
+        };
+        let _ = writeln!(out, "Isolation: {weaker}{}\n", cell(&p.to_string()));
+    }
     let failing: Vec<_> = report.checks.iter().filter(|c| c.fails_run).collect();
     if !failing.is_empty() || report.coverage_fails() {
         let _ = writeln!(out, "### What to fix\n");

@@ -11,6 +11,7 @@ use hookcheck::engine::Contract;
 use hookcheck::fixtures::ConfigEvent;
 use hookcheck::replay::{Harness, LoadOptions};
 use hookcheck::store::EntityStore;
+use hookcheck_conformance::printable;
 
 use super::engine::{Job, Stopped, serve_jobs};
 use super::http::{Shared, handle};
@@ -99,7 +100,9 @@ pub(crate) fn load_harness(
         },
         registry: hookcheck_fixtures::pylon_registry(),
     };
-    Ok(Harness::load(profile, dir, options)?)
+    // The error can quote a plugin (its name, what its init said): one
+    // line, without its control bytes.
+    Harness::load(profile, dir, options).map_err(|e| anyhow::anyhow!(printable(&e.to_string())))
 }
 
 /// Runs the server until Ctrl-C or SIGTERM.
@@ -135,10 +138,10 @@ pub(crate) fn run(args: &ServeArgs) -> anyhow::Result<bool> {
                 "hookcheck serve: {} host, {} plugin(s): {}",
                 harness.contract().name(),
                 harness.plugin_names().len(),
-                harness.plugin_names().join(", ")
+                printable(&harness.plugin_names().join(", "))
             );
             for warning in harness.warnings() {
-                println!("warning: {warning}");
+                println!("warning: {}", printable(&warning.to_string()));
             }
             if let Some(config) = config {
                 let observed = harness.config(&config);

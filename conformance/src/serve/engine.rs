@@ -7,6 +7,7 @@ use std::sync::mpsc;
 use hookcheck::engine::HttpResponse;
 use hookcheck::fixtures::RequestEvent;
 use hookcheck::replay::Harness;
+use hookcheck_conformance::printable;
 use tokio::sync::oneshot;
 
 use super::record::Recorder;
@@ -42,7 +43,8 @@ pub(crate) fn serve_jobs(
             abandoned += 1;
             println!(
                 "{} {} -> skipped (the client went away)",
-                job.request.method, job.request.path
+                job.request.method,
+                printable(&job.request.path)
             );
             continue;
         }
@@ -51,15 +53,16 @@ pub(crate) fn serve_jobs(
         println!(
             "{} {} -> {} ({} steps)",
             job.request.method,
-            job.request.path,
+            printable(&job.request.path),
             observed.status.unwrap_or(0),
             observed.trace.steps.len()
         );
         if let Some(recorder) = recorder.as_mut()
             && let Err(e) = recorder.request(&job.request, &observed)
         {
+            let e = printable(&e.to_string());
             eprintln!("error: {e}");
-            errors.push(e.to_string());
+            errors.push(e);
         }
         let response = HttpResponse {
             status: observed.status.unwrap_or(500),

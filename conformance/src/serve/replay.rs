@@ -8,6 +8,7 @@ use clap::Args;
 use hookcheck::engine::Contract;
 use hookcheck::fixtures::{read_dir, read_fixture};
 use hookcheck::replay::Replayed;
+use hookcheck_conformance::printable;
 
 use super::command::{load_harness, parse_profile};
 
@@ -53,7 +54,7 @@ pub(crate) fn run(args: &ReplayArgs) -> anyhow::Result<bool> {
         fixtures.len(),
         harness.contract().name(),
         harness.plugin_names().len(),
-        harness.plugin_names().join(", ")
+        printable(&harness.plugin_names().join(", "))
     );
     let results = harness.replay_all(&fixtures);
     let mut out = std::io::stdout().lock();
@@ -80,16 +81,19 @@ pub(crate) fn run(args: &ReplayArgs) -> anyhow::Result<bool> {
 }
 
 /// Prints one result; a closed stdout (`| head`) ends the output quietly.
+/// Every line goes through [`printable`]: a difference quotes what plugins
+/// wrote, and their bytes must not reach the terminal as escapes.
 fn print_result(out: &mut impl Write, result: &Replayed) -> std::io::Result<()> {
+    let name = printable(&result.name);
     if let Some(why) = &result.unchecked {
-        writeln!(out, "  ran   {} ({why})", result.name)
+        writeln!(out, "  ran   {name} ({})", printable(why))
     } else if result.matched() {
-        writeln!(out, "  ok    {}", result.name)
+        writeln!(out, "  ok    {name}")
     } else {
-        writeln!(out, "  DIFF  {}", result.name)?;
+        writeln!(out, "  DIFF  {name}")?;
         for difference in &result.differences {
             for line in difference.to_string().lines() {
-                writeln!(out, "    {line}")?;
+                writeln!(out, "    {}", printable(line))?;
             }
         }
         Ok(())

@@ -370,3 +370,55 @@ fn a_reader_that_leaves_early_ends_the_listing_quietly() {
         out.status
     );
 }
+
+#[test]
+fn an_expectations_file_that_lists_a_check_twice_exits_2_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let twice = dir.path().join("twice.toml");
+    std::fs::write(
+        &twice,
+        "[[expect]]\nid = \"LS-HOOK-001\"\nstatus = \"fail\"\nreason = \"traps on purpose\"\n\n[[expect]]\nid = \"LS-HOOK-001\"\nstatus = \"skip\"\nreason = \"or not\"\n",
+    )
+    .unwrap();
+    let out = hookcheck(&[
+        "conformance",
+        &spec("wat:trap"),
+        "--expectations",
+        twice.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
+    let stderr = text(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("twice.toml: line 7: `LS-HOOK-001` is expected twice (first on line 2)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn replay_prints_differences_without_the_control_bytes_they_quote() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = dir.path().join("0001-request.yaml");
+    std::fs::write(
+        &fixture,
+        "version: 1\nrequest: { method: GET, path: /api/nothing }\nexpect:\n  status: 404\n  body: \"\\e[2J\\e]0;owned\\a\\u009b31m\"\n",
+    )
+    .unwrap();
+    let plugins = hookcheck_fixtures::artifacts::workspace_root().join("fixtures/pylon/replay");
+    let out = hookcheck(&[
+        "replay",
+        fixture.to_str().unwrap(),
+        "--profile",
+        "pylon",
+        "--plugins",
+        plugins.to_str().unwrap(),
+    ]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{}", text(&out.stderr));
+    assert!(stdout.contains("DIFF  0001-request.yaml"), "{stdout}");
+    assert!(stdout.contains("\\u{1b}[2J"), "{stdout}");
+    assert!(
+        !stdout.chars().any(|c| c.is_control() && c != '\n'),
+        "{stdout:?}"
+    );
+}

@@ -37,9 +37,16 @@ fn a_plugin_that_signals_hookcheck_cannot_end_it() {
     let stdout = text(&out.stdout);
     // Killed, hookcheck would have no exit code and no summary.
     assert_eq!(out.status.code(), Some(1), "{stdout}{}", text(&out.stderr));
+    // Every signal at another process is refused, and each is a finding:
+    // on FeatherFly it would have reached the daemon's family.
+    assert!(stdout.contains("FF-SAFE-006    FAIL"), "{stdout}");
     assert!(
-        stdout.contains("FF-SAFE-003    FAIL") && stdout.contains("SIGTERM"),
-        "kill(0, SIGTERM) ends the runner's own group only: {stdout}"
+        stdout.contains("plugin did what its sandbox refused: kill(1, SIGKILL)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("isolation: user namespace, PID namespace"),
+        "{stdout}"
     );
 }
 
@@ -60,6 +67,10 @@ fn a_crash_while_a_forked_child_holds_the_pipes_is_the_crash_and_the_child_dies(
         "not a timeout: {}",
         time.evidence
     );
+    // The fork itself is refused, and a finding.
+    let fork = check(&report, "FF-SAFE-006");
+    assert_eq!(fork.status, Status::Fail, "{}", fork.evidence);
+    assert!(fork.evidence.contains("clone()"), "{}", fork.evidence);
     drop(report);
     let until = Instant::now() + Duration::from_secs(5);
     while !processes_named("hc-fork-probe").is_empty() && Instant::now() < until {

@@ -70,6 +70,16 @@ pub enum Failure {
         /// What the host saw.
         reason: String,
     },
+    /// The plugin did what its sandbox refused or contained (a signal at
+    /// another process, a fork, a write outside its scratch directory):
+    /// on the real host it would have run, inside the host's process.
+    Hostile {
+        /// The first such act in the call.
+        act: super::act::HostileAct,
+        /// How many more the call made.
+        #[serde(default, skip_serializing_if = "is_zero")]
+        more: usize,
+    },
     /// hookcheck's own machinery failed (a runner that would not start, a
     /// value the host could not encode): never the plugin's fault, and
     /// never a pass for it either.
@@ -77,6 +87,10 @@ pub enum Failure {
         /// What failed.
         reason: String,
     },
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// The kinds of output that break a contract.
@@ -238,6 +252,17 @@ impl fmt::Display for Failure {
                     f,
                     "could not be called: hookcheck's own machinery failed ({reason})"
                 )
+            }
+            Failure::Hostile { act, more } => {
+                write!(
+                    f,
+                    "did what its sandbox refused: {act}, which {}",
+                    act.on_the_host()
+                )?;
+                if *more > 0 {
+                    write!(f, " (and {more} more such acts)")?;
+                }
+                Ok(())
             }
         }
     }

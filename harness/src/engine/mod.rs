@@ -1,6 +1,7 @@
 //! The contract-neutral core: hook catalog, payloads, outcomes, profiles,
 //! pipelines and traces.
 
+mod act;
 mod catalog;
 mod failure;
 mod guard;
@@ -11,6 +12,7 @@ mod profile;
 mod trace;
 mod warning;
 
+pub use act::HostileAct;
 #[cfg(feature = "wasm")]
 pub(crate) use catalog::LESSTRUCT_HOOKS;
 pub use catalog::{

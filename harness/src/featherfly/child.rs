@@ -22,13 +22,16 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
+use std::os::fd::FromRawFd;
+
 use super::calls::{HookInput, HookOutput, PluginInfo, RegInfo};
+use super::isolation::Protections;
 use super::library::InProcess;
 use super::load_error::LoadError;
 use super::sandbox;
 use crate::Error;
 use crate::engine::LoadWarning;
-use crate::engine::{Failure, ProcessEnd};
+use crate::engine::{Failure, HostileAct, ProcessEnd};
 
 /// A request from host to runner.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -120,9 +123,16 @@ fn read_frame(r: &mut impl Read) -> std::io::Result<Vec<u8>> {
     Ok(buf)
 }
 
-/// The runner's main loop: serve requests on stdin until `Shutdown` or EOF.
-/// Returns the process exit code.
+/// `hookcheck native-runner`: isolates the runner (namespaces, limits, a
+/// seccomp filter that reports; see the `isolation` module), then serves
+/// requests on stdin until `Shutdown` or EOF. Returns the process exit
+/// code.
 pub fn serve_runner() -> i32 {
+    super::isolation::runner_main(serve_requests)
+}
+
+/// The runner's main loop: serve requests on stdin until `Shutdown` or EOF.
+fn serve_requests() -> i32 {
     // Keep the protocol on a private copy of stdout; point fd 1 at stderr.
     // SAFETY: plain fd duplication on descriptors this process owns.
     let proto_fd = unsafe { libc::dup(1) };
@@ -230,6 +240,11 @@ struct Running {
     stdin: ChildStdin,
     frames: Receiver<std::io::Result<Vec<u8>>>,
     stderr: StderrTail,
+    /// The shim's reports: what confines the runner, and every act it
+    /// refused (non-blocking; read after every answer).
+    reports: std::fs::File,
+    /// A report line not yet complete.
+    partial: Vec<u8>,
 }
 
 impl Drop for Running {
@@ -370,6 +385,13 @@ pub(crate) struct ChildRunner {
     /// The plugins and registrations of the first load: a restarted runner
     /// must load the same, or calls would reach other callbacks.
     loaded: (Vec<PluginInfo>, Vec<RegInfo>),
+    /// What confined the last runner started.
+    protections: Option<Protections>,
+    /// Acts the runners refused since the last [`ChildRunner::take_acts`],
+    /// the first ones in full.
+    acts: Vec<HostileAct>,
+    /// How many more there were.
+    more_acts: usize,
 }
 
 /// What came back while waiting for an answer.
@@ -411,6 +433,9 @@ impl ChildRunner {
                 std::process::id(),
             ),
             loaded: (Vec::new(), Vec::new()),
+            protections: None,
+            acts: Vec::new(),
+            more_acts: 0,
         };
         let info = runner.spawn()?;
         runner.loaded = (info.plugins.clone(), info.registrations.clone());
@@ -425,8 +450,27 @@ impl ChildRunner {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        sandbox::confine(&mut command);
-        let mut child = command.spawn().map_err(|e| LoadError::HostFault {
+        let (reports, report_end) = report_pipe().map_err(|e| LoadError::HostFault {
+            reason: format!("cannot make the runner's report pipe: {e}"),
+        })?;
+        sandbox::confine(&mut command, std::os::fd::AsRawFd::as_raw_fd(&report_end));
+        // After `confine`, which clears the environment.
+        let plugins: Vec<String> = self
+            .paths
+            .iter()
+            .map(|p| {
+                std::path::absolute(p)
+                    .unwrap_or_else(|_| p.clone())
+                    .display()
+                    .to_string()
+            })
+            .collect();
+        command.env(super::isolation::PLUGINS_ENV, plugins.join("\n"));
+
+        let spawned = command.spawn();
+        // Only the runner keeps the writing end.
+        drop(report_end);
+        let mut child = spawned.map_err(|e| LoadError::HostFault {
             reason: format!(
                 "cannot start the native runner {}: {e}",
                 self.command.program.display()
@@ -454,6 +498,8 @@ impl ChildRunner {
             stdin,
             frames: rx,
             stderr: StderrTail::follow(stderr),
+            reports,
+            partial: Vec::new(),
         });
         let load = Request::Load {
             paths: self.paths.clone(),
@@ -480,6 +526,72 @@ impl ChildRunner {
     }
 
     fn exchange(&mut self, request: &Request, timeout: Duration) -> Result<Response, Failure> {
+        let answer = self.exchange_once(request, timeout);
+        // Every act the call made was reported before the runner could
+        // answer (the shim writes it before it lets the call return).
+        self.drain_reports();
+        answer
+    }
+
+    /// Reads every complete report line the shim has written.
+    fn drain_reports(&mut self) {
+        let Some(running) = self.running.as_mut() else {
+            return;
+        };
+        let mut chunk = [0u8; 4096];
+        // Bounded: a runner cannot make the host read forever.
+        for _ in 0..64 {
+            match running.reports.read(&mut chunk) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => running.partial.extend_from_slice(&chunk[..n]),
+            }
+        }
+        let lines: Vec<Vec<u8>> = match running.partial.iter().rposition(|b| *b == b'\n') {
+            Some(end) => {
+                let complete: Vec<u8> = running.partial.drain(..=end).collect();
+                complete
+                    .split(|b| *b == b'\n')
+                    .map(<[u8]>::to_vec)
+                    .collect()
+            }
+            None => Vec::new(),
+        };
+        // A line longer than any report is not one: drop it.
+        if running.partial.len() > 64 << 10 {
+            running.partial.clear();
+        }
+        for line in lines.iter().filter(|l| !l.is_empty()) {
+            match serde_json::from_slice::<super::isolation::Report>(line) {
+                Ok(super::isolation::Report::Protections(p)) => self.protections = Some(p),
+                Ok(super::isolation::Report::Act(act)) => {
+                    if self.acts.len() < super::isolation::ACTS_REPORTED {
+                        self.acts.push(act);
+                    } else {
+                        self.more_acts += 1;
+                    }
+                }
+                Ok(super::isolation::Report::More(n)) => self.more_acts += n,
+                Err(_) => {}
+            }
+        }
+    }
+
+    /// What confined the last runner started.
+    pub(crate) fn protections(&self) -> Option<&Protections> {
+        self.protections.as_ref()
+    }
+
+    /// The acts refused since the last call of this, the first ones in
+    /// full, and how many more.
+    pub(crate) fn take_acts(&mut self) -> (Vec<HostileAct>, usize) {
+        self.drain_reports();
+        (
+            std::mem::take(&mut self.acts),
+            std::mem::take(&mut self.more_acts),
+        )
+    }
+
+    fn exchange_once(&mut self, request: &Request, timeout: Duration) -> Result<Response, Failure> {
         let Some(running) = self.running.as_mut() else {
             return Err(no_runner());
         };
@@ -532,6 +644,7 @@ impl ChildRunner {
     /// its real wait status. A runner still alive after its channel closed
     /// broke the protocol; it is killed.
     fn reap(&mut self) -> Failure {
+        self.drain_reports();
         let Some(mut running) = self.running.take() else {
             return no_runner();
         };
@@ -611,16 +724,13 @@ impl ChildRunner {
             input: input.clone(),
         };
         match self.exchange(&request, self.timeout)? {
+            // A process the plugin forked is a refused act, reported by
+            // the shim; `forked` is only the runner's own word.
             Response::Called {
                 seq: answered,
                 output,
-                forked,
-            } if answered == seq => {
-                if forked && let Some(running) = &self.running {
-                    sandbox::kill_descendants(running.child.id());
-                }
-                Ok(output)
-            }
+                ..
+            } if answered == seq => Ok(output),
             other => {
                 // The channel cannot be trusted any more: start afresh.
                 self.running = None;
@@ -646,6 +756,31 @@ impl ChildRunner {
         }
         self.running = None;
     }
+}
+
+/// A pipe for the shim's reports: the reading end (non-blocking) and the
+/// writing end, both close-on-exec (the runner gets a copy as fd 3).
+fn report_pipe() -> std::io::Result<(std::fs::File, std::os::fd::OwnedFd)> {
+    let mut fds = [0; 2];
+    // SAFETY: pipe2 writes two fresh descriptors into `fds`.
+    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC | libc::O_NONBLOCK) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: both are fresh and owned from here on.
+    let (read, write) = unsafe {
+        (
+            std::fs::File::from_raw_fd(fds[0]),
+            std::os::fd::OwnedFd::from_raw_fd(fds[1]),
+        )
+    };
+    // The writing end blocks (the shim sets its own copy non-blocking).
+    // SAFETY: fcntl on a descriptor we own.
+    unsafe {
+        let fd = std::os::fd::AsRawFd::as_raw_fd(&write);
+        let flags = libc::fcntl(fd, libc::F_GETFL);
+        libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK);
+    }
+    Ok((read, write))
 }
 
 impl Response {

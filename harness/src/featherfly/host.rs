@@ -737,6 +737,26 @@ impl FeatherFlyHost {
         }
     }
 
+    /// What confines the plugins' runner (`None` in this process).
+    pub fn protections(&self) -> Option<super::Protections> {
+        match &*self.backend.borrow() {
+            Backend::InProcess(_) => None,
+            Backend::Child(child) => child.protections().cloned(),
+        }
+    }
+
+    /// The acts the plugins' runner refused since the last call of this
+    /// (loading included): signals at other processes, forks, writes
+    /// outside the scratch directory. The first
+    /// [`ACTS_REPORTED`](super::ACTS_REPORTED) in full, and how many more.
+    /// On the real host each would have run inside the daemon.
+    pub fn take_acts(&self) -> (Vec<crate::engine::HostileAct>, usize) {
+        match &mut *self.backend.borrow_mut() {
+            Backend::InProcess(_) => (Vec::new(), 0),
+            Backend::Child(child) => child.take_acts(),
+        }
+    }
+
     /// Runs every plugin's `shutdown` (also done on drop).
     pub fn shutdown(&self) {
         match &mut *self.backend.borrow_mut() {

@@ -150,7 +150,10 @@ impl InProcess {
         };
         // SAFETY: loading a library runs its initializers; that is what
         // loading a plugin means. Crashes are contained by the child runner.
-        let lib = unsafe { Library::new(path) }.map_err(|e| {
+        // In an isolated runner, a file opened before its mounts changed.
+        let opened = super::isolation::opened(path);
+        // SAFETY: as above.
+        let lib = unsafe { Library::new(&opened) }.map_err(|e| {
             Error::NativeLoad(LoadError::NotLoadable {
                 path: path.clone(),
                 reason: e.to_string(),

@@ -5,7 +5,9 @@ mod api_page;
 mod calls;
 mod child;
 mod divergences;
+mod filter;
 mod host;
+mod isolation;
 mod library;
 mod load_error;
 mod registry;
@@ -23,6 +25,7 @@ pub use host::{
     CloudPanelRun, DEFAULT_CAPACITY, EventRun, FeatherFlyHost, Isolation, NativeOptions,
     NativeRequest, PreparedRequest, RequestRun, ValueRun, plugin_files,
 };
+pub use isolation::{ACTS_REPORTED, Protections, RUNNER_FILE_BYTES, RUNNER_TASKS, SCRATCH_BYTES};
 pub use library::{CANCEL_REASON_CAPACITY, ENTRY_SYMBOL, InProcess};
 pub use load_error::LoadError;
 pub use registry::{LOG_BYTES_PER_CALL, LOG_LINES_PER_CALL};

@@ -59,11 +59,20 @@ fn parse_headers(json: &str) -> Result<Vec<(String, String)>, HttpDenied> {
     };
     map.into_iter()
         .map(|(k, v)| {
-            if HOST_OWNED_HEADERS.contains(&k.to_ascii_lowercase().as_str()) {
+            let name = k.to_ascii_lowercase();
+            if HOST_OWNED_HEADERS.contains(&name.as_str()) {
                 return Err(UrlDenied {
                     error: "header_not_allowed",
                     message: format!(
                         "the `{k}` header is the host's to set: `Host` would send the request to another site than the allowlist checked, and hop-by-hop headers change how the connection is used"
+                    ),
+                });
+            }
+            if FORWARDING_HEADERS.contains(&name.as_str()) {
+                return Err(UrlDenied {
+                    error: "header_not_allowed",
+                    message: format!(
+                        "the `{k}` header is for proxies to set: a server that trusts it would take the plugin's word for the client's address, host or scheme, or for the path it routes"
                     ),
                 });
             }
@@ -89,6 +98,26 @@ const HOST_OWNED_HEADERS: [&str; 11] = [
     "transfer-encoding",
     "upgrade",
     "content-length",
+];
+
+/// Headers a plugin may not set either: what a proxy tells the server
+/// behind it about the client (its address, the host and scheme it asked
+/// for) and the path overrides some servers route by. A server that trusts
+/// them (an allowlist by client address, links built from the forwarded
+/// host, `X-Original-URL` routing) would be fooled by a plugin that sets
+/// them. The real host sets every header a plugin names.
+const FORWARDING_HEADERS: [&str; 11] = [
+    "forwarded",
+    "x-forwarded-for",
+    "x-forwarded-host",
+    "x-forwarded-proto",
+    "x-forwarded-port",
+    "x-forwarded-prefix",
+    "x-real-ip",
+    "x-client-ip",
+    "true-client-ip",
+    "x-original-url",
+    "x-rewrite-url",
 ];
 
 impl HttpClient {
@@ -221,6 +250,28 @@ mod tests {
         ] {
             let denied = parse_headers(&format!(r#"{{"{name}": "x"}}"#)).unwrap_err();
             assert_eq!(denied.error, "header_not_allowed", "{name}");
+        }
+    }
+
+    #[test]
+    fn a_plugin_cannot_set_forwarding_headers() {
+        assert!(parse_headers(r#"{"x-request-id": "1", "forwarded-by-me": "no"}"#).is_ok());
+        for name in [
+            "Forwarded",
+            "X-Forwarded-For",
+            "x-forwarded-host",
+            "X-FORWARDED-PROTO",
+            "X-Real-IP",
+            "X-Original-URL",
+        ] {
+            let denied = parse_headers(&format!(r#"{{"{name}": "127.0.0.1"}}"#)).unwrap_err();
+            assert_eq!(denied.error, "header_not_allowed", "{name}");
+            assert!(
+                denied.message.contains(&format!("`{name}`"))
+                    && denied.message.contains("for proxies to set"),
+                "{}",
+                denied.message
+            );
         }
     }
 }

@@ -77,6 +77,12 @@ pub fn parse_request_url(raw: &str) -> Result<Url, UrlDenied> {
             ),
         ));
     }
+    if let Some(why) = rerouted_path(url.path()) {
+        return Err(denied(
+            "url_not_allowed",
+            format!("the path of `{url}` {why}; write the path plainly"),
+        ));
+    }
     if let Some(Host::Ipv4(ip)) = url.host()
         && written_host(raw).is_none_or(|w| w != ip.to_string())
     {
@@ -89,6 +95,128 @@ pub fn parse_request_url(raw: &str) -> Result<Url, UrlDenied> {
         ));
     }
     Ok(url)
+}
+
+/// Non-ASCII characters whose NFKC form holds a `/`, `\` or `.` (every
+/// one in Unicode 14; NFKC is what a server that "normalises" paths applies):
+/// the character, and what it becomes.
+const NORMALISE_TO_SEPARATORS: [(char, &str); 38] = [
+    ('\u{2024}', "."),   // ONE DOT LEADER
+    ('\u{2025}', ".."),  // TWO DOT LEADER
+    ('\u{2026}', "..."), // HORIZONTAL ELLIPSIS
+    ('\u{2100}', "a/c"), // ACCOUNT OF
+    ('\u{2101}', "a/s"), // ADDRESSED TO THE SUBJECT
+    ('\u{2105}', "c/o"), // CARE OF
+    ('\u{2106}', "c/u"), // CADA UNA
+    ('\u{2488}', "1."),  // DIGIT ONE FULL STOP … NUMBER TWENTY FULL STOP
+    ('\u{2489}', "2."),
+    ('\u{248a}', "3."),
+    ('\u{248b}', "4."),
+    ('\u{248c}', "5."),
+    ('\u{248d}', "6."),
+    ('\u{248e}', "7."),
+    ('\u{248f}', "8."),
+    ('\u{2490}', "9."),
+    ('\u{2491}', "10."),
+    ('\u{2492}', "11."),
+    ('\u{2493}', "12."),
+    ('\u{2494}', "13."),
+    ('\u{2495}', "14."),
+    ('\u{2496}', "15."),
+    ('\u{2497}', "16."),
+    ('\u{2498}', "17."),
+    ('\u{2499}', "18."),
+    ('\u{249a}', "19."),
+    ('\u{249b}', "20."),
+    ('\u{33c2}', "a.m."), // SQUARE AM
+    ('\u{33c7}', "Co."),  // SQUARE CO
+    ('\u{33d8}', "p.m."), // SQUARE PM
+    ('\u{fe19}', "..."),  // PRESENTATION FORM FOR VERTICAL HORIZONTAL ELLIPSIS
+    ('\u{fe30}', ".."),   // PRESENTATION FORM FOR VERTICAL TWO DOT LEADER
+    ('\u{fe52}', "."),    // SMALL FULL STOP
+    ('\u{fe68}', "\\"),   // SMALL REVERSE SOLIDUS
+    ('\u{ff0e}', "."),    // FULLWIDTH FULL STOP
+    ('\u{ff0f}', "/"),    // FULLWIDTH SOLIDUS
+    ('\u{ff3c}', "\\"),   // FULLWIDTH REVERSE SOLIDUS
+    ('\u{1f100}', "0."),  // DIGIT ZERO FULL STOP
+];
+
+/// Why a (WHATWG-parsed, so percent-encoded) path would be routed
+/// elsewhere than its text says by a server that decodes it twice, drops
+/// `;` parameters, or normalises Unicode; `None` when it would not.
+fn rerouted_path(path: &str) -> Option<String> {
+    // `%252f` is `%2f` after one decoding and `/` after a second; so is
+    // `%25252f` after a third.
+    let lower = path.to_ascii_lowercase();
+    let mut collapsed = lower.clone();
+    loop {
+        let next = collapsed.replace("%25", "%");
+        if next == collapsed {
+            break;
+        }
+        collapsed = next;
+    }
+    if collapsed != lower
+        && let Some((encoded, plain)) = [("%2f", "/"), ("%5c", "\\"), ("%2e", ".")]
+            .into_iter()
+            .find(|(e, _)| collapsed.contains(e))
+    {
+        return Some(format!(
+            "encodes a `{plain}` twice (`%25` before `{}`): a server that decodes twice routes it as a `{plain}`",
+            &encoded[1..]
+        ));
+    }
+    // `..;/`: Tomcat, and the proxies and frameworks that follow it, drop
+    // a segment's `;` parameters and then resolve the `..` the URL parser
+    // left alone (`%3b` too, for those that decode first).
+    let unparameterised = collapsed.replace("%3b", ";");
+    if let Some(dots) = unparameterised.split('/').find_map(|s| {
+        s.split_once(';')
+            .map(|(head, _)| head)
+            .filter(|head| *head == "." || *head == "..")
+    }) {
+        return Some(format!(
+            "has a `{dots};` segment: a server that drops `;` parameters reads it as `{dots}` and leaves the granted prefix"
+        ));
+    }
+    let decoded = percent_decoded(&collapsed);
+    if let Some((c, plain)) = decoded.chars().find_map(|c| {
+        NORMALISE_TO_SEPARATORS
+            .iter()
+            .find(|(n, _)| *n == c)
+            .copied()
+    }) {
+        return Some(format!(
+            "holds U+{:04X} (`{c}`), which Unicode normalisation (NFKC) turns into `{plain}`: a server that normalises paths routes it elsewhere",
+            u32::from(c)
+        ));
+    }
+    None
+}
+
+/// `text` with every `%XX` decoded, as UTF-8 (invalid sequences replaced).
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .filter(|h| bytes[i] == b'%' && h.iter().all(u8::is_ascii_hexdigit))
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match hex {
+            Some(b) => {
+                out.push(b);
+                i += 3;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The first pattern that allows `url`, in order. A pattern is a URL,

@@ -6,7 +6,7 @@ use std::fmt;
 use serde_json::Value;
 
 use super::app::Observed;
-use crate::engine::Outcome;
+use crate::engine::{Failure, HostileAct, Outcome};
 use crate::fixtures::{Expect, StepRecord};
 
 /// One place where the observed result differs from the fixture.
@@ -22,9 +22,11 @@ pub struct Difference {
 
 impl fmt::Display for Difference {
     /// The place, then a line diff (`-` expected, `+` observed) with three
-    /// lines of context around each change.
+    /// lines of context around each change. A plugin's control characters
+    /// (an escape sequence in its name or output) are written as `\u{…}`,
+    /// never sent to the terminal the difference is printed on.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "{}:", self.at)?;
+        writeln!(f, "{}:", visible(&self.at.replace('\n', " ")))?;
         let diff = similar::TextDiff::from_lines(&self.expected, &self.actual);
         for (i, group) in diff.grouped_ops(3).iter().enumerate() {
             if i > 0 {
@@ -37,7 +39,7 @@ impl fmt::Display for Difference {
                         similar::ChangeTag::Insert => "+ ",
                         similar::ChangeTag::Equal => "  ",
                     };
-                    write!(f, "    {sign}{}", change.value())?;
+                    write!(f, "    {sign}{}", visible(change.value()))?;
                     if change.missing_newline() {
                         writeln!(f)?;
                     }
@@ -46,6 +48,25 @@ impl fmt::Display for Difference {
         }
         Ok(())
     }
+}
+
+/// `text` with every control character (C0, DEL, C1) but the newline and
+/// the tab written as `\u{…}`.
+fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return text.into();
+    }
+    text.chars()
+        .map(|c| match c {
+            '\n' | '\t' => c.to_string(),
+            c if c.is_control() => c.escape_unicode().to_string(),
+            c => c.to_string(),
+        })
+        .collect::<String>()
+        .into()
 }
 
 /// Every difference between `expect` and `observed`, in the order a reader
@@ -125,8 +146,78 @@ fn same_text_or_json(a: &str, b: &str) -> bool {
     }
 }
 
-fn same_outcome(a: &Outcome, b: &Outcome) -> bool {
-    a == b || outcome_view(a) == outcome_view(b)
+/// Two outcomes are the same when they are equal as values, except that
+/// two errors compare by plugin, hook and [`same_failure`]: a failure's
+/// text can hold what changes from run to run (the call number of a forged
+/// frame, a process id, an address in a panic message).
+pub(crate) fn same_outcome(a: &Outcome, b: &Outcome) -> bool {
+    match (a, b) {
+        (Outcome::Error { error: x }, Outcome::Error { error: y }) => {
+            x.plugin == y.plugin && x.hook == y.hook && same_failure(&x.failure, &y.failure)
+        }
+        _ => a == b || outcome_view(a) == outcome_view(b),
+    }
+}
+
+fn act_signal(act: &HostileAct) -> Option<i64> {
+    match act {
+        HostileAct::Signal { signal, .. } | HostileAct::DeathSignal { signal } => Some(*signal),
+        _ => None,
+    }
+}
+
+/// Whether two failures are the same failure, as replay compares them: the
+/// same variant with the same typed fields (the bad-output kind, the trap
+/// code, the error code, how a process ended, the deadline, the
+/// out-of-bounds read, the kind of hostile act), whatever their free text
+/// says (`reason`, `message`, `stderr`), which is for a person and may
+/// differ between two runs of the same plugin.
+///
+/// ```
+/// use hookcheck::engine::{BadOutput, Failure};
+/// use hookcheck::replay::same_failure;
+///
+/// let first = Failure::Protocol { reason: "an answer to call 1 arrived for call 8120".into() };
+/// let again = Failure::Protocol { reason: "an answer to call 1 arrived for call 77".into() };
+/// assert!(same_failure(&first, &again));
+/// assert!(!same_failure(
+///     &Failure::bad_output(BadOutput::NotJson, "x"),
+///     &Failure::bad_output(BadOutput::NotUtf8, "x"),
+/// ));
+/// ```
+pub fn same_failure(a: &Failure, b: &Failure) -> bool {
+    use Failure as F;
+    match (a, b) {
+        (F::Trap { code: x, .. }, F::Trap { code: y, .. }) => x == y,
+        (F::Timeout { limit_ms: x }, F::Timeout { limit_ms: y }) => x == y,
+        (
+            F::OutOfBounds {
+                offset,
+                len,
+                memory_size,
+            },
+            F::OutOfBounds {
+                offset: o,
+                len: l,
+                memory_size: m,
+            },
+        ) => (offset, len, memory_size) == (o, l, m),
+        (F::BadOutput { kind: x, .. }, F::BadOutput { kind: y, .. }) => x == y,
+        (F::Crash { end: x, .. }, F::Crash { end: y, .. }) => x == y,
+        (F::Code { code: x }, F::Code { code: y }) => x == y,
+        // What the act was and the signal it sent; not the process id it
+        // aimed at or the path it wrote, which change between runs.
+        (F::Hostile { act: x, .. }, F::Hostile { act: y, .. }) => {
+            std::mem::discriminant(x) == std::mem::discriminant(y) && act_signal(x) == act_signal(y)
+        }
+        (F::Panic { .. }, F::Panic { .. })
+        | (F::Plugin { .. }, F::Plugin { .. })
+        | (F::Protocol { .. }, F::Protocol { .. })
+        | (F::HostFault { .. }, F::HostFault { .. }) => true,
+        // Two different variants; or one added later, which compares whole
+        // until it says what it compares.
+        _ => a == b,
+    }
 }
 
 fn render_text(text: &str) -> String {

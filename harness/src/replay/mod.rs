@@ -11,6 +11,6 @@ mod snapshot;
 
 pub use crate::host::LoadOptions;
 pub use app::{Harness, Observed, auth_from_authorization};
-pub use compare::Difference;
+pub use compare::{Difference, same_failure};
 pub use run::Replayed;
 pub use snapshot::{Change, Stage, Stages, redact};

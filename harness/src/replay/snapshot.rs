@@ -6,7 +6,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::compare::outcome_view;
+use super::compare::{outcome_view, same_outcome};
 use crate::engine::{Outcome, Step, Trace};
 
 /// Every stage of a pipeline run.
@@ -74,13 +74,37 @@ impl Stages {
     }
 
     /// The 1-based numbers of the stages that differ between `self` and
-    /// `other` (a stage present in only one counts).
+    /// `other` (a stage present in only one counts). Two failures differ
+    /// by their kind, not their text, as replay compares them
+    /// ([`same_failure`](super::same_failure)).
     pub fn differing(&self, other: &Stages) -> Vec<usize> {
         (0..self.stages.len().max(other.stages.len()))
-            .filter(|&i| self.stages.get(i) != other.stages.get(i))
+            .filter(|&i| match (self.stages.get(i), other.stages.get(i)) {
+                (Some(a), Some(b)) => !same_stage(a, b),
+                (a, b) => a != b,
+            })
             .map(|i| i + 1)
             .collect()
     }
+}
+
+fn same_stage(a: &Stage, b: &Stage) -> bool {
+    if a == b {
+        return true;
+    }
+    let error = |stage: &Stage| {
+        stage
+            .detail
+            .clone()
+            .and_then(|d| serde_json::from_value::<Outcome>(d).ok())
+            .filter(|o| matches!(o, Outcome::Error { .. }))
+    };
+    (a.stage, &a.plugin, &a.hook, a.outcome, &a.changes)
+        == (b.stage, &b.plugin, &b.hook, b.outcome, &b.changes)
+        && match (error(a), error(b)) {
+            (Some(x), Some(y)) => same_outcome(&x, &y),
+            _ => false,
+        }
 }
 
 fn stage(number: usize, step: &Step) -> Stage {

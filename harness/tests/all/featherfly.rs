@@ -762,3 +762,53 @@ fn a_respond_status_outside_the_documents_is_kept_or_lost_as_the_host_sends_it()
     // A status the documents accept: nothing tolerated, nothing lost.
     assert!(reading(403).tolerated.is_empty());
 }
+
+/// Every way out of the runner is refused and reported as the act it is,
+/// in the order the plugin tried them; a write inside the scratch
+/// directory is neither refused nor reported; the runner is confined by
+/// namespaces and never runs as root.
+#[test]
+fn every_escape_is_refused_and_named() {
+    use hookcheck::engine::HostileAct;
+    let host = in_child(&["escapes"], Duration::from_secs(5));
+    let protections = host.protections().expect("a child runner reports");
+    assert!(protections.complete(), "{protections}");
+    assert_ne!(protections.uid, 0);
+    let (load, _) = host.take_acts();
+    assert!(load.is_empty(), "{load:?}");
+    let run = host.request(&get("/x", &[]));
+    assert_eq!(run.trace.steps[0].outcome, Outcome::Continue);
+    let (acts, more) = host.take_acts();
+    assert_eq!(more, 0);
+    let kinds: Vec<&str> = acts
+        .iter()
+        .map(|a| match a {
+            HostileAct::SignalOwner { .. } => "signal owner",
+            HostileAct::NewSession { .. } => "new session",
+            HostileAct::DeathSignal { .. } => "death signal",
+            HostileAct::WriteOutside { .. } => "write outside",
+            HostileAct::Exec { .. } => "exec",
+            HostileAct::Fork { .. } => "fork",
+            HostileAct::Signal { .. } => "signal",
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "signal owner",
+            "new session",
+            "death signal",
+            "write outside",
+            "exec",
+            "fork"
+        ],
+        "{acts:?}"
+    );
+    assert!(
+        matches!(&acts[3], HostileAct::WriteOutside { path, .. } if path == "/etc/hookcheck-escape-probe")
+    );
+    assert!(matches!(&acts[4], HostileAct::Exec { path } if path == "/bin/true"));
+    assert!(!std::path::Path::new("/etc/hookcheck-escape-probe").exists());
+    // The runner is still there: every act was refused, none ended it.
+    assert!(host.runner_death().is_none());
+}

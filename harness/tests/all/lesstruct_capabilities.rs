@@ -80,6 +80,10 @@ fn url_tricks_never_get_through() {
         format!("http://127.1:{p}/allowed/data"),
         format!("http://127.0.0.1:{p}/allowed/../secret"),
         format!("http://127.0.0.1:{p}/allowed%2f..%2fsecret"),
+        format!("http://127.0.0.1:{p}/allowed/..;/secret"),
+        format!("http://127.0.0.1:{p}/allowed/..%252fsecret"),
+        format!("http://127.0.0.1:{p}/allowed/..\u{ff0f}secret"),
+        format!("http://127.0.0.1:{p}/allowed/\u{ff0e}\u{ff0e}/secret"),
         format!("http://127.0.0.1:{p}/secret"),
         format!("https://127.0.0.1:{p}/allowed/data"),
         "file:///etc/passwd".to_owned(),
@@ -118,6 +122,63 @@ fn upper_case_hosts_match_as_the_same_host_and_nothing_more() {
         check_url("https://jsonplaceholder.typicode.com/todos/12", &exact).is_err(),
         "exact means exact"
     );
+}
+
+#[test]
+fn paths_a_server_would_decode_twice_strip_or_normalise_out_of_the_grant_are_refused() {
+    let patterns = vec!["https://api.example.com/public/*".to_owned()];
+    let refused = [
+        // Decoded twice, `%252f` is a `/`, `%255c` a `\`, `%252e` a `.`.
+        ("/public/..%252fadmin", "encodes a `/` twice"),
+        ("/public/..%252Fadmin", "encodes a `/` twice"),
+        ("/public/..%255cadmin", r"encodes a `\` twice"),
+        ("/public/..%255Cadmin", r"encodes a `\` twice"),
+        ("/public/%252e%252e/admin", "encodes a `.` twice"),
+        ("/public/..%25252fadmin", "encodes a `/` twice"),
+        // `;` parameters dropped, then `..` resolved.
+        ("/public/..;/admin", "has a `..;` segment"),
+        ("/public/..;jsessionid=1/admin", "has a `..;` segment"),
+        ("/public/.;/..;/admin", "has a `.;` segment"),
+        ("/public/..%3b/admin", "has a `..;` segment"),
+        // NFKC: fullwidth solidus, reverse solidus and full stop, raw or
+        // already percent-encoded, and the like.
+        ("/public/..\u{ff0f}admin", "U+FF0F"),
+        ("/public/..%EF%BC%8Fadmin", "U+FF0F"),
+        ("/public/..\u{ff3c}admin", "U+FF3C"),
+        ("/public/\u{ff0e}\u{ff0e}/admin", "U+FF0E"),
+        ("/public/\u{2025}/admin", "U+2025"),
+        ("/public/\u{fe68}..\u{fe68}admin", "U+FE68"),
+        ("/public/..%25EF%25BC%258Fadmin", "U+FF0F"),
+    ];
+    for (path, why) in refused {
+        let url = format!("https://api.example.com{path}");
+        let denied = check_url(&url, &patterns).expect_err(&url);
+        assert_eq!(denied.error, "url_not_allowed", "{url}");
+        assert!(
+            denied.message.contains(why) && denied.message.contains("write the path plainly"),
+            "{url}: {}",
+            denied.message
+        );
+    }
+    assert_eq!(
+        check_url("https://api.example.com/public/..;/admin", &patterns)
+            .unwrap_err()
+            .message,
+        "the path of `https://api.example.com/public/..;/admin` has a `..;` segment: a server that drops `;` parameters reads it as `..` and leaves the granted prefix; write the path plainly"
+    );
+    // What looks alike and is plain stays allowed.
+    for path in [
+        "/public/100%25",
+        "/public/%25zz",
+        "/public/a;b/c",
+        "/public/...;x",
+        "/public/v1..v2/x",
+        "/public/caf\u{e9}/\u{4e2d}\u{6587}",
+        "/public/50%25off%2a",
+    ] {
+        let url = format!("https://api.example.com{path}");
+        assert!(check_url(&url, &patterns).is_ok(), "{url}");
+    }
 }
 
 #[test]

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use hookcheck::Error;
-use hookcheck::engine::{Contract, HttpMethod, Outcome, WriteOp};
+use hookcheck::engine::{Contract, Failure, HttpMethod, Outcome, WriteOp};
 use hookcheck::featherfly::{FeatherFlyHost, NativeOptions};
 use hookcheck::fixtures::{
     Event, Fixture, RequestEvent, parse_fixture, read_dir, read_fixture, write_fixture,
@@ -384,4 +384,184 @@ fn what_the_host_tolerates_reaches_the_harness_trace() {
     assert_eq!(observed.status, Some(200));
     // The missing status and the missing body.
     assert_eq!(observed.trace.tolerated.len(), 2, "{:?}", observed.trace);
+}
+
+#[test]
+fn failures_compare_by_their_kind_not_their_text() {
+    use hookcheck::engine::{BadOutput, Failure, ProcessEnd, TrapCode};
+    use hookcheck::replay::same_failure;
+
+    let protocol = |reason: &str| Failure::Protocol {
+        reason: reason.into(),
+    };
+    assert!(same_failure(
+        &protocol("an answer to call 1 arrived for call 5119 (a forged or stale frame)"),
+        &protocol("an answer to call 1 arrived for call 90210 (a forged or stale frame)"),
+    ));
+    assert!(same_failure(
+        &Failure::bad_output(BadOutput::NotJson, "expected value at line 1 column 1"),
+        &Failure::bad_output(BadOutput::NotJson, "trailing characters at line 1 column 9"),
+    ));
+    assert!(!same_failure(
+        &Failure::bad_output(BadOutput::NotJson, "same text"),
+        &Failure::bad_output(BadOutput::NotObject, "same text"),
+    ));
+    assert!(!same_failure(
+        &protocol("x"),
+        &Failure::HostFault { reason: "x".into() }
+    ));
+    let crash = |end, stderr: &str| Failure::Crash {
+        end,
+        stderr: stderr.into(),
+    };
+    let segv = ProcessEnd::Signal { number: 11 };
+    assert!(same_failure(&crash(segv, "pid 12"), &crash(segv, "pid 13")));
+    assert!(!same_failure(
+        &crash(segv, ""),
+        &crash(ProcessEnd::Exit { code: 11 }, "")
+    ));
+    let trap = |code, message: &str| Failure::Trap {
+        code,
+        message: message.into(),
+    };
+    assert!(same_failure(
+        &trap(TrapCode::Unreachable, "at 0x1f"),
+        &trap(TrapCode::Unreachable, "at 0x2f")
+    ));
+    assert!(!same_failure(
+        &trap(TrapCode::Unreachable, "m"),
+        &trap(TrapCode::StackOverflow, "m")
+    ));
+    assert!(!same_failure(
+        &Failure::Code { code: 2 },
+        &Failure::Code { code: 3 }
+    ));
+    assert!(!same_failure(
+        &Failure::Timeout { limit_ms: 100 },
+        &Failure::Timeout { limit_ms: 200 }
+    ));
+    let signal = |target| Failure::Hostile {
+        act: hookcheck::engine::HostileAct::Signal {
+            call: "kill".into(),
+            target,
+            signal: 9,
+        },
+        more: 0,
+    };
+    assert!(
+        same_failure(&signal(4100), &signal(4242)),
+        "the process id aimed at changes between runs"
+    );
+    assert!(!same_failure(
+        &signal(4100),
+        &Failure::Hostile {
+            act: hookcheck::engine::HostileAct::Fork {
+                call: "fork".into()
+            },
+            more: 0,
+        }
+    ));
+}
+
+fn forging_harness() -> Harness {
+    let options = NativeOptions {
+        capacity: hookcheck::featherfly::DEFAULT_CAPACITY,
+        isolation: hookcheck::featherfly::Isolation::Child {
+            command: hookcheck::featherfly::RunnerCommand {
+                program: env!("CARGO_BIN_EXE_hookcheck-native-runner").into(),
+                args: vec![],
+            },
+            timeout: std::time::Duration::from_secs(5),
+        },
+    };
+    let host = FeatherFlyHost::load(&[native_fixture("forges_frame")], &options).unwrap();
+    Harness::featherfly(host).unwrap()
+}
+
+#[test]
+fn a_recording_of_a_frame_forging_plugin_replays_clean() {
+    // Each runner numbers its calls from a random start, and the failure's
+    // text names the number: replay compares the failure, not the text.
+    let event = RequestEvent::new(HttpMethod::Get, "/api/system");
+    let recorded = forging_harness().request(&event);
+    let failure = recorded.trace.steps[0].outcome.failure().cloned();
+    assert!(
+        matches!(failure, Some(Failure::Protocol { .. })),
+        "{failure:?}"
+    );
+    let fixture = Fixture {
+        event: Event::Request(event),
+        expect: Some(recorded.expect()),
+    };
+    let result = forging_harness().replay(&fixture);
+    assert!(result.matched(), "{:?}", result.differences);
+
+    // Another kind of failure at that stage is a difference.
+    let mut changed = fixture.clone();
+    let steps = changed
+        .expect
+        .as_mut()
+        .and_then(|e| e.steps.as_mut())
+        .unwrap();
+    steps[0].outcome = Outcome::error(
+        steps[0].plugin.clone(),
+        steps[0].hook.clone(),
+        Failure::HostFault {
+            reason: "the same words".into(),
+        },
+    );
+    let result = forging_harness().replay(&changed);
+    let places: Vec<&str> = result.differences.iter().map(|d| d.at.as_str()).collect();
+    assert_eq!(places.len(), 1, "{places:?}");
+    assert!(places[0].starts_with("stage 1"), "{places:?}");
+}
+
+#[test]
+fn a_difference_prints_a_plugins_control_bytes_escaped() {
+    let difference = hookcheck::replay::Difference {
+        at: "stage 1 (`evil\u{1b}[2J` request.intercept)".into(),
+        expected: "title: plain\n".into(),
+        actual: "title: \u{1b}]0;owned\u{7}\u{9b}31m\r\n".into(),
+    };
+    let text = difference.to_string();
+    assert!(
+        !text.chars().any(|c| c.is_control() && c != '\n'),
+        "{text:?}"
+    );
+    assert!(text.contains("`evil\\u{1b}[2J`"), "{text}");
+    assert!(
+        text.contains("+ title: \\u{1b}]0;owned\\u{7}\\u{9b}31m\\u{d}"),
+        "{text}"
+    );
+}
+
+#[test]
+fn snapshot_stages_that_failed_the_same_way_do_not_differ() {
+    use hookcheck::engine::{Trace, TraceMode};
+    use hookcheck::replay::Stages;
+
+    let stages = |failure: Failure| {
+        let mut trace = Trace::new(TraceMode::Full);
+        let outcome = Outcome::error("forges_frame", "request.intercept", failure);
+        trace.push(
+            "forges_frame",
+            "request.intercept",
+            Some(b"{}"),
+            &outcome,
+            None,
+            std::time::Duration::ZERO,
+        );
+        Stages::of(&trace)
+    };
+    let protocol = |call: u64| Failure::Protocol {
+        reason: format!("an answer to call 1 arrived for call {call} (a forged or stale frame)"),
+    };
+    assert_eq!(
+        stages(protocol(81)).differing(&stages(protocol(9001))),
+        Vec::<usize>::new()
+    );
+    assert_eq!(
+        stages(protocol(81)).differing(&stages(Failure::Code { code: 2 })),
+        [1]
+    );
 }
