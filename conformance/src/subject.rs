@@ -62,6 +62,9 @@ pub struct Exercise {
     pub more_acts: usize,
     /// What confined the runner of the exercise.
     pub protections: Option<hookcheck::featherfly::Protections>,
+    /// How long the exercise's load (the runner's start and every
+    /// `init`) took.
+    pub load_time: std::time::Duration,
 }
 
 impl Exercise {
@@ -93,6 +96,10 @@ pub struct NativeSubject {
     pub drift: std::sync::Mutex<Option<String>>,
     /// The author's own inputs, sent after the standard ones.
     pub inputs: Arc<Inputs>,
+    /// The run's one host, which the checks that make their own calls
+    /// share (the plugin loads once per run, as the daemon loads it once
+    /// per start); made by the exercise.
+    pub shared: std::cell::RefCell<Option<FeatherFlyHost>>,
 }
 
 impl NativeSubject {
@@ -221,6 +228,22 @@ impl HostedSubject {
     }
 }
 
+/// A copy of an in-process subject that can move to another thread.
+pub(crate) enum Detached {
+    Pylon(PylonSubject),
+    Rustant(RustantSubject),
+}
+
+impl Detached {
+    /// The subject again, on the thread it moved to.
+    pub(crate) fn into_subject(self) -> Subject {
+        match self {
+            Detached::Pylon(p) => Subject::Pylon(p),
+            Detached::Rustant(r) => Subject::Rustant(r),
+        }
+    }
+}
+
 /// The thing a run checks.
 #[allow(
     clippy::large_enum_variant,
@@ -309,19 +332,75 @@ pub fn native_runner() -> std::io::Result<RunnerCommand> {
     })
 }
 
-/// The largest plugin file hookcheck reads.
+/// The largest plugin file hookcheck reads: a native library. A WASM
+/// module is held to [`hookcheck::limits::MAX_WASM_BYTES`] and WAT text to
+/// [`hookcheck::limits::MAX_WAT_BYTES`], both refused before reading.
 pub const MAX_ARTIFACT_BYTES: u64 = 256 << 20;
 /// How long compiling a WASM module may take before the module counts as
 /// too large to check.
 pub const COMPILE_BUDGET: Duration = Duration::from_secs(60);
 
-/// Reads a plugin file: a regular file of at most [`MAX_ARTIFACT_BYTES`].
+/// Whether the file at `path` starts like a WASM binary, read without
+/// blocking; anything but a regular file is left to [`read_artifact`] to
+/// refuse.
+fn starts_as_wasm(path: &Path) -> bool {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let Ok(file) = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+    else {
+        return false;
+    };
+    if !file.metadata().is_ok_and(|m| m.is_file()) {
+        return false;
+    }
+    let mut magic = [0u8; 4];
+    file.take(4).read_exact(&mut magic).is_ok() && magic == *b"\0asm"
+}
+
+/// The most hookcheck reads of the plugin file at `path`, and what kind of
+/// file that limit is for: WAT text (`.wat`), a WASM module (`.wasm` or
+/// `\0asm`), or anything else.
+fn artifact_limit(path: &Path) -> (u64, &'static str) {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("wat") => (hookcheck::limits::MAX_WAT_BYTES, "WAT text"),
+        Some("wasm") => (hookcheck::limits::MAX_WASM_BYTES, "a WASM module"),
+        _ if starts_as_wasm(path) => (hookcheck::limits::MAX_WASM_BYTES, "a WASM module"),
+        _ => (MAX_ARTIFACT_BYTES, "a plugin file"),
+    }
+}
+
+/// Reads a plugin file: a regular file of at most [`artifact_limit`]
+/// bytes, refused before reading otherwise (a 255 MB module cost a minute
+/// and 3 GB of compiling before it was refused).
 fn read_artifact(path: &Path) -> Result<Vec<u8>> {
-    hookcheck::limits::read_bounded(path, MAX_ARTIFACT_BYTES).map_err(|e| match e {
+    let (max, what) = artifact_limit(path);
+    let data = hookcheck::limits::read_bounded(path, max).map_err(|e| match e {
+        // Too large: say whose limit it is.
+        hookcheck::Error::Input { reason, .. } if reason.contains(" bytes") => {
+            Error::artifact(path, format!("{reason} (hookcheck's limit for {what})"))
+        }
         hookcheck::Error::Input { reason, .. } => Error::artifact(path, reason),
         hookcheck::Error::Io { source, .. } => Error::io("read", path, source),
         other => Error::artifact(path, other.to_string()),
-    })
+    })?;
+    // Swapped for a WASM module between the look and the read.
+    if max == MAX_ARTIFACT_BYTES
+        && data.starts_with(b"\0asm")
+        && data.len() as u64 > hookcheck::limits::MAX_WASM_BYTES
+    {
+        return Err(Error::artifact(
+            path,
+            format!(
+                "{} bytes; files over {} bytes are not read (hookcheck's limit for a WASM module)",
+                data.len(),
+                hookcheck::limits::MAX_WASM_BYTES
+            ),
+        ));
+    }
+    Ok(data)
 }
 
 /// A plugin file read and sniffed, before a profile opens it.
@@ -367,6 +446,7 @@ impl Artifact {
             first_load: std::sync::OnceLock::new(),
             drift: std::sync::Mutex::new(None),
             inputs: Arc::default(),
+            shared: std::cell::RefCell::new(None),
         };
         // A file the dynamic loader refuses is not a plugin to
         // check: every check would be a skip. (A plugin that loads
@@ -383,7 +463,10 @@ impl Artifact {
             Err(hookcheck::Error::NativeLoad(why @ LoadError::HostFault { .. })) => {
                 return Err(Error::artifact(&native.path, why.to_string()));
             }
-            _ => {}
+            // The first load is the run's host: the plugin's `init` runs
+            // once per run, as once per daemon start.
+            Ok(host) => *native.shared.borrow_mut() = Some(host),
+            Err(_) => {}
         }
         Ok(Subject::Native(native))
     }
@@ -526,10 +609,10 @@ impl Subject {
     /// checks run on a worker thread, so a hook that never returns costs a
     /// deadline, not the run. `None` for the others, whose hooks have
     /// deadlines of their own (a child runner, an epoch deadline).
-    pub(crate) fn detached(&self) -> Option<Subject> {
+    pub(crate) fn detached(&self) -> Option<Detached> {
         match self {
-            Subject::Pylon(p) => Some(Subject::Pylon(p.clone())),
-            Subject::Rustant(r) => Some(Subject::Rustant(r.clone())),
+            Subject::Pylon(p) => Some(Detached::Pylon(p.clone())),
+            Subject::Rustant(r) => Some(Detached::Rustant(r.clone())),
             _ => None,
         }
     }

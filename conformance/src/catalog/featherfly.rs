@@ -64,18 +64,36 @@ fn not_loaded(e: &hookcheck::Error) -> Verdict {
     ))
 }
 
-/// A fresh host for a check that makes its own calls; none once the
-/// shared exercise saw a hook time out, so a run pays one timeout, not one
-/// per check.
-fn host(n: &NativeSubject) -> Result<FeatherFlyHost, Verdict> {
+/// Runs `f` on the run's one host for a check that makes its own calls:
+/// the plugin is loaded once per run (the exercise's host, kept), as the
+/// daemon loads it once per start, so a slow `init` is paid once. None
+/// once the shared exercise saw a hook time out, so a run pays one
+/// timeout, not one per check.
+fn with_host(n: &NativeSubject, f: impl FnOnce(&FeatherFlyHost) -> Verdict) -> Verdict {
     if let Ok(exercise) = exercised(n)
         && let Some(label) = &exercise.stopped
     {
-        return Err(Verdict::unexercised(format!(
+        return Verdict::unexercised(format!(
             "not run: a hook timed out on `{label}` (see FF-SAFE-004), and a run waits for one timeout only"
-        )));
+        ));
     }
-    n.host(CAPACITY).map_err(|e| not_loaded(&e))
+    loaded(n, f)
+}
+
+/// Runs `f` on the run's one host, loading it if no check has yet, for a
+/// check that reads what the plugin registered.
+fn loaded(n: &NativeSubject, f: impl FnOnce(&FeatherFlyHost) -> Verdict) -> Verdict {
+    let mut shared = n.shared.borrow_mut();
+    if shared.is_none() {
+        match n.host(CAPACITY) {
+            Ok(host) => *shared = Some(host),
+            Err(e) => return not_loaded(&e),
+        }
+    }
+    match shared.as_ref() {
+        Some(host) => f(host),
+        None => Verdict::not_loaded("the plugin does not load"),
+    }
 }
 
 fn request(method: HttpMethod, path: &str, headers: &[(&str, &str)]) -> NativeRequest {
@@ -355,10 +373,24 @@ fn exercise(host: &FeatherFlyHost, inputs: &Inputs) -> Seen {
         }
     }
     if stopped.is_none() {
-        // The end of the run: give such a thread a moment, then look again.
-        std::thread::sleep(SETTLE);
+        // The end of the run: give such a thread a moment, and while the
+        // plugin keeps threads of its own running, up to a call's deadline
+        // (a thread that ends the process 300 ms after its hook returned
+        // would end the daemon): look again.
         let mut last = Trace::new(hookcheck::engine::TraceMode::Full);
-        note_death(host, &mut last);
+        let until = Instant::now() + LINGER;
+        std::thread::sleep(SETTLE);
+        let mut death = host.runner_death();
+        while death.is_none()
+            && host.runner_threads().is_some_and(|n| n > 1)
+            && Instant::now() < until
+        {
+            std::thread::sleep(Duration::from_millis(25));
+            death = host.runner_death();
+        }
+        if let Some(failure) = death {
+            record_death(host, &mut last, failure);
+        }
         out.push(("after the last call".to_owned(), last));
     }
     let (new, more) = host.take_acts();
@@ -378,16 +410,27 @@ fn exercise(host: &FeatherFlyHost, inputs: &Inputs) -> Seen {
 
 /// How long the exercise waits after its last call before it looks whether
 /// the runner is still there.
-const SETTLE: Duration = Duration::from_millis(250);
+const SETTLE: Duration = Duration::from_millis(20);
+/// How long it waits, at most, while a thread the plugin started is still
+/// running after the last call.
+const LINGER: Duration = Duration::from_secs(2);
+/// A load (the runner's start, `dlopen`, every `init`) slower than this
+/// delays the daemon's start noticeably (FF-LOAD-009).
+const SLOW_LOAD: Duration = Duration::from_secs(1);
 
 /// Records, as a failed step, that the runner died on its own.
 fn note_death(host: &FeatherFlyHost, trace: &mut Trace) {
     if let Some(failure) = host.runner_death() {
-        let plugin = host.plugins().first().map_or("?", |p| p.name.as_str());
-        let hook = "after the hook returned";
-        let outcome = Outcome::error(plugin, hook, failure);
-        trace.push(plugin, hook, None, &outcome, None, Duration::ZERO);
+        record_death(host, trace, failure);
     }
+}
+
+/// Records the runner's death `failure` as a failed step.
+fn record_death(host: &FeatherFlyHost, trace: &mut Trace, failure: Failure) {
+    let plugin = host.plugins().first().map_or("?", |p| p.name.as_str());
+    let hook = "after the hook returned";
+    let outcome = Outcome::error(plugin, hook, failure);
+    trace.push(plugin, hook, None, &outcome, None, Duration::ZERO);
 }
 
 /// The answers a registration's hook can give, which coverage lists even
@@ -449,10 +492,15 @@ fn registration_name(kind: &RegKind) -> String {
 /// registrations seen, shared by the checks that read them.
 fn exercised(n: &NativeSubject) -> Result<&crate::subject::Exercise, Verdict> {
     let done = n.exercised.get_or_init(|| {
-        let host = n.host(CAPACITY)?;
+        // The host the subject was opened with, when it is still there.
+        let kept = n.shared.borrow_mut().take();
+        let host = match kept {
+            Some(host) => host,
+            None => n.host(CAPACITY)?,
+        };
         let seen = exercise(&host, &n.inputs);
         let late = host.late_registrations().iter().sum();
-        Ok(crate::subject::Exercise {
+        let done = crate::subject::Exercise {
             traces: seen.traces,
             late,
             coverage: seen.coverage,
@@ -461,7 +509,12 @@ fn exercised(n: &NativeSubject) -> Result<&crate::subject::Exercise, Verdict> {
             acts: seen.acts,
             more_acts: seen.more_acts,
             protections: host.protections(),
-        })
+            load_time: host.load_time(),
+        };
+        // The checks that make their own calls use this host: the plugin
+        // loads once per run.
+        *n.shared.borrow_mut() = Some(host);
+        Ok(done)
     });
     done.as_ref().map_err(not_loaded)
 }
@@ -497,53 +550,72 @@ pub(crate) fn coverage(n: &NativeSubject) -> Coverage {
 
 fn ff_pat_001(s: &Subject) -> Verdict {
     on_native(s, |n| {
-        let host = match n.host(CAPACITY) {
-            Ok(h) => h,
-            Err(e) => return not_loaded(&e),
-        };
-        let patterns: Vec<&str> = host
-            .registrations()
-            .iter()
-            .filter_map(|r| match &r.kind {
-                RegKind::Request { pattern, .. } | RegKind::Json { pattern, .. } => {
-                    Some(pattern.as_str())
+        loaded(n, |host| {
+            let patterns: Vec<&str> = host
+                .registrations()
+                .iter()
+                .filter_map(|r| match &r.kind {
+                    RegKind::Request { pattern, .. } | RegKind::Json { pattern, .. } => {
+                        Some(pattern.as_str())
+                    }
+                    _ => None,
+                })
+                .collect();
+            match patterns.iter().find(|p| pattern_diverges(p)) {
+                Some(p) => {
+                    let fix = p
+                        .split('*')
+                        .next()
+                        .unwrap_or_default()
+                        .trim_end_matches('/');
+                    let fix = if fix.is_empty() { "*" } else { fix };
+                    Verdict::fail(format!(
+                        "pattern `{p}` matches no path on the host: it reads `*` only as the whole pattern and otherwise matches a plain prefix, so this hook never runs in production. Use `{fix}` (a prefix on both; on the host it also covers `{fix}x`)"
+                    ))
                 }
-                _ => None,
-            })
-            .collect();
-        match patterns.iter().find(|p| pattern_diverges(p)) {
-            Some(p) => {
-                let fix = p
-                    .split('*')
-                    .next()
-                    .unwrap_or_default()
-                    .trim_end_matches('/');
-                let fix = if fix.is_empty() { "*" } else { fix };
-                Verdict::fail(format!(
-                    "pattern `{p}` matches no path on the host: it reads `*` only as the whole pattern and otherwise matches a plain prefix, so this hook never runs in production. Use `{fix}` (a prefix on both; on the host it also covers `{fix}x`)"
-                ))
+                None => Verdict::pass(format!(
+                    "{} pattern(s), each read the same way by the documents and the host",
+                    patterns.len()
+                )),
             }
-            None => Verdict::pass(format!(
-                "{} pattern(s), each read the same way by the documents and the host",
-                patterns.len()
-            )),
-        }
+        })
     })
 }
 
 fn ff_host_001(s: &Subject) -> Verdict {
-    on_native(s, |n| match n.host(CAPACITY) {
-        Err(e) => not_loaded(&e),
-        Ok(h)
-            if h.registrations()
+    on_native(s, |n| {
+        loaded(n, |h| match () {
+            () if h
+                .registrations()
                 .iter()
                 .any(|r| matches!(r.kind, RegKind::Route { .. })) =>
-        {
-            Verdict::pass("registers a route, so the host's plugin router is not empty")
+            {
+                Verdict::pass("registers a route, so the host's plugin router is not empty")
+            }
+            () => Verdict::fail(
+                "registers no route: the daemon at the pinned commit panics at start unless some loaded plugin registers one (a host bug); load it beside a plugin with a route",
+            ),
+        })
+    })
+}
+
+fn ff_load_009(s: &Subject) -> Verdict {
+    on_native(s, |n| {
+        let e = match exercised(n) {
+            Ok(e) => e,
+            Err(v) => return v,
+        };
+        if e.load_time > SLOW_LOAD {
+            Verdict::fail(format!(
+                "loading took {:?} (starting the runner, dlopen and init): the daemon loads every plugin before it serves, so its start waits that long, every start; move slow work out of init (do it lazily, or on a thread that never blocks a hook)",
+                e.load_time
+            ))
+        } else {
+            Verdict::pass(format!(
+                "loads in {:?} (starting the runner included)",
+                e.load_time
+            ))
         }
-        Ok(_) => Verdict::fail(
-            "registers no route: the daemon at the pinned commit panics at start unless some loaded plugin registers one (a host bug); load it beside a plugin with a route",
-        ),
     })
 }
 
@@ -598,26 +670,30 @@ fn ff_load_001(s: &Subject) -> Verdict {
 fn load_rule(
     n: &NativeSubject,
     rule: impl Fn(&LoadError) -> bool,
-    loaded: impl FnOnce(FeatherFlyHost) -> Verdict,
+    then: impl FnOnce(&FeatherFlyHost) -> Verdict,
 ) -> Verdict {
-    match n.host(CAPACITY) {
-        Ok(h) => loaded(h),
-        Err(hookcheck::Error::NativeLoad(why)) if rule(&why) => Verdict::fail(why.to_string()),
-        Err(e) => Verdict::not_loaded(format!("does not load: {e}")),
+    if let Some(why) = n.load_failure.get() {
+        return if rule(why) {
+            Verdict::fail(why.to_string())
+        } else {
+            Verdict::not_loaded(format!("does not load: {why}"))
+        };
     }
+    loaded(n, then)
 }
 
 fn ff_load_002(s: &Subject) -> Verdict {
-    on_native(s, |n| match n.host(CAPACITY) {
-        Err(e) => not_loaded(&e),
-        Ok(h) => match h
-            .warnings()
-            .iter()
-            .find(|w| matches!(w, LoadWarning::ApiVersion { .. }))
-        {
-            Some(w) => Verdict::fail(w.to_string()),
-            None => Verdict::pass("api_version is 8"),
-        },
+    on_native(s, |n| {
+        loaded(n, |h| {
+            match h
+                .warnings()
+                .iter()
+                .find(|w| matches!(w, LoadWarning::ApiVersion { .. }))
+            {
+                Some(w) => Verdict::fail(w.to_string()),
+                None => Verdict::pass("api_version is 8"),
+            }
+        })
     })
 }
 fn ff_load_003(s: &Subject) -> Verdict {
@@ -648,9 +724,8 @@ fn ff_load_004(s: &Subject) -> Verdict {
     })
 }
 fn ff_load_005(s: &Subject) -> Verdict {
-    on_native(s, |n| match n.host(CAPACITY) {
-        Err(e) => not_loaded(&e),
-        Ok(h) => {
+    on_native(s, |n| {
+        loaded(n, |h| {
             let refused: Vec<&LoadWarning> = h
                 .warnings()
                 .iter()
@@ -672,9 +747,10 @@ fn ff_load_005(s: &Subject) -> Verdict {
                     h.registrations().len()
                 )),
             }
-        }
+        })
     })
 }
+
 fn ff_load_006(s: &Subject) -> Verdict {
     on_native(s, |n| {
         let (late, calls) = match exercised(n) {
@@ -704,12 +780,10 @@ fn ff_load_007(s: &Subject) -> Verdict {
 }
 fn ff_load_008(s: &Subject) -> Verdict {
     on_native(s, |n| {
-        // The run has loaded it already (the probe at open, the exercise);
-        // two more loads, then what every load registered is compared.
-        for _ in 0..2 {
-            if let Err(e) = n.host(CAPACITY) {
-                return not_loaded(&e);
-            }
+        // The run has loaded it once (its one host); one more load, then
+        // what both registered is compared.
+        if let Err(e) = n.host(CAPACITY) {
+            return not_loaded(&e);
         }
         match n.drift() {
             Some(why) => Verdict::fail(why),
@@ -739,40 +813,38 @@ fn json_rule(
     unseen: impl FnOnce(&FeatherFlyHost, usize) -> Verdict,
 ) -> Verdict {
     on_native(s, |n| {
-        let host = match host(n) {
-            Ok(h) => h,
-            Err(v) => return v,
-        };
-        if !registers(&host, is_json) {
-            return Verdict::skip("the plugin registers no JSON hook");
-        }
-        let mut tally = Tally::default();
-        let mut about = 0;
-        for (path, body) in json_inputs(host.registrations()) {
-            let run = host.json(HttpMethod::Get, &path, body.to_string().as_bytes());
-            tally.add(&run.trace);
-            let Ok(after) = serde_json::from_slice::<Value>(&run.value) else {
-                continue;
-            };
-            if judged.is_some_and(|about| !about(&body, &after)) {
-                continue;
+        with_host(n, |host| {
+            if !registers(host, is_json) {
+                return Verdict::skip("the plugin registers no JSON hook");
             }
-            about += 1;
-            if let Some(why) = judge(&path, &body, &after) {
-                return Verdict::fail(why);
+            let mut tally = Tally::default();
+            let mut about = 0;
+            for (path, body) in json_inputs(host.registrations()) {
+                let run = host.json(HttpMethod::Get, &path, body.to_string().as_bytes());
+                tally.add(&run.trace);
+                let Ok(after) = serde_json::from_slice::<Value>(&run.value) else {
+                    continue;
+                };
+                if judged.is_some_and(|about| !about(&body, &after)) {
+                    continue;
+                }
+                about += 1;
+                if let Some(why) = judge(&path, &body, &after) {
+                    return Verdict::fail(why);
+                }
             }
-        }
-        if let Some(v) = tally.nothing_returned(CHECKS) {
-            return v;
-        }
-        if about == 0 {
-            return unseen(&host, tally.returned);
-        }
-        Verdict::pass(format!(
-            "{ok} over {about} bodies ({} JSON hook calls)",
-            tally.returned
-        ))
-        .with_calls(tally.returned)
+            if let Some(v) = tally.nothing_returned(CHECKS) {
+                return v;
+            }
+            if about == 0 {
+                return unseen(host, tally.returned);
+            }
+            Verdict::pass(format!(
+                "{ok} over {about} bodies ({} JSON hook calls)",
+                tally.returned
+            ))
+            .with_calls(tally.returned)
+        })
     })
 }
 
@@ -817,43 +889,43 @@ fn ff_json_003(s: &Subject) -> Verdict {
 }
 fn ff_det_001(s: &Subject) -> Verdict {
     on_native(s, |n| {
-        let host = match host(n) {
-            Ok(h) => h,
-            Err(v) => return v,
-        };
-        if !registers(&host, |k| is_json(k) || matches!(k, RegKind::Config)) {
-            return Verdict::skip("the plugin registers no JSON or config hook");
-        }
-        let mut tally = Tally::default();
-        for (path, body) in json_inputs(host.registrations()) {
-            let body = body.to_string();
-            let a = host.json(HttpMethod::Get, &path, body.as_bytes());
-            let b = host.json(HttpMethod::Get, &path, body.as_bytes());
+        with_host(n, |host| {
+            if !registers(host, |k| is_json(k) || matches!(k, RegKind::Config)) {
+                return Verdict::skip("the plugin registers no JSON or config hook");
+            }
+            let mut tally = Tally::default();
+            for (path, body) in json_inputs(host.registrations()) {
+                let body = body.to_string();
+                let a = host.json(HttpMethod::Get, &path, body.as_bytes());
+                let b = host.json(HttpMethod::Get, &path, body.as_bytes());
+                tally.add(&a.trace);
+                tally.add(&b.trace);
+                if a.value != b.value {
+                    return Verdict::fail(format!(
+                        "GET {path} twice gave {} then {}",
+                        String::from_utf8_lossy(&a.value),
+                        String::from_utf8_lossy(&b.value)
+                    ));
+                }
+            }
+            let a = host.config_mutate(CONFIG_YAML);
+            let b = host.config_mutate(CONFIG_YAML);
             tally.add(&a.trace);
             tally.add(&b.trace);
             if a.value != b.value {
-                return Verdict::fail(format!(
-                    "GET {path} twice gave {} then {}",
-                    String::from_utf8_lossy(&a.value),
-                    String::from_utf8_lossy(&b.value)
-                ));
+                return Verdict::fail(
+                    "config.mutate twice over the same YAML gave different output",
+                );
             }
-        }
-        let a = host.config_mutate(CONFIG_YAML);
-        let b = host.config_mutate(CONFIG_YAML);
-        tally.add(&a.trace);
-        tally.add(&b.trace);
-        if a.value != b.value {
-            return Verdict::fail("config.mutate twice over the same YAML gave different output");
-        }
-        if let Some(v) = tally.nothing_returned(CHECKS) {
-            return v;
-        }
-        Verdict::pass(format!(
-            "the same input gives the same output over {} hook calls",
-            tally.returned
-        ))
-        .with_calls(tally.returned)
+            if let Some(v) = tally.nothing_returned(CHECKS) {
+                return v;
+            }
+            Verdict::pass(format!(
+                "the same input gives the same output over {} hook calls",
+                tally.returned
+            ))
+            .with_calls(tally.returned)
+        })
     })
 }
 fn ff_order_001(s: &Subject) -> Verdict {
@@ -886,53 +958,51 @@ fn ff_order_001(s: &Subject) -> Verdict {
 }
 fn ff_perf_001(s: &Subject) -> Verdict {
     on_native(s, |n| {
-        let host = match host(n) {
-            Ok(h) => h,
-            Err(v) => return v,
-        };
-        let Some(pattern) = host.registrations().iter().find_map(|r| match &r.kind {
-            RegKind::Request { pattern, .. } => Some(pattern.clone()),
-            _ => None,
-        }) else {
-            return Verdict::skip("the plugin registers no request hook");
-        };
-        let Some(path) = paths_for_pattern(&pattern)
-            .into_iter()
-            .find_map(|(p, matches)| matches.then_some(p))
-        else {
-            return Verdict::unexercised(format!(
-                "no request path matches the pattern `{pattern}`"
-            ));
-        };
-        let req = request(HttpMethod::Get, &path, &[("accept", "application/json")]);
-        let hooked = host.request(&req).trace.steps.len();
-        if hooked == 0 {
-            return Verdict::unexercised(format!(
-                "a request to {path} (matching `{pattern}`) reached no request hook"
-            ));
-        }
-        let mut times: Vec<Duration> = (0..21)
-            .map(|_| {
-                let start = Instant::now();
-                host.request(&req);
-                start.elapsed()
-            })
-            .collect();
-        times.sort();
-        let median = times[times.len() / 2];
-        // Far above a child round trip even on a loaded debug build, far
-        // below the breaker's 25 ms.
-        let budget = Duration::from_millis(10);
-        if median > budget {
-            Verdict::fail(format!(
-                "request hooks on {path} take {median:?} per request (median of 21, child-process round trip included); the budget is {budget:?}"
-            ))
-        } else {
-            Verdict::pass(format!(
+        with_host(n, |host| {
+            let Some(pattern) = host.registrations().iter().find_map(|r| match &r.kind {
+                RegKind::Request { pattern, .. } => Some(pattern.clone()),
+                _ => None,
+            }) else {
+                return Verdict::skip("the plugin registers no request hook");
+            };
+            let Some(path) = paths_for_pattern(&pattern)
+                .into_iter()
+                .find_map(|(p, matches)| matches.then_some(p))
+            else {
+                return Verdict::unexercised(format!(
+                    "no request path matches the pattern `{pattern}`"
+                ));
+            };
+            let req = request(HttpMethod::Get, &path, &[("accept", "application/json")]);
+            let hooked = host.request(&req).trace.steps.len();
+            if hooked == 0 {
+                return Verdict::unexercised(format!(
+                    "a request to {path} (matching `{pattern}`) reached no request hook"
+                ));
+            }
+            let mut times: Vec<Duration> = (0..21)
+                .map(|_| {
+                    let start = Instant::now();
+                    host.request(&req);
+                    start.elapsed()
+                })
+                .collect();
+            times.sort();
+            let median = times[times.len() / 2];
+            // Far above a child round trip even on a loaded debug build, far
+            // below the breaker's 25 ms.
+            let budget = Duration::from_millis(10);
+            if median > budget {
+                Verdict::fail(format!(
+                    "request hooks on {path} take {median:?} per request (median of 21, child-process round trip included); the budget is {budget:?}"
+                ))
+            } else {
+                Verdict::pass(format!(
                 "request hooks on {path} take {median:?} per request (median of 21, child-process round trip included)"
             ))
             .with_calls(hooked * 22)
-        }
+            }
+        })
     })
 }
 
@@ -1026,6 +1096,19 @@ const CHECKS: &[Check] = &[
         "native:registers_differently",
         ff_load_008,
     ),
+    CATALOG
+        .check(
+            "FF-LOAD-009",
+            "loads quickly",
+            "The daemon loads each .so, checks the plugin API version, calls init — before it serves.",
+            Severity::Recommended,
+            "native:slow_init",
+            ff_load_009,
+        )
+        .on_host(
+            Basis::Host,
+            "application/src/daemon.rs:15-55 and plugins/mod.rs:351-385 (every plugin's init runs before the daemon serves; a slow init delays every start)",
+        ),
     CATALOG.row(
         "FF-CFG-001",
         "config output is YAML",

@@ -117,8 +117,11 @@ impl Artifact {
         if !is_wasm {
             return Err(bad("the lesstruct profile needs a WASM module".into()));
         }
-        let binary = wat::parse_bytes(&data)
-            .map_err(|e| bad(format!("not a WASM module: {e}")))?
+        // Past hookcheck's limits (size, exports, functions, instructions)
+        // the module is refused here, before an engine starts or a
+        // compiler sees it.
+        let binary = hookcheck::limits::wasm_binary(&data)
+            .map_err(bad)?
             .into_owned();
         let limits = WasmLimits {
             deadline: Duration::from_secs(2),

@@ -576,6 +576,23 @@ impl ChildRunner {
         }
     }
 
+    /// The runner's threads now, read from `/proc`: the shim's child is
+    /// the runner, or init whose child is the runner.
+    pub(crate) fn runner_threads(&self) -> Option<usize> {
+        let running = self.running.as_ref()?;
+        let mut pid = running.child.id();
+        let depth = if self.protections.as_ref()?.pid_namespace {
+            2
+        } else {
+            1
+        };
+        for _ in 0..depth {
+            pid = first_child(pid)?;
+        }
+        let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).ok()?;
+        Some(tasks.count())
+    }
+
     /// What confined the last runner started.
     pub(crate) fn protections(&self) -> Option<&Protections> {
         self.protections.as_ref()
@@ -756,6 +773,16 @@ impl ChildRunner {
         }
         self.running = None;
     }
+}
+
+/// The first child of process `pid` (`/proc/<pid>/task/<pid>/children`).
+fn first_child(pid: u32) -> Option<u32> {
+    std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children"))
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
 
 /// A pipe for the shim's reports: the reading end (non-blocking) and the

@@ -179,6 +179,7 @@ pub struct FeatherFlyHost {
     tolerated: RefCell<Vec<Tolerated>>,
     token: RefCell<Option<String>>,
     trace_mode: TraceMode,
+    load_time: Duration,
 }
 
 impl std::fmt::Debug for FeatherFlyHost {
@@ -204,6 +205,7 @@ impl FeatherFlyHost {
     /// Loads `paths` sorted alphabetically by file name (that order is
     /// every pipeline's order).
     pub fn load(paths: &[PathBuf], options: &NativeOptions) -> Result<Self> {
+        let started = std::time::Instant::now();
         // A bare file name would send `dlopen` searching the library path;
         // a plugin path is a path, relative to the current directory.
         let mut paths: Vec<PathBuf> = paths
@@ -246,6 +248,7 @@ impl FeatherFlyHost {
             token: RefCell::new(None),
             regs,
             trace_mode: TraceMode::Full,
+            load_time: started.elapsed(),
         })
     }
 
@@ -734,6 +737,22 @@ impl FeatherFlyHost {
         match &mut *self.backend.borrow_mut() {
             Backend::InProcess(_) => None,
             Backend::Child(child) => child.check_alive(),
+        }
+    }
+
+    /// How long loading took: the runner's start, every `dlopen` and every
+    /// `init` (the daemon pays it at every start).
+    pub fn load_time(&self) -> Duration {
+        self.load_time
+    }
+
+    /// How many threads the plugins' runner has now (`None` in this
+    /// process, or when it cannot be told): more than one means a plugin
+    /// left a thread running after its call returned.
+    pub fn runner_threads(&self) -> Option<usize> {
+        match &*self.backend.borrow() {
+            Backend::InProcess(_) => None,
+            Backend::Child(child) => child.runner_threads(),
         }
     }
 

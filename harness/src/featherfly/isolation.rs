@@ -61,6 +61,10 @@ const NOBODY: u32 = 65_534;
 /// so the runner loads what hookcheck named whatever it can see.
 pub(crate) const PLUGINS_ENV: &str = "HOOKCHECK_RUNNER_PLUGINS";
 
+/// Set to `1`, the runner makes no namespace, as on a machine without
+/// user namespaces (the filter still reports and refuses).
+pub const NO_NAMESPACES_ENV: &str = "HOOKCHECK_SANDBOX_WITHOUT_NAMESPACES";
+
 /// The plugin files opened before the runner's mounts changed.
 static OPENED: std::sync::OnceLock<Vec<(std::path::PathBuf, OwnedFd)>> = std::sync::OnceLock::new();
 
@@ -195,8 +199,10 @@ fn shim(report: std::fs::File, serve: fn() -> i32) -> i32 {
     protections.uid = uid;
     // SAFETY: plain getters.
     let gid = unsafe { libc::getgid() };
+    let wanted = std::env::var_os(NO_NAMESPACES_ENV).is_none_or(|v| v != "1");
     // SAFETY: unshare of this process's namespaces.
-    let namespaces = unsafe { libc::unshare(libc::CLONE_NEWUSER | libc::CLONE_NEWPID) } == 0;
+    let namespaces =
+        wanted && unsafe { libc::unshare(libc::CLONE_NEWUSER | libc::CLONE_NEWPID) } == 0;
     if namespaces {
         match map_ids(uid, gid) {
             Ok(()) => {
@@ -205,10 +211,14 @@ fn shim(report: std::fs::File, serve: fn() -> i32) -> i32 {
             }
             Err(e) => protections.notes.push(e),
         }
-    } else {
+    } else if wanted {
         protections
             .notes
             .push(os_error("no user and PID namespace (unshare)"));
+    } else {
+        protections
+            .notes
+            .push(format!("no namespace ({NO_NAMESPACES_ENV}=1)"));
     }
     let Ok((control, control_child)) = socket_pair() else {
         return serve_unconfined(report, protections, serve, "no socket pair");

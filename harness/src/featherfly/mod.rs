@@ -25,7 +25,9 @@ pub use host::{
     CloudPanelRun, DEFAULT_CAPACITY, EventRun, FeatherFlyHost, Isolation, NativeOptions,
     NativeRequest, PreparedRequest, RequestRun, ValueRun, plugin_files,
 };
-pub use isolation::{ACTS_REPORTED, Protections, RUNNER_FILE_BYTES, RUNNER_TASKS, SCRATCH_BYTES};
+pub use isolation::{
+    ACTS_REPORTED, NO_NAMESPACES_ENV, Protections, RUNNER_FILE_BYTES, RUNNER_TASKS, SCRATCH_BYTES,
+};
 pub use library::{CANCEL_REASON_CAPACITY, ENTRY_SYMBOL, InProcess};
 pub use load_error::LoadError;
 pub use registry::{LOG_BYTES_PER_CALL, LOG_LINES_PER_CALL};

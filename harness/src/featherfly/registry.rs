@@ -48,6 +48,9 @@ static LIVE: Mutex<Option<HashSet<usize>>> = Mutex::new(None);
 pub const LOG_LINES_PER_CALL: usize = 256;
 /// Log bytes kept per hook call.
 pub const LOG_BYTES_PER_CALL: usize = 64 << 10;
+/// The longest log line kept: a longer one is cut while it is read (the
+/// rest is never touched), so a plugin's 64 MiB line costs the host 4 KiB.
+const LOG_LINE_BYTES: usize = 4096;
 
 /// The log lines of one call, bounded.
 #[derive(Default)]
@@ -217,22 +220,6 @@ fn pattern(ptr: *const u8, len: usize, what: &str) -> Result<String, Registratio
     Ok(String::from_utf8_lossy(bytes).into_owned())
 }
 
-fn text(ptr: *const u8, len: usize, what: &str) -> Result<String, String> {
-    if ptr.is_null() && len > 0 {
-        return Err(format!("{what} pointer is null"));
-    }
-    if len > 4096 {
-        return Err(format!("{what} is {len} bytes long"));
-    }
-    let bytes = if len == 0 {
-        &[][..]
-    } else {
-        // SAFETY: the plugin passes a pointer and length to its own string.
-        unsafe { std::slice::from_raw_parts(ptr, len) }
-    };
-    String::from_utf8(bytes.to_vec()).map_err(|_| format!("{what} is not UTF-8"))
-}
-
 /// # Safety
 ///
 /// Called by plugin code with its own pointers; each is checked (null,
@@ -368,21 +355,54 @@ unsafe extern "C" fn register_cloudpanel_hook(
 /// Called by plugin code with its own pointers; each is checked (null,
 /// length, the `user_data` this host handed out) before it is read.
 unsafe extern "C" fn log_info(ptr: *const u8, len: usize) {
-    let line = match text(ptr, len.min(4096), "log line") {
-        Ok(t) => t,
-        Err(e) => format!("<{e}>"),
-    };
     LOG.with(|l| {
-        if let Some(log) = l.borrow_mut().as_mut() {
-            if log.lines.len() < LOG_LINES_PER_CALL && log.bytes + line.len() <= LOG_BYTES_PER_CALL
-            {
-                log.bytes += line.len();
-                log.lines.push(line);
-            } else {
-                log.dropped += 1;
-            }
+        let mut log = l.borrow_mut();
+        let Some(log) = log.as_mut() else {
+            return;
+        };
+        // A full log counts the line without reading a byte of it.
+        if log.lines.len() >= LOG_LINES_PER_CALL || log.bytes >= LOG_BYTES_PER_CALL {
+            log.dropped += 1;
+            return;
+        }
+        let line = log_line(ptr, len);
+        if log.bytes + line.len() <= LOG_BYTES_PER_CALL {
+            log.bytes += line.len();
+            log.lines.push(line);
+        } else {
+            log.dropped += 1;
         }
     });
+}
+
+/// A log line as the host keeps it: at most [`LOG_LINE_BYTES`] read from
+/// the plugin's buffer, never the rest; a cut line ends by saying so, and
+/// a character the cut split is left out.
+fn log_line(ptr: *const u8, len: usize) -> String {
+    if ptr.is_null() {
+        return if len == 0 {
+            String::new()
+        } else {
+            "<log line pointer is null>".into()
+        };
+    }
+    let read = len.min(LOG_LINE_BYTES);
+    // SAFETY: the plugin passes a pointer and length to its own string;
+    // `read` is no more than that length.
+    let bytes = unsafe { std::slice::from_raw_parts(ptr, read) };
+    let kept = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        // Only the cut split a character: keep what precedes it.
+        Err(e) if read < len && e.error_len().is_none() => {
+            std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default()
+        }
+        Err(_) => return "<log line is not UTF-8>".into(),
+    };
+    if read == len {
+        kept.to_owned()
+    } else {
+        format!("{kept}… [cut: the line is {len} bytes; the host keeps {LOG_LINE_BYTES}]")
+    }
 }
 
 /// The `HostApi` for one plugin: its name and its `LoadState` as
@@ -425,5 +445,61 @@ mod tests {
         // SAFETY: a live buffer and its length.
         let ((), next) = capture_logs(|| unsafe { log_info(line.as_ptr(), line.len()) });
         assert_eq!(next.len(), 1);
+    }
+
+    #[test]
+    fn a_huge_log_line_is_cut_while_it_is_read() {
+        // 64 MiB claimed, of which only the first page can be read: a host
+        // that touched the rest would crash here, not merely use memory.
+        const CLAIMED: usize = 64 << 20;
+        // SAFETY: a fresh anonymous mapping; only its first page is made
+        // readable and written, and it is unmapped at the end.
+        let base = unsafe {
+            let base = libc::mmap(
+                std::ptr::null_mut(),
+                CLAIMED,
+                libc::PROT_NONE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            );
+            assert_ne!(base, libc::MAP_FAILED);
+            assert_eq!(
+                libc::mprotect(base, 4096, libc::PROT_READ | libc::PROT_WRITE),
+                0
+            );
+            // A two-byte character straddling the cut at 4096.
+            std::ptr::write_bytes(base.cast::<u8>(), b'x', 4095);
+            *base.cast::<u8>().add(4095) = 0xc3;
+            base.cast::<u8>()
+        };
+        let ((), lines) = capture_logs(|| {
+            // SAFETY: the plugin's view: a pointer and the length it claims.
+            unsafe { log_info(base, CLAIMED) };
+            // Each further line is read up to the cut while the budget
+            // lasts; past it, not at all.
+            for _ in 0..10_000 {
+                // SAFETY: as above.
+                unsafe { log_info(base, CLAIMED) };
+            }
+        });
+        let first = &lines[0];
+        assert!(first.starts_with(&"x".repeat(4095)), "{first:.80}");
+        assert!(
+            first.ends_with(&format!(
+                "… [cut: the line is {CLAIMED} bytes; the host keeps 4096]"
+            )),
+            "{}",
+            &first[4095..]
+        );
+        let kept: usize = lines.iter().map(String::len).sum();
+        assert!(kept <= LOG_BYTES_PER_CALL + 200, "{kept}");
+        assert!(
+            lines
+                .last()
+                .is_some_and(|l| l.contains("more log lines dropped"))
+        );
+        // SAFETY: the mapping made above, no longer used.
+        unsafe { libc::munmap(base.cast(), CLAIMED) };
     }
 }

@@ -392,19 +392,22 @@ fn nothing_written(name: &str) -> Failure {
 fn replace(kind: &RegKind, bytes: &[u8], name: &str) -> Result<(), Failure> {
     match kind {
         RegKind::Config => {
-            crate::limits::check_nesting(bytes)
-                .and_then(|()| {
-                    serde_yaml_ng::from_slice::<serde_yaml_ng::Value>(bytes)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(|e| {
-                    bad(
-                        BadOutput::NotYaml,
-                        format!(
-                            "config.mutate output is not valid YAML ({e}): the daemon exits with status 1 when the final config does not parse"
-                        ),
-                    )
-                })?;
+            // Walked event by event first: YAML past the depth or node
+            // limits is refused before serde_yaml_ng builds anything.
+            crate::limits::check_yaml(bytes).map_err(|e| {
+                bad(
+                    BadOutput::NotYaml,
+                    format!("config.mutate output refused unparsed: {e}"),
+                )
+            })?;
+            serde_yaml_ng::from_slice::<serde_yaml_ng::Value>(bytes).map_err(|e| {
+                bad(
+                    BadOutput::NotYaml,
+                    format!(
+                        "config.mutate output is not valid YAML ({e}): the daemon exits with status 1 when the final config does not parse"
+                    ),
+                )
+            })?;
             Ok(())
         }
         RegKind::CloudPanel => check_json(bytes, &format!("{name} args")).map(drop),

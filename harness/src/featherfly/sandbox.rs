@@ -38,6 +38,11 @@ pub(crate) fn confine(command: &mut Command, report: std::os::fd::RawFd) {
     // outcome; a symbolized backtrace of it would only flood the host's
     // stderr and take seconds to print.
     command.env("RUST_BACKTRACE", "0");
+    // What a machine without user namespaces gets, on demand (for tests
+    // and for comparing the two).
+    if let Some(value) = std::env::var_os(super::isolation::NO_NAMESPACES_ENV) {
+        command.env(super::isolation::NO_NAMESPACES_ENV, value);
+    }
     // Nothing of a lesser process may read or write hookcheck's memory.
     // SAFETY: a plain prctl on this process.
     unsafe { libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0) };

@@ -140,9 +140,11 @@ pub const WASM_TABLES: usize = 4;
 impl WasmPlugin {
     /// Loads `path` (`.wasm`, or `.wat` text) with the manifest beside it
     /// (`<stem>.manifest`), if there is one. The plugin is named after the
-    /// file's stem.
+    /// file's stem. A file over [`crate::limits::MAX_WASM_BYTES`] is refused
+    /// before it is read, a module past the limits of
+    /// [`crate::limits::check_wasm_binary`] before it is compiled.
     pub fn load(engine: &WasmEngine, path: &Path, services: Arc<HostServices>) -> Result<Self> {
-        let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
+        let bytes = crate::limits::read_bounded(path, crate::limits::MAX_WASM_BYTES)?;
         let name = path
             .file_stem()
             .map_or_else(|| "plugin".into(), |s| s.to_string_lossy().into_owned());
@@ -163,7 +165,8 @@ impl WasmPlugin {
         Ok(plugin)
     }
 
-    /// Loads a module from bytes (binary or `.wat` text).
+    /// Loads a module from bytes (binary or `.wat` text), refused before
+    /// compiling past the limits of [`crate::limits::wasm_binary`].
     pub fn from_bytes(
         engine: &WasmEngine,
         name: &str,
@@ -172,7 +175,7 @@ impl WasmPlugin {
         services: Arc<HostServices>,
     ) -> Result<Self> {
         let bad = |reason| artifact_error(name, reason);
-        let binary = wat::parse_bytes(bytes).map_err(|e| bad(format!("not a WASM module: {e}")))?;
+        let binary = crate::limits::wasm_binary(bytes).map_err(bad)?;
         let module = Module::new(&engine.engine, &binary)
             .map_err(|e| bad(format!("not a valid WASM module: {e:#}")))?;
         Self::from_module(engine, name, module, manifest, services)
@@ -246,9 +249,10 @@ impl WasmPlugin {
     }
 
     /// Compiles `bytes` (binary or text) on `engine` without linking, for
-    /// inspection.
+    /// inspection; refused before compiling past the limits of
+    /// [`crate::limits::wasm_binary`].
     pub fn compile(engine: &WasmEngine, bytes: &[u8]) -> std::result::Result<Module, String> {
-        let binary = wat::parse_bytes(bytes).map_err(|e| format!("not a WASM module: {e}"))?;
+        let binary = crate::limits::wasm_binary(bytes)?;
         Module::new(&engine.engine, &binary).map_err(|e| format!("not a valid WASM module: {e:#}"))
     }
 
