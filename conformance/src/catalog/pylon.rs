@@ -616,7 +616,18 @@ fn py_perf_002(s: &Subject) -> Verdict {
         let call = || {
             let _ = plugin.on_request_with_meta("GET", "/api/posts", &auth, &meta);
         };
-        let measured = match call_guarded(|| hookcheck::contention::measure(THREADS, CALLS, call)) {
+        // Up to four batches while the count is small enough to be chance.
+        let batches = || {
+            let mut all = hookcheck::contention::measure(THREADS, CALLS, call)?;
+            for _ in 1..4 {
+                if !all.unsure() {
+                    break;
+                }
+                all = all.and(&hookcheck::contention::measure(THREADS, CALLS, call)?);
+            }
+            Some(all)
+        };
+        let measured = match call_guarded(batches) {
             Ok(Some(m)) if m.panicked == 0 => m,
             Ok(Some(_)) => return Verdict::skip("the hook panicked; see PY-REQ-001"),
             Ok(None) => {
@@ -628,17 +639,18 @@ fn py_perf_002(s: &Subject) -> Verdict {
         };
         let total = measured.completed;
         let numbers = format!(
-            "p99 with 1 thread {:?}, with {THREADS} at once {:?} ({:.1}x)",
+            "a lock-free control blocked {} times; p99 with 1 thread {:?}, with {THREADS} at once {:?} ({:.1}x, latencies for reference only)",
+            measured.control_blocked,
             measured.p99_single,
             measured.p99_concurrent,
             measured.ratio()
         );
-        // More than 1 % of calls waiting, and the waits showing at p99
-        // (5x the lone thread's), is a lock the callers queue on (or I/O,
-        // or a sleep) — not the odd page fault, not a busy machine.
-        if measured.blocked * 100 > total && measured.ratio() > 5.0 {
+        // Counts, not latencies: a call that made its thread give up the
+        // CPU waited on something (a lock the callers queue on, I/O, a
+        // sleep); computing code does not, however busy the machine is.
+        if measured.blocks() {
             Verdict::fail(format!(
-                "{} of {total} on_request_with_meta calls from {THREADS} threads at once blocked (their thread gave up the CPU mid-call: a contended lock, I/O or a sleep); {numbers}. Every request pays for that wait at p99: keep locks out of the request path",
+                "{} of {total} on_request_with_meta calls from {THREADS} threads released together blocked (their thread gave up the CPU mid-call: a contended lock, I/O or a sleep); {numbers}. Every request pays for that wait at p99: keep locks out of the request path",
                 measured.blocked
             ))
             .with_calls(total)
