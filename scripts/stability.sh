@@ -35,7 +35,7 @@ for i in $(seq "$runs"); do
     else
         moved=$((moved + 1))
         echo "run $i: MOVED (${took}s):"
-        diff "$work/run1.tsv" "$work/run$i.tsv" | grep '^[<>]' | sed 's/^/  /'
+        diff "$work/run1.tsv" "$work/run$i.tsv" | grep "^[<>]" | sed "s/^/  /" || true
     fi
 done
 if [ "$moved" -gt 0 ]; then

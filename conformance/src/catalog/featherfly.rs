@@ -974,19 +974,31 @@ fn ff_perf_001(s: &Subject) -> Verdict {
                 ));
             };
             let req = request(HttpMethod::Get, &path, &[("accept", "application/json")]);
-            let hooked = host.request(&req).trace.steps.len();
+            let first = host.request(&req).trace;
+            let hooked = first.steps.len();
             if hooked == 0 {
                 return Verdict::unexercised(format!(
                     "a request to {path} (matching `{pattern}`) reached no request hook"
                 ));
             }
-            let mut times: Vec<Duration> = (0..21)
-                .map(|_| {
-                    let start = Instant::now();
-                    host.request(&req);
-                    start.elapsed()
-                })
-                .collect();
+            // A hook that fails has no time of its own: a crash's restart or
+            // a timeout would be timed instead.
+            let mut tally = Tally::default();
+            tally.add(&first);
+            let mut times = Vec::with_capacity(21);
+            for _ in 0..21 {
+                let start = Instant::now();
+                let run = host.request(&req);
+                times.push(start.elapsed());
+                tally.add(&run.trace);
+            }
+            if let Some(error) = tally.first.as_ref() {
+                let cause = crate::check::owner(CHECKS, error).unwrap_or("the other checks");
+                return Verdict::no_valid_output(
+                    cause,
+                    format!("a request hook failed ({error}), so its time means nothing"),
+                );
+            }
             times.sort();
             let median = times[times.len() / 2];
             // Far above a child round trip even on a loaded debug build, far
