@@ -53,6 +53,11 @@ struct RawWasm {
 /// Everything the benchmarks call.
 pub struct Forms {
     pylon: PylonHost,
+    /// The crate's own registry with the same plugin: the real host's
+    /// dispatch, the second in-process floor.
+    registry: hookcheck::pylon::real::PluginRegistry,
+    /// The request's method, as the crate's hooks get it.
+    method: &'static str,
     gate: RealGate,
     meta: RequestMeta,
     auth: AuthContext,
@@ -80,6 +85,10 @@ impl Forms {
 
         let mut pylon = PylonHost::new().with_trace_mode(TraceMode::Off);
         pylon.register(Arc::new(RealGate::default()))?;
+        let mut registry = hookcheck::pylon::real::PluginRegistry::new(
+            hookcheck::pylon::pylon_kernel::AppManifest::default(),
+        );
+        registry.register(Arc::new(RealGate::default()));
         let mut meta = RequestMeta::new(HttpMethod::Get, path.clone(), client_ip);
         meta.headers.clone_from(&headers);
 
@@ -107,6 +116,8 @@ impl Forms {
         let raw_wasm = Self::raw_wasm(&wasm_engine, &wasm_path)?;
         Ok(Self {
             pylon,
+            registry,
+            method: HttpMethod::Get.as_str(),
             gate: RealGate::default(),
             meta,
             auth: AuthContext::anonymous(),
@@ -156,12 +167,37 @@ impl Forms {
         &self.wasm_engine
     }
 
-    /// In-process, through the Pylon host. `true` when the request goes on.
+    /// In-process, through the Pylon host's fast path (what `serve` and
+    /// `hookcheck bench` run: the registry's loop, panics caught, no trace).
+    /// `true` when the request goes on.
     pub fn in_process(&self) -> bool {
+        let peer = hookcheck::pylon::real::RequestMeta {
+            peer_ip: &self.meta.client_ip,
+        };
+        matches!(
+            self.pylon
+                .before_request_fast(self.method, &self.meta.path, &self.real_auth, &peer),
+            hookcheck::pylon::FastRequest::Continue
+        )
+    }
+
+    /// In-process, through the traced path the checks read.
+    pub fn in_process_traced(&self) -> bool {
         self.pylon
             .before_request(&self.meta, &self.auth)
             .response
             .is_none()
+    }
+
+    /// The real host's dispatch: the crate's `PluginRegistry` with the
+    /// same plugin, `run_on_request_with_meta`.
+    pub fn in_process_registry(&self) -> bool {
+        let peer = hookcheck::pylon::real::RequestMeta {
+            peer_ip: &self.meta.client_ip,
+        };
+        self.registry
+            .run_on_request_with_meta(self.method, &self.meta.path, &self.real_auth, &peer)
+            .is_ok()
     }
 
     /// In-process floor: the plugin's trait method called directly, with

@@ -13,7 +13,7 @@ mod report;
 mod stalls;
 
 pub use forms::{Forms, recorded_request, request_json};
-pub use gate::{Baseline, GateRow, check_against};
+pub use gate::{Baseline, Budget, GateRow, check_against};
 #[cfg(feature = "peer-extism")]
 pub use peer::ExtismPeer;
 pub use record::{Histograms, record};

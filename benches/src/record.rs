@@ -42,6 +42,9 @@ pub fn record(samples: usize) -> Result<(BenchReport, Histograms), BenchError> {
     let (r, e, f) = sampler.run(|| forms.in_process(), || forms.in_process_floor());
     results.insert("in_process".to_owned(), r);
     histograms.insert("in_process".to_owned(), (e, f));
+    // The same engine path against the real host's own dispatch.
+    let (r, _, _) = sampler.run(|| forms.in_process(), || forms.in_process_registry());
+    results.insert("in_process_vs_registry".to_owned(), r);
     let (r, e, f) = sampler.run(|| forms.native(), || forms.native_floor());
     results.insert("native".to_owned(), r);
     histograms.insert("native".to_owned(), (e, f));

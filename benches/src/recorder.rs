@@ -44,6 +44,13 @@ pub struct FormResult {
     pub floor_net_p99_ns: u64,
     /// Engine net p99 / floor net p99: what the gate compares.
     pub ratio_p99_net: f64,
+    /// Engine p50 minus floor p50, ns: what the engine adds (negative
+    /// when the floor was the slower).
+    #[serde(default)]
+    pub added_p50_ns: i64,
+    /// Engine net p99 minus floor net p99, ns.
+    #[serde(default)]
+    pub added_p99_ns: i64,
     /// Pauses of the machine per millisecond, from the probe.
     pub pauses_per_ms: f64,
     /// Samples of each.
@@ -65,6 +72,9 @@ impl FormResult {
             net_p99_ns: net,
             floor_net_p99_ns: floor_net,
             ratio_p99_net: net as f64 / floor_net.max(1) as f64,
+            added_p50_ns: e.value_at_quantile(0.5).cast_signed()
+                - f.value_at_quantile(0.5).cast_signed(),
+            added_p99_ns: net.cast_signed() - floor_net.cast_signed(),
             pauses_per_ms: stalls.per_ms(),
             samples: e.len(),
         }

@@ -394,7 +394,7 @@ fn read_artifact(path: &Path) -> Result<Vec<u8>> {
         return Err(Error::artifact(
             path,
             format!(
-                "{} bytes; files over {} bytes are not read (hookcheck's limit for a WASM module)",
+                "a WASM module of {} bytes; hookcheck compiles modules of at most {} bytes",
                 data.len(),
                 hookcheck::limits::MAX_WASM_BYTES
             ),

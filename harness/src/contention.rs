@@ -50,7 +50,7 @@ impl Contention {
     /// threshold sits well above it (measured here on 2 cores, with and
     /// without a busy loop per core beside it).
     pub fn blocks(&self) -> bool {
-        self.blocked * 100 >= self.completed.max(1) && self.blocked >= 10 * self.control_blocked + 1
+        self.blocked * 100 >= self.completed.max(1) && self.blocked > 10 * self.control_blocked
     }
 
     /// Whether the count is near the threshold, so another batch of rounds

@@ -249,7 +249,7 @@ mod libyaml {
     use std::marker::PhantomData;
     use std::mem::MaybeUninit;
 
-    use unsafe_libyaml as sys;
+    use unsafe_libyaml as unsafe_yaml;
 
     /// What the walk needs of one event; anchors as bytes.
     pub(super) enum Event {
@@ -265,25 +265,29 @@ mod libyaml {
     /// A libyaml parser over borrowed input.
     pub(super) struct Parser<'input> {
         /// Boxed, never moved: libyaml keeps a pointer to the parser in it.
-        raw: Box<MaybeUninit<sys::yaml_parser_t>>,
+        raw: Box<MaybeUninit<unsafe_yaml::yaml_parser_t>>,
         done: bool,
         _input: PhantomData<&'input [u8]>,
     }
 
     impl<'input> Parser<'input> {
         pub(super) fn new(input: &'input [u8]) -> Option<Self> {
-            let mut raw = Box::new(MaybeUninit::<sys::yaml_parser_t>::uninit());
+            let mut raw = Box::new(MaybeUninit::<unsafe_yaml::yaml_parser_t>::uninit());
             let parser = raw.as_mut_ptr();
             // SAFETY: `parser` points to room for a parser, which
             // `yaml_parser_initialize` zeroes and sets up; on failure it
             // holds nothing to free. The input outlives the parser
             // (`'input`), which reads it in place.
             unsafe {
-                if !sys::yaml_parser_initialize(parser).ok {
+                if !unsafe_yaml::yaml_parser_initialize(parser).ok {
                     return None;
                 }
-                sys::yaml_parser_set_encoding(parser, sys::YAML_UTF8_ENCODING);
-                sys::yaml_parser_set_input_string(parser, input.as_ptr(), input.len() as u64);
+                unsafe_yaml::yaml_parser_set_encoding(parser, unsafe_yaml::YAML_UTF8_ENCODING);
+                unsafe_yaml::yaml_parser_set_input_string(
+                    parser,
+                    input.as_ptr(),
+                    input.len() as u64,
+                );
             }
             Some(Self {
                 raw,
@@ -299,14 +303,14 @@ mod libyaml {
                 return None;
             }
             let parser = self.raw.as_mut_ptr();
-            let mut raw = MaybeUninit::<sys::yaml_event_t>::uninit();
+            let mut raw = MaybeUninit::<unsafe_yaml::yaml_event_t>::uninit();
             let event = raw.as_mut_ptr();
             // SAFETY: the parser was initialized in `new` and has not
             // failed (`done`); a successful `yaml_parser_parse` fills
             // `event`, which is read, then deleted once. Anchors are
             // NUL-terminated strings the event owns until then.
             unsafe {
-                if !sys::yaml_parser_parse(parser, event).ok {
+                if !unsafe_yaml::yaml_parser_parse(parser, event).ok {
                     self.done = true;
                     return None;
                 }
@@ -314,25 +318,27 @@ mod libyaml {
                     (!p.is_null()).then(|| std::ffi::CStr::from_ptr(p.cast()).to_bytes().to_vec())
                 };
                 let kind = match (*event).type_ {
-                    sys::YAML_STREAM_END_EVENT => Event::StreamEnd,
-                    sys::YAML_DOCUMENT_START_EVENT => Event::DocumentStart,
-                    sys::YAML_SCALAR_EVENT => Event::Scalar(anchor((*event).data.scalar.anchor)),
-                    sys::YAML_SEQUENCE_START_EVENT => {
+                    unsafe_yaml::YAML_STREAM_END_EVENT => Event::StreamEnd,
+                    unsafe_yaml::YAML_DOCUMENT_START_EVENT => Event::DocumentStart,
+                    unsafe_yaml::YAML_SCALAR_EVENT => {
+                        Event::Scalar(anchor((*event).data.scalar.anchor))
+                    }
+                    unsafe_yaml::YAML_SEQUENCE_START_EVENT => {
                         Event::CollectionStart(anchor((*event).data.sequence_start.anchor))
                     }
-                    sys::YAML_MAPPING_START_EVENT => {
+                    unsafe_yaml::YAML_MAPPING_START_EVENT => {
                         Event::CollectionStart(anchor((*event).data.mapping_start.anchor))
                     }
-                    sys::YAML_SEQUENCE_END_EVENT | sys::YAML_MAPPING_END_EVENT => {
+                    unsafe_yaml::YAML_SEQUENCE_END_EVENT | unsafe_yaml::YAML_MAPPING_END_EVENT => {
                         Event::CollectionEnd
                     }
-                    sys::YAML_ALIAS_EVENT => {
+                    unsafe_yaml::YAML_ALIAS_EVENT => {
                         Event::Alias(anchor((*event).data.alias.anchor).unwrap_or_default())
                     }
                     _ => Event::Other,
                 };
                 let mark = (*event).start_mark;
-                sys::yaml_event_delete(event);
+                unsafe_yaml::yaml_event_delete(event);
                 if matches!(kind, Event::StreamEnd) {
                     self.done = true;
                 }
@@ -345,7 +351,7 @@ mod libyaml {
         fn drop(&mut self) {
             // SAFETY: initialized in `new` (a failed start never makes a
             // `Parser`), deleted once.
-            unsafe { sys::yaml_parser_delete(self.raw.as_mut_ptr()) }
+            unsafe { unsafe_yaml::yaml_parser_delete(self.raw.as_mut_ptr()) }
         }
     }
 }
@@ -356,8 +362,23 @@ mod libyaml {
 /// make 280 MB of values). Text that is not JSON passes, for the parser
 /// that builds the value to report.
 pub fn check_json(text: &[u8]) -> std::result::Result<(), String> {
+    walk_json(text, MAX_NESTING)
+}
+
+/// [`check_json`] for a plugin's output: only [`MAX_NODES`] is hookcheck's,
+/// the depth is left to serde_json's own limit (128), as the parse that
+/// follows has always read it. A plugin's 60 MB of `[0,0,…]` cost a
+/// conformance run 95 s and 4.7 GB before this walk.
+pub fn check_plugin_json(text: &[u8]) -> std::result::Result<(), String> {
+    walk_json(text, usize::MAX)
+}
+
+fn walk_json(text: &[u8], max_depth: usize) -> std::result::Result<(), String> {
     use serde::de::DeserializeSeed;
-    let mut budget = JsonBudget::default();
+    let mut budget = JsonBudget {
+        max_depth,
+        ..JsonBudget::default()
+    };
     let mut de = serde_json::Deserializer::from_slice(text);
     match JsonNode(&mut budget).deserialize(&mut de) {
         Err(e) if budget.refused.is_some() => {
@@ -375,6 +396,7 @@ pub fn check_json(text: &[u8]) -> std::result::Result<(), String> {
 struct JsonBudget {
     nodes: u64,
     depth: usize,
+    max_depth: usize,
     refused: Option<Refusal>,
 }
 
@@ -400,7 +422,7 @@ impl<'de> serde::de::DeserializeSeed<'de> for JsonNode<'_> {
 impl JsonNode<'_> {
     fn enter<E: serde::de::Error>(&mut self) -> std::result::Result<(), E> {
         self.0.depth += 1;
-        if self.0.depth > MAX_NESTING {
+        if self.0.depth > self.0.max_depth {
             self.0.refused = Some(Refusal::Deep);
             return Err(E::custom("too deep"));
         }
@@ -479,30 +501,50 @@ pub const MAX_WASM_IMPORTS: u64 = 1_000;
 /// and 550 MB).
 pub const MAX_WASM_FUNCTIONS: u64 = 20_000;
 /// Entries of each other section one module may have: types, tables,
-/// memories, globals, tags, element and data segments.
+/// memories, globals, tags, element segments.
 pub const MAX_WASM_ENTRIES: u64 = 10_000;
+/// Data segments one module may have (the fixtures have 2; wasmtime's
+/// cost grows faster than their number: 3 000 cost 0.4 s and 80 MB, 10 000
+/// 2.8 s and 220 MB).
+pub const MAX_WASM_DATA_SEGMENTS: u64 = 1_000;
 /// Items all element segments may hold together (a table holds at most
 /// 100 000: `WASM_TABLE_ELEMENTS`).
 pub const MAX_WASM_ELEMENT_ITEMS: u64 = 100_000;
 /// Locals all function bodies may declare together (one declaration can
 /// name 50 000, and cranelift pays for every one).
 pub const MAX_WASM_LOCALS: u64 = 1_000_000;
-/// What one call, branch or block instruction counts towards
-/// [`MAX_WASM_INSTRUCTIONS`]: cranelift spends about 16 times as long on
-/// one as on an arithmetic instruction.
-pub const WASM_CONTROL_WEIGHT: u64 = 16;
-/// Instructions all function bodies may hold together, a call, branch or
-/// block counting [`WASM_CONTROL_WEIGHT`]: about 1.5 s of cranelift. The
-/// fixtures count 150 000–270 000.
-pub const MAX_WASM_INSTRUCTIONS: u64 = 5_000_000;
-
-/// What one instruction costs cranelift, in arithmetic instructions.
+/// The compile work hookcheck allows one module, in units of about 0.2 µs
+/// of cranelift in a debug build of hookcheck on 2 cores: at the limit, a
+/// whole conformance run took 1.2–1.6 s and 145–152 MB whatever the mix of
+/// code (a small plugin's: 0.2 s and 43 MB). An instruction weighs 1, a SIMD one or
+/// a global's 4, a memory access 10, a block or branch 24 (a `br_table` 24
+/// per target), a call 32 and so does an instruction that may trap
+/// (division, float to integer), one that calls into wasmtime
+/// (`memory.grow`, bulk memory and tables) 64; a function body 200
+/// besides, and its shape: its branches squared over 32, plus its
+/// branches times its locals and parameters over 4. Each weight is what
+/// the instruction cost cranelift when a module held nothing else. The
+/// fixtures weigh 120 000 to 575 000, a debug build 940 000.
+pub const MAX_WASM_COMPILE_WORK: u64 = 6_000_000;
+/// A function body's own weight in [`MAX_WASM_COMPILE_WORK`].
 #[cfg(feature = "wasm")]
-fn instruction_weight(op: &wasmparser::Operator<'_>) -> u64 {
+const FUNCTION_WORK: u64 = 200;
+
+/// What one instruction weighs in [`MAX_WASM_COMPILE_WORK`] (`prefix` is
+/// its first byte, `0xfd` for SIMD), and the edges it adds to the
+/// function's control flow.
+#[cfg(feature = "wasm")]
+fn instruction_work(op: &wasmparser::Operator<'_>, prefix: u8) -> (u64, u64) {
     use wasmparser::Operator as O;
-    match op {
+    const SIMD: u64 = 4;
+    const MEMORY: u64 = 10;
+    const CONTROL: u64 = 24;
+    const CALL: u64 = 32;
+    const LIBCALL: u64 = 64;
+    let weight = match op {
         O::BrTable { targets } => {
-            WASM_CONTROL_WEIGHT.saturating_mul(u64::from(targets.len()).saturating_add(1))
+            let edges = u64::from(targets.len()) + 1;
+            return (CONTROL.saturating_mul(edges), edges);
         }
         O::Call { .. }
         | O::CallIndirect { .. }
@@ -510,7 +552,35 @@ fn instruction_weight(op: &wasmparser::Operator<'_>) -> u64 {
         | O::ReturnCallIndirect { .. }
         | O::CallRef { .. }
         | O::ReturnCallRef { .. }
-        | O::Block { .. }
+        | O::Throw { .. }
+        | O::ThrowRef
+        | O::I32DivS
+        | O::I32DivU
+        | O::I32RemS
+        | O::I32RemU
+        | O::I64DivS
+        | O::I64DivU
+        | O::I64RemS
+        | O::I64RemU
+        | O::I32TruncF32S
+        | O::I32TruncF32U
+        | O::I32TruncF64S
+        | O::I32TruncF64U
+        | O::I64TruncF32S
+        | O::I64TruncF32U
+        | O::I64TruncF64S
+        | O::I64TruncF64U => CALL,
+        O::MemoryGrow { .. }
+        | O::MemoryInit { .. }
+        | O::MemoryCopy { .. }
+        | O::MemoryFill { .. }
+        | O::DataDrop { .. }
+        | O::TableGrow { .. }
+        | O::TableFill { .. }
+        | O::TableCopy { .. }
+        | O::TableInit { .. }
+        | O::ElemDrop { .. } => LIBCALL,
+        O::Block { .. }
         | O::Loop { .. }
         | O::If { .. }
         | O::Else
@@ -520,27 +590,83 @@ fn instruction_weight(op: &wasmparser::Operator<'_>) -> u64 {
         | O::BrOnNull { .. }
         | O::BrOnNonNull { .. }
         | O::BrOnCast { .. }
-        | O::BrOnCastFail { .. } => WASM_CONTROL_WEIGHT,
+        | O::BrOnCastFail { .. } => return (CONTROL, 1),
+        O::I32Load { .. }
+        | O::I64Load { .. }
+        | O::F32Load { .. }
+        | O::F64Load { .. }
+        | O::I32Load8S { .. }
+        | O::I32Load8U { .. }
+        | O::I32Load16S { .. }
+        | O::I32Load16U { .. }
+        | O::I64Load8S { .. }
+        | O::I64Load8U { .. }
+        | O::I64Load16S { .. }
+        | O::I64Load16U { .. }
+        | O::I64Load32S { .. }
+        | O::I64Load32U { .. }
+        | O::I32Store { .. }
+        | O::I64Store { .. }
+        | O::F32Store { .. }
+        | O::F64Store { .. }
+        | O::I32Store8 { .. }
+        | O::I32Store16 { .. }
+        | O::I64Store8 { .. }
+        | O::I64Store16 { .. }
+        | O::I64Store32 { .. }
+        | O::MemorySize { .. }
+        | O::TableGet { .. }
+        | O::TableSet { .. }
+        | O::TableSize { .. }
+        | O::I32TruncSatF32S
+        | O::I32TruncSatF32U
+        | O::I32TruncSatF64S
+        | O::I32TruncSatF64U
+        | O::I64TruncSatF32S
+        | O::I64TruncSatF32U
+        | O::I64TruncSatF64S
+        | O::I64TruncSatF64U => MEMORY,
+        O::GlobalGet { .. } | O::GlobalSet { .. } => SIMD,
+        _ if prefix == 0xfd => SIMD,
         _ => 1,
-    }
+    };
+    (weight, 0)
 }
+
+/// The compile work one function may weigh in [`MAX_WASM_COMPILE_WORK`]'s
+/// units, its shape included: cranelift's time and memory grow with a
+/// function's branches times its branches and times its locals (one
+/// function of 3 000 blocks reading 3 000 locals cost 1 s and 220 MB; one
+/// of 234 000 calls 420 MB). The fixtures' heaviest weighs 20 000.
+pub const MAX_WASM_FUNCTION_WORK: u64 = 2_000_000;
 
 /// Counts what a WASM binary declares, section by section with a
 /// streaming reader, and refuses it in one line naming the number and the
 /// limit before any compiler sees it: wasmtime's cost grows with
 /// functions, exports, locals and instructions (100 000 exported functions
 /// cost a conformance run 14 s and 1.2 GB). A binary the reader cannot
-/// read passes, for wasmtime to refuse in its own words: what was counted
-/// up to there is within the limits.
+/// read is refused as wasmtime would refuse it (the same reader), so no
+/// section goes uncounted.
 #[cfg(feature = "wasm")]
 pub fn check_wasm_binary(binary: &[u8]) -> std::result::Result<(), String> {
-    use wasmparser::{ElementItems, Encoding, Imports, Parser, Payload};
+    wasm_compile_work(binary).map(drop)
+}
+
+/// What [`check_wasm_binary`] weighs `binary`'s code at, in units of
+/// [`MAX_WASM_COMPILE_WORK`]: the whole module's and its heaviest
+/// function's; the refusal when it is past a limit.
+#[cfg(feature = "wasm")]
+pub fn wasm_compile_work(binary: &[u8]) -> std::result::Result<(u64, u64), String> {
+    use wasmparser::{CompositeInnerType, ElementItems, Encoding, Imports, Parser, Payload};
     if binary.len() as u64 > MAX_WASM_BYTES {
         return Err(format!(
             "a module of {} bytes; hookcheck compiles modules of at most {MAX_WASM_BYTES} bytes (32 MiB)",
             binary.len()
         ));
     }
+    let unreadable = |e: wasmparser::BinaryReaderError| {
+        format!("not a valid WASM module: failed to parse WebAssembly module: {e}")
+    };
     let over = |n: u64, what: &str, max: u64| -> std::result::Result<(), String> {
         if n > max {
             Err(format!(
@@ -550,12 +676,12 @@ pub fn check_wasm_binary(binary: &[u8]) -> std::result::Result<(), String> {
             Ok(())
         }
     };
-    let (mut locals, mut instructions, mut items) = (0u64, 0u64, 0u64);
+    // Parameters by type index, the type of each defined function.
+    let (mut params, mut defined) = (Vec::<u64>::new(), Vec::<u32>::new());
+    let (mut locals, mut work, mut items, mut bodies) = (0u64, 0u64, 0u64, 0usize);
+    let mut heaviest = 0u64;
     for payload in Parser::new(0).parse_all(binary) {
-        let Ok(payload) = payload else {
-            return Ok(());
-        };
-        match payload {
+        match payload.map_err(unreadable)? {
             Payload::Version {
                 encoding: Encoding::Component,
                 ..
@@ -565,22 +691,35 @@ pub fn check_wasm_binary(binary: &[u8]) -> std::result::Result<(), String> {
                         .into(),
                 );
             }
-            Payload::TypeSection(r) => over(r.count().into(), "types", MAX_WASM_ENTRIES)?,
+            Payload::TypeSection(r) => {
+                over(r.count().into(), "types", MAX_WASM_ENTRIES)?;
+                for group in r {
+                    for ty in group.map_err(unreadable)?.types() {
+                        params.push(match &ty.composite_type.inner {
+                            CompositeInnerType::Func(f) => f.params().len() as u64,
+                            _ => 0,
+                        });
+                        over(params.len() as u64, "types", MAX_WASM_ENTRIES)?;
+                    }
+                }
+            }
             Payload::ImportSection(r) => {
                 over(r.count().into(), "imports", MAX_WASM_IMPORTS)?;
                 let mut imports = 0u64;
                 for group in r {
-                    imports += match group {
-                        Ok(Imports::Single(..)) => 1,
-                        Ok(Imports::Compact1 { items, .. }) => items.count().into(),
-                        Ok(Imports::Compact2 { names, .. }) => names.count().into(),
-                        Err(_) => return Ok(()),
+                    imports += match group.map_err(unreadable)? {
+                        Imports::Single(..) => 1,
+                        Imports::Compact1 { items, .. } => items.count().into(),
+                        Imports::Compact2 { names, .. } => names.count().into(),
                     };
                     over(imports, "imports", MAX_WASM_IMPORTS)?;
                 }
             }
             Payload::FunctionSection(r) => {
                 over(r.count().into(), "functions", MAX_WASM_FUNCTIONS)?;
+                for ty in r {
+                    defined.push(ty.map_err(unreadable)?);
+                }
             }
             Payload::CodeSectionStart { count, .. } => {
                 over(count.into(), "functions", MAX_WASM_FUNCTIONS)?;
@@ -590,16 +729,13 @@ pub fn check_wasm_binary(binary: &[u8]) -> std::result::Result<(), String> {
             Payload::GlobalSection(r) => over(r.count().into(), "globals", MAX_WASM_ENTRIES)?,
             Payload::TagSection(r) => over(r.count().into(), "tags", MAX_WASM_ENTRIES)?,
             Payload::DataSection(r) => {
-                over(r.count().into(), "data segments", MAX_WASM_ENTRIES)?;
+                over(r.count().into(), "data segments", MAX_WASM_DATA_SEGMENTS)?;
             }
             Payload::ExportSection(r) => over(r.count().into(), "exports", MAX_WASM_EXPORTS)?,
             Payload::ElementSection(r) => {
                 over(r.count().into(), "element segments", MAX_WASM_ENTRIES)?;
                 for element in r {
-                    let Ok(element) = element else {
-                        return Ok(());
-                    };
-                    items += u64::from(match element.items {
+                    items += u64::from(match element.map_err(unreadable)?.items {
                         ElementItems::Functions(f) => f.count(),
                         ElementItems::Expressions(_, e) => e.count(),
                     });
@@ -607,35 +743,57 @@ pub fn check_wasm_binary(binary: &[u8]) -> std::result::Result<(), String> {
                 }
             }
             Payload::CodeSectionEntry(body) => {
-                let Ok(declared) = body.get_locals_reader() else {
-                    return Ok(());
-                };
-                for local in declared {
-                    let Ok((n, _)) = local else {
-                        return Ok(());
-                    };
+                let index = bodies;
+                bodies += 1;
+                let mut declared = defined
+                    .get(index)
+                    .and_then(|ty| params.get(usize::try_from(*ty).ok()?))
+                    .copied()
+                    .unwrap_or_default();
+                for local in body.get_locals_reader().map_err(unreadable)? {
+                    let (n, _) = local.map_err(unreadable)?;
+                    declared += u64::from(n);
                     locals += u64::from(n);
                     over(locals, "locals", MAX_WASM_LOCALS)?;
                 }
-                let Ok(mut code) = body.get_operators_reader() else {
-                    return Ok(());
-                };
+                let mut code = body.get_operators_reader().map_err(unreadable)?;
+                let (mut own, mut branches) = (FUNCTION_WORK, 0u64);
                 while !code.eof() {
-                    let Ok(op) = code.read() else {
-                        return Ok(());
-                    };
-                    instructions = instructions.saturating_add(instruction_weight(&op));
-                    if instructions > MAX_WASM_INSTRUCTIONS {
-                        return Err(format!(
-                            "more than {MAX_WASM_INSTRUCTIONS} instructions (a call, branch or block counting {WASM_CONTROL_WEIGHT}); hookcheck refuses a module with more before compiling it"
-                        ));
+                    let (op, at) = code.read_with_offset().map_err(unreadable)?;
+                    let prefix = binary.get(at).copied().unwrap_or_default();
+                    let (weight, control) = instruction_work(&op, prefix);
+                    own = own.saturating_add(weight);
+                    branches = branches.saturating_add(control);
+                    if own > MAX_WASM_FUNCTION_WORK
+                        || work.saturating_add(own) > MAX_WASM_COMPILE_WORK
+                    {
+                        break;
                     }
+                }
+                // Blocks against blocks, and against the locals each may
+                // have to carry.
+                let shape = branches
+                    .saturating_mul(branches)
+                    .saturating_div(32)
+                    .saturating_add(branches.saturating_mul(declared) / 4);
+                own = own.saturating_add(shape);
+                if own > MAX_WASM_FUNCTION_WORK {
+                    return Err(format!(
+                        "function {index} of its code (at least {branches} branches and blocks, {declared} locals and parameters) weighs more than {MAX_WASM_FUNCTION_WORK} units of compile work, hookcheck's limit for one function; refused before compiling"
+                    ));
+                }
+                heaviest = heaviest.max(own);
+                work = work.saturating_add(own);
+                if work > MAX_WASM_COMPILE_WORK {
+                    return Err(format!(
+                        "its code weighs more than {MAX_WASM_COMPILE_WORK} units of compile work (instructions weighted by what they cost cranelift, about 1.5 s in all), hookcheck's limit; refused before compiling"
+                    ));
                 }
             }
             _ => {}
         }
     }
-    Ok(())
+    Ok((work, heaviest))
 }
 
 /// A WASM binary from `bytes` (binary, or WAT text of at most
@@ -716,6 +874,12 @@ mod tests {
         let deep_ok = "[".repeat(MAX_NESTING) + &"]".repeat(MAX_NESTING);
         check_json(deep_ok.as_bytes()).unwrap();
         check_json(b"{\"a\": ").unwrap();
+        // A plugin's output: only the size is hookcheck's, the depth is
+        // serde_json's (128).
+        let deeper = "[".repeat(100) + &"]".repeat(100);
+        assert!(check_json(deeper.as_bytes()).is_err());
+        check_plugin_json(deeper.as_bytes()).unwrap();
+        assert!(check_plugin_json(wide.as_bytes()).is_err());
     }
 
     #[test]

@@ -30,7 +30,6 @@ pub(crate) fn caller(
             let request = request_of(input)?;
             return Ok(Box::new(RequestCaller {
                 real_auth: real_auth(&request.auth),
-                auth: request.auth.clone(),
                 plugin: p.plugin(),
                 host,
                 meta: request.meta(),
@@ -68,7 +67,6 @@ struct RequestCaller {
     host: PylonHost,
     plugin: Arc<dyn RealPlugin>,
     meta: RequestMeta,
-    auth: AuthContext,
     real_auth: pylon_auth::AuthContext,
 }
 
@@ -84,11 +82,21 @@ impl Caller for RequestCaller {
         "on_request_with_meta"
     }
 
+    /// The host's fast path (the registry's loop, panics caught, no
+    /// trace): what `hookcheck bench` times.
     fn host(&mut self) -> bool {
-        self.host
-            .before_request(&self.meta, &self.auth)
-            .response
-            .is_none()
+        let peer = hookcheck::pylon::real::RequestMeta {
+            peer_ip: &self.meta.client_ip,
+        };
+        matches!(
+            self.host.before_request_fast(
+                self.meta.method.as_str(),
+                &self.meta.path,
+                &self.real_auth,
+                &peer
+            ),
+            hookcheck::pylon::FastRequest::Continue
+        )
     }
 
     fn floor(&mut self) -> Option<bool> {

@@ -398,3 +398,38 @@ fn a_hook_the_plugin_or_contract_lacks_is_one_line_naming_it() {
         assert!(last.contains(says), "{all:?}: {stderr}");
     }
 }
+
+/// The in-process fast path adds no heap allocation of its own: a plugin
+/// that allocates nothing (the benchmark gate) through
+/// `PylonHost::before_request_fast` allocates nothing, over 10 000 calls,
+/// and the traced path, by contrast, does.
+#[test]
+fn the_in_process_fast_path_allocates_nothing() {
+    use hookcheck::engine::{AuthContext, HttpMethod, RequestMeta};
+    use hookcheck::pylon::{FastRequest, PylonHost, real, real_auth};
+    let mut host = PylonHost::new();
+    host.register(std::sync::Arc::new(hookcheck_fixtures::RealGate::default()))
+        .unwrap();
+    let auth = real_auth(&AuthContext::anonymous());
+    let peer = real::RequestMeta {
+        peer_ip: "203.0.113.7",
+    };
+    let call = || {
+        matches!(
+            host.before_request_fast("GET", "/api/orders", &auth, &peer),
+            FastRequest::Continue
+        )
+    };
+    assert!(call(), "the gate lets the request through");
+    let (all_through, allocations) = hookcheck::alloc::count(|| (0..10_000).all(|_| call()));
+    assert!(all_through);
+    assert_eq!(allocations, Some(0), "allocations over 10 000 fast calls");
+    let meta = RequestMeta::new(HttpMethod::Get, "/api/orders", "203.0.113.7");
+    let anonymous = AuthContext::anonymous();
+    let (_, traced) = hookcheck::alloc::count(|| {
+        for _ in 0..100 {
+            std::hint::black_box(host.before_request(&meta, &anonymous));
+        }
+    });
+    assert!(traced.unwrap_or(0) > 0, "the counter counts");
+}

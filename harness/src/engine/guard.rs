@@ -50,6 +50,19 @@ pub fn call_guarded<T>(f: impl FnOnce() -> T) -> Result<T, Failure> {
     })
 }
 
+/// A panic caught by [`call_guarded_quiet`], without its message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Panicked;
+
+/// Runs `f`, turning a panic into [`Panicked`]: [`call_guarded`] for a hot
+/// path, which keeps no message (the panic's own payload was allocated by
+/// the panic; this adds nothing).
+pub fn call_guarded_quiet<T>(f: impl FnOnce() -> T) -> Result<T, Panicked> {
+    install_quiet_hook();
+    let _depth = Depth::enter();
+    catch_unwind(AssertUnwindSafe(f)).map_err(|_| Panicked)
+}
+
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     if let Some(s) = payload.downcast_ref::<&str>() {
         (*s).to_owned()

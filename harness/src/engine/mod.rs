@@ -20,7 +20,7 @@ pub use catalog::{
 };
 pub(crate) use catalog::{FEATHERFLY_HOOKS, PYLON_HOOKS, RUSTANT_HOOKS};
 pub use failure::{BadOutput, Failure, HookError, ProcessEnd, TrapCode};
-pub use guard::call_guarded;
+pub use guard::{Panicked, call_guarded, call_guarded_quiet};
 pub use outcome::{Answer, Answers, Bytes, Called, Outcome};
 pub use payload::{AuthContext, HttpMethod, HttpResponse, RequestMeta, WriteOp};
 pub use pipeline::{Folded, Pipeline, Stop};

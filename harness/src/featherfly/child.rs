@@ -100,9 +100,10 @@ fn write_frame(w: &mut impl Write, value: &impl Serialize) -> std::io::Result<()
     w.flush()
 }
 
-/// The largest frame either side accepts: far above any answer to a call
-/// with a 1 MiB output buffer, far below what would hurt the host.
-pub const MAX_FRAME: usize = 64 << 20;
+/// The largest frame either side accepts: above any honest answer (an
+/// output buffer of at most 2 MiB, which JSON may write six bytes to the
+/// byte, and at most 64 KiB of logs), far below what would hurt the host.
+pub const MAX_FRAME: usize = 16 << 20;
 
 /// Exit code of a runner whose protocol channel a plugin closed or
 /// replaced: it stops rather than answer on a channel it cannot trust.
@@ -747,7 +748,7 @@ impl ChildRunner {
                 seq: answered,
                 output,
                 ..
-            } if answered == seq => Ok(output),
+            } if answered == seq => Ok(cap_logs(output)),
             other => {
                 // The channel cannot be trusted any more: start afresh.
                 self.running = None;
@@ -773,6 +774,29 @@ impl ChildRunner {
         }
         self.running = None;
     }
+}
+
+/// A call's logs cut to what the runner keeps per call: a frame the plugin
+/// forged may carry more, and the host keeps no more than it promised.
+fn cap_logs(mut output: HookOutput) -> HookOutput {
+    use super::registry::{LOG_BYTES_PER_CALL, LOG_LINES_PER_CALL};
+    let mut bytes = 0usize;
+    let mut kept = 0usize;
+    for line in &output.logs {
+        if kept == LOG_LINES_PER_CALL || bytes + line.len() > LOG_BYTES_PER_CALL {
+            break;
+        }
+        bytes += line.len();
+        kept += 1;
+    }
+    let dropped = output.logs.len() - kept;
+    output.logs.truncate(kept);
+    if dropped > 0 {
+        output.logs.push(format!(
+            "[{dropped} more log lines dropped: the host keeps {LOG_LINES_PER_CALL} lines and {LOG_BYTES_PER_CALL} bytes per call]"
+        ));
+    }
+    output
 }
 
 /// The first child of process `pid` (`/proc/<pid>/task/<pid>/children`).

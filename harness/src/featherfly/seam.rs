@@ -125,6 +125,9 @@ impl ContractHost for FeatherFlyHost {
 
 /// The top-level `token` of a config document, when it is set.
 fn token_of(yaml: &[u8]) -> Option<String> {
+    // Bounded by the parser's own walk first: the document may be a
+    // plugin's output.
+    crate::limits::check_yaml(yaml).ok()?;
     let value: serde_yaml_ng::Value = serde_yaml_ng::from_slice(yaml).ok()?;
     value
         .get("token")

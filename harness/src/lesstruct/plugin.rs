@@ -453,7 +453,18 @@ impl WasmPlugin {
         let Some(range) = locate_result(offset, result_len, size)? else {
             return Ok(None);
         };
-        Ok(live.memory.data(&live.store).get(range).map(<[u8]>::to_vec))
+        let Some(result) = live.memory.data(&live.store).get(range) else {
+            return Ok(None);
+        };
+        // Past the node limit the result is refused before anyone parses
+        // it (as a value it would weigh 16 times its bytes).
+        crate::limits::check_plugin_json(result).map_err(|why| {
+            Failure::bad_output(
+                BadOutput::NotJson,
+                format!("result refused unparsed: {why}"),
+            )
+        })?;
+        Ok(Some(result.to_vec()))
     }
 }
 

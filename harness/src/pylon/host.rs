@@ -17,7 +17,8 @@ use super::plugin::Plugin;
 use super::registry::{ManifestEntry, PylonPlugin, Registry};
 use crate::engine::{
     AuthContext, BadOutput, Failure, Folded, HookSpec, HttpMethod, HttpResponse, Outcome,
-    PYLON_HOOKS, Pipeline, RequestMeta, Trace, TraceMode, WriteOp, call_guarded, hook,
+    PYLON_HOOKS, Pipeline, RequestMeta, Trace, TraceMode, WriteOp, call_guarded,
+    call_guarded_quiet, hook,
 };
 use crate::store::EntityStore;
 use crate::{Error, Result};
@@ -25,6 +26,27 @@ use crate::{Error, Result};
 struct Entry {
     name: String,
     plugin: Arc<dyn RealPlugin>,
+}
+
+/// What the request hooks answered on the fast path
+/// ([`PylonHost::before_request_fast`]).
+#[derive(Debug)]
+pub enum FastRequest {
+    /// Every plugin let the request go on.
+    Continue,
+    /// Plugin `index` (registration order) answered with an error: the
+    /// response has its status and code.
+    Rejected {
+        /// The plugin's place in registration order.
+        index: usize,
+        /// Its error, as it returned it.
+        error: pylon_plugin::PluginError,
+    },
+    /// Plugin `index` panicked (hookcheck caught it; the crate would not).
+    Panicked {
+        /// The plugin's place in registration order.
+        index: usize,
+    },
 }
 
 /// A Pylon runtime: plugins in registration order around one shared
@@ -328,6 +350,31 @@ impl PylonHost {
             response: stop_response(&folded),
             trace,
         }
+    }
+
+    /// The request hooks as the crate's registry runs them
+    /// (`run_on_request_with_meta`: every plugin in order, the first `Err`
+    /// answers), plus only what hookcheck must add: a panic is caught and
+    /// becomes an answer. No trace, no copy of the arguments, no heap
+    /// allocation of hookcheck's own: the hot path of `serve`, `hookcheck
+    /// bench` and the benchmarks. [`PylonHost::before_request`] is the
+    /// traced path the checks read; both give the same outcome (a property
+    /// test holds them to it).
+    pub fn before_request_fast(
+        &self,
+        method: &str,
+        path: &str,
+        auth: &pylon_auth::AuthContext,
+        meta: &pylon_plugin::RequestMeta<'_>,
+    ) -> FastRequest {
+        for (index, e) in self.plugins.iter().enumerate() {
+            match call_guarded_quiet(|| e.plugin.on_request_with_meta(method, path, auth, meta)) {
+                Ok(Ok(())) => {}
+                Ok(Err(error)) => return FastRequest::Rejected { index, error },
+                Err(_) => return FastRequest::Panicked { index },
+            }
+        }
+        FastRequest::Continue
     }
 
     /// Runs the `before_*` hook of `op` over every plugin in order, as

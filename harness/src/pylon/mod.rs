@@ -12,7 +12,9 @@ mod seam;
 
 pub use adapter::{Documented, docs_auth, real_auth, real_error};
 pub use builtins::{BUILTINS, Builtin, builtin_named};
-pub use host::{BeforeRun, PylonHost, RequestRun, RouteRun, WriteRun, on_request, write_id};
+pub use host::{
+    BeforeRun, FastRequest, PylonHost, RequestRun, RouteRun, WriteRun, on_request, write_id,
+};
 pub use plugin::{Plugin, PluginError};
 pub use registry::{BUILTIN_PREFIX, ManifestEntry, PylonPlugin, Registry, parse_manifest};
 pub use seam::HOST;

@@ -452,3 +452,120 @@ fn the_oracle_catches_a_last_error_short_circuit() {
     let err = property(wrong, 2048, true).expect_err("last-error-wins went unnoticed");
     assert!(err.contains("Request"), "{err}");
 }
+
+/// What a request hook does in the fast-path property: pass, reject, or
+/// panic.
+#[derive(Clone, Copy, Debug)]
+enum Hot {
+    Pass,
+    Reject(u16),
+    Panic,
+}
+
+struct HotPlugin(String, Hot);
+
+impl real::Plugin for HotPlugin {
+    fn name(&self) -> &str {
+        &self.0
+    }
+    fn on_request(&self, _: &str, _: &str, _: &RealAuth) -> Result<(), PluginError> {
+        match self.1 {
+            Hot::Pass => Ok(()),
+            Hot::Reject(status) => Err(PluginError {
+                code: "NO".into(),
+                message: format!("rejected by {}", self.0),
+                status,
+            }),
+            Hot::Panic => panic!("{} panics", self.0),
+        }
+    }
+}
+
+fn hot_host(chain: &[Hot]) -> PylonHost {
+    let mut host = PylonHost::new();
+    for (i, hot) in chain.iter().enumerate() {
+        host.register(Arc::new(HotPlugin(format!("h{i}"), *hot)))
+            .unwrap();
+    }
+    host
+}
+
+/// The traced path's answer in the fast path's terms: `None` goes on,
+/// else which plugin stopped the request and how (`Some(status)` for an
+/// error, `None` for a panic).
+fn traced(host: &PylonHost, method: &str, path: &str) -> Option<(String, Option<u16>)> {
+    let meta = RequestMeta::new(HttpMethod::parse(method).unwrap(), path, "203.0.113.7");
+    let run = host.before_request(&meta, &AuthContext::anonymous());
+    let last = run.trace.steps.last()?;
+    match (&last.outcome, run.response) {
+        (hookcheck::engine::Outcome::Error { .. }, _) => Some((last.plugin.clone(), None)),
+        (_, Some(response)) => Some((last.plugin.clone(), Some(response.status))),
+        (_, None) => None,
+    }
+}
+
+/// The fast path's answer, in the same terms; `swap` seeds a wrong fast
+/// path that reports the plugin after the one that answered.
+fn fast(host: &PylonHost, method: &str, path: &str, swap: bool) -> Option<(String, Option<u16>)> {
+    let auth = real_auth(&AuthContext::anonymous());
+    let peer = real::RequestMeta {
+        peer_ip: "203.0.113.7",
+    };
+    let name = |i: usize| format!("h{}", if swap { i + 1 } else { i });
+    match host.before_request_fast(method, path, &auth, &peer) {
+        hookcheck::pylon::FastRequest::Continue => None,
+        hookcheck::pylon::FastRequest::Rejected { index, error } => {
+            Some((name(index), Some(error.status)))
+        }
+        hookcheck::pylon::FastRequest::Panicked { index } => Some((name(index), None)),
+    }
+}
+
+fn hot_strategy() -> impl Strategy<Value = Vec<Hot>> {
+    let hot = prop_oneof![
+        4 => Just(Hot::Pass),
+        2 => prop::sample::select(&[400u16, 403, 429, 500][..]).prop_map(Hot::Reject),
+        1 => Just(Hot::Panic),
+    ];
+    proptest::collection::vec(hot, 0..=6)
+}
+
+fn fast_property(swap: bool, cases: u32) -> Result<(), String> {
+    let mut runner = TestRunner::new_with_rng(
+        Config {
+            cases,
+            ..Config::default()
+        },
+        TestRng::deterministic_rng(RngAlgorithm::ChaCha),
+    );
+    runner
+        .run(
+            &(
+                hot_strategy(),
+                prop::sample::select(METHODS),
+                prop::sample::select(PATHS),
+            ),
+            |(chain, method, path)| {
+                let host = hot_host(&chain);
+                prop_assert_eq!(fast(&host, method, path, swap), traced(&host, method, path));
+                Ok(())
+            },
+        )
+        .map_err(|e| e.to_string())
+}
+
+#[test]
+fn the_fast_path_answers_as_the_traced_one() {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(256)
+        .max(256);
+    fast_property(false, cases).unwrap();
+}
+
+#[test]
+fn the_fast_path_property_catches_a_wrong_plugin_index() {
+    let err = fast_property(true, 256).expect_err("a wrong index went unnoticed");
+    assert!(err.contains("h"), "{err}");
+}
