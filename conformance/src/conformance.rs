@@ -28,9 +28,10 @@ pub(crate) struct ConformanceArgs {
     /// each plugin once.
     #[arg(long, value_name = "K/N", value_parser = parse_partition)]
     partition: Option<(usize, usize)>,
-    /// Check this many plugins at once (several plugins only).
-    #[arg(long, default_value_t = 1, value_name = "N")]
-    jobs: usize,
+    /// Check this many plugins at once (several plugins only; default:
+    /// the number of cores).
+    #[arg(long, value_name = "N")]
+    jobs: Option<usize>,
     /// The contract to check against; `auto` detects it from the artifact
     /// (extension, exports, entry symbol) and says what it chose.
     #[arg(long, default_value = "auto", value_parser = parse_profile)]
@@ -590,7 +591,10 @@ fn run_many(
         .map(|_| std::sync::Mutex::new(None))
         .collect();
     std::thread::scope(|scope| {
-        for _ in 0..args.jobs.clamp(1, plugins.len()) {
+        let jobs = args.jobs.unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        });
+        for _ in 0..jobs.clamp(1, plugins.len()) {
             scope.spawn(|| {
                 loop {
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);

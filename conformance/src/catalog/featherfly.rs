@@ -69,15 +69,49 @@ fn not_loaded(e: &hookcheck::Error) -> Verdict {
 /// daemon loads it once per start, so a slow `init` is paid once. None
 /// once the shared exercise saw a hook time out, so a run pays one
 /// timeout, not one per check.
+///
+/// Nor once the exercise saw the plugin end its runner on its own (an
+/// exit, a signal to itself): the daemon would be gone, and what later
+/// calls see depends on when the plugin ends it (a thread that exits
+/// 300 ms after its hook returned ends a fast check's calls or not,
+/// with the machine's load), so the verdict would not be stable.
 fn with_host(n: &NativeSubject, f: impl FnOnce(&FeatherFlyHost) -> Verdict) -> Verdict {
-    if let Ok(exercise) = exercised(n)
-        && let Some(label) = &exercise.stopped
-    {
-        return Verdict::unexercised(format!(
-            "not run: a hook timed out on `{label}` (see FF-SAFE-004), and a run waits for one timeout only"
-        ));
+    if let Ok(exercise) = exercised(n) {
+        if let Some(label) = &exercise.stopped {
+            return Verdict::unexercised(format!(
+                "not run: a hook timed out on `{label}` (see FF-SAFE-004), and a run waits for one timeout only"
+            ));
+        }
+        if let Some(label) = ended_process(exercise) {
+            return Verdict::no_valid_output(
+                "FF-SAFE-003",
+                format!(
+                    "the plugin ended its runner during the exercise (`{label}`), so the daemon would be gone and what later calls see depends on when it ends it"
+                ),
+            );
+        }
     }
     loaded(n, f)
+}
+
+/// The input during which the plugin ended its runner on its own (the
+/// ends FF-SAFE-003 is about), if it did.
+fn ended_process(exercise: &crate::subject::Exercise) -> Option<&str> {
+    exercise.traces.iter().find_map(|(label, trace)| {
+        trace
+            .steps
+            .iter()
+            .filter_map(|step| step.outcome.failure()?.process_end())
+            .any(ends_on_its_own)
+            .then_some(label.as_str())
+    })
+}
+
+/// Whether the process ended by the plugin's own doing: an exit, or a
+/// signal it sent itself or its group (SIGTERM, SIGKILL, SIGXCPU), not a
+/// fault or an abort.
+fn ends_on_its_own(end: ProcessEnd) -> bool {
+    !end.is_fault() && !end.is_abort()
 }
 
 /// Runs `f` on the run's one host, loading it if no check has yet, for a
@@ -381,8 +415,11 @@ fn exercise(host: &FeatherFlyHost, inputs: &Inputs) -> Seen {
         let until = Instant::now() + LINGER;
         std::thread::sleep(SETTLE);
         let mut death = host.runner_death();
+        // Zero threads: the runner is gone and its end is on its way up
+        // through init and the shim, which a loaded machine takes a while
+        // to pass on; wait for it too.
         while death.is_none()
-            && host.runner_threads().is_some_and(|n| n > 1)
+            && host.runner_threads().is_some_and(|n| n != 1)
             && Instant::now() < until
         {
             std::thread::sleep(Duration::from_millis(25));
@@ -1418,9 +1455,7 @@ const CHECKS: &[Check] = &[
         |e| {
             // Any other end of the process: an exit, or a signal the plugin
             // sent itself or its group (SIGTERM, SIGKILL, SIGXCPU).
-            e.failure
-                .process_end()
-                .is_some_and(|end| !end.is_fault() && !end.is_abort())
+            e.failure.process_end().is_some_and(ends_on_its_own)
         },
     ),
     CATALOG.row(

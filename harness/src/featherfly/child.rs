@@ -578,7 +578,9 @@ impl ChildRunner {
     }
 
     /// The runner's threads now, read from `/proc`: the shim's child is
-    /// the runner, or init whose child is the runner.
+    /// the runner, or init whose child is the runner. `Some(0)` once the
+    /// runner has ended (gone, or a zombie not yet reaped) while the shim
+    /// is still there: its end is on its way.
     pub(crate) fn runner_threads(&self) -> Option<usize> {
         let running = self.running.as_ref()?;
         let mut pid = running.child.id();
@@ -588,7 +590,15 @@ impl ChildRunner {
             1
         };
         for _ in 0..depth {
-            pid = first_child(pid)?;
+            // An unreadable list says nothing; an empty one, that the
+            // runner (or init, with it) has ended.
+            match first_child(pid)? {
+                Some(child) => pid = child,
+                None => return Some(0),
+            }
+        }
+        if is_zombie(pid) {
+            return Some(0);
         }
         let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).ok()?;
         Some(tasks.count())
@@ -800,13 +810,25 @@ fn cap_logs(mut output: HookOutput) -> HookOutput {
 }
 
 /// The first child of process `pid` (`/proc/<pid>/task/<pid>/children`).
-fn first_child(pid: u32) -> Option<u32> {
-    std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children"))
-        .ok()?
-        .split_whitespace()
-        .next()?
-        .parse()
-        .ok()
+/// Whether process `pid` has ended and waits to be reaped (state `Z` in
+/// `/proc/<pid>/stat`; the state follows the command name's last `)`).
+fn is_zombie(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        stat.rsplit_once(')')
+            .is_some_and(|(_, rest)| rest.trim_start().starts_with(['Z', 'X']))
+    })
+}
+
+/// The first child of process `pid`: `None` when the list cannot be
+/// read, `Some(None)` when it has none.
+fn first_child(pid: u32) -> Option<Option<u32>> {
+    let children = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).ok()?;
+    Some(
+        children
+            .split_whitespace()
+            .next()
+            .and_then(|c| c.parse().ok()),
+    )
 }
 
 /// A pipe for the shim's reports: the reading end (non-blocking) and the

@@ -748,7 +748,9 @@ impl FeatherFlyHost {
 
     /// How many threads the plugins' runner has now (`None` in this
     /// process, or when it cannot be told): more than one means a plugin
-    /// left a thread running after its call returned.
+    /// left a thread running after its call returned; zero, that the
+    /// runner has ended and [`runner_death`](Self::runner_death) will
+    /// soon say how.
     pub fn runner_threads(&self) -> Option<usize> {
         match &*self.backend.borrow() {
             Backend::InProcess(_) => None,
