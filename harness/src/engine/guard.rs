@@ -14,7 +14,9 @@ static QUIET_HOOK: Once = Once::new();
 
 /// Installs, once per process, a panic hook that stays silent for panics
 /// caught by [`call_guarded`] (they are reported as outcomes) and defers to
-/// the previous hook for every other panic.
+/// the previous hook for every other panic. Inlined: after the first call
+/// this is one load on the hot path.
+#[inline]
 fn install_quiet_hook() {
     QUIET_HOOK.call_once(|| {
         let previous = panic::take_hook();
@@ -29,6 +31,7 @@ fn install_quiet_hook() {
 struct Depth;
 
 impl Depth {
+    #[inline]
     fn enter() -> Self {
         GUARDED.with(|g| g.set(g.get() + 1));
         Depth
@@ -36,6 +39,7 @@ impl Depth {
 }
 
 impl Drop for Depth {
+    #[inline]
     fn drop(&mut self) {
         GUARDED.with(|g| g.set(g.get().saturating_sub(1)));
     }
@@ -57,6 +61,7 @@ pub struct Panicked;
 /// Runs `f`, turning a panic into [`Panicked`]: [`call_guarded`] for a hot
 /// path, which keeps no message (the panic's own payload was allocated by
 /// the panic; this adds nothing).
+#[inline]
 pub fn call_guarded_quiet<T>(f: impl FnOnce() -> T) -> Result<T, Panicked> {
     install_quiet_hook();
     let _depth = Depth::enter();

@@ -1,7 +1,14 @@
 //! The deadline of one hook call covers all of its time, not only time in
 //! WASM code: epoch interruption stops running code, and everything that
 //! blocks outside it — a WASI `poll_oneoff` sleep, a `db_query`, an HTTP
-//! call — is bounded by the same instant and ends the call as a timeout.
+//! call — is bounded by the same budget and ends the call as a timeout.
+//!
+//! A call's time is what the plugin spent, not what the machine was busy
+//! with: the CPU time of the thread that runs it plus the time it waited
+//! in the host (sleeps, HTTP, the database), so the same plugin times out
+//! on a busy CI runner exactly when it does on a quiet laptop. Wall time
+//! is still capped, at [`WALL_CEILING`] times the deadline, for a call
+//! that neither runs nor waits in the host.
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -15,10 +22,90 @@ use super::runtime::{HostState, WASM_LOG_BYTES_PER_CALL, WASM_LOG_LINES_PER_CALL
 #[error("the hook call's deadline passed while it waited in the host")]
 pub(crate) struct DeadlineExceeded;
 
+/// How many times its deadline a call may take in wall time while the
+/// machine is too busy to run it.
+pub(crate) const WALL_CEILING: u32 = 4;
+
+/// The CPU time the calling thread has used.
+pub(crate) fn thread_cpu() -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid, writable timespec; the clock id is a
+    // constant the kernel knows.
+    if unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &raw mut ts) } != 0 {
+        return Duration::ZERO;
+    }
+    Duration::new(
+        u64::try_from(ts.tv_sec).unwrap_or(0),
+        u32::try_from(ts.tv_nsec).unwrap_or(0),
+    )
+}
+
+/// The time a call is charged: the thread's CPU time since the call
+/// began plus the time it waited in the host; and the wall time, capped.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct CallClock {
+    wall: Instant,
+    cpu: Duration,
+    waited: Duration,
+}
+
+impl CallClock {
+    /// Starts the clock on the calling thread (the one that runs the call).
+    pub(crate) fn start() -> Self {
+        Self {
+            wall: Instant::now(),
+            cpu: thread_cpu(),
+            waited: Duration::ZERO,
+        }
+    }
+
+    /// The time charged so far.
+    pub(crate) fn charged(&self) -> Duration {
+        thread_cpu().saturating_sub(self.cpu) + self.waited
+    }
+
+    /// What is left of `limit`, or `None` once the call is charged the
+    /// whole of it or its wall time passes `WALL_CEILING` times it.
+    pub(crate) fn left(&self, limit: Duration) -> Option<Duration> {
+        let charged = limit.checked_sub(self.charged())?;
+        let wall = (limit * WALL_CEILING).checked_sub(self.wall.elapsed())?;
+        Some(charged.min(wall)).filter(|d| !d.is_zero())
+    }
+
+    /// Charges a wait in the host that began at `since`: its wall time,
+    /// less the CPU time the thread spent in it (already charged).
+    pub(crate) fn charge_wait(&mut self, since: Blocking) {
+        let wall = since.wall.elapsed();
+        let cpu = thread_cpu().saturating_sub(since.cpu);
+        self.waited += wall.saturating_sub(cpu);
+    }
+}
+
+/// The start of a host call that may block, for
+/// [`CallClock::charge_wait`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Blocking {
+    wall: Instant,
+    cpu: Duration,
+}
+
+impl Blocking {
+    /// Now, on the calling thread.
+    pub(crate) fn now() -> Self {
+        Self {
+            wall: Instant::now(),
+            cpu: thread_cpu(),
+        }
+    }
+}
+
 /// The deadline and the log budget of the call in progress.
 #[derive(Debug, Default)]
 pub(crate) struct CallBudget {
-    deadline: Option<Instant>,
+    clock: Option<(CallClock, Duration)>,
     /// Log lines and bytes kept in this call, and lines dropped.
     pub(crate) log_lines: usize,
     pub(crate) log_bytes: usize,
@@ -26,12 +113,25 @@ pub(crate) struct CallBudget {
 }
 
 impl CallBudget {
-    /// Starts a call that may take `limit`.
+    /// Starts a call that may take `limit`, from now.
     pub(crate) fn start(&mut self, limit: Duration) {
+        self.start_at(CallClock::start(), limit);
+    }
+
+    /// Starts a call that may take `limit` on `clock`, which may have
+    /// begun before (the whole call shares one clock).
+    pub(crate) fn start_at(&mut self, clock: CallClock, limit: Duration) {
         *self = Self {
-            deadline: Instant::now().checked_add(limit),
+            clock: Some((clock, limit)),
             ..Self::default()
         };
+    }
+
+    /// Charges a wait in the host that began at `since`.
+    pub(crate) fn charge_wait(&mut self, since: Blocking) {
+        if let Some((clock, _)) = &mut self.clock {
+            clock.charge_wait(since);
+        }
     }
 
     /// Counts a log line of `bytes` against the call's budget: `true` when
@@ -48,19 +148,18 @@ impl CallBudget {
         fits
     }
 
-    /// The instant the call must end by.
+    /// The instant a wait that starts now must end by: now plus what is
+    /// left.
     pub(crate) fn deadline(&self) -> Option<Instant> {
-        self.deadline
+        let left = self.remaining().ok()??;
+        Instant::now().checked_add(left)
     }
 
     /// Time left, or the error when none is.
     pub(crate) fn remaining(&self) -> Result<Option<Duration>, DeadlineExceeded> {
-        match self.deadline {
+        match &self.clock {
             None => Ok(None),
-            Some(d) => match d.checked_duration_since(Instant::now()) {
-                Some(left) if !left.is_zero() => Ok(Some(left)),
-                _ => Err(DeadlineExceeded),
-            },
+            Some((clock, limit)) => clock.left(*limit).map(Some).ok_or(DeadlineExceeded),
         }
     }
 }
@@ -165,13 +264,16 @@ fn poll_oneoff(
     } else {
         subs.iter().map(|s| s.wait).min().unwrap_or(Duration::ZERO)
     };
+    let since = Blocking::now();
     match caller.data().budget.remaining()? {
         Some(left) if wait >= left => {
             std::thread::sleep(left);
+            caller.data_mut().budget.charge_wait(since);
             return Err(DeadlineExceeded.into());
         }
         _ => std::thread::sleep(wait),
     }
+    caller.data_mut().budget.charge_wait(since);
     let mut events = Vec::new();
     for s in subs
         .iter()

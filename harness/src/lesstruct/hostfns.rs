@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use wasmtime::{Caller, Extern, Linker};
 
 use super::database::{DEADLINE, DbMode};
-use super::deadline::DeadlineExceeded;
+use super::deadline::{Blocking, DeadlineExceeded};
 use super::protocol::HOST_RESULT_OFFSET;
 use super::runtime::{HostState, Refusal, WASM_LOG_BYTES_PER_CALL, WASM_LOG_LINES_PER_CALL};
 
@@ -121,6 +121,7 @@ fn http(
     with_body: bool,
 ) -> wasmtime::Result<i32> {
     let left = caller.data().budget.remaining()?;
+    let since = Blocking::now();
     let result = (|| {
         let url = read_text(caller, args[0], args[1], "url")?;
         let headers = read_text(caller, args[2], args[3], "headers")?;
@@ -158,7 +159,9 @@ fn http(
                 }
             })
     })();
-    // A request that used up the call's time ends the call.
+    // The wait for the server is the call's time; a request that used it
+    // up ends the call.
+    caller.data_mut().budget.charge_wait(since);
     caller.data().budget.remaining()?;
     // The host's HTTP errors carry `"status": 0`.
     let value = result.unwrap_or_else(|mut e| {
@@ -186,6 +189,7 @@ fn db(
 ) -> wasmtime::Result<i32> {
     caller.data().budget.remaining()?;
     let deadline = caller.data().budget.deadline();
+    let since = Blocking::now();
     let result = (|| {
         let sql = read_text(caller, args[0], args[1], "sql").map_err(DbEnd::Answer)?;
         let params = read_text(caller, args[2], args[3], "params").map_err(DbEnd::Answer)?;
@@ -224,6 +228,8 @@ fn db(
                 )),
             })
     })();
+    // A statement that waited (on a lock) waited in the call's time.
+    caller.data_mut().budget.charge_wait(since);
     let value = match result {
         Ok(value) | Err(DbEnd::Answer(value)) => value,
         Err(DbEnd::Deadline) => return Err(DeadlineExceeded.into()),

@@ -7,11 +7,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use wasmtime::{
-    ExternType, InstancePre, Memory, Module, Store, StoreLimitsBuilder, Trap, TypedFunc, ValType,
+    ExternType, InstancePre, Memory, Module, Store, StoreLimitsBuilder, Trap, TypedFunc,
+    UpdateDeadline, ValType,
 };
 use wasmtime_wasi::I32Exit;
 
-use super::deadline::{CallBudget, DeadlineExceeded};
+use super::deadline::{CallBudget, CallClock, DeadlineExceeded};
 use super::hostfns::HOST_FUNCTIONS;
 use super::manifest::CapabilityManifest;
 use super::protocol::{INPUT_OFFSET, locate_result};
@@ -287,7 +288,17 @@ impl WasmPlugin {
         let mut store = Store::new(self.pre.module().engine(), state);
         store.limiter(|s| &mut s.limits);
         store.set_epoch_deadline(self.deadline_ticks);
-        store.epoch_deadline_trap();
+        // At each deadline the epoch passes, the call's charged time
+        // decides (see `deadline`): a call the machine kept waiting goes
+        // on, one that spent its time ends.
+        let limit = Duration::from_millis(self.deadline_ms);
+        store.epoch_deadline_callback(move |ctx| {
+            Ok(match ctx.data().budget.remaining() {
+                Ok(Some(left)) => UpdateDeadline::Continue(ticks_for(left)),
+                Ok(None) => UpdateDeadline::Continue(ticks_for(limit)),
+                Err(DeadlineExceeded) => UpdateDeadline::Interrupt,
+            })
+        });
         let instance = self
             .pre
             .instantiate(&mut store)
@@ -372,15 +383,11 @@ impl WasmPlugin {
         // the hook, and `__hook_result_len` share it.
         let deadline_ms = self.deadline_ms;
         let limit_time = Duration::from_millis(deadline_ms);
-        let started = std::time::Instant::now();
+        let clock = CallClock::start();
         let timeout = || Failure::Timeout {
             limit_ms: deadline_ms,
         };
-        let left = || {
-            limit_time
-                .checked_sub(started.elapsed())
-                .filter(|d| !d.is_zero())
-        };
+        let left = || clock.left(limit_time);
         let limit = self.memory_limit as u64;
         let live = match self.live.take() {
             Some(live) => self.live.insert(live),
@@ -425,7 +432,7 @@ impl WasmPlugin {
             })?;
         let remaining = left().ok_or_else(timeout)?;
         live.store.set_epoch_deadline(ticks_for(remaining));
-        live.store.data_mut().budget.start(remaining);
+        live.store.data_mut().budget.start_at(clock, limit_time);
         let offset = func
             .call(&mut live.store, (INPUT_OFFSET as i32, len))
             .map_err(|e| classify(&e, deadline_ms))?;
@@ -437,7 +444,15 @@ impl WasmPlugin {
         // only running out of time ends the call.
         let result_len = match live.result_len.clone() {
             Some(f) => {
-                let remaining = left().ok_or_else(timeout)?;
+                // The hook's waits in the host are on the store's clock.
+                let remaining = live
+                    .store
+                    .data()
+                    .budget
+                    .remaining()
+                    .ok()
+                    .flatten()
+                    .ok_or_else(timeout)?;
                 live.store.set_epoch_deadline(ticks_for(remaining));
                 match f.call(&mut live.store, len) {
                     Ok(n) => n,

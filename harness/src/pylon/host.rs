@@ -367,14 +367,25 @@ impl PylonHost {
         auth: &pylon_auth::AuthContext,
         meta: &pylon_plugin::RequestMeta<'_>,
     ) -> FastRequest {
-        for (index, e) in self.plugins.iter().enumerate() {
-            match call_guarded_quiet(|| e.plugin.on_request_with_meta(method, path, auth, meta)) {
-                Ok(Ok(())) => {}
-                Ok(Err(error)) => return FastRequest::Rejected { index, error },
-                Err(_) => return FastRequest::Panicked { index },
+        // One guard around the loop, not one per plugin: the plugin being
+        // called is kept beside it, so a panic is still put on the right
+        // plugin.
+        let at = std::cell::Cell::new(0);
+        let run = call_guarded_quiet(|| {
+            for (index, e) in self.plugins.iter().enumerate() {
+                at.set(index);
+                e.plugin.on_request_with_meta(method, path, auth, meta)?;
             }
+            Ok(())
+        });
+        match run {
+            Ok(Ok(())) => FastRequest::Continue,
+            Ok(Err(error)) => FastRequest::Rejected {
+                index: at.get(),
+                error,
+            },
+            Err(_) => FastRequest::Panicked { index: at.get() },
         }
-        FastRequest::Continue
     }
 
     /// Runs the `before_*` hook of `op` over every plugin in order, as
