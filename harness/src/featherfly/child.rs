@@ -584,10 +584,12 @@ impl ChildRunner {
     pub(crate) fn runner_threads(&self) -> Option<usize> {
         let running = self.running.as_ref()?;
         let mut pid = running.child.id();
-        let depth = if self.protections.as_ref()?.pid_namespace {
-            2
-        } else {
-            1
+        let protections = self.protections.as_ref()?;
+        // The shim itself serves the plugins when it could not fork.
+        let depth = match (protections.apart, protections.pid_namespace) {
+            (false, _) => 0,
+            (true, false) => 1,
+            (true, true) => 2,
         };
         for _ in 0..depth {
             // An unreadable list says nothing; an empty one, that the

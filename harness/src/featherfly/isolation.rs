@@ -113,6 +113,11 @@ pub struct Protections {
     /// Refused acts are reported (seccomp user notification); without it
     /// they are refused in silence.
     pub acts_reported: bool,
+    /// The plugins run in a process apart from the shim that reports on
+    /// them (false only when the shim could not fork and serves them
+    /// itself, which `notes` says).
+    #[serde(default)]
+    pub apart: bool,
     /// Why something is weaker than it should be.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
@@ -690,6 +695,7 @@ fn supervise(
     let control = OwnedFd::from(control_file);
     let listener = receive_fd(&control);
     protections.seccomp = true;
+    protections.apart = true;
     protections.acts_reported = listener.is_some();
     if listener.is_none() && !protections.notes.iter().any(|n| n.contains("seccomp")) {
         protections

@@ -157,10 +157,23 @@ impl ContentDb {
         params_json: &str,
         deadline: Option<Instant>,
     ) -> Result<Value, DbDenied> {
+        let late = move || deadline.is_some_and(|d| Instant::now() >= d);
+        self.call_until(mode, grants, sql, params_json, late)
+    }
+
+    /// [`ContentDb::call`], interrupted once `late` says so (a hook call's
+    /// charged time, not a fixed instant).
+    pub(crate) fn call_until(
+        &self,
+        mode: DbMode,
+        grants: &[DbGrant],
+        sql: &str,
+        params_json: &str,
+        late: impl Fn() -> bool + Clone + Send + std::panic::RefUnwindSafe + 'static,
+    ) -> Result<Value, DbDenied> {
         let params = parse_params(params_json)?;
         let mut conn = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
-        let late = move || deadline.is_some_and(|d| Instant::now() >= d);
-        let _ = conn.progress_handler(1_000, Some(late));
+        let _ = conn.progress_handler(1_000, Some(late.clone()));
         let refusal = Arc::new(Mutex::new(None::<String>));
         let policy = Policy::new(mode, grants);
         let seen = Arc::clone(&refusal);

@@ -5,10 +5,13 @@
 //!
 //! A call's time is what the plugin spent, not what the machine was busy
 //! with: the CPU time of the thread that runs it plus the time it waited
-//! in the host (sleeps, HTTP, the database), so the same plugin times out
-//! on a busy CI runner exactly when it does on a quiet laptop. Wall time
-//! is still capped, at [`WALL_CEILING`] times the deadline, for a call
-//! that neither runs nor waits in the host.
+//! in the host (sleeps, HTTP, a database lock), so time another process
+//! takes from it is not charged and a plugin well inside or well past
+//! its deadline gets the same verdict on a busy CI runner as on a quiet
+//! laptop (CPU time itself still grows a little under contention). Wall
+//! time is capped at [`WALL_CEILING`] times the deadline, for a call the
+//! machine cannot run at all. The real Lesstruct host's deadline, where it
+//! has one, is wall time: under load there a call is cut sooner.
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -71,7 +74,9 @@ impl CallClock {
     /// whole of it or its wall time passes `WALL_CEILING` times it.
     pub(crate) fn left(&self, limit: Duration) -> Option<Duration> {
         let charged = limit.checked_sub(self.charged())?;
-        let wall = (limit * WALL_CEILING).checked_sub(self.wall.elapsed())?;
+        let wall = limit
+            .saturating_mul(WALL_CEILING)
+            .checked_sub(self.wall.elapsed())?;
         Some(charged.min(wall)).filter(|d| !d.is_zero())
     }
 
@@ -113,11 +118,6 @@ pub(crate) struct CallBudget {
 }
 
 impl CallBudget {
-    /// Starts a call that may take `limit`, from now.
-    pub(crate) fn start(&mut self, limit: Duration) {
-        self.start_at(CallClock::start(), limit);
-    }
-
     /// Starts a call that may take `limit` on `clock`, which may have
     /// begun before (the whole call shares one clock).
     pub(crate) fn start_at(&mut self, clock: CallClock, limit: Duration) {
@@ -148,11 +148,24 @@ impl CallBudget {
         fits
     }
 
-    /// The instant a wait that starts now must end by: now plus what is
-    /// left.
-    pub(crate) fn deadline(&self) -> Option<Instant> {
-        let left = self.remaining().ok()??;
-        Instant::now().checked_add(left)
+    /// A test, for work the host does on the calling thread (a database
+    /// statement), of whether the call's time has run out: charged as the
+    /// call is, its CPU time counted as it runs.
+    pub(crate) fn spent(
+        &self,
+    ) -> impl Fn() -> bool + Clone + Send + std::panic::RefUnwindSafe + 'static {
+        let clock = self.clock;
+        move || clock.is_some_and(|(clock, limit)| clock.left(limit).is_none())
+    }
+
+    /// Resets the log budget for a new call, keeping the clock (the start
+    /// section of a fresh instance and the hook share one).
+    pub(crate) fn new_call(&mut self) {
+        let clock = self.clock;
+        *self = Self {
+            clock,
+            ..Self::default()
+        };
     }
 
     /// Time left, or the error when none is.

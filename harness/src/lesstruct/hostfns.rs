@@ -188,7 +188,7 @@ fn db(
     args: [i32; 4],
 ) -> wasmtime::Result<i32> {
     caller.data().budget.remaining()?;
-    let deadline = caller.data().budget.deadline();
+    let spent = caller.data().budget.spent();
     let since = Blocking::now();
     let result = (|| {
         let sql = read_text(caller, args[0], args[1], "sql").map_err(DbEnd::Answer)?;
@@ -201,7 +201,7 @@ fn db(
             .unwrap_or_default();
         ctx.services
             .db
-            .call(mode, grants, &sql, &params, deadline)
+            .call_until(mode, grants, &sql, &params, spent)
             .map_err(|d| match d.error {
                 DEADLINE => DbEnd::Deadline,
                 // The host answers every refusal `permission_denied`

@@ -43,7 +43,6 @@ pub struct WasmPlugin {
     hooks: Vec<String>,
     ctx: Arc<PluginCtx>,
     memory_limit: usize,
-    deadline_ticks: u64,
     deadline_ms: u64,
     live: Option<Live>,
     /// Set when a call hit the deadline: the host's runtime closes the
@@ -122,7 +121,10 @@ fn classify(err: &wasmtime::Error, deadline_ms: u64) -> Failure {
 /// Epoch ticks for `time`, rounded up, plus one for the tick in flight.
 fn ticks_for(time: Duration) -> u64 {
     let ticks = time.as_nanos().div_ceil(TICK.as_nanos());
-    u64::try_from(ticks).unwrap_or(u64::MAX).saturating_add(1)
+    // Far below what wasmtime adds the current epoch to without overflow.
+    u64::try_from(ticks)
+        .unwrap_or(u64::MAX)
+        .clamp(1, u64::MAX / 4)
 }
 
 /// An artifact error for the module of plugin `name`.
@@ -217,7 +219,6 @@ impl WasmPlugin {
             hooks,
             ctx,
             memory_limit: engine.limits.memory_bytes,
-            deadline_ticks: engine.deadline_ticks(),
             deadline_ms: u64::try_from(engine.limits.deadline.as_millis()).unwrap_or(u64::MAX),
             live: None,
             closed: false,
@@ -268,7 +269,9 @@ impl WasmPlugin {
         Some(live.memory.data_size(&live.store) as u64)
     }
 
-    fn instantiate(&self) -> Result<Live, Failure> {
+    /// A fresh instance, its start section run on `clock` (the clock of
+    /// the call that needs it, whose deadline it shares).
+    fn instantiate(&self, clock: CallClock) -> Result<Live, Failure> {
         let limits = StoreLimitsBuilder::new()
             .memory_size(self.memory_limit)
             .table_elements(WASM_TABLE_ELEMENTS)
@@ -283,15 +286,15 @@ impl WasmPlugin {
             ctx: Arc::clone(&self.ctx),
             budget: CallBudget::default(),
         };
-        // A start section runs under the same deadline as a hook call.
-        state.budget.start(Duration::from_millis(self.deadline_ms));
+        // A start section runs under the deadline of the call it is for.
+        let limit = Duration::from_millis(self.deadline_ms);
+        state.budget.start_at(clock, limit);
         let mut store = Store::new(self.pre.module().engine(), state);
         store.limiter(|s| &mut s.limits);
-        store.set_epoch_deadline(self.deadline_ticks);
+        store.set_epoch_deadline(ticks_for(limit));
         // At each deadline the epoch passes, the call's charged time
         // decides (see `deadline`): a call the machine kept waiting goes
         // on, one that spent its time ends.
-        let limit = Duration::from_millis(self.deadline_ms);
         store.epoch_deadline_callback(move |ctx| {
             Ok(match ctx.data().budget.remaining() {
                 Ok(Some(left)) => UpdateDeadline::Continue(ticks_for(left)),
@@ -331,7 +334,7 @@ impl WasmPlugin {
     /// no live instance exists.
     pub fn instantiate_now(&mut self) -> Result<(), Failure> {
         if self.live.is_none() {
-            self.live = Some(self.instantiate()?);
+            self.live = Some(self.instantiate(CallClock::start())?);
         }
         Ok(())
     }
@@ -341,7 +344,7 @@ impl WasmPlugin {
     pub fn reinstantiate(&mut self) -> Result<(), Failure> {
         self.live = None;
         self.closed = false;
-        self.live = Some(self.instantiate()?);
+        self.live = Some(self.instantiate(CallClock::start())?);
         Ok(())
     }
 
@@ -387,12 +390,16 @@ impl WasmPlugin {
         let timeout = || Failure::Timeout {
             limit_ms: deadline_ms,
         };
-        let left = || clock.left(limit_time);
         let limit = self.memory_limit as u64;
         let live = match self.live.take() {
-            Some(live) => self.live.insert(live),
+            Some(mut live) => {
+                live.store.data_mut().budget.start_at(clock, limit_time);
+                self.live.insert(live)
+            }
             None => {
-                let fresh = self.instantiate()?;
+                // The start section's waits stay on the call's clock.
+                let mut fresh = self.instantiate(clock)?;
+                fresh.store.data_mut().budget.new_call();
                 self.live.insert(fresh)
             }
         };
@@ -430,9 +437,15 @@ impl WasmPlugin {
             .map_err(|e| Failure::HostFault {
                 reason: format!("cannot write the input: {e}"),
             })?;
-        let remaining = left().ok_or_else(timeout)?;
+        let remaining = live
+            .store
+            .data()
+            .budget
+            .remaining()
+            .ok()
+            .flatten()
+            .ok_or_else(timeout)?;
         live.store.set_epoch_deadline(ticks_for(remaining));
-        live.store.data_mut().budget.start_at(clock, limit_time);
         let offset = func
             .call(&mut live.store, (INPUT_OFFSET as i32, len))
             .map_err(|e| classify(&e, deadline_ms))?;
