@@ -12,7 +12,7 @@ use super::calls::{HookInput, HookOutput, PluginInfo, RegInfo, RegKind};
 use super::child::{ChildRunner, RunnerCommand};
 use super::library::InProcess;
 use super::load_error::LoadError;
-use super::rules::{headers_json, pattern_matches, read};
+use super::rules::{headers_json, pattern_matches, read, write_headers_json};
 use crate::engine::{
     Answers, Bytes, Called, FEATHERFLY_HOOKS, Failure, HookError, HookSpec, HttpMethod,
     HttpResponse, LoadWarning, Outcome, Pipeline, Stop, Tolerated, Trace, TraceMode, hook,
@@ -180,6 +180,9 @@ pub struct FeatherFlyHost {
     token: RefCell<Option<String>>,
     trace_mode: TraceMode,
     load_time: Duration,
+    /// The last request's hook input, kept so the next request refills
+    /// its buffers instead of allocating them.
+    spare_request: RefCell<Option<HookInput>>,
 }
 
 impl std::fmt::Debug for FeatherFlyHost {
@@ -249,6 +252,7 @@ impl FeatherFlyHost {
             regs,
             trace_mode: TraceMode::Full,
             load_time: started.elapsed(),
+            spare_request: RefCell::new(None),
         })
     }
 
@@ -451,17 +455,58 @@ impl FeatherFlyHost {
     }
 
     fn request_phases(&self, req: &NativeRequest, phases: &[u32]) -> RequestRun {
-        let mut trace = Trace::new(self.trace_mode);
+        let trace = Trace::new(self.trace_mode);
         // Built once: every hook of every phase reads the same request, as
         // the daemon hands every hook the same headers JSON and body
         // slices (events.rs:257-266).
-        let mut input = HookInput::Request {
+        let mut input = self.request_input(req);
+        let run = self.request_phases_with(req, phases, &mut input, trace);
+        self.spare_request.replace(Some(input));
+        run
+    }
+
+    /// The hook input for `req`, in the spare input's buffers when there is
+    /// one.
+    fn request_input(&self, req: &NativeRequest) -> HookInput {
+        /// A spare buffer larger than this is dropped after a request
+        /// rather than kept.
+        const KEEP: usize = 64 * 1024;
+        let spare = self.spare_request.take();
+        let Some(HookInput::Request {
+            mut path,
+            headers_json: Bytes(mut json),
+            body: Bytes(mut body),
+            ..
+        }) = spare
+            .filter(|s| matches!(s, HookInput::Request { body, .. } if body.0.capacity() <= KEEP))
+        else {
+            return HookInput::Request {
+                phase: 1,
+                method: req.method.code(),
+                path: req.path.clone(),
+                headers_json: Bytes(headers_json(&req.headers)),
+                body: Bytes(req.body.clone()),
+            };
+        };
+        path.clone_from(&req.path);
+        write_headers_json(&mut json, &req.headers);
+        body.clone_from(&req.body);
+        HookInput::Request {
             phase: 1,
             method: req.method.code(),
-            path: req.path.clone(),
-            headers_json: Bytes(headers_json(&req.headers)),
-            body: Bytes(req.body.clone()),
-        };
+            path,
+            headers_json: Bytes(json),
+            body: Bytes(body),
+        }
+    }
+
+    fn request_phases_with(
+        &self,
+        req: &NativeRequest,
+        phases: &[u32],
+        input: &mut HookInput,
+        mut trace: Trace,
+    ) -> RequestRun {
         for (phase, hook) in [(1, INTERCEPT), (2, MIDDLEWARE)] {
             if !phases.contains(&phase) {
                 continue;
@@ -470,10 +515,10 @@ impl FeatherFlyHost {
             if regs.peek().is_none() {
                 continue;
             }
-            if let HookInput::Request { phase: p, .. } = &mut input {
+            if let HookInput::Request { phase: p, .. } = input {
                 *p = phase;
             }
-            let input = &input;
+            let input = &*input;
             let folded = self.run(hook, Vec::new(), regs, |_: &[u8]| input, &mut trace);
             if let Some(stop) = folded.stop
                 && let Outcome::Respond {

@@ -69,7 +69,9 @@ impl OutBuf {
     }
 
     fn overflowed(&self) -> bool {
-        self.data[self.capacity..].iter().any(|b| *b != CANARY)
+        // One comparison of the whole guard (a `memcmp`), not a loop over
+        // bytes: this runs after every call.
+        self.data[self.capacity..] != [CANARY; GUARD]
     }
 
     /// The written bytes for length `len`, or the claimed length when it
@@ -465,12 +467,17 @@ impl InProcess {
             }
         };
         let (output, claimed_len) = self.out.take(len);
-        let reason = self.reason.take(reason_len).0;
+        // Only a cloud panel hook is handed the reason buffer.
+        let (reason, reason_overflowed) = if matches!(cb, Callback::CloudPanel(_)) {
+            (self.reason.take(reason_len).0, self.reason.overflowed())
+        } else {
+            (None, false)
+        };
         HookOutput {
             code,
             output,
             claimed_len,
-            overflowed: self.out.overflowed() || self.reason.overflowed(),
+            overflowed: self.out.overflowed() || reason_overflowed,
             status,
             reason,
             logs: Vec::new(),

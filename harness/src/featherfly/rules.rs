@@ -32,8 +32,16 @@ pub fn pattern_diverges(pattern: &str) -> bool {
 /// with lowercase keys in byte order, later duplicates winning, and the
 /// value of `authorization` replaced by `<redacted>`.
 pub fn headers_json(headers: &[(String, String)]) -> Vec<u8> {
+    let mut out = Vec::new();
+    write_headers_json(&mut out, headers);
+    out
+}
+
+/// [`headers_json`] written into `out`, which is cleared first (so the
+/// engine can keep one buffer across requests).
+pub(crate) fn write_headers_json(out: &mut Vec<u8>, headers: &[(String, String)]) {
     // Runs on every request, so it borrows what it can: one allocation for
-    // the list, one for the JSON, one per header name not lower case already.
+    // the list, one per header name not lower case already.
     let mut list: Vec<(Cow<'_, str>, &str)> = headers
         .iter()
         .map(|(k, v)| {
@@ -54,7 +62,8 @@ pub fn headers_json(headers: &[(String, String)]) -> Vec<u8> {
     // one to keep.
     list.sort_by(|a, b| a.0.cmp(&b.0));
     let size: usize = list.iter().map(|(k, v)| k.len() + v.len() + 6).sum();
-    let mut out = Vec::with_capacity(size + 2);
+    out.clear();
+    out.reserve(size + 2);
     out.push(b'{');
     for (i, (key, value)) in list.iter().enumerate() {
         if list.get(i + 1).is_some_and(|next| next.0 == *key) {
@@ -63,12 +72,11 @@ pub fn headers_json(headers: &[(String, String)]) -> Vec<u8> {
         if out.len() > 1 {
             out.push(b',');
         }
-        json_string(&mut out, key);
+        json_string(out, key);
         out.push(b':');
-        json_string(&mut out, value);
+        json_string(out, value);
     }
     out.push(b'}');
-    out
 }
 
 /// Appends `s` as a JSON string; copies it whole when nothing needs escaping.

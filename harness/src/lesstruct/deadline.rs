@@ -48,11 +48,28 @@ pub(crate) fn thread_cpu() -> Duration {
 
 /// The time a call is charged: the thread's CPU time since the call
 /// began plus the time it waited in the host; and the wall time, capped.
+///
+/// Reading a thread's CPU clock is a system call (no vDSO serves
+/// `CLOCK_THREAD_CPUTIME_ID`), a few hundred nanoseconds on a VM, so a
+/// short call never reads it: until the clock is [anchored](Self::anchor)
+/// — at the first epoch tick ([`super::runtime::TICK`]) or the first wait
+/// in the host — the call is charged its wall time, which is never less
+/// than what it spent. After the anchor it is charged that first stretch
+/// of wall time plus CPU time and waits.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct CallClock {
     wall: Instant,
-    cpu: Duration,
+    anchor: Option<Anchor>,
     waited: Duration,
+}
+
+/// Where a clock switched from wall time to CPU time.
+#[derive(Clone, Copy, Debug)]
+struct Anchor {
+    /// Wall time from the start of the call to the anchor (all charged).
+    wall: Duration,
+    /// The thread's CPU time at the anchor.
+    cpu: Duration,
 }
 
 impl CallClock {
@@ -60,14 +77,27 @@ impl CallClock {
     pub(crate) fn start() -> Self {
         Self {
             wall: Instant::now(),
-            cpu: thread_cpu(),
+            anchor: None,
             waited: Duration::ZERO,
+        }
+    }
+
+    /// From now on, charges CPU time instead of wall time.
+    pub(crate) fn anchor(&mut self) {
+        if self.anchor.is_none() {
+            self.anchor = Some(Anchor {
+                wall: self.wall.elapsed(),
+                cpu: thread_cpu(),
+            });
         }
     }
 
     /// The time charged so far.
     pub(crate) fn charged(&self) -> Duration {
-        thread_cpu().saturating_sub(self.cpu) + self.waited
+        match self.anchor {
+            None => self.wall.elapsed(),
+            Some(a) => a.wall + thread_cpu().saturating_sub(a.cpu) + self.waited,
+        }
     }
 
     /// What is left of `limit`, or `None` once the call is charged the
@@ -81,8 +111,15 @@ impl CallClock {
     }
 
     /// Charges a wait in the host that began at `since`: its wall time,
-    /// less the CPU time the thread spent in it (already charged).
+    /// less the CPU time the thread spent in it (already charged). A clock
+    /// not yet anchored is anchored where the wait began.
     pub(crate) fn charge_wait(&mut self, since: Blocking) {
+        if self.anchor.is_none() {
+            self.anchor = Some(Anchor {
+                wall: since.wall.saturating_duration_since(self.wall),
+                cpu: since.cpu,
+            });
+        }
         let wall = since.wall.elapsed();
         let cpu = thread_cpu().saturating_sub(since.cpu);
         self.waited += wall.saturating_sub(cpu);
@@ -127,6 +164,19 @@ impl CallBudget {
         };
     }
 
+    /// Switches the call's clock from wall time to CPU time (see
+    /// [`CallClock`]); the epoch callback does it at the first tick.
+    pub(crate) fn anchor(&mut self) {
+        if let Some((clock, _)) = &mut self.clock {
+            clock.anchor();
+        }
+    }
+
+    /// Whether the call's clock charges CPU time yet.
+    pub(crate) fn anchored(&self) -> bool {
+        self.clock.is_some_and(|(clock, _)| clock.anchor.is_some())
+    }
+
     /// Charges a wait in the host that began at `since`.
     pub(crate) fn charge_wait(&mut self, since: Blocking) {
         if let Some((clock, _)) = &mut self.clock {
@@ -152,8 +202,9 @@ impl CallBudget {
     /// statement), of whether the call's time has run out: charged as the
     /// call is, its CPU time counted as it runs.
     pub(crate) fn spent(
-        &self,
+        &mut self,
     ) -> impl Fn() -> bool + Clone + Send + std::panic::RefUnwindSafe + 'static {
+        self.anchor();
         let clock = self.clock;
         move || clock.is_some_and(|(clock, limit)| clock.left(limit).is_none())
     }
@@ -325,4 +376,33 @@ pub(crate) fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<
     )?;
     linker.allow_shadowing(false);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Before its anchor a clock charges wall time (a sleep counts); after
+    /// it, CPU time (a sleep outside the host's waits does not).
+    #[test]
+    fn a_clock_charges_wall_time_until_anchored_then_cpu_time() {
+        let nap = Duration::from_millis(30);
+        let mut clock = CallClock::start();
+        std::thread::sleep(nap);
+        assert!(clock.charged() >= nap, "unanchored: {:?}", clock.charged());
+        clock.anchor();
+        let at_anchor = clock.charged();
+        std::thread::sleep(nap);
+        let after = clock.charged();
+        assert!(
+            after - at_anchor < nap / 2,
+            "anchored, a sleep charged {:?}",
+            after - at_anchor
+        );
+        // A wait the host charges counts again.
+        let since = Blocking::now();
+        std::thread::sleep(nap);
+        clock.charge_wait(since);
+        assert!(clock.charged() >= after + nap);
+    }
 }

@@ -188,7 +188,7 @@ fn db(
     args: [i32; 4],
 ) -> wasmtime::Result<i32> {
     caller.data().budget.remaining()?;
-    let spent = caller.data().budget.spent();
+    let spent = caller.data_mut().budget.spent();
     let since = Blocking::now();
     let result = (|| {
         let sql = read_text(caller, args[0], args[1], "sql").map_err(DbEnd::Answer)?;

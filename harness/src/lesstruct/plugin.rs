@@ -127,6 +127,17 @@ fn ticks_for(time: Duration) -> u64 {
         .clamp(1, u64::MAX / 4)
 }
 
+/// Ticks to the next epoch check of a call with `left` to go: the next
+/// tick while its clock still charges wall time (that check anchors it,
+/// see [`super::deadline::CallClock`]), then the time left.
+fn next_check(budget: &CallBudget, left: Duration) -> u64 {
+    if budget.anchored() {
+        ticks_for(left)
+    } else {
+        1
+    }
+}
+
 /// An artifact error for the module of plugin `name`.
 fn artifact_error(name: &str, reason: String) -> Error {
     Error::Artifact {
@@ -291,11 +302,14 @@ impl WasmPlugin {
         state.budget.start_at(clock, limit);
         let mut store = Store::new(self.pre.module().engine(), state);
         store.limiter(|s| &mut s.limits);
-        store.set_epoch_deadline(ticks_for(limit));
+        store.set_epoch_deadline(1);
         // At each deadline the epoch passes, the call's charged time
         // decides (see `deadline`): a call the machine kept waiting goes
         // on, one that spent its time ends.
-        store.epoch_deadline_callback(move |ctx| {
+        store.epoch_deadline_callback(move |mut ctx| {
+            // A call that reaches a tick is long enough to be charged CPU
+            // time rather than wall time.
+            ctx.data_mut().budget.anchor();
             Ok(match ctx.data().budget.remaining() {
                 Ok(Some(left)) => UpdateDeadline::Continue(ticks_for(left)),
                 Ok(None) => UpdateDeadline::Continue(ticks_for(limit)),
@@ -445,7 +459,8 @@ impl WasmPlugin {
             .ok()
             .flatten()
             .ok_or_else(timeout)?;
-        live.store.set_epoch_deadline(ticks_for(remaining));
+        live.store
+            .set_epoch_deadline(next_check(&live.store.data().budget, remaining));
         let offset = func
             .call(&mut live.store, (INPUT_OFFSET as i32, len))
             .map_err(|e| classify(&e, deadline_ms))?;
@@ -466,7 +481,8 @@ impl WasmPlugin {
                     .ok()
                     .flatten()
                     .ok_or_else(timeout)?;
-                live.store.set_epoch_deadline(ticks_for(remaining));
+                live.store
+                    .set_epoch_deadline(next_check(&live.store.data().budget, remaining));
                 match f.call(&mut live.store, len) {
                     Ok(n) => n,
                     Err(e) => match classify(&e, deadline_ms) {
