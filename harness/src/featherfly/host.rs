@@ -468,25 +468,19 @@ impl FeatherFlyHost {
     /// The hook input for `req`, in the spare input's buffers when there is
     /// one.
     fn request_input(&self, req: &NativeRequest) -> HookInput {
-        /// A spare buffer larger than this is dropped after a request
-        /// rather than kept.
+        /// Spare buffers larger than this in all are dropped rather than
+        /// refilled, so one large request is not held on to.
         const KEEP: usize = 64 * 1024;
-        let spare = self.spare_request.take();
-        let Some(HookInput::Request {
-            mut path,
-            headers_json: Bytes(mut json),
-            body: Bytes(mut body),
-            ..
-        }) = spare
-            .filter(|s| matches!(s, HookInput::Request { body, .. } if body.0.capacity() <= KEEP))
-        else {
-            return HookInput::Request {
-                phase: 1,
-                method: req.method.code(),
-                path: req.path.clone(),
-                headers_json: Bytes(headers_json(&req.headers)),
-                body: Bytes(req.body.clone()),
-            };
+        let (mut path, mut json, mut body) = match self.spare_request.take() {
+            Some(HookInput::Request {
+                path,
+                headers_json,
+                body,
+                ..
+            }) if path.capacity() + headers_json.0.capacity() + body.0.capacity() <= KEEP => {
+                (path, headers_json.0, body.0)
+            }
+            _ => Default::default(),
         };
         path.clone_from(&req.path);
         write_headers_json(&mut json, &req.headers);

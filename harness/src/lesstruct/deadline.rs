@@ -85,11 +85,16 @@ impl CallClock {
     /// From now on, charges CPU time instead of wall time.
     pub(crate) fn anchor(&mut self) {
         if self.anchor.is_none() {
-            self.anchor = Some(Anchor {
-                wall: self.wall.elapsed(),
-                cpu: thread_cpu(),
-            });
+            self.anchor_at(Blocking::now());
         }
+    }
+
+    /// Anchors the clock at `at` (see [`Self::anchor`]).
+    fn anchor_at(&mut self, at: Blocking) {
+        self.anchor = Some(Anchor {
+            wall: at.wall.saturating_duration_since(self.wall),
+            cpu: at.cpu,
+        });
     }
 
     /// The time charged so far.
@@ -115,10 +120,7 @@ impl CallClock {
     /// not yet anchored is anchored where the wait began.
     pub(crate) fn charge_wait(&mut self, since: Blocking) {
         if self.anchor.is_none() {
-            self.anchor = Some(Anchor {
-                wall: since.wall.saturating_duration_since(self.wall),
-                cpu: since.cpu,
-            });
+            self.anchor_at(since);
         }
         let wall = since.wall.elapsed();
         let cpu = thread_cpu().saturating_sub(since.cpu);
