@@ -184,7 +184,7 @@ pub(crate) struct ChecksArgs {
 }
 
 fn parse_contract(s: &str) -> Result<Contract, String> {
-    Contract::parse(s)
+    hookcheck::contracts::parse(s)
 }
 
 /// Options of `hookcheck explain`.
@@ -543,9 +543,11 @@ fn flags_given(extras: &RequestExtras) -> Vec<String> {
 /// Which of the request flags given `contract`'s checks use.
 fn extras_taken(extras: &RequestExtras, contract: Contract) -> Vec<&'static str> {
     let takes: &[&str] = match contract {
-        Contract::FEATHERFLY => &["--header", "--path", "--body"],
-        Contract::PYLON => &["--header", "--path"],
-        Contract::LESSTRUCT if extras.json_body().is_some_and(|b| b.is_object()) => &["--body"],
+        hookcheck::featherfly::CONTRACT => &["--header", "--path", "--body"],
+        hookcheck::pylon::CONTRACT => &["--header", "--path"],
+        hookcheck::lesstruct::CONTRACT if extras.json_body().is_some_and(|b| b.is_object()) => {
+            &["--body"]
+        }
         _ => &[],
     };
     flags_given(extras)

@@ -2,8 +2,9 @@
 //! disagree, what hookcheck does about it, and which verdict follows.
 
 use clap::Args;
+use hookcheck::contracts::BUILTIN;
 use hookcheck::engine::Contract;
-use hookcheck::host::{BUILTIN_HOSTS, Divergence};
+use hookcheck::host::Divergence;
 use hookcheck_conformance::printable;
 use serde::Serialize;
 
@@ -20,7 +21,7 @@ How hookcheck judges when the documents and the host's code disagree:
     behaviour and says so (\"kept safe\").")]
 pub(crate) struct DivergencesArgs {
     /// Only this profile's divergences.
-    #[arg(long, value_parser = Contract::parse)]
+    #[arg(long, value_parser = hookcheck::contracts::parse)]
     profile: Option<Contract>,
     /// Print JSON instead of text.
     #[arg(long)]
@@ -36,12 +37,12 @@ struct Listed {
 }
 
 fn selected(profile: Option<Contract>) -> Vec<Listed> {
-    BUILTIN_HOSTS
+    BUILTIN
         .iter()
-        .filter(|h| profile.is_none_or(|p| h.contract == p))
+        .filter(|h| profile.is_none_or(|p| h.contract() == p))
         .flat_map(|h| {
             h.divergences.iter().map(|divergence| Listed {
-                contract: h.contract,
+                contract: h.contract(),
                 divergence,
             })
         })

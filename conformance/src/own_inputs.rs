@@ -208,9 +208,9 @@ impl Inputs {
             ("JSON body", self.json.len()),
         ];
         let takes: &[&str] = match contract {
-            Contract::PYLON => &["request", "write", "delete"],
-            Contract::LESSTRUCT => &["write"],
-            Contract::FEATHERFLY => &["request", "config document", "JSON body"],
+            hookcheck::pylon::CONTRACT => &["request", "write", "delete"],
+            hookcheck::lesstruct::CONTRACT => &["write"],
+            hookcheck::featherfly::CONTRACT => &["request", "config document", "JSON body"],
             _ => &[],
         };
         let mut taken = 0;

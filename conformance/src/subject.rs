@@ -36,9 +36,14 @@ impl std::str::FromStr for ProfileChoice {
         if s == "auto" {
             return Ok(Self::Auto);
         }
-        Contract::from_name(s)
+        hookcheck::contracts::from_name(s)
             .map(Self::Fixed)
-            .ok_or_else(|| format!("`{s}` is not a profile (auto, {})", Contract::names()))
+            .ok_or_else(|| {
+                format!(
+                    "`{s}` is not a profile (auto, {})",
+                    hookcheck::contracts::names()
+                )
+            })
     }
 }
 
@@ -520,13 +525,13 @@ impl Subject {
         let is_elf = data.starts_with(b"\x7fELF");
         let profile = match choice {
             ProfileChoice::Fixed(c) => c,
-            ProfileChoice::Auto if is_wasm => Contract::LESSTRUCT,
+            ProfileChoice::Auto if is_wasm => hookcheck::lesstruct::CONTRACT,
             ProfileChoice::Auto if is_elf => {
                 let symbols = elf_symbols(&path, &data)?;
                 if symbols.iter().any(|s| s == "featherfly_plugin_entry") {
-                    Contract::FEATHERFLY
+                    hookcheck::featherfly::CONTRACT
                 } else if symbols.iter().any(|s| s == "rustant_plugin_create") {
-                    Contract::RUSTANT
+                    hookcheck::rustant::CONTRACT
                 } else {
                     return Err(bad(
                         "a shared library that exports neither `featherfly_plugin_entry` nor `rustant_plugin_create`; pass --profile to check it anyway".into(),
@@ -543,7 +548,7 @@ impl Subject {
         let why = match choice {
             ProfileChoice::Fixed(c) => format!("profile {c} (from --profile)"),
             ProfileChoice::Auto if is_wasm => "profile lesstruct (a WASM module)".into(),
-            ProfileChoice::Auto if profile == Contract::FEATHERFLY => {
+            ProfileChoice::Auto if profile == hookcheck::featherfly::CONTRACT => {
                 "profile featherfly (exports `featherfly_plugin_entry`)".into()
             }
             ProfileChoice::Auto => "profile rustant (exports `rustant_plugin_create`)".into(),
@@ -563,12 +568,12 @@ impl Subject {
         };
         let subject = match profile {
             #[cfg(feature = "wasm")]
-            Contract::LESSTRUCT => artifact.lesstruct()?,
+            hookcheck::lesstruct::CONTRACT => artifact.lesstruct()?,
             #[cfg(not(feature = "wasm"))]
-            Contract::LESSTRUCT => return Err(artifact.bad("this hookcheck was built without its `wasm` feature, which Lesstruct plugins need; install it with default features".into())),
-            Contract::FEATHERFLY => artifact.featherfly(runner)?,
-            Contract::RUSTANT => artifact.rustant()?,
-            Contract::PYLON => return Err(artifact.bad("pylon plugins are Rust values compiled into the host; check them from `cargo test` with hookcheck_conformance, or name a bundled one as `pylon:NAME`".into())),
+            hookcheck::lesstruct::CONTRACT => return Err(artifact.bad("this hookcheck was built without its `wasm` feature, which Lesstruct plugins need; install it with default features".into())),
+            hookcheck::featherfly::CONTRACT => artifact.featherfly(runner)?,
+            hookcheck::rustant::CONTRACT => artifact.rustant()?,
+            hookcheck::pylon::CONTRACT => return Err(artifact.bad("pylon plugins are Rust values compiled into the host; check them from `cargo test` with hookcheck_conformance, or name a bundled one as `pylon:NAME`".into())),
             other => return Err(artifact.bad(format!(
                 "the {other} contract has no artifact loader; check its plugins through the library (`Subject::hosted`)"
             ))),
@@ -635,10 +640,10 @@ impl Subject {
         match self {
             Subject::Hosted(h) => h.contract,
             #[cfg(feature = "wasm")]
-            Subject::Wasm(_) => Contract::LESSTRUCT,
-            Subject::Native(_) => Contract::FEATHERFLY,
-            Subject::Pylon(_) => Contract::PYLON,
-            Subject::Rustant(_) | Subject::RustantNative(_) => Contract::RUSTANT,
+            Subject::Wasm(_) => hookcheck::lesstruct::CONTRACT,
+            Subject::Native(_) => hookcheck::featherfly::CONTRACT,
+            Subject::Pylon(_) => hookcheck::pylon::CONTRACT,
+            Subject::Rustant(_) | Subject::RustantNative(_) => hookcheck::rustant::CONTRACT,
         }
     }
 

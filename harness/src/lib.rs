@@ -11,12 +11,12 @@ mod error;
 pub mod alloc;
 pub mod artifacts;
 pub mod contention;
+pub mod contracts;
 
 pub mod engine;
 pub mod featherfly;
 pub mod fixtures;
 pub mod host;
-#[cfg(feature = "wasm")]
 pub mod lesstruct;
 pub mod limits;
 pub mod pylon;

@@ -98,10 +98,10 @@ const RUSTANT_HOOKS: &[(&str, Takes)] = &[
 /// each with the input it takes; empty for a contract it cannot time.
 pub fn bench_hooks(contract: Contract) -> &'static [(&'static str, Takes)] {
     match contract {
-        Contract::PYLON => PYLON_HOOKS,
-        Contract::FEATHERFLY => FEATHERFLY_HOOKS,
-        Contract::LESSTRUCT => LESSTRUCT_HOOKS,
-        Contract::RUSTANT => RUSTANT_HOOKS,
+        hookcheck::pylon::CONTRACT => PYLON_HOOKS,
+        hookcheck::featherfly::CONTRACT => FEATHERFLY_HOOKS,
+        hookcheck::lesstruct::CONTRACT => LESSTRUCT_HOOKS,
+        hookcheck::rustant::CONTRACT => RUSTANT_HOOKS,
         _ => &[],
     }
 }
@@ -126,7 +126,7 @@ pub fn choose(subject: &Subject, hook: Option<&str>, input: &Event) -> Result<&'
     let table = bench_hooks(subject.contract());
     let names = || table.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ");
     let write_hook = match (subject.contract(), input) {
-        (Contract::PYLON, Event::Write(w)) => Some(format!("before_{}", w.op.as_str())),
+        (hookcheck::pylon::CONTRACT, Event::Write(w)) => Some(format!("before_{}", w.op.as_str())),
         _ => None,
     };
     let (name, takes) = match hook.or(write_hook.as_deref()) {

@@ -3,7 +3,6 @@
 
 use std::sync::Arc;
 
-use hookcheck::engine::Contract;
 use hookcheck::pylon::{BUILTIN_PREFIX, BUILTINS, PylonPlugin, builtin_named};
 use hookcheck::rustant::AgentPlugin;
 use hookcheck_fixtures as fx;
@@ -127,9 +126,9 @@ pub fn bundled_names(kind: &str) -> Vec<String> {
 pub(crate) fn bundled(kind: &str, name: &str, choice: ProfileChoice) -> Result<(Subject, String)> {
     let spec = format!("{kind}:{name}");
     let wanted = if kind == "pylon" {
-        Contract::PYLON
+        hookcheck::pylon::CONTRACT
     } else {
-        Contract::RUSTANT
+        hookcheck::rustant::CONTRACT
     };
     if let ProfileChoice::Fixed(c) = choice
         && c != wanted

@@ -4,8 +4,7 @@
 use std::time::{Duration, Instant};
 
 use hookcheck::engine::{
-    Answer, BadOutput, Contract, FEATHERFLY_CODE_HOOKS, Failure, HostileAct, HttpMethod, Outcome,
-    ProcessEnd, Trace,
+    Answer, BadOutput, Failure, HostileAct, HttpMethod, Outcome, ProcessEnd, Trace,
 };
 use hookcheck::featherfly::{
     FeatherFlyHost, LoadError, LoadWarning, NativeRequest, RegInfo, RegKind, pattern_diverges,
@@ -24,7 +23,7 @@ use crate::suite::Suite;
 
 const CATALOG: Rules = Rules {
     exercise: Some(exercise_traces),
-    profile: Contract::FEATHERFLY,
+    profile: hookcheck::featherfly::CONTRACT,
     source: "docs/contracts/featherfly.md (restating the FeatherFly Plugin Reference, API v8, and the daemon's code)",
 };
 const CAPACITY: usize = hookcheck::featherfly::DEFAULT_CAPACITY;
@@ -417,11 +416,17 @@ fn exercise(host: &FeatherFlyHost, inputs: &Inputs) -> Seen {
         let mut death = host.runner_death();
         // Zero threads: the runner is gone and its end is on its way up
         // through init and the shim, which a loaded machine takes a while
-        // to pass on; wait for it too.
-        while death.is_none()
-            && host.runner_threads().is_some_and(|n| n != 1)
-            && Instant::now() < until
-        {
+        // to pass on; wait for it too. While it ends, its `/proc` entries
+        // vanish one by one, so a count that cannot be read after one
+        // that could is part of that end, not a reason to stop looking.
+        let mut lingering = false;
+        while death.is_none() && Instant::now() < until {
+            match host.runner_threads() {
+                Some(1) => break,
+                Some(_) => lingering = true,
+                None if lingering => {}
+                None => break,
+            }
             std::thread::sleep(Duration::from_millis(25));
             death = host.runner_death();
         }
@@ -1234,10 +1239,10 @@ const CHECKS: &[Check] = &[
         "every code is one the tables define",
         |e| e.failure.bad_output_kind() == Some(BadOutput::UndefinedCode),
     )
-    .reading_codes(&FEATHERFLY_CODE_HOOKS)
+    .reading_codes(&hookcheck::featherfly::CODE_HOOKS)
     .tolerated()
     .judging(Judges::calls(
-        &FEATHERFLY_CODE_HOOKS,
+        &hookcheck::featherfly::CODE_HOOKS,
         &[],
         "call of a hook with a code table",
         OUTPUT_HINT,

@@ -1,6 +1,6 @@
 //! `LS-*`: the Lesstruct contract (contracts §2, seed 002).
 
-use hookcheck::engine::{Answer, BadOutput, Contract, Failure, Outcome, Trace, TrapCode};
+use hookcheck::engine::{Answer, BadOutput, Failure, Outcome, Trace, TrapCode};
 use hookcheck::lesstruct::{
     LARGEST_INPUT, LesstructHost, LoadProblem, ModuleFacts, SaveRun, data_segments, decode_result,
     inspect_module, invoked_hooks, is_invoked, is_rejection, layout, ungranted_imports,
@@ -19,7 +19,7 @@ const RESULT_HINT: &str = "if the hook returns a result only for some posts, giv
 
 const CATALOG: Rules = Rules {
     exercise: Some(save_traces),
-    profile: Contract::LESSTRUCT,
+    profile: hookcheck::lesstruct::CONTRACT,
     source: "docs/contracts/lesstruct.md (restating the Lesstruct Plugin Development Guide and the CMS's code)",
 };
 

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use hookcheck::engine::call_guarded;
 use hookcheck::engine::{
-    Answer, AuthContext, Contract, HookError, HttpMethod, Outcome, RequestMeta, Trace, WriteOp,
+    Answer, AuthContext, HookError, HttpMethod, Outcome, RequestMeta, Trace, WriteOp,
 };
 use hookcheck::pylon::real::{Plugin as RealPlugin, PluginError as RealError};
 use hookcheck::pylon::{PluginError, PylonHost, PylonPlugin, on_request, real_auth};
@@ -21,7 +21,7 @@ use crate::suite::Suite;
 
 const CATALOG: Rules = Rules {
     exercise: None,
-    profile: Contract::PYLON,
+    profile: hookcheck::pylon::CONTRACT,
     source: "docs/contracts/pylon.md (restating Pylon's plugin page and the pylon-plugin crate)",
 };
 

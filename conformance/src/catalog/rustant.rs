@@ -1,6 +1,6 @@
 //! `RU-*`: the Rustant contract (contracts §4, seed 004).
 
-use hookcheck::engine::{Answer, Contract, Outcome, call_guarded};
+use hookcheck::engine::{Answer, Outcome, call_guarded};
 use hookcheck::rustant::{
     AgentHookPoint, AgentHost, HookContext, SecurityPolicy, Version, Violation, validate,
 };
@@ -13,7 +13,7 @@ use crate::suite::Suite;
 
 const CATALOG: Rules = Rules {
     exercise: None,
-    profile: Contract::RUSTANT,
+    profile: hookcheck::rustant::CONTRACT,
     source: "docs/contracts/rustant.md (restating Rustant's plugin guide and the agent's code)",
 };
 

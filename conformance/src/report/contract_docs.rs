@@ -18,17 +18,17 @@ pub(super) struct Document {
 macro_rules! pages {
     ($dir:literal) => {
         &[
-            pages!(@one $dir, PYLON, "pylon"),
-            pages!(@one $dir, LESSTRUCT, "lesstruct"),
-            pages!(@one $dir, FEATHERFLY, "featherfly"),
-            pages!(@one $dir, RUSTANT, "rustant"),
+            pages!(@one $dir, pylon),
+            pages!(@one $dir, lesstruct),
+            pages!(@one $dir, featherfly),
+            pages!(@one $dir, rustant),
         ]
     };
-    (@one $dir:literal, $contract:ident, $host:literal) => {
+    (@one $dir:literal, $host:ident) => {
         $crate::report::contract_docs::Document {
-            contract: hookcheck::engine::Contract::$contract,
-            path: concat!("docs/", $dir, "/", $host, ".md"),
-            text: include_str!(concat!("../../../docs/", $dir, "/", $host, ".md")),
+            contract: hookcheck::$host::CONTRACT,
+            path: concat!("docs/", $dir, "/", stringify!($host), ".md"),
+            text: include_str!(concat!("../../../docs/", $dir, "/", stringify!($host), ".md")),
         }
     };
 }

@@ -142,7 +142,7 @@ mod tests {
 
     #[test]
     fn every_featherfly_check_has_a_rust_example_using_the_pdk() {
-        let checks = crate::catalog(Some(Contract::FEATHERFLY));
+        let checks = crate::catalog(Some(hookcheck::featherfly::CONTRACT));
         assert!(!checks.is_empty());
         for c in &checks {
             let rust = lesson(c.profile, c.id).and_then(|l| l.rust);
@@ -186,7 +186,7 @@ mod tests {
             );
         }
         for page in PAGES {
-            if cfg!(not(feature = "wasm")) && page.contract == Contract::LESSTRUCT {
+            if cfg!(not(feature = "wasm")) && page.contract == hookcheck::lesstruct::CONTRACT {
                 continue;
             }
             for id in ids_on_page(page.contract) {

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use hookcheck::engine::{CodeEffect, Profile};
+use hookcheck::engine::CodeEffect;
 use hookcheck_fixtures::artifacts::{fixtures_dir, workspace_root};
 
 use crate::check::Check;
@@ -106,7 +106,7 @@ pub fn explanation(c: &Check) -> String {
         }
     }
     let _ = writeln!(out, "\n{}", JUDGING);
-    let tables = Profile::builtin(c.profile)
+    let tables = hookcheck::contracts::profile(c.profile)
         .map(|p| p.codes)
         .unwrap_or_default();
     for hook in c.codes {
@@ -318,7 +318,7 @@ mod tests {
         let fix = text.find("\nFix: ");
         assert!(keeps.is_some() && rust > keeps && fix > rust, "{text}");
         assert!(text.contains("write_request_response(ctx, 403"), "{text}");
-        let pylon = crate::catalog(Some(hookcheck::engine::Contract::PYLON));
+        let pylon = crate::catalog(Some(hookcheck::pylon::CONTRACT));
         let text = explanation(pylon[0]);
         assert!(!text.contains("in Rust with the pdk"), "{text}");
     }

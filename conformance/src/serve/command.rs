@@ -73,7 +73,7 @@ Example:
   hookcheck replay recordings/today --profile featherfly --plugins target/fixtures/native";
 
 pub(crate) fn parse_profile(s: &str) -> Result<Contract, String> {
-    Contract::parse(s)
+    hookcheck::contracts::parse(s)
 }
 
 /// Loads the plugins of `profile` from `dir` the way serve and replay do:
@@ -85,21 +85,20 @@ pub(crate) fn load_harness(
     timeout_ms: u64,
 ) -> anyhow::Result<Harness> {
     let runner = crate::conformance::own_runner()?;
-    let options = LoadOptions {
-        native: hookcheck::featherfly::NativeOptions {
+    let options = LoadOptions::default()
+        .with(hookcheck::featherfly::NativeOptions {
             capacity: hookcheck::featherfly::DEFAULT_CAPACITY,
             isolation: hookcheck::featherfly::Isolation::Child {
                 command: runner,
                 timeout: std::time::Duration::from_millis(timeout_ms),
             },
-        },
-        #[cfg(feature = "wasm")]
-        wasm: hookcheck::lesstruct::WasmLimits {
-            deadline: std::time::Duration::from_millis(timeout_ms),
-            ..hookcheck::lesstruct::WasmLimits::default()
-        },
-        registry: hookcheck_fixtures::pylon_registry(),
-    };
+        })
+        .with(hookcheck_fixtures::pylon_registry());
+    #[cfg(feature = "wasm")]
+    let options = options.with(hookcheck::lesstruct::WasmLimits {
+        deadline: std::time::Duration::from_millis(timeout_ms),
+        ..hookcheck::lesstruct::WasmLimits::default()
+    });
     // The error can quote a plugin (its name, what its init said): one
     // line, without its control bytes.
     Harness::load(profile, dir, options).map_err(|e| anyhow::anyhow!(printable(&e.to_string())))

@@ -10,10 +10,10 @@ use crate::support::{open, open_as};
 
 fn good(profile: Contract) -> &'static str {
     match profile {
-        Contract::LESSTRUCT => "wasm:hello",
-        Contract::FEATHERFLY => "native:all_hooks",
-        Contract::PYLON => "pylon:post_guard",
-        Contract::RUSTANT => "rustant:session_logger",
+        hookcheck::lesstruct::CONTRACT => "wasm:hello",
+        hookcheck::featherfly::CONTRACT => "native:all_hooks",
+        hookcheck::pylon::CONTRACT => "pylon:post_guard",
+        hookcheck::rustant::CONTRACT => "rustant:session_logger",
         other => panic!("no good plugin for {other}"),
     }
 }
@@ -29,10 +29,10 @@ fn good_for(id: &str, profile: Contract) -> &'static str {
 }
 
 #[rstest]
-#[case::pylon(Contract::PYLON)]
-#[case::lesstruct(Contract::LESSTRUCT)]
-#[case::featherfly(Contract::FEATHERFLY)]
-#[case::rustant(Contract::RUSTANT)]
+#[case::pylon(hookcheck::pylon::CONTRACT)]
+#[case::lesstruct(hookcheck::lesstruct::CONTRACT)]
+#[case::featherfly(hookcheck::featherfly::CONTRACT)]
+#[case::rustant(hookcheck::rustant::CONTRACT)]
 fn every_check_fails_on_its_breaker_and_passes_on_a_good_plugin(#[case] profile: Contract) {
     let checks = catalog(Some(profile));
     assert!(!checks.is_empty());
@@ -76,10 +76,10 @@ fn the_catalog_has_at_least_60_checks_with_unique_ids_and_rules() {
             c.id
         );
         let prefix = match c.profile {
-            Contract::PYLON => "PY-",
-            Contract::LESSTRUCT => "LS-",
-            Contract::FEATHERFLY => "FF-",
-            Contract::RUSTANT => "RU-",
+            hookcheck::pylon::CONTRACT => "PY-",
+            hookcheck::lesstruct::CONTRACT => "LS-",
+            hookcheck::featherfly::CONTRACT => "FF-",
+            hookcheck::rustant::CONTRACT => "RU-",
             other => panic!("{} belongs to an unknown contract {other}", c.id),
         };
         assert!(

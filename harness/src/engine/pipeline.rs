@@ -4,10 +4,10 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use super::catalog::{HookKind, HookSpec};
 use super::failure::HookError;
+use super::hooks::OnError;
+use super::hooks::{HookKind, HookSpec};
 use super::outcome::{Called, Outcome};
-use super::profile::OnError;
 use super::trace::{Trace, TraceMode};
 
 /// Why a pipeline stopped before its last step.

@@ -27,11 +27,11 @@ use std::os::fd::FromRawFd;
 use super::calls::{HookInput, HookOutput, PluginInfo, RegInfo};
 use super::isolation::Protections;
 use super::library::InProcess;
-use super::load_error::LoadError;
 use super::sandbox;
 use crate::Error;
 use crate::engine::LoadWarning;
 use crate::engine::{Failure, HostileAct, ProcessEnd};
+use crate::error::LoadError;
 
 /// A request from host to runner.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -581,7 +581,12 @@ impl ChildRunner {
     /// the runner, or init whose child is the runner. `Some(0)` once the
     /// runner has ended (gone, or a zombie not yet reaped) while the shim
     /// is still there: its end is on its way.
-    pub(crate) fn runner_threads(&self) -> Option<usize> {
+    pub(crate) fn runner_threads(&mut self) -> Option<usize> {
+        // The shim's report of what confines the runner (which tells how
+        // deep the runner sits) may still be in the pipe: a busy machine
+        // passes it on late, and without it the count would be unknown
+        // and the exercise would stop waiting for a lingering thread.
+        self.drain_reports();
         let running = self.running.as_ref()?;
         let mut pid = running.child.id();
         let protections = self.protections.as_ref()?;

@@ -11,22 +11,22 @@ use serde_json::Value;
 use super::calls::{HookInput, HookOutput, PluginInfo, RegInfo, RegKind};
 use super::child::{ChildRunner, RunnerCommand};
 use super::library::InProcess;
-use super::load_error::LoadError;
 use super::rules::{headers_json, pattern_matches, read, write_headers_json};
 use crate::engine::{
-    Answers, Bytes, Called, FEATHERFLY_HOOKS, Failure, HookError, HookSpec, HttpMethod,
-    HttpResponse, LoadWarning, Outcome, Pipeline, Stop, Tolerated, Trace, TraceMode, hook,
+    Answers, Bytes, Called, Failure, HookError, HookSpec, HttpMethod, HttpResponse, LoadWarning,
+    Outcome, Pipeline, Stop, Tolerated, Trace, TraceMode, hook,
 };
+use crate::error::LoadError;
 use crate::{Error, Result};
 
-const LIFECYCLE: &HookSpec = hook(FEATHERFLY_HOOKS, "lifecycle");
-const CONFIG: &HookSpec = hook(FEATHERFLY_HOOKS, "config.mutate");
-const INTERCEPT: &HookSpec = hook(FEATHERFLY_HOOKS, "request.intercept");
-const MIDDLEWARE: &HookSpec = hook(FEATHERFLY_HOOKS, "middleware.inject");
-const ROUTE: &HookSpec = hook(FEATHERFLY_HOOKS, "route");
-const JSON_RESPONSE: &HookSpec = hook(FEATHERFLY_HOOKS, "json.response");
-const JSON_ACTIONS: &HookSpec = hook(FEATHERFLY_HOOKS, "json.actions");
-const CLOUDPANEL: &HookSpec = hook(FEATHERFLY_HOOKS, "cloudpanel.command");
+const LIFECYCLE: &HookSpec = hook(super::contract::HOOKS, "lifecycle");
+const CONFIG: &HookSpec = hook(super::contract::HOOKS, "config.mutate");
+const INTERCEPT: &HookSpec = hook(super::contract::HOOKS, "request.intercept");
+const MIDDLEWARE: &HookSpec = hook(super::contract::HOOKS, "middleware.inject");
+const ROUTE: &HookSpec = hook(super::contract::HOOKS, "route");
+const JSON_RESPONSE: &HookSpec = hook(super::contract::HOOKS, "json.response");
+const JSON_ACTIONS: &HookSpec = hook(super::contract::HOOKS, "json.actions");
+const CLOUDPANEL: &HookSpec = hook(super::contract::HOOKS, "cloudpanel.command");
 
 /// Where native plugins run.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -791,7 +791,7 @@ impl FeatherFlyHost {
     /// runner has ended and [`runner_death`](Self::runner_death) will
     /// soon say how.
     pub fn runner_threads(&self) -> Option<usize> {
-        match &*self.backend.borrow() {
+        match &mut *self.backend.borrow_mut() {
             Backend::InProcess(_) => None,
             Backend::Child(child) => child.runner_threads(),
         }

@@ -37,12 +37,10 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 
 use serde::{Deserialize, Serialize};
 
-use super::sandbox::{RUNNER_ADDRESS_SPACE, RUNNER_CPU_SECONDS, RUNNER_OPEN_FILES};
+use super::sandbox::{
+    NO_NAMESPACES_ENV, REPORT_FD, RUNNER_ADDRESS_SPACE, RUNNER_CPU_SECONDS, RUNNER_OPEN_FILES,
+};
 use crate::engine::HostileAct;
-
-/// The descriptor on which the shim reports to hookcheck: one JSON object
-/// per line, first the [`Protections`], then every [`HostileAct`].
-pub(crate) const REPORT_FD: RawFd = 3;
 
 /// The size of the plugin's scratch directory (`/tmp`, a tmpfs).
 pub const SCRATCH_BYTES: u64 = 64 << 20;
@@ -60,10 +58,6 @@ const NOBODY: u32 = 65_534;
 /// runner will load: the shim opens them before it changes user and mounts,
 /// so the runner loads what hookcheck named whatever it can see.
 pub(crate) const PLUGINS_ENV: &str = "HOOKCHECK_RUNNER_PLUGINS";
-
-/// Set to `1`, the runner makes no namespace, as on a machine without
-/// user namespaces (the filter still reports and refuses).
-pub const NO_NAMESPACES_ENV: &str = "HOOKCHECK_SANDBOX_WITHOUT_NAMESPACES";
 
 /// The plugin files opened before the runner's mounts changed.
 static OPENED: std::sync::OnceLock<Vec<(std::path::PathBuf, OwnedFd)>> = std::sync::OnceLock::new();

@@ -11,10 +11,10 @@ use libloading::Library;
 
 use super::api_page::ApiPage;
 use super::calls::{HookInput, HookOutput, PluginInfo, RegInfo, RegKind};
-use super::load_error::LoadError;
 use super::registry::{Callback, LoadState, capture_logs, host_api};
 use crate::engine::Bytes;
 use crate::engine::LoadWarning;
+use crate::error::LoadError;
 use crate::{Error, Result};
 
 /// The symbol every FeatherFly plugin exports.

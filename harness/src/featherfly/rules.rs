@@ -6,9 +6,7 @@ use std::borrow::Cow;
 use serde_json::Value;
 
 use super::calls::{HookOutput, RegKind};
-use crate::engine::{
-    Answer, BadOutput, Called, CodeEffect, CodeTable, FEATHERFLY_CODES, Failure, Intent, Outcome,
-};
+use crate::engine::{Answer, BadOutput, Called, CodeEffect, CodeTable, Failure, Intent, Outcome};
 
 /// Whether a request or JSON hook `pattern` covers `path`, as the host's
 /// code decides (application/src/plugins/events.rs:418-420): the pattern
@@ -170,7 +168,7 @@ fn status_ok(status: u16) -> bool {
 
 /// The code table of `hook`.
 fn table(hook: &str) -> Option<&'static CodeTable> {
-    FEATHERFLY_CODES.iter().find(|t| t.hook == hook)
+    super::contract::CODES.iter().find(|t| t.hook == hook)
 }
 
 /// What the host's code makes of one raw hook output, read once: the

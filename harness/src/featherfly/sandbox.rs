@@ -20,6 +20,14 @@ pub const RUNNER_CPU_SECONDS: u64 = 300;
 /// Open files of the runner process (`RLIMIT_NOFILE`).
 pub const RUNNER_OPEN_FILES: u64 = 256;
 
+/// The descriptor on which the shim reports to hookcheck: one JSON object
+/// per line, first the protections in force, then every hostile act.
+pub(crate) const REPORT_FD: std::os::fd::RawFd = 3;
+
+/// Set to `1`, the runner makes no namespace, as on a machine without
+/// user namespaces (the filter still reports and refuses).
+pub const NO_NAMESPACES_ENV: &str = "HOOKCHECK_SANDBOX_WITHOUT_NAMESPACES";
+
 /// Environment variables the runner inherits; everything else is cleared.
 const KEPT_ENV: [&str; 2] = ["PATH", "LD_LIBRARY_PATH"];
 
@@ -40,8 +48,8 @@ pub(crate) fn confine(command: &mut Command, report: std::os::fd::RawFd) {
     command.env("RUST_BACKTRACE", "0");
     // What a machine without user namespaces gets, on demand (for tests
     // and for comparing the two).
-    if let Some(value) = std::env::var_os(super::isolation::NO_NAMESPACES_ENV) {
-        command.env(super::isolation::NO_NAMESPACES_ENV, value);
+    if let Some(value) = std::env::var_os(NO_NAMESPACES_ENV) {
+        command.env(NO_NAMESPACES_ENV, value);
     }
     // Nothing of a lesser process may read or write hookcheck's memory.
     // SAFETY: a plain prctl on this process.
@@ -62,7 +70,7 @@ pub(crate) fn confine(command: &mut Command, report: std::os::fd::RawFd) {
                 return Err(std::io::Error::from_raw_os_error(libc::ESRCH));
             }
             // dup2 clears close-on-exec on the copy.
-            if libc::dup2(report, super::isolation::REPORT_FD) < 0 {
+            if libc::dup2(report, REPORT_FD) < 0 {
                 return Err(std::io::Error::last_os_error());
             }
             Ok(())

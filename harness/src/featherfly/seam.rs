@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::calls::RegKind;
-use super::host::{FeatherFlyHost, NativeRequest};
+use super::host::{FeatherFlyHost, NativeOptions, NativeRequest};
 use crate::Result;
 use crate::engine::{Contract, HttpMethod, HttpResponse, LoadWarning, Profile, Trace, TraceMode};
 use crate::fixtures::{REDACTED_AUTHORIZATION, RequestEvent};
@@ -11,17 +11,22 @@ use crate::host::{ContractHost, HostEntry, LoadOptions};
 
 /// How the harness loads FeatherFly plugins: `*.so` files alphabetically.
 pub const HOST: HostEntry = HostEntry {
-    contract: Contract::FEATHERFLY,
+    profile: super::contract::PROFILE,
     load_dir,
     load_files,
     divergences: super::divergences::DIVERGENCES,
 };
 
+/// The native options given, or the defaults.
+fn native(options: &LoadOptions) -> NativeOptions {
+    options.get::<NativeOptions>().cloned().unwrap_or_default()
+}
+
 fn load_dir(dir: &Path, options: &LoadOptions) -> Result<Box<dyn ContractHost>> {
-    let host = FeatherFlyHost::load_dir(dir, &options.native)?;
+    let host = FeatherFlyHost::load_dir(dir, &native(options))?;
     if host.plugins().is_empty() {
         return Err(HostEntry::unsupported(
-            Contract::FEATHERFLY,
+            super::contract::CONTRACT,
             format!("{} holds no loadable .so plugin", dir.display()),
         ));
     }
@@ -29,17 +34,17 @@ fn load_dir(dir: &Path, options: &LoadOptions) -> Result<Box<dyn ContractHost>> 
 }
 
 fn load_files(files: &[PathBuf], options: &LoadOptions) -> Result<Box<dyn ContractHost>> {
-    let host = FeatherFlyHost::load(files, &options.native)?;
+    let host = FeatherFlyHost::load(files, &native(options))?;
     Ok(Box::new(host.with_trace_mode(TraceMode::Full)))
 }
 
 impl ContractHost for FeatherFlyHost {
     fn contract(&self) -> Contract {
-        Contract::FEATHERFLY
+        super::contract::CONTRACT
     }
 
     fn profile(&self) -> Profile {
-        Profile::featherfly()
+        super::contract::PROFILE
     }
 
     fn plugin_names(&self) -> Vec<String> {

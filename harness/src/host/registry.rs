@@ -1,44 +1,53 @@
-//! The built-in hosts, one registration line per contract.
+//! A contract's host entry: how its host loads plugins, and the options a
+//! caller may give each contract's host.
 
+use std::any::Any;
 use std::path::{Path, PathBuf};
 
 use super::seam::ContractHost;
-use crate::engine::Contract;
-use crate::featherfly::NativeOptions;
-#[cfg(feature = "wasm")]
-use crate::lesstruct::WasmLimits;
-use crate::pylon::Registry;
+use crate::engine::{Contract, Profile};
 use crate::{Error, Result};
 
-/// How a host finds and runs plugins.
+/// How hosts load plugins: each contract reads its own option type
+/// (FeatherFly's `NativeOptions`, Lesstruct's `WasmLimits`, Pylon's
+/// `Registry`) and uses its default when none was given.
+#[derive(Default)]
 pub struct LoadOptions {
-    /// Native plugins: buffer capacity and isolation.
-    pub native: NativeOptions,
-    /// WASM plugins: memory, deadline, stack.
-    #[cfg(feature = "wasm")]
-    pub wasm: WasmLimits,
-    /// The constructors a pylon `manifest.json` may name.
-    pub registry: Registry,
+    set: Vec<Box<dyn Any + Send + Sync>>,
 }
 
-impl Default for LoadOptions {
-    fn default() -> Self {
-        Self {
-            native: NativeOptions::default(),
-            #[cfg(feature = "wasm")]
-            wasm: WasmLimits::default(),
-            registry: Registry::new(),
-        }
+impl LoadOptions {
+    /// These options with `value` for the contract that reads a `T`
+    /// (replacing an earlier `T`).
+    #[must_use]
+    pub fn with<T: Any + Send + Sync>(mut self, value: T) -> Self {
+        self.set.retain(|v| !v.is::<T>());
+        self.set.push(Box::new(value));
+        self
+    }
+
+    /// The `T` given, if one was.
+    pub fn get<T: Any>(&self) -> Option<&T> {
+        self.set.iter().find_map(|v| v.downcast_ref::<T>())
+    }
+}
+
+impl std::fmt::Debug for LoadOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoadOptions")
+            .field("set", &self.set.len())
+            .finish()
     }
 }
 
 /// A host with its plugins loaded, as the seam serves it.
 pub type LoadedHost = Result<Box<dyn ContractHost>>;
 
-/// How one contract's host loads plugins.
+/// One contract's entry: its profile, how its host loads plugins, and
+/// where its documents and its code disagree.
 pub struct HostEntry {
-    /// The contract.
-    pub contract: Contract,
+    /// The contract's hooks and return codes.
+    pub profile: Profile,
     /// Loads every plugin in a directory the way the host does.
     pub load_dir: fn(&Path, &LoadOptions) -> LoadedHost,
     /// Loads these plugin files, in this order.
@@ -50,12 +59,17 @@ pub struct HostEntry {
 impl std::fmt::Debug for HostEntry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("HostEntry")
-            .field("contract", &self.contract)
+            .field("contract", &self.profile.contract)
             .finish_non_exhaustive()
     }
 }
 
 impl HostEntry {
+    /// The contract.
+    pub const fn contract(&self) -> Contract {
+        self.profile.contract
+    }
+
     /// The error for a way of loading this contract's host does not have.
     pub fn unsupported(contract: Contract, reason: impl Into<String>) -> Error {
         Error::Host {
@@ -63,28 +77,4 @@ impl HostEntry {
             reason: reason.into(),
         }
     }
-}
-
-/// The built-in contracts' hosts: a new contract adds its entry here.
-pub const BUILTIN_HOSTS: &[HostEntry] = &[
-    crate::pylon::HOST,
-    #[cfg(feature = "wasm")]
-    crate::lesstruct::HOST,
-    crate::featherfly::HOST,
-    crate::rustant::HOST,
-];
-
-/// The built-in host entry of `contract`.
-pub fn entry(contract: Contract) -> Result<&'static HostEntry> {
-    BUILTIN_HOSTS
-        .iter()
-        .find(|e| e.contract == contract)
-        .ok_or_else(|| {
-            let why = if cfg!(not(feature = "wasm")) && contract == Contract::LESSTRUCT {
-                "this hookcheck was built without its `wasm` feature, which the Lesstruct host needs".to_owned()
-            } else {
-                format!("no built-in host plays it ({})", Contract::names())
-            };
-            HostEntry::unsupported(contract, why)
-        })
 }

@@ -9,30 +9,31 @@ use serde_json::{Map, Value};
 use super::hookdata::host_reads;
 use super::plugin::WasmPlugin;
 use super::protocol::decode_result;
-use super::runtime::{HostServices, WasmEngine, WasmLimits};
+use super::runtime::{WasmEngine, WasmLimits};
 use super::schema::PostTypeSchema;
+use super::state::HostServices;
 use crate::engine::{
-    Answer, Called, Failure, HookError, HookSpec, LESSTRUCT_HOOKS, LoadWarning, Outcome, Pipeline,
-    Profile, Tolerated, Trace, TraceMode, hook,
+    Answer, Called, Failure, HookError, HookSpec, LoadWarning, Outcome, Pipeline, Tolerated, Trace,
+    TraceMode, hook,
 };
 use crate::{Error, Result};
 
-const BEFORE_SAVE: &HookSpec = hook(LESSTRUCT_HOOKS, "before_save");
-const AFTER_CREATE: &HookSpec = hook(LESSTRUCT_HOOKS, "after_create");
-const AFTER_PUBLISH: &HookSpec = hook(LESSTRUCT_HOOKS, "after_publish");
+const BEFORE_SAVE: &HookSpec = hook(super::contract::HOOKS, "before_save");
+const AFTER_CREATE: &HookSpec = hook(super::contract::HOOKS, "after_create");
+const AFTER_PUBLISH: &HookSpec = hook(super::contract::HOOKS, "after_publish");
 
 /// Whether the host ever calls hook `name` (the `invoked` column of the
 /// Lesstruct hook table: `on_plugin_loaded` and `before_delete` are
 /// defined but never called).
 pub fn is_invoked(name: &str) -> bool {
-    Profile::lesstruct()
+    super::contract::PROFILE
         .hook(name)
         .is_some_and(|spec| spec.invoked)
 }
 
 /// The hooks the host calls, in table order.
 pub fn invoked_hooks() -> impl Iterator<Item = &'static str> {
-    Profile::lesstruct()
+    super::contract::PROFILE
         .hooks
         .iter()
         .filter(|spec| spec.invoked)

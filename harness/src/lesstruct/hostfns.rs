@@ -6,9 +6,11 @@ use serde_json::{Value, json};
 use wasmtime::{Caller, Extern, Linker};
 
 use super::database::{DEADLINE, DbMode};
-use super::deadline::{Blocking, DeadlineExceeded};
+use super::deadline::{
+    Blocking, DeadlineExceeded, WASM_LOG_BYTES_PER_CALL, WASM_LOG_LINES_PER_CALL,
+};
 use super::protocol::HOST_RESULT_OFFSET;
-use super::runtime::{HostState, Refusal, WASM_LOG_BYTES_PER_CALL, WASM_LOG_LINES_PER_CALL};
+use super::state::{HostState, Refusal};
 
 /// The functions of the `lesstruct` module and their parameter counts (all
 /// `i32`; all but the log functions return an `i32` offset).

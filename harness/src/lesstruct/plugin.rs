@@ -16,7 +16,8 @@ use super::deadline::{CallBudget, CallClock, DeadlineExceeded};
 use super::hostfns::HOST_FUNCTIONS;
 use super::manifest::CapabilityManifest;
 use super::protocol::{INPUT_OFFSET, locate_result};
-use super::runtime::{HostServices, HostState, PluginCtx, TICK, WasmEngine};
+use super::runtime::{TICK, WasmEngine};
+use super::state::{HostServices, HostState, PluginCtx};
 use crate::engine::{BadOutput, Failure, TrapCode};
 use crate::{Error, Result};
 

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 
 use super::host::LesstructHost;
+use super::runtime::WasmLimits;
 use crate::Result;
 use crate::engine::{Contract, HttpResponse, LoadWarning, Profile, Trace, TraceMode, WriteOp};
 use crate::fixtures::WriteEvent;
@@ -14,18 +15,18 @@ use crate::store::EntityStore;
 /// How the harness loads Lesstruct plugins: `*.wasm` files alphabetically,
 /// each with its optional `.manifest`.
 pub const HOST: HostEntry = HostEntry {
-    contract: Contract::LESSTRUCT,
+    profile: super::contract::PROFILE,
     load_dir,
     load_files,
     divergences: super::divergences::DIVERGENCES,
 };
 
 fn load_dir(dir: &Path, options: &LoadOptions) -> Result<Box<dyn ContractHost>> {
-    let mut host = LesstructHost::new(options.wasm)?;
+    let mut host = LesstructHost::new(options.get::<WasmLimits>().copied().unwrap_or_default())?;
     host.load_dir(dir)?;
     if host.plugin_names().is_empty() {
         return Err(HostEntry::unsupported(
-            Contract::LESSTRUCT,
+            super::contract::CONTRACT,
             format!("{} holds no .wasm plugin", dir.display()),
         ));
     }
@@ -33,7 +34,7 @@ fn load_dir(dir: &Path, options: &LoadOptions) -> Result<Box<dyn ContractHost>> 
 }
 
 fn load_files(files: &[PathBuf], options: &LoadOptions) -> Result<Box<dyn ContractHost>> {
-    let mut host = LesstructHost::new(options.wasm)?;
+    let mut host = LesstructHost::new(options.get::<WasmLimits>().copied().unwrap_or_default())?;
     for file in files {
         host.load_file(file)?;
     }
@@ -42,11 +43,11 @@ fn load_files(files: &[PathBuf], options: &LoadOptions) -> Result<Box<dyn Contra
 
 impl ContractHost for LesstructHost {
     fn contract(&self) -> Contract {
-        Contract::LESSTRUCT
+        super::contract::CONTRACT
     }
 
     fn profile(&self) -> Profile {
-        Profile::lesstruct()
+        super::contract::PROFILE
     }
 
     fn plugin_names(&self) -> Vec<String> {

@@ -16,9 +16,8 @@ use super::adapter::{Documented, real_auth};
 use super::plugin::Plugin;
 use super::registry::{ManifestEntry, PylonPlugin, Registry};
 use crate::engine::{
-    AuthContext, BadOutput, Failure, Folded, HookSpec, HttpMethod, HttpResponse, Outcome,
-    PYLON_HOOKS, Pipeline, RequestMeta, Trace, TraceMode, WriteOp, call_guarded,
-    call_guarded_quiet, hook,
+    AuthContext, BadOutput, Failure, Folded, HookSpec, HttpMethod, HttpResponse, Outcome, Pipeline,
+    RequestMeta, Trace, TraceMode, WriteOp, call_guarded, call_guarded_quiet, hook,
 };
 use crate::store::EntityStore;
 use crate::{Error, Result};
@@ -128,14 +127,14 @@ struct Specs {
 impl Specs {
     fn pylon() -> Self {
         Self {
-            request: const { hook(PYLON_HOOKS, "on_request_with_meta") },
-            before_insert: const { hook(PYLON_HOOKS, "before_insert") },
-            before_update: const { hook(PYLON_HOOKS, "before_update") },
-            before_delete: const { hook(PYLON_HOOKS, "before_delete") },
-            after_insert: const { hook(PYLON_HOOKS, "after_insert") },
-            after_update: const { hook(PYLON_HOOKS, "after_update") },
-            after_delete: const { hook(PYLON_HOOKS, "after_delete") },
-            route: const { hook(PYLON_HOOKS, "route") },
+            request: const { hook(super::contract::HOOKS, "on_request_with_meta") },
+            before_insert: const { hook(super::contract::HOOKS, "before_insert") },
+            before_update: const { hook(super::contract::HOOKS, "before_update") },
+            before_delete: const { hook(super::contract::HOOKS, "before_delete") },
+            after_insert: const { hook(super::contract::HOOKS, "after_insert") },
+            after_update: const { hook(super::contract::HOOKS, "after_update") },
+            after_delete: const { hook(super::contract::HOOKS, "after_delete") },
+            route: const { hook(super::contract::HOOKS, "route") },
         }
     }
 

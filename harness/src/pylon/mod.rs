@@ -4,6 +4,7 @@
 
 mod adapter;
 mod builtins;
+mod contract;
 mod divergences;
 mod host;
 mod plugin;
@@ -12,6 +13,7 @@ mod seam;
 
 pub use adapter::{Documented, docs_auth, real_auth, real_error};
 pub use builtins::{BUILTINS, Builtin, builtin_named};
+pub use contract::{CONTRACT, HOOKS, PROFILE};
 pub use host::{
     BeforeRun, FastRequest, PylonHost, RequestRun, RouteRun, WriteRun, on_request, write_id,
 };

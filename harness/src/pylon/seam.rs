@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::host::PylonHost;
-use super::registry::parse_manifest;
+use super::registry::{Registry, parse_manifest};
 use crate::Result;
 use crate::engine::{Contract, HttpResponse, Profile, Trace, TraceMode};
 use crate::fixtures::{RequestEvent, WriteEvent};
@@ -14,7 +14,7 @@ use crate::store::EntityStore;
 /// How the harness loads Pylon plugins: `manifest.json` naming
 /// constructors of the options' registry (or `builtin:NAME`), in order.
 pub const HOST: HostEntry = HostEntry {
-    contract: Contract::PYLON,
+    profile: super::contract::PROFILE,
     load_dir,
     load_files,
     divergences: super::divergences::DIVERGENCES,
@@ -24,24 +24,26 @@ fn load_dir(dir: &Path, options: &LoadOptions) -> Result<Box<dyn ContractHost>> 
     let path = dir.join("manifest.json");
     let text = read_text_bounded(&path, MAX_INPUT_FILE_BYTES)?;
     let entries = parse_manifest(&text, &path.display().to_string())?;
-    let host = PylonHost::from_manifest(&options.registry, &entries)?;
+    let bundled = Registry::new();
+    let registry = options.get::<Registry>().unwrap_or(&bundled);
+    let host = PylonHost::from_manifest(registry, &entries)?;
     Ok(Box::new(host.with_trace_mode(TraceMode::Full)))
 }
 
 fn load_files(_: &[PathBuf], _: &LoadOptions) -> Result<Box<dyn ContractHost>> {
     Err(HostEntry::unsupported(
-        Contract::PYLON,
+        super::contract::CONTRACT,
         "its plugins are in-process values, not files; build the host and use `Harness::pylon`",
     ))
 }
 
 impl ContractHost for PylonHost {
     fn contract(&self) -> Contract {
-        Contract::PYLON
+        super::contract::CONTRACT
     }
 
     fn profile(&self) -> Profile {
-        Profile::pylon()
+        super::contract::PROFILE
     }
 
     fn plugin_names(&self) -> Vec<String> {

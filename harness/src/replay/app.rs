@@ -7,10 +7,11 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use super::api::ApiRoute;
+use crate::contracts::entry;
 use crate::engine::{AuthContext, Contract, HttpResponse, Trace, TraceMode, WriteOp};
 use crate::featherfly::FeatherFlyHost;
 use crate::fixtures::{ConfigEvent, Expect, JsonEvent, RequestEvent, StepRecord, WriteEvent};
-use crate::host::{ContractHost, LoadOptions, entry, error_response};
+use crate::host::{ContractHost, LoadOptions, error_response};
 #[cfg(feature = "wasm")]
 use crate::lesstruct::LesstructHost;
 use crate::pylon::PylonHost;
@@ -132,7 +133,7 @@ impl Harness {
     /// Loads every plugin in `dir` the way `contract`'s host does:
     /// `*.so` alphabetically (featherfly), `*.wasm` alphabetically with
     /// their manifests (lesstruct), or `manifest.json` naming constructors
-    /// of `options.registry` in order (pylon).
+    /// of the `Registry` in `options` in order (pylon).
     pub fn load(contract: Contract, dir: &Path, options: LoadOptions) -> Result<Self> {
         if !dir.is_dir() {
             return Err(Error::io(

@@ -5,7 +5,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::engine::{HookSpec, RUSTANT_HOOKS, hook};
+use super::contract::HOOKS;
+use crate::engine::{HookSpec, hook};
 
 /// A capability a plugin declares.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -71,13 +72,13 @@ impl AgentHookPoint {
     /// The point's row in the Rustant hook table.
     pub fn spec(self) -> &'static HookSpec {
         match self {
-            Self::BeforeToolExecution => const { hook(RUSTANT_HOOKS, "BeforeToolExecution") },
-            Self::AfterToolExecution => const { hook(RUSTANT_HOOKS, "AfterToolExecution") },
-            Self::BeforeLlmRequest => const { hook(RUSTANT_HOOKS, "BeforeLlmRequest") },
-            Self::AfterLlmResponse => const { hook(RUSTANT_HOOKS, "AfterLlmResponse") },
-            Self::OnSessionStart => const { hook(RUSTANT_HOOKS, "OnSessionStart") },
-            Self::OnSessionEnd => const { hook(RUSTANT_HOOKS, "OnSessionEnd") },
-            Self::OnError => const { hook(RUSTANT_HOOKS, "OnError") },
+            Self::BeforeToolExecution => const { hook(HOOKS, "BeforeToolExecution") },
+            Self::AfterToolExecution => const { hook(HOOKS, "AfterToolExecution") },
+            Self::BeforeLlmRequest => const { hook(HOOKS, "BeforeLlmRequest") },
+            Self::AfterLlmResponse => const { hook(HOOKS, "AfterLlmResponse") },
+            Self::OnSessionStart => const { hook(HOOKS, "OnSessionStart") },
+            Self::OnSessionEnd => const { hook(HOOKS, "OnSessionEnd") },
+            Self::OnError => const { hook(HOOKS, "OnError") },
         }
     }
 }

@@ -14,7 +14,7 @@ use crate::host::{ContractHost, HookAnswer, HostEntry, LoadOptions};
 /// Rustant plugins are in-process values: the harness takes a built
 /// [`AgentHost`] (`Harness::rustant`), never files.
 pub const HOST: HostEntry = HostEntry {
-    contract: Contract::RUSTANT,
+    profile: super::contract::PROFILE,
     load_dir,
     load_files,
     divergences: super::divergences::DIVERGENCES,
@@ -23,20 +23,26 @@ pub const HOST: HostEntry = HostEntry {
 const IN_PROCESS: &str = "rustant plugins are in-process values: build an `AgentHost` and use `Harness::rustant`, or check a native plugin with `hookcheck conformance`";
 
 fn load_dir(_: &Path, _: &LoadOptions) -> Result<Box<dyn ContractHost>> {
-    Err(HostEntry::unsupported(Contract::RUSTANT, IN_PROCESS))
+    Err(HostEntry::unsupported(
+        super::contract::CONTRACT,
+        IN_PROCESS,
+    ))
 }
 
 fn load_files(_: &[PathBuf], _: &LoadOptions) -> Result<Box<dyn ContractHost>> {
-    Err(HostEntry::unsupported(Contract::RUSTANT, IN_PROCESS))
+    Err(HostEntry::unsupported(
+        super::contract::CONTRACT,
+        IN_PROCESS,
+    ))
 }
 
 impl ContractHost for AgentHost {
     fn contract(&self) -> Contract {
-        Contract::RUSTANT
+        super::contract::CONTRACT
     }
 
     fn profile(&self) -> Profile {
-        Profile::rustant()
+        super::contract::PROFILE
     }
 
     fn plugin_names(&self) -> Vec<String> {

@@ -1,8 +1,7 @@
 //! The contract-neutral core: fold rules, traces, catalog.
 
 use hookcheck::engine::{
-    Bytes, Contract, Failure, HookKind, LIFECYCLE_EVENTS, LifecycleEvent, Outcome, Pipeline,
-    ProcessEnd, Profile, Trace, TraceMode,
+    Bytes, Failure, HookKind, Outcome, Pipeline, ProcessEnd, Profile, Trace, TraceMode,
 };
 use rstest::rstest;
 
@@ -41,7 +40,8 @@ fn fold_rules(
     #[case] value: &str,
     #[case] stopped_at: Option<usize>,
 ) {
-    let profile = Profile::builtin(Contract::from_name(profile).unwrap()).unwrap();
+    let profile =
+        hookcheck::contracts::profile(hookcheck::contracts::from_name(profile).unwrap()).unwrap();
     let count = outcomes.len();
     let (folded, trace) = run(&profile, hook, outcomes);
     assert_eq!(folded.value, value.as_bytes());
@@ -57,7 +57,7 @@ fn fold_rules(
 #[test]
 fn trace_full_records_input_and_output_per_step() {
     let (_, trace) = run(
-        &Profile::featherfly(),
+        &hookcheck::featherfly::PROFILE,
         "config.mutate",
         vec![Outcome::modified("a: 1"), Outcome::Continue],
     );
@@ -75,7 +75,9 @@ fn trace_full_records_input_and_output_per_step() {
 
 #[test]
 fn trace_off_records_nothing() {
-    let spec = Profile::featherfly().hook("json.response").unwrap();
+    let spec = hookcheck::featherfly::PROFILE
+        .hook("json.response")
+        .unwrap();
     let mut trace = Trace::new(TraceMode::Off);
     let steps = [("a", |_: &[u8]| Outcome::modified("x"))];
     let folded = Pipeline::new(spec).run(Vec::new(), steps, &mut trace);
@@ -85,12 +87,12 @@ fn trace_off_records_nothing() {
 
 #[test]
 fn catalog_lists_every_hook_of_every_contract() {
-    let count = |c| Profile::builtin(c).unwrap().hooks.len();
-    assert_eq!(count(Contract::PYLON), 9);
-    assert_eq!(count(Contract::LESSTRUCT), 5);
-    assert_eq!(count(Contract::FEATHERFLY), 8);
-    assert_eq!(count(Contract::RUSTANT), 7);
-    let never: Vec<_> = Profile::lesstruct()
+    let count = |c| hookcheck::contracts::profile(c).unwrap().hooks.len();
+    assert_eq!(count(hookcheck::pylon::CONTRACT), 9);
+    assert_eq!(count(hookcheck::lesstruct::CONTRACT), 5);
+    assert_eq!(count(hookcheck::featherfly::CONTRACT), 8);
+    assert_eq!(count(hookcheck::rustant::CONTRACT), 7);
+    let never: Vec<_> = hookcheck::lesstruct::PROFILE
         .hooks
         .iter()
         .filter(|h| !h.invoked)
@@ -98,28 +100,35 @@ fn catalog_lists_every_hook_of_every_contract() {
         .collect();
     assert_eq!(never, ["on_plugin_loaded", "before_delete"]);
     assert_eq!(
-        Profile::pylon().hook("route").unwrap().kind,
+        hookcheck::pylon::PROFILE.hook("route").unwrap().kind,
         HookKind::Chain
     );
 }
 
 #[test]
 fn lifecycle_events_are_numbered_1_to_47() {
-    for (i, e) in LIFECYCLE_EVENTS.iter().enumerate() {
+    for (i, e) in hookcheck::featherfly::EVENTS.iter().enumerate() {
         assert_eq!(e.id as usize, i + 1);
     }
-    assert_eq!(LifecycleEvent::by_id(1).unwrap().name, "daemon.starting");
     assert_eq!(
-        LifecycleEvent::by_id(47).unwrap().name,
+        hookcheck::featherfly::LifecycleEvent::by_id(1)
+            .unwrap()
+            .name,
+        "daemon.starting"
+    );
+    assert_eq!(
+        hookcheck::featherfly::LifecycleEvent::by_id(47)
+            .unwrap()
+            .name,
         "cloudpanel.vhost_templates.import_failed"
     );
-    assert!(LifecycleEvent::by_id(0).is_none());
-    assert!(LifecycleEvent::by_id(48).is_none());
+    assert!(hookcheck::featherfly::LifecycleEvent::by_id(0).is_none());
+    assert!(hookcheck::featherfly::LifecycleEvent::by_id(48).is_none());
 }
 
 #[test]
 fn featherfly_code_tables_follow_the_contract() {
-    let p = Profile::featherfly();
+    let p = hookcheck::featherfly::PROFILE;
     let cp = p.codes_for("cloudpanel.command").unwrap();
     assert_eq!(cp.meaning(2).unwrap().name, "CLOUDPANEL_CANCEL");
     assert!(cp.meaning(3).is_none());

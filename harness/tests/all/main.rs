@@ -15,6 +15,7 @@ mod hostile;
 mod lesstruct_capabilities;
 mod lesstruct_host;
 mod lesstruct_protocol;
+mod modules;
 mod properties;
 mod pylon;
 mod pylon_oracle;

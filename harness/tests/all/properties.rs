@@ -5,8 +5,8 @@ use std::ops::Range;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use hookcheck::engine::{
-    AuthContext, BadOutput, Bytes, Failure, HttpMethod, Outcome, Pipeline, Profile, RequestMeta,
-    Trace, TraceMode,
+    AuthContext, BadOutput, Bytes, Failure, HttpMethod, Outcome, Pipeline, RequestMeta, Trace,
+    TraceMode,
 };
 use hookcheck::featherfly::{HookOutput, RegKind, interpret};
 use hookcheck::lesstruct::{HostServices, WasmEngine, WasmLimits, WasmPlugin, locate_result};
@@ -332,7 +332,9 @@ fn engine_fold(
     steps: &[NativeStep],
     table: fn(&RegKind, &HookOutput, &str) -> Outcome,
 ) -> (Vec<u8>, Vec<&'static str>) {
-    let spec = Profile::featherfly().hook("json.response").unwrap();
+    let spec = hookcheck::featherfly::PROFILE
+        .hook("json.response")
+        .unwrap();
     let mut trace = Trace::new(TraceMode::Outcomes);
     let kind = RegKind::Json {
         target: 1,
@@ -879,7 +881,9 @@ fn a_pipeline_of_mixed_forms_folds_as_the_model_says() {
     let native = std::cell::RefCell::new(
         hookcheck::featherfly::InProcess::load(&copies, SCRIPT_CAPACITY).unwrap(),
     );
-    let spec = Profile::featherfly().hook("json.response").unwrap();
+    let spec = hookcheck::featherfly::PROFILE
+        .hook("json.response")
+        .unwrap();
     let mut runner = TestRunner::new(Config::with_cases(lesstruct_cases()));
     let result = runner.run(&proptest::collection::vec(mixed_step(), 1..=8), |steps| {
         // Copy i follows step i of the route; steps of other forms leave

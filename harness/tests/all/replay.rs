@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use hookcheck::Error;
-use hookcheck::engine::{Contract, Failure, HttpMethod, Outcome, WriteOp};
+use hookcheck::engine::{Failure, HttpMethod, Outcome, WriteOp};
 use hookcheck::featherfly::{FeatherFlyHost, NativeOptions};
 use hookcheck::fixtures::{
     Event, Fixture, RequestEvent, parse_fixture, read_dir, read_fixture, write_fixture,
@@ -21,11 +21,13 @@ fn bundled(dir: &str) -> PathBuf {
 }
 
 fn pylon_harness() -> Harness {
-    let options = LoadOptions {
-        registry: hookcheck_fixtures::pylon_registry(),
-        ..LoadOptions::default()
-    };
-    Harness::load(Contract::PYLON, &bundled("pylon/replay"), options).unwrap()
+    let options = LoadOptions::default().with(hookcheck_fixtures::pylon_registry());
+    Harness::load(
+        hookcheck::pylon::CONTRACT,
+        &bundled("pylon/replay"),
+        options,
+    )
+    .unwrap()
 }
 
 fn featherfly_harness(names: &[&str]) -> Harness {
@@ -267,14 +269,30 @@ fn a_write_recorded_inside_a_request_is_checked_against_that_request() {
 #[test]
 fn a_harness_loads_artifact_files_and_refuses_what_a_profile_cannot_serve() {
     let files = [wasm_fixture("hello"), wasm_fixture("slug")];
-    let harness = Harness::load_files(Contract::LESSTRUCT, &files, LoadOptions::default()).unwrap();
+    let harness = Harness::load_files(
+        hookcheck::lesstruct::CONTRACT,
+        &files,
+        LoadOptions::default(),
+    )
+    .unwrap();
     assert_eq!(harness.plugin_names(), ["hello", "slug"]);
-    let e = Harness::load_files(Contract::PYLON, &files, LoadOptions::default()).unwrap_err();
+    let e = Harness::load_files(hookcheck::pylon::CONTRACT, &files, LoadOptions::default())
+        .unwrap_err();
     assert!(e.to_string().contains("Harness::pylon"), "{e}");
     let dir = tempfile::tempdir().unwrap();
-    let e = Harness::load(Contract::FEATHERFLY, dir.path(), LoadOptions::default()).unwrap_err();
+    let e = Harness::load(
+        hookcheck::featherfly::CONTRACT,
+        dir.path(),
+        LoadOptions::default(),
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("no loadable .so plugin"), "{e}");
-    let e = Harness::load(Contract::RUSTANT, dir.path(), LoadOptions::default()).unwrap_err();
+    let e = Harness::load(
+        hookcheck::rustant::CONTRACT,
+        dir.path(),
+        LoadOptions::default(),
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("Harness::rustant"), "{e}");
 }
 
@@ -288,7 +306,12 @@ fn a_plugin_that_does_not_load_is_skipped_and_the_others_load() {
         )
         .unwrap();
     }
-    let harness = Harness::load(Contract::FEATHERFLY, dir.path(), LoadOptions::default()).unwrap();
+    let harness = Harness::load(
+        hookcheck::featherfly::CONTRACT,
+        dir.path(),
+        LoadOptions::default(),
+    )
+    .unwrap();
     assert_eq!(harness.plugin_names().len(), 1);
     let warnings = harness.warnings();
     assert!(
@@ -299,7 +322,12 @@ fn a_plugin_that_does_not_load_is_skipped_and_the_others_load() {
     let wasm = tempfile::tempdir().unwrap();
     std::fs::copy(wasm_fixture("hello"), wasm.path().join("a_hello.wasm")).unwrap();
     std::fs::write(wasm.path().join("b_broken.wasm"), b"\0asm not a module").unwrap();
-    let harness = Harness::load(Contract::LESSTRUCT, wasm.path(), LoadOptions::default()).unwrap();
+    let harness = Harness::load(
+        hookcheck::lesstruct::CONTRACT,
+        wasm.path(),
+        LoadOptions::default(),
+    )
+    .unwrap();
     assert_eq!(harness.plugin_names(), ["a_hello"]);
     assert!(
         matches!(&harness.warnings()[0], hookcheck::engine::LoadWarning::PluginSkipped { path, .. } if path.ends_with("b_broken.wasm")),

@@ -60,7 +60,7 @@ pub enum Error {
     },
     /// Native plugins did not load; the variant says why.
     #[error("failed to load native plugins: {0}")]
-    NativeLoad(#[from] crate::featherfly::LoadError),
+    NativeLoad(#[from] super::native_load::LoadError),
     /// The embedded database failed.
     #[error("failed to {action}: {source}")]
     Store {
