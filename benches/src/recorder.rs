@@ -1,5 +1,5 @@
 //! Single-call latencies into HDR histograms, engine, floor and the pause
-//! probe interleaved (A B P A B P …) so all see the same machine stalls.
+//! probe interleaved (A B P B A P …) so all see the same machine stalls.
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -111,21 +111,34 @@ impl Sampler {
         }
         let (mut e, mut f) = (histogram(), histogram());
         let mut p = Vec::with_capacity(self.samples);
-        for _ in 0..self.samples {
+        let clean = |d: std::time::Duration| {
+            (d.as_nanos() as u64)
+                .saturating_sub(self.overhead_ns)
+                .max(1)
+        };
+        for i in 0..self.samples {
+            // Which form goes first alternates: the first call after the
+            // bookkeeping below (two histograms, the probe's vector) finds
+            // the caches it disturbed, and on some machines that cold
+            // start alone is a p99. Alternating gives both forms the same
+            // share of it (A B P, B A P, …).
             let t0 = Instant::now();
-            black_box(engine());
-            let t1 = Instant::now();
-            black_box(floor());
+            let (engine_ns, floor_ns) = if i % 2 == 0 {
+                black_box(engine());
+                let t1 = Instant::now();
+                black_box(floor());
+                (t1 - t0, t1.elapsed())
+            } else {
+                black_box(floor());
+                let t1 = Instant::now();
+                black_box(engine());
+                (t1.elapsed(), t1 - t0)
+            };
             let t2 = Instant::now();
             black_box(probe());
             let t3 = Instant::now();
-            let clean = |d: std::time::Duration| {
-                (d.as_nanos() as u64)
-                    .saturating_sub(self.overhead_ns)
-                    .max(1)
-            };
-            let _ = e.record(clean(t1 - t0));
-            let _ = f.record(clean(t2 - t1));
+            let _ = e.record(clean(engine_ns));
+            let _ = f.record(clean(floor_ns));
             p.push(clean(t3 - t2));
         }
         let result = FormResult::of(&e, &f, &Stalls::from_probe(&p));
