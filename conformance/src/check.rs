@@ -347,6 +347,8 @@ pub struct Row {
     /// The fix for a failure's typed cause, when it is not the check's
     /// usual one (see [`Verdict::help`]).
     pub help_for: Option<fn(&Subject, &Failure) -> Option<&'static str>>,
+    /// The checks a broken call may belong to ([`Rules::owners`]).
+    pub owners: fn() -> &'static [Check],
 }
 
 impl Row {
@@ -360,7 +362,7 @@ impl Row {
         };
         let help = |f: &Failure| self.help_for.and_then(|h| h(subject, f));
         // Which check owns a broken call: the catalog's rows.
-        let all = crate::suite::Catalog::builtin().checks(None);
+        let all = (self.owners)();
         let mut fault = None;
         let mut warning = None;
         let mut first_failure: Option<&HookError> = None;
@@ -392,7 +394,7 @@ impl Row {
                     // A broken call, which some check owns; an error code
                     // the contract defines is an answer like any other.
                     if let Outcome::Error { error } = &step.outcome
-                        && owner(all.iter().copied(), error).is_some()
+                        && owner(all, error).is_some()
                     {
                         failed += 1;
                         first_failure.get_or_insert(error);
@@ -429,7 +431,7 @@ impl Row {
             Some(_) if judged == 0 && failed == hook_calls => {
                 let first = first_failure.map_or_else(String::new, ToString::to_string);
                 let cause = first_failure
-                    .and_then(|f| owner(all.iter().copied(), f))
+                    .and_then(|f| owner(all, f))
                     .unwrap_or("the other checks");
                 Verdict::no_valid_output(
                     cause,
@@ -519,6 +521,9 @@ pub struct Rules {
     /// The shared exercise the rows classify; a suite without one has no
     /// rows.
     pub exercise: Option<Exercise>,
+    /// The suite's checks: a row that saw only broken calls names the
+    /// check of this contract that owns them (`owners: || CHECKS`).
+    pub owners: fn() -> &'static [Check],
 }
 
 impl Rules {
@@ -558,6 +563,7 @@ impl Rules {
             exercise,
             tolerated: false,
             help_for: None,
+            owners: self.owners,
         };
         self.with(id, title, rule, severity, breaker, Decide::Row(row))
     }

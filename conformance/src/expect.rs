@@ -12,7 +12,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::check::Status;
-use crate::report::printable;
+use crate::text::printable;
 use crate::{Error, Result};
 
 /// One expected failure or skip.

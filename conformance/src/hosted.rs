@@ -12,17 +12,7 @@ use serde_json::json;
 use crate::check::Verdict;
 use crate::coverage::{Coverage, Exercised};
 use crate::inputs::{CONFIG_YAML, json_bodies};
-use crate::subject::{HostedSubject, Subject};
-
-/// What the generic exercise saw: every trace, labelled, and which
-/// registered hook each input called.
-#[derive(Debug)]
-pub struct HostedRun {
-    /// Labelled traces.
-    pub traces: Vec<(String, Trace)>,
-    /// Calls per registered hook.
-    pub coverage: Vec<Exercised>,
-}
+use crate::subject::{HostedRun, HostedSubject, Subject};
 
 /// The generic exercise's traces: the [`Exercise`](crate::check::Exercise)
 /// of a [`Suite::hosted`](crate::Suite::hosted) suite's rows.

@@ -13,6 +13,7 @@ pub mod bench;
 mod catalog;
 mod check;
 mod coverage;
+mod docs;
 mod error;
 mod expect;
 mod hosted;
@@ -22,28 +23,29 @@ mod report;
 mod runner;
 mod subject;
 mod suite;
+mod text;
 
 pub use assert::{assert_conforms, assert_file_conforms};
-pub use catalog::{bundled_names, catalog, find};
+pub use catalog::{Catalog, catalog, find};
 pub use check::{
     Basis, Check, Decide, Exercise, Row, Rules, Severity, SkipReason, Status, Verdict,
 };
 pub use coverage::{Coverage, Exercised};
+pub use docs::{Lesson, checks_listing, explanation, lesson};
 pub use error::{Error, Result};
 pub use expect::{Expectation, Expectations};
-pub use hosted::{HostedRun, hosted_exercise};
+pub use hosted::hosted_exercise;
 pub use own_inputs::{Inputs, MAX_BODY_BYTES, MAX_INPUT_FIXTURES, RequestExtras};
-pub use report::{
-    Lesson, checks_listing, explanation, json_report, junit_report, junit_reports, lesson,
-    markdown_report, printable,
-};
+pub use report::{json_report, junit_report, junit_reports, markdown_report};
 pub use runner::{
     CheckResult, Event, IN_PROCESS_DEADLINE, Report, RunOptions, Totals, run_checks, run_suite,
 };
 pub use subject::{
-    COMPILE_BUDGET, HostedSubject, MAX_ARTIFACT_BYTES, ProfileChoice, Subject, native_runner,
+    COMPILE_BUDGET, HostedRun, HostedSubject, MAX_ARTIFACT_BYTES, ProfileChoice, Subject,
+    bundled_names, native_runner,
 };
-pub use suite::{Catalog, Suite};
+pub use suite::Suite;
+pub use text::printable;
 
 /// Exit code: every required check passed.
 pub const EXIT_OK: u8 = 0;

@@ -7,11 +7,11 @@ use regex::Regex;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::catalog::Catalog;
 use crate::check::{Basis, Check, Severity, SkipReason, Status, Verdict};
 use crate::coverage::Coverage;
 use crate::expect::Expectations;
 use crate::subject::Subject;
-use crate::suite::Catalog;
 
 /// How to run.
 #[derive(Clone, Debug, Default)]
@@ -375,7 +375,7 @@ pub fn run_suite(
             host_source: check.host_source,
             help: verdict
                 .help
-                .or_else(|| crate::report::lesson(check.profile, check.id).map(|l| l.fix)),
+                .or_else(|| crate::docs::lesson(check.profile, check.id).map(|l| l.fix)),
             hint: verdict.hint,
             status: verdict.status,
             skip_reason: verdict.skip,

@@ -15,8 +15,11 @@ use hookcheck::rustant::AgentPlugin;
 
 use crate::{Error, Inputs, Result};
 
+mod bundled;
 #[cfg(feature = "wasm")]
 mod wasm;
+
+pub use bundled::bundled_names;
 #[cfg(feature = "wasm")]
 pub(crate) use wasm::{Saved, WasmSubject};
 
@@ -213,6 +216,16 @@ pub struct RustantNativeSubject {
 
 type HostMaker = Box<dyn Fn() -> hookcheck::Result<Box<dyn ContractHost>> + Send + Sync>;
 
+/// What the generic exercise saw: every trace, labelled, and which
+/// registered hook each input called.
+#[derive(Debug)]
+pub struct HostedRun {
+    /// Labelled traces.
+    pub traces: Vec<(String, hookcheck::engine::Trace)>,
+    /// Calls per registered hook.
+    pub coverage: Vec<crate::coverage::Exercised>,
+}
+
 /// A plugin set played through the host seam by a contract's own host
 /// (a contract added outside this crate).
 pub struct HostedSubject {
@@ -223,7 +236,7 @@ pub struct HostedSubject {
     /// Builds a fresh host with the plugins loaded.
     pub make: HostMaker,
     /// The shared exercise, made on first use.
-    pub exercised: std::sync::OnceLock<std::result::Result<crate::hosted::HostedRun, String>>,
+    pub exercised: std::sync::OnceLock<std::result::Result<HostedRun, String>>,
 }
 
 impl HostedSubject {
@@ -512,7 +525,7 @@ impl Subject {
             && matches!(kind, "pylon" | "rustant")
             && !Path::new(spec).exists()
         {
-            return crate::catalog::bundled(kind, name, choice);
+            return bundled::bundled(kind, name, choice);
         }
         let path = PathBuf::from(spec);
         let bad = |reason: String| Error::artifact(&path, reason);

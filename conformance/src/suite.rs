@@ -1,8 +1,5 @@
-//! Suites and the catalog: one contract's checks as one value
-//! ([`Suite`]), and the set of suites a run chooses from ([`Catalog`]).
-//! A new contract is one new suite and one line in the built-in list
-//! (`catalog::BUILTIN_SUITES`) — or, from outside this crate, one
-//! [`Catalog::with`].
+//! A suite: one contract's checks as one value. The set of suites a run
+//! chooses from is the catalog (`crate::catalog::Catalog`).
 
 use hookcheck::engine::Contract;
 
@@ -42,67 +39,5 @@ impl Suite {
             checks,
             coverage: crate::hosted::coverage,
         }
-    }
-}
-
-/// The suites a run chooses from.
-#[derive(Clone, Debug)]
-pub struct Catalog {
-    suites: Vec<&'static Suite>,
-}
-
-impl Catalog {
-    /// The built-in contracts' suites.
-    pub fn builtin() -> Self {
-        Self {
-            suites: crate::catalog::BUILTIN_SUITES.iter().collect(),
-        }
-    }
-
-    /// This catalog and `suite` (which replaces a suite of the same
-    /// contract).
-    #[must_use]
-    pub fn with(mut self, suite: &'static Suite) -> Self {
-        self.suites.retain(|s| s.contract != suite.contract);
-        self.suites.push(suite);
-        self
-    }
-
-    /// The suite of `contract`.
-    pub fn suite(&self, contract: Contract) -> Option<&'static Suite> {
-        self.suites.iter().copied().find(|s| s.contract == contract)
-    }
-
-    /// Every check, optionally of one contract, in catalog order.
-    pub fn checks(&self, profile: Option<Contract>) -> Vec<&'static Check> {
-        self.suites
-            .iter()
-            .filter(|s| profile.is_none_or(|p| s.contract == p))
-            .flat_map(|s| s.checks.iter())
-            .collect()
-    }
-
-    /// The check with `id` (case-insensitive).
-    pub fn find(&self, id: &str) -> Option<&'static Check> {
-        self.checks(None)
-            .into_iter()
-            .find(|c| c.id.eq_ignore_ascii_case(id))
-    }
-
-    /// Which registrations of `subject` its suite's exercise called.
-    pub fn coverage(&self, subject: &Subject) -> Coverage {
-        match self.suite(subject.contract()) {
-            Some(suite) => (suite.coverage)(subject),
-            None => Coverage::nothing(format!(
-                "no suite of this catalog checks the {} contract",
-                subject.contract()
-            )),
-        }
-    }
-}
-
-impl Default for Catalog {
-    fn default() -> Self {
-        Self::builtin()
     }
 }

@@ -9,7 +9,7 @@ use hookcheck::featherfly::{
 };
 use hookcheck::fixtures::Event;
 
-use super::caller::{Caller, request_of};
+use super::form::{Caller, request_of};
 use crate::subject::{NativeSubject, Subject};
 use crate::{Error, Result};
 

@@ -8,7 +8,7 @@ use hookcheck::fixtures::Event;
 use hookcheck::lesstruct::LesstructHost;
 use serde_json::Value;
 
-use super::caller::{Caller, request_of};
+use super::form::{Caller, request_of};
 use crate::subject::WasmSubject;
 use crate::{Error, Result};
 

@@ -3,6 +3,7 @@
 
 mod caller;
 mod featherfly;
+mod form;
 #[cfg(feature = "wasm")]
 mod lesstruct;
 mod measure;

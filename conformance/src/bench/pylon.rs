@@ -11,7 +11,7 @@ use hookcheck::pylon::real::Plugin as RealPlugin;
 use hookcheck::pylon::{PylonHost, on_request, pylon_auth, real_auth, write_id};
 use serde_json::Value;
 
-use super::caller::{Caller, request_of};
+use super::form::{Caller, request_of};
 use crate::subject::PylonSubject;
 use crate::{Error, Result};
 

@@ -8,7 +8,7 @@ use hookcheck::rustant::{
 };
 use serde_json::json;
 
-use super::caller::{Caller, request_of};
+use super::form::{Caller, request_of};
 use crate::subject::RustantSubject;
 use crate::{Error, Result};
 

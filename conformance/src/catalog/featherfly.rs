@@ -25,6 +25,7 @@ const CATALOG: Rules = Rules {
     exercise: Some(exercise_traces),
     profile: hookcheck::featherfly::CONTRACT,
     source: "docs/contracts/featherfly.md (restating the FeatherFly Plugin Reference, API v8, and the daemon's code)",
+    owners: || CHECKS,
 };
 const CAPACITY: usize = hookcheck::featherfly::DEFAULT_CAPACITY;
 

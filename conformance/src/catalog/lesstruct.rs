@@ -21,6 +21,7 @@ const CATALOG: Rules = Rules {
     exercise: Some(save_traces),
     profile: hookcheck::lesstruct::CONTRACT,
     source: "docs/contracts/lesstruct.md (restating the Lesstruct Plugin Development Guide and the CMS's code)",
+    owners: || CHECKS,
 };
 
 fn on_wasm(s: &Subject, f: impl FnOnce(&WasmSubject) -> Verdict) -> Verdict {

@@ -2,14 +2,14 @@
 //! `pylon:NAME` / `rustant:NAME` name.
 
 mod builtin;
-mod bundled;
 mod featherfly;
 #[cfg(feature = "wasm")]
 mod lesstruct;
 mod pylon;
 mod rustant;
+mod suites;
+mod tally;
 
-pub(crate) use builtin::{BUILTIN_SUITES, Tally, returned, timed_out};
-pub use builtin::{catalog, find};
-pub(crate) use bundled::bundled;
-pub use bundled::bundled_names;
+pub(crate) use builtin::BUILTIN_SUITES;
+pub use suites::{Catalog, catalog, find};
+pub(crate) use tally::{Tally, returned, timed_out};

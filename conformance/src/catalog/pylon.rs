@@ -23,6 +23,7 @@ const CATALOG: Rules = Rules {
     exercise: None,
     profile: hookcheck::pylon::CONTRACT,
     source: "docs/contracts/pylon.md (restating Pylon's plugin page and the pylon-plugin crate)",
+    owners: || CHECKS,
 };
 
 /// What reaches a hook's error when the standard requests and writes do

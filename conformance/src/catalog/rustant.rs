@@ -15,6 +15,7 @@ const CATALOG: Rules = Rules {
     exercise: None,
     profile: hookcheck::rustant::CONTRACT,
     source: "docs/contracts/rustant.md (restating Rustant's plugin guide and the agent's code)",
+    owners: || CHECKS,
 };
 
 fn on_agent(s: &Subject, f: impl FnOnce(&RustantSubject) -> Verdict) -> Verdict {

@@ -6,7 +6,7 @@ use crate::check::Status;
 use crate::runner::Report;
 
 fn cell(text: &str) -> String {
-    super::printable(text).replace('|', "\\|")
+    crate::text::printable(text).replace('|', "\\|")
 }
 
 /// The report as Markdown: a verdict line, then failures first, then the

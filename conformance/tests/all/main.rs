@@ -19,6 +19,7 @@ mod coverage;
 mod fidelity;
 mod hangs;
 mod hostile;
+mod modules;
 mod own_inputs;
 mod pairs;
 mod pylon_builtins;

@@ -83,6 +83,7 @@ const RULES: Rules = Rules {
     profile: TOY,
     source: "toy contract §1",
     exercise: Some(hosted_exercise),
+    owners: || CHECKS,
 };
 
 static CHECKS: &[Check] = &[RULES.row(

@@ -7,7 +7,7 @@ use hookcheck::pylon::{BUILTIN_PREFIX, BUILTINS, PylonPlugin, builtin_named};
 use hookcheck::rustant::AgentPlugin;
 use hookcheck_fixtures as fx;
 
-use crate::subject::{ProfileChoice, Subject};
+use super::{ProfileChoice, Subject};
 use crate::{Error, Result};
 
 type PylonMake = fn() -> PylonPlugin;

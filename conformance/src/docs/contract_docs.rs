@@ -25,7 +25,7 @@ macro_rules! pages {
         ]
     };
     (@one $dir:literal, $host:ident) => {
-        $crate::report::contract_docs::Document {
+        $crate::docs::contract_docs::Document {
             contract: hookcheck::$host::CONTRACT,
             path: concat!("docs/", $dir, "/", stringify!($host), ".md"),
             text: include_str!(concat!("../../../docs/", $dir, "/", stringify!($host), ".md")),
