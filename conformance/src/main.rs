@@ -1,15 +1,11 @@
 //! `hookcheck`: check plugins against their host's contract.
 
-mod bench_cmd;
-mod conformance;
-mod demo;
-mod divergences;
-mod fixtures;
-mod serve;
+mod cli;
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use cli::{bench, conformance, demo, divergences, fixtures, serve};
 use hookcheck_conformance::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 
 /// Counts heap allocations per thread, so PY-PERF-001 can report how many
@@ -42,7 +38,7 @@ enum Command {
     /// Time a plugin's request hook (or --hook NAME) through its host and
     /// alone, or two builds of it side by side (exit 1 when the new one is
     /// slower by more than --threshold).
-    Bench(bench_cmd::BenchArgs),
+    Bench(bench::BenchArgs),
     /// List where each host's documents and its own code disagree, with
     /// both citations and the verdict that follows.
     Divergences(divergences::DivergencesArgs),
@@ -77,7 +73,7 @@ fn main() -> ExitCode {
         Command::Conformance(args) => conformance::run(&args),
         Command::Checks(args) => conformance::list(&args),
         Command::Explain(args) => conformance::explain(&args),
-        Command::Bench(args) => bench_cmd::run(&args),
+        Command::Bench(args) => bench::run(&args),
         Command::Divergences(args) => divergences::run(&args),
         Command::Demo(args) => demo::run(&args),
         Command::Serve(args) => serve::run(&args),

@@ -159,6 +159,44 @@ fn divergences_lists_every_difference_with_both_citations() {
     assert!(!text.contains("lesstruct ·"), "{text}");
 }
 
+/// Every divergence names the checks it drives, each an existing check
+/// of its own contract, and every check id its verdict text mentions is
+/// among them.
+#[test]
+fn every_divergence_links_to_checks_that_exist() {
+    let mut linked = 0;
+    for entry in hookcheck::contracts::BUILTIN {
+        for d in entry.divergences {
+            for id in d.checks {
+                let check = hookcheck_conformance::find(id).unwrap_or_else(|| {
+                    panic!("{}: `{}` names no check `{id}`", entry.contract(), d.topic)
+                });
+                assert_eq!(check.profile, entry.contract(), "{}: {id}", d.topic);
+                linked += 1;
+            }
+            for word in d
+                .verdict
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+            {
+                let looks_like_id = word.len() >= 9
+                    && word.split('-').count() == 3
+                    && word
+                        .rsplit('-')
+                        .next()
+                        .is_some_and(|n| n.len() == 3 && n.bytes().all(|b| b.is_ascii_digit()));
+                if looks_like_id {
+                    assert!(
+                        d.checks.contains(&word),
+                        "{}: the verdict names {word}, `checks` does not",
+                        d.topic
+                    );
+                }
+            }
+        }
+    }
+    assert!(linked >= 30, "{linked} links");
+}
+
 #[test]
 fn an_init_that_registers_then_fails_names_the_dangling_registrations() {
     let report = run_checks(

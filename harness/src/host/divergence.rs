@@ -43,6 +43,9 @@ pub struct Divergence {
     pub handling: Handling,
     /// The verdict that follows for a plugin, and the check that gives it.
     pub verdict: &'static str,
+    /// The ids of the checks whose verdicts follow from it (conformance
+    /// holds every one to an existing check).
+    pub checks: &'static [&'static str],
 }
 
 impl Divergence {
@@ -61,6 +64,14 @@ impl Divergence {
             host,
             handling,
             verdict,
+            checks: &[],
         }
+    }
+
+    /// The same divergence, driving the verdicts of the checks `checks`.
+    #[must_use]
+    pub const fn driving(mut self, checks: &'static [&'static str]) -> Self {
+        self.checks = checks;
+        self
     }
 }

@@ -84,7 +84,7 @@ pub(crate) fn load_harness(
     dir: &std::path::Path,
     timeout_ms: u64,
 ) -> anyhow::Result<Harness> {
-    let runner = crate::conformance::own_runner()?;
+    let runner = crate::cli::conformance::own_runner()?;
     let options = LoadOptions::default()
         .with(hookcheck::featherfly::NativeOptions {
             capacity: hookcheck::featherfly::DEFAULT_CAPACITY,

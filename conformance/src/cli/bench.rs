@@ -10,10 +10,10 @@ use hookcheck_conformance::{ProfileChoice, Subject};
 
 /// The request timed unless `--input` names another: a recorded
 /// `GET /api/system` with browser headers (about 530 bytes as JSON).
-const BUNDLED_REQUEST: &str = include_str!("../../fixtures/requests/before_request_530.json");
+const BUNDLED_REQUEST: &str = include_str!("../../../fixtures/requests/before_request_530.json");
 /// The write timed by a write hook unless `--input` names another: a
 /// recorded post insert.
-const BUNDLED_WRITE: &str = include_str!("../../fixtures/writes/post-insert.yaml");
+const BUNDLED_WRITE: &str = include_str!("../../../fixtures/writes/post-insert.yaml");
 
 /// Arguments of `hookcheck bench`.
 #[derive(Debug, clap::Args)]
@@ -123,7 +123,7 @@ fn bundled_input(subject: &Subject, hook: Option<&str>) -> anyhow::Result<Event>
 }
 
 fn open(spec: &str, profile: ProfileChoice) -> anyhow::Result<Subject> {
-    Ok(Subject::open(spec, profile, Some(crate::conformance::own_runner()?))?.0)
+    Ok(Subject::open(spec, profile, Some(super::conformance::own_runner()?))?.0)
 }
 
 /// A latency in a 12-column cell: whole nanoseconds below 10 µs, where

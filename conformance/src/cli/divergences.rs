@@ -64,7 +64,12 @@ pub(crate) fn run(args: &DivergencesArgs) -> anyhow::Result<bool> {
         println!("{contract} · {} ({})", d.topic, d.handling);
         println!("  docs:      {}", printable(d.docs));
         println!("  host:      {}", printable(d.host));
-        println!("  verdict:   {}\n", printable(d.verdict));
+        println!("  verdict:   {}", printable(d.verdict));
+        if d.checks.is_empty() {
+            println!();
+        } else {
+            println!("  checks:    {}\n", d.checks.join(", "));
+        }
     }
     println!("{} divergences", items.len());
     Ok(true)
