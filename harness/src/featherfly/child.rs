@@ -57,6 +57,18 @@ pub enum Request {
     Shutdown,
 }
 
+/// [`Request::Call`] as the host sends it: the same frame, borrowing the
+/// input instead of copying it for every call.
+#[derive(Serialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+enum CallFrame<'a> {
+    Call {
+        seq: u64,
+        reg: usize,
+        input: &'a HookInput,
+    },
+}
+
 /// The runner's answer.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
@@ -526,7 +538,11 @@ impl ChildRunner {
         }
     }
 
-    fn exchange(&mut self, request: &Request, timeout: Duration) -> Result<Response, Failure> {
+    fn exchange(
+        &mut self,
+        request: &impl Serialize,
+        timeout: Duration,
+    ) -> Result<Response, Failure> {
         let answer = self.exchange_once(request, timeout);
         // Every act the call made was reported before the runner could
         // answer (the shim writes it before it lets the call return).
@@ -626,7 +642,11 @@ impl ChildRunner {
         )
     }
 
-    fn exchange_once(&mut self, request: &Request, timeout: Duration) -> Result<Response, Failure> {
+    fn exchange_once(
+        &mut self,
+        request: &impl Serialize,
+        timeout: Duration,
+    ) -> Result<Response, Failure> {
         let Some(running) = self.running.as_mut() else {
             return Err(no_runner());
         };
@@ -753,11 +773,7 @@ impl ChildRunner {
         }
         self.seq = self.seq.wrapping_add(1);
         let seq = self.seq;
-        let request = Request::Call {
-            seq,
-            reg,
-            input: input.clone(),
-        };
+        let request = CallFrame::Call { seq, reg, input };
         match self.exchange(&request, self.timeout)? {
             // A process the plugin forked is a refused act, reported by
             // the shim; `forked` is only the runner's own word.
@@ -884,6 +900,35 @@ impl Drop for ChildRunner {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The borrowed call frame is byte for byte the runner's `Request::Call`.
+    #[test]
+    fn a_call_frame_is_the_request_the_runner_reads() {
+        let input = HookInput::Request {
+            phase: 2,
+            method: 1,
+            path: "/api/posts".into(),
+            headers_json: crate::engine::Bytes(br#"{"accept":"*/*"}"#.to_vec()),
+            body: crate::engine::Bytes(b"x".to_vec()),
+        };
+        let mut sent = Vec::new();
+        let frame = CallFrame::Call {
+            seq: 7,
+            reg: 3,
+            input: &input,
+        };
+        write_frame(&mut sent, &frame).unwrap();
+        let mut owned = Vec::new();
+        let request = Request::Call {
+            seq: 7,
+            reg: 3,
+            input: input.clone(),
+        };
+        write_frame(&mut owned, &request).unwrap();
+        assert_eq!(sent, owned);
+        let read: Request = serde_json::from_slice(&read_frame(&mut &sent[..]).unwrap()).unwrap();
+        assert!(matches!(read, Request::Call { seq: 7, reg: 3, input: i } if i == input));
+    }
 
     #[test]
     fn a_frame_claiming_more_than_the_limit_is_refused_before_allocating() {
