@@ -122,19 +122,17 @@ impl Sampler {
             // the caches it disturbed, and on some machines that cold
             // start alone is a p99. Alternating gives both forms the same
             // share of it (A B P, B A P, …).
+            let engine_first = i % 2 == 0;
             let t0 = Instant::now();
-            let (engine_ns, floor_ns) = if i % 2 == 0 {
-                black_box(engine());
-                let t1 = Instant::now();
-                black_box(floor());
-                (t1 - t0, t1.elapsed())
-            } else {
-                black_box(floor());
-                let t1 = Instant::now();
-                black_box(engine());
-                (t1.elapsed(), t1 - t0)
-            };
+            black_box(if engine_first { engine() } else { floor() });
+            let t1 = Instant::now();
+            black_box(if engine_first { floor() } else { engine() });
             let t2 = Instant::now();
+            let (engine_ns, floor_ns) = if engine_first {
+                (t1 - t0, t2 - t1)
+            } else {
+                (t2 - t1, t1 - t0)
+            };
             black_box(probe());
             let t3 = Instant::now();
             let _ = e.record(clean(engine_ns));

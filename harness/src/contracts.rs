@@ -37,18 +37,16 @@ pub fn parse(name: &str) -> std::result::Result<Contract, String> {
 
 /// The profile of a built-in contract.
 pub fn profile(contract: Contract) -> Option<Profile> {
-    BUILTIN
-        .iter()
-        .find(|e| e.contract() == contract)
-        .map(|e| e.profile.clone())
+    find(contract).map(|e| e.profile.clone())
 }
 
 /// The built-in host entry of `contract`.
 pub fn entry(contract: Contract) -> Result<&'static HostEntry> {
-    BUILTIN
-        .iter()
-        .find(|e| e.contract() == contract)
-        .ok_or_else(|| {
-            HostEntry::unsupported(contract, format!("no built-in host plays it ({})", names()))
-        })
+    find(contract).ok_or_else(|| {
+        HostEntry::unsupported(contract, format!("no built-in host plays it ({})", names()))
+    })
+}
+
+fn find(contract: Contract) -> Option<&'static HostEntry> {
+    BUILTIN.iter().find(|e| e.contract() == contract)
 }

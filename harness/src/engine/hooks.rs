@@ -121,3 +121,8 @@ pub enum OnError {
         status: u16,
     },
 }
+
+impl OnError {
+    /// Stop the pipeline; the host answers 500.
+    pub const FAIL_500: OnError = OnError::Stop { status: 500 };
+}

@@ -16,16 +16,13 @@ pub const CONTRACT: Contract = Contract::new("featherfly");
 /// The contract: its hooks and return codes.
 pub const PROFILE: Profile = Profile::new(CONTRACT, HOOKS, CODES);
 
-const FAIL_500: OnError = OnError::Stop { status: 500 };
-const KEEP: OnError = OnError::KeepPrior;
-
 /// FeatherFly's hooks (contracts §3).
 pub const HOOKS: &[HookSpec] = &[
     HookSpec::new(
         CONTRACT,
         "lifecycle",
         Observe,
-        KEEP,
+        OnError::KeepPrior,
         true,
         "EventContext: event id 1-47 + payload",
     ),
@@ -33,7 +30,7 @@ pub const HOOKS: &[HookSpec] = &[
         CONTRACT,
         "config.mutate",
         Chain,
-        KEEP,
+        OnError::KeepPrior,
         true,
         "raw config YAML",
     ),
@@ -41,7 +38,7 @@ pub const HOOKS: &[HookSpec] = &[
         CONTRACT,
         "request.intercept",
         Chain,
-        KEEP,
+        OnError::KeepPrior,
         true,
         "method, path, headers JSON, body",
     ),
@@ -49,7 +46,7 @@ pub const HOOKS: &[HookSpec] = &[
         CONTRACT,
         "middleware.inject",
         Chain,
-        KEEP,
+        OnError::KeepPrior,
         true,
         "method, path, headers JSON, body",
     ),
@@ -57,7 +54,7 @@ pub const HOOKS: &[HookSpec] = &[
         CONTRACT,
         "route",
         Chain,
-        FAIL_500,
+        OnError::FAIL_500,
         true,
         "method, path, body",
     ),
@@ -65,7 +62,7 @@ pub const HOOKS: &[HookSpec] = &[
         CONTRACT,
         "json.response",
         Chain,
-        KEEP,
+        OnError::KeepPrior,
         true,
         "whole JSON response body",
     ),
@@ -73,7 +70,7 @@ pub const HOOKS: &[HookSpec] = &[
         CONTRACT,
         "json.actions",
         Chain,
-        KEEP,
+        OnError::KeepPrior,
         true,
         "top-level `actions` array",
     ),
@@ -81,7 +78,7 @@ pub const HOOKS: &[HookSpec] = &[
         CONTRACT,
         "cloudpanel.command",
         Chain,
-        KEEP,
+        OnError::KeepPrior,
         true,
         "operation, command, args JSON",
     ),

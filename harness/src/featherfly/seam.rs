@@ -17,13 +17,8 @@ pub const HOST: HostEntry = HostEntry {
     divergences: super::divergences::DIVERGENCES,
 };
 
-/// The native options given, or the defaults.
-fn native(options: &LoadOptions) -> NativeOptions {
-    options.get::<NativeOptions>().cloned().unwrap_or_default()
-}
-
 fn load_dir(dir: &Path, options: &LoadOptions) -> Result<Box<dyn ContractHost>> {
-    let host = FeatherFlyHost::load_dir(dir, &native(options))?;
+    let host = FeatherFlyHost::load_dir(dir, &options.get_or_default::<NativeOptions>())?;
     if host.plugins().is_empty() {
         return Err(HostEntry::unsupported(
             super::contract::CONTRACT,
@@ -34,7 +29,7 @@ fn load_dir(dir: &Path, options: &LoadOptions) -> Result<Box<dyn ContractHost>> 
 }
 
 fn load_files(files: &[PathBuf], options: &LoadOptions) -> Result<Box<dyn ContractHost>> {
-    let host = FeatherFlyHost::load(files, &native(options))?;
+    let host = FeatherFlyHost::load(files, &options.get_or_default::<NativeOptions>())?;
     Ok(Box::new(host.with_trace_mode(TraceMode::Full)))
 }
 

@@ -30,6 +30,11 @@ impl LoadOptions {
     pub fn get<T: Any>(&self) -> Option<&T> {
         self.set.iter().find_map(|v| v.downcast_ref::<T>())
     }
+
+    /// The `T` given, or `T`'s default.
+    pub fn get_or_default<T: Any + Clone + Default>(&self) -> T {
+        self.get::<T>().cloned().unwrap_or_default()
+    }
 }
 
 impl std::fmt::Debug for LoadOptions {

@@ -13,16 +13,13 @@ pub const CONTRACT: Contract = Contract::new("lesstruct");
 /// The contract: its hooks.
 pub const PROFILE: Profile = Profile::new(CONTRACT, HOOKS, &[]);
 
-const FAIL_500: OnError = OnError::Stop { status: 500 };
-const KEEP: OnError = OnError::KeepPrior;
-
 /// Lesstruct's hooks (contracts §2).
 pub const HOOKS: &[HookSpec] = &[
     HookSpec::new(
         CONTRACT,
         "before_save",
         Chain,
-        FAIL_500,
+        OnError::FAIL_500,
         true,
         "content JSON; only `customFields` is read back",
     ),
@@ -30,7 +27,7 @@ pub const HOOKS: &[HookSpec] = &[
         CONTRACT,
         "after_create",
         Observe,
-        KEEP,
+        OnError::KeepPrior,
         true,
         "content JSON; result ignored",
     ),
@@ -38,7 +35,7 @@ pub const HOOKS: &[HookSpec] = &[
         CONTRACT,
         "after_publish",
         Observe,
-        KEEP,
+        OnError::KeepPrior,
         true,
         "content JSON; result ignored",
     ),
@@ -46,7 +43,7 @@ pub const HOOKS: &[HookSpec] = &[
         CONTRACT,
         "on_plugin_loaded",
         Observe,
-        KEEP,
+        OnError::KeepPrior,
         false,
         "defined, never invoked",
     ),
@@ -54,7 +51,7 @@ pub const HOOKS: &[HookSpec] = &[
         CONTRACT,
         "before_delete",
         Observe,
-        KEEP,
+        OnError::KeepPrior,
         false,
         "defined, never invoked",
     ),

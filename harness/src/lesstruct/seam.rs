@@ -22,7 +22,7 @@ pub const HOST: HostEntry = HostEntry {
 };
 
 fn load_dir(dir: &Path, options: &LoadOptions) -> Result<Box<dyn ContractHost>> {
-    let mut host = LesstructHost::new(options.get::<WasmLimits>().copied().unwrap_or_default())?;
+    let mut host = LesstructHost::new(options.get_or_default::<WasmLimits>())?;
     host.load_dir(dir)?;
     if host.plugin_names().is_empty() {
         return Err(HostEntry::unsupported(
@@ -34,7 +34,7 @@ fn load_dir(dir: &Path, options: &LoadOptions) -> Result<Box<dyn ContractHost>> 
 }
 
 fn load_files(files: &[PathBuf], options: &LoadOptions) -> Result<Box<dyn ContractHost>> {
-    let mut host = LesstructHost::new(options.get::<WasmLimits>().copied().unwrap_or_default())?;
+    let mut host = LesstructHost::new(options.get_or_default::<WasmLimits>())?;
     for file in files {
         host.load_file(file)?;
     }

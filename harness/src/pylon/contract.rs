@@ -12,9 +12,6 @@ pub const CONTRACT: Contract = Contract::new("pylon");
 /// The contract: its hooks.
 pub const PROFILE: Profile = Profile::new(CONTRACT, HOOKS, &[]);
 
-const FAIL_500: OnError = OnError::Stop { status: 500 };
-const KEEP: OnError = OnError::KeepPrior;
-
 /// Pylon's hooks: the `pylon_plugin::Plugin` methods its registry runs
 /// (pylon-plugin 0.3.23 `src/lib.rs:11-95`, `:181-310`). A panic is not
 /// caught on Pylon; hookcheck stops the request with 500 and names it.
@@ -23,7 +20,7 @@ pub const HOOKS: &[HookSpec] = &[
         CONTRACT,
         "on_init",
         Observe,
-        FAIL_500,
+        OnError::FAIL_500,
         true,
         "the shared PluginContext (manifest + key-value store)",
     ),
@@ -31,7 +28,7 @@ pub const HOOKS: &[HookSpec] = &[
         CONTRACT,
         "on_request_with_meta",
         Chain,
-        FAIL_500,
+        OnError::FAIL_500,
         true,
         "method, path, auth, RequestMeta { peer_ip }",
     ),
@@ -39,7 +36,7 @@ pub const HOOKS: &[HookSpec] = &[
         CONTRACT,
         "before_insert",
         Chain,
-        FAIL_500,
+        OnError::FAIL_500,
         true,
         "entity, mutable JSON data, auth",
     ),
@@ -47,7 +44,7 @@ pub const HOOKS: &[HookSpec] = &[
         CONTRACT,
         "before_update",
         Chain,
-        FAIL_500,
+        OnError::FAIL_500,
         true,
         "entity, id, mutable JSON data, auth",
     ),
@@ -55,7 +52,7 @@ pub const HOOKS: &[HookSpec] = &[
         CONTRACT,
         "before_delete",
         Chain,
-        FAIL_500,
+        OnError::FAIL_500,
         true,
         "entity, id, auth (no data)",
     ),
@@ -63,7 +60,7 @@ pub const HOOKS: &[HookSpec] = &[
         CONTRACT,
         "after_insert",
         Observe,
-        KEEP,
+        OnError::KeepPrior,
         true,
         "entity, id, written data, auth",
     ),
@@ -71,7 +68,7 @@ pub const HOOKS: &[HookSpec] = &[
         CONTRACT,
         "after_update",
         Observe,
-        KEEP,
+        OnError::KeepPrior,
         true,
         "entity, id, written data, auth",
     ),
@@ -79,7 +76,7 @@ pub const HOOKS: &[HookSpec] = &[
         CONTRACT,
         "after_delete",
         Observe,
-        KEEP,
+        OnError::KeepPrior,
         true,
         "entity, id, auth",
     ),
@@ -87,7 +84,7 @@ pub const HOOKS: &[HookSpec] = &[
         CONTRACT,
         "route",
         Chain,
-        FAIL_500,
+        OnError::FAIL_500,
         true,
         "routes() on every request; the first route whose method equals and whose path prefixes the request's answers (body, path, auth)",
     ),

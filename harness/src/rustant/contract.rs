@@ -8,15 +8,13 @@ pub const CONTRACT: Contract = Contract::new("rustant");
 /// The contract: its hooks.
 pub const PROFILE: Profile = Profile::new(CONTRACT, HOOKS, &[]);
 
-const KEEP: OnError = OnError::KeepPrior;
-
 /// Rustant's hook points (contracts §4).
 pub const HOOKS: &[HookSpec] = &[
     HookSpec::new(
         CONTRACT,
         "BeforeToolExecution",
         Chain,
-        KEEP,
+        OnError::KeepPrior,
         true,
         "tool name + arguments",
     ),
@@ -24,7 +22,7 @@ pub const HOOKS: &[HookSpec] = &[
         CONTRACT,
         "AfterToolExecution",
         Chain,
-        KEEP,
+        OnError::KeepPrior,
         true,
         "tool name + result",
     ),
@@ -32,7 +30,7 @@ pub const HOOKS: &[HookSpec] = &[
         CONTRACT,
         "BeforeLlmRequest",
         Chain,
-        KEEP,
+        OnError::KeepPrior,
         true,
         "LLM request",
     ),
@@ -40,11 +38,32 @@ pub const HOOKS: &[HookSpec] = &[
         CONTRACT,
         "AfterLlmResponse",
         Chain,
-        KEEP,
+        OnError::KeepPrior,
         true,
         "LLM response",
     ),
-    HookSpec::new(CONTRACT, "OnSessionStart", Chain, KEEP, true, "session id"),
-    HookSpec::new(CONTRACT, "OnSessionEnd", Chain, KEEP, true, "session id"),
-    HookSpec::new(CONTRACT, "OnError", Chain, KEEP, true, "error message"),
+    HookSpec::new(
+        CONTRACT,
+        "OnSessionStart",
+        Chain,
+        OnError::KeepPrior,
+        true,
+        "session id",
+    ),
+    HookSpec::new(
+        CONTRACT,
+        "OnSessionEnd",
+        Chain,
+        OnError::KeepPrior,
+        true,
+        "session id",
+    ),
+    HookSpec::new(
+        CONTRACT,
+        "OnError",
+        Chain,
+        OnError::KeepPrior,
+        true,
+        "error message",
+    ),
 ];
