@@ -2,9 +2,10 @@
 
 use std::path::Path;
 
+use crate::catalog::ProfileChoice;
 use crate::report::markdown_report;
 use crate::runner::{Report, RunOptions, run_checks};
-use crate::subject::{ProfileChoice, Subject};
+use crate::subject::Subject;
 
 /// Runs every check of the subject's profile with the default options and
 /// panics, with the whole report, unless the plugin conforms. Returns the

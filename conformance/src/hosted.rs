@@ -3,21 +3,193 @@
 //! JSON bodies, and every hook called directly, through a
 //! [`Harness`] around a fresh host.
 
-use hookcheck::engine::{HttpMethod, Trace, WriteOp};
+use hookcheck::engine::{Contract, HttpMethod, Trace, TraceMode, WriteOp};
 use hookcheck::fixtures::{ConfigEvent, JsonEvent, RequestEvent, WriteEvent};
 use hookcheck::host::ContractHost;
 use hookcheck::replay::Harness;
 use serde_json::json;
 
-use crate::check::Verdict;
+use crate::check::{Check, Verdict};
 use crate::coverage::{Coverage, Exercised};
+use crate::entry::ContractEntry;
 use crate::inputs::{CONFIG_YAML, json_bodies};
-use crate::subject::{HostedRun, HostedSubject, Subject};
+use crate::subject::{Subject, SubjectKind};
+use crate::suite::Suite;
+use crate::timed::{Caller, Takes, request_of};
+
+type HostMaker = Box<dyn Fn() -> hookcheck::Result<Box<dyn ContractHost>> + Send + Sync>;
+
+/// What the generic exercise saw: every trace, labelled, and which
+/// registered hook each input called.
+#[derive(Debug)]
+pub struct HostedRun {
+    /// Labelled traces.
+    pub traces: Vec<(String, Trace)>,
+    /// Calls per registered hook.
+    pub coverage: Vec<Exercised>,
+}
+
+/// A plugin set played through the host seam by a contract's own host
+/// (a contract added outside this crate).
+pub struct HostedSubject {
+    /// Its name.
+    pub name: String,
+    /// The contract.
+    pub contract: Contract,
+    /// Builds a fresh host with the plugins loaded.
+    pub make: HostMaker,
+    /// The shared exercise, made on first use.
+    pub exercised: std::sync::OnceLock<std::result::Result<HostedRun, String>>,
+}
+
+impl HostedSubject {
+    /// A fresh host with the plugins loaded.
+    pub fn host(&self) -> hookcheck::Result<Box<dyn ContractHost>> {
+        (self.make)()
+    }
+}
+
+/// `hookcheck bench` times a hosted contract's request hooks, as the
+/// seam's `request_hooks` runs them, with no floor.
+const BENCH_HOOKS: &[(&str, Takes)] = &[("request hooks", Takes::Request)];
+
+impl SubjectKind for HostedSubject {
+    fn contract(&self) -> Contract {
+        self.contract
+    }
+
+    fn display_name(&self) -> String {
+        format!("{}:{}", self.contract, self.name)
+    }
+
+    fn bench_hooks(&self) -> &'static [(&'static str, Takes)] {
+        BENCH_HOOKS
+    }
+
+    fn bench_caller(
+        &self,
+        hook: &'static str,
+        _named: bool,
+        input: &hookcheck::fixtures::Event,
+    ) -> crate::Result<Box<dyn Caller>> {
+        Ok(Box::new(HostedCaller {
+            hook,
+            host: self.host()?,
+            request: request_of(input)?.clone(),
+        }))
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+/// The request hooks of a host played through the seam, untraced.
+struct HostedCaller {
+    hook: &'static str,
+    host: Box<dyn ContractHost>,
+    request: RequestEvent,
+}
+
+impl Caller for HostedCaller {
+    fn hook(&self) -> &'static str {
+        self.hook
+    }
+
+    fn host(&mut self) -> bool {
+        let mut trace = Trace::new(TraceMode::Off);
+        self.host.request_hooks(&self.request, &mut trace).is_none()
+    }
+
+    fn floor(&mut self) -> Option<bool> {
+        None
+    }
+}
+
+impl Subject {
+    /// A subject for plugins of `contract` played by the host `make`
+    /// builds (a contract added through the host seam; its suite is
+    /// [`Suite::hosted`](crate::Suite::hosted)).
+    pub fn hosted(
+        name: impl Into<String>,
+        contract: Contract,
+        make: impl Fn() -> hookcheck::Result<Box<dyn ContractHost>> + Send + Sync + 'static,
+    ) -> Self {
+        Subject::new(HostedSubject {
+            name: name.into(),
+            contract,
+            make: Box::new(make),
+            exercised: std::sync::OnceLock::new(),
+        })
+    }
+}
+
+impl Suite {
+    /// A suite for a contract whose host implements
+    /// [`ContractHost`](hookcheck::host::ContractHost): its subjects are
+    /// [`Subject::hosted`], its coverage and rows read the generic
+    /// exercise ([`hosted_exercise`]).
+    pub const fn hosted(contract: Contract, checks: &'static [Check]) -> Self {
+        Self {
+            contract,
+            checks,
+            coverage,
+        }
+    }
+}
+
+/// A bundled plugin of a hosted contract: its name and how to make it.
+pub type HostedPlugin = (&'static str, fn(&'static str) -> Subject);
+
+/// The entry of a contract played through the host seam, added outside
+/// this crate: its suite and the plugins `CONTRACT:NAME` names.
+///
+/// ```ignore
+/// static TOY: HostedEntry = HostedEntry::new(&SUITE, &[("polite", polite_subject)]);
+/// let catalog = Catalog::builtin().with(&TOY);
+/// ```
+#[derive(Debug)]
+pub struct HostedEntry {
+    suite: &'static Suite,
+    bundled: &'static [HostedPlugin],
+}
+
+impl HostedEntry {
+    /// The entry of `suite`'s contract, whose plugins `bundled` names.
+    pub const fn new(suite: &'static Suite, bundled: &'static [HostedPlugin]) -> Self {
+        Self { suite, bundled }
+    }
+}
+
+impl ContractEntry for HostedEntry {
+    fn contract(&self) -> Contract {
+        self.suite.contract
+    }
+
+    fn suite(&self) -> &'static Suite {
+        self.suite
+    }
+
+    fn bundled_names(&self) -> Vec<String> {
+        self.bundled.iter().map(|(n, _)| (*n).to_owned()).collect()
+    }
+
+    fn open_bundled(&self, name: &str) -> Option<(Subject, String)> {
+        let (name, make) = self.bundled.iter().find(|(n, _)| *n == name)?;
+        Some((
+            make(name),
+            format!(
+                "profile {} (a plugin of a contract added through the host seam)",
+                self.suite.contract
+            ),
+        ))
+    }
+}
 
 /// The generic exercise's traces: the [`Exercise`](crate::check::Exercise)
 /// of a [`Suite::hosted`](crate::Suite::hosted) suite's rows.
 pub fn hosted_exercise(s: &Subject) -> Result<Vec<(String, &Trace)>, Verdict> {
-    let Subject::Hosted(h) = s else {
+    let Some(h) = s.kind::<HostedSubject>() else {
         return Err(Verdict::skip("not a subject played through the host seam"));
     };
     let run = exercised(h)?;
@@ -26,7 +198,7 @@ pub fn hosted_exercise(s: &Subject) -> Result<Vec<(String, &Trace)>, Verdict> {
 
 /// Which registered hooks the generic exercise called.
 pub(crate) fn coverage(s: &Subject) -> Coverage {
-    let Subject::Hosted(h) = s else {
+    let Some(h) = s.kind::<HostedSubject>() else {
         return Coverage::nothing("not a subject played through the host seam");
     };
     match exercised(h) {

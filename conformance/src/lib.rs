@@ -12,8 +12,10 @@ mod assert;
 pub mod bench;
 mod catalog;
 mod check;
+mod contracts;
 mod coverage;
 mod docs;
+mod entry;
 mod error;
 mod expect;
 mod hosted;
@@ -23,27 +25,33 @@ mod report;
 mod runner;
 mod subject;
 mod suite;
+mod tally;
 mod text;
+mod timed;
 
 pub use assert::{assert_conforms, assert_file_conforms};
-pub use catalog::{Catalog, catalog, find};
+pub use catalog::{Catalog, ProfileChoice, bundled_names, catalog, find};
 pub use check::{
     Basis, Check, Decide, Exercise, Row, Rules, Severity, SkipReason, Status, Verdict,
 };
+#[cfg(feature = "wasm")]
+pub use contracts::{COMPILE_BUDGET, Saved, WasmSubject};
+pub use contracts::{
+    Exercise as NativeExercise, NativeSubject, PylonSubject, RustantNativeSubject, RustantSubject,
+    native_runner,
+};
 pub use coverage::{Coverage, Exercised};
 pub use docs::{Lesson, checks_listing, explanation, lesson};
+pub use entry::{ContractEntry, OpenOptions};
 pub use error::{Error, Result};
 pub use expect::{Expectation, Expectations};
-pub use hosted::hosted_exercise;
+pub use hosted::{HostedEntry, HostedPlugin, HostedRun, HostedSubject, hosted_exercise};
 pub use own_inputs::{Inputs, MAX_BODY_BYTES, MAX_INPUT_FIXTURES, RequestExtras};
 pub use report::{json_report, junit_report, junit_reports, markdown_report};
 pub use runner::{
     CheckResult, Event, IN_PROCESS_DEADLINE, Report, RunOptions, Totals, run_checks, run_suite,
 };
-pub use subject::{
-    COMPILE_BUDGET, HostedRun, HostedSubject, MAX_ARTIFACT_BYTES, ProfileChoice, Subject,
-    bundled_names, native_runner,
-};
+pub use subject::{Artifact, MAX_ARTIFACT_BYTES, Subject};
 pub use suite::Suite;
 pub use text::printable;
 

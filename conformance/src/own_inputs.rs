@@ -5,7 +5,6 @@
 
 use std::path::Path;
 
-use hookcheck::engine::Contract;
 use hookcheck::engine::RequestMeta;
 use hookcheck::fixtures::{
     ConfigEvent, Event, JsonEvent, RequestEvent, WriteEvent, fixture_files, read_fixture,
@@ -190,11 +189,10 @@ impl Inputs {
         self.len() == 0 && self.extras.is_empty()
     }
 
-    /// How many of these inputs `contract`'s checks send, and what they
-    /// leave out (`"1 write"`): Pylon takes requests and writes, Lesstruct
-    /// inserts and updates, FeatherFly requests, config and JSON; Rustant
-    /// and hosted contracts none.
-    pub fn taken_by(&self, contract: Contract) -> (usize, Vec<String>) {
+    /// How many of these inputs a contract whose checks send the kinds
+    /// `takes` (its entry's [`input_kinds`](crate::ContractEntry::input_kinds))
+    /// sends, and what it leaves out (`"1 write"`).
+    pub fn taken_by(&self, takes: &[&str]) -> (usize, Vec<String>) {
         let deletes = self
             .writes
             .iter()
@@ -207,12 +205,6 @@ impl Inputs {
             ("config document", self.configs.len()),
             ("JSON body", self.json.len()),
         ];
-        let takes: &[&str] = match contract {
-            hookcheck::pylon::CONTRACT => &["request", "write", "delete"],
-            hookcheck::lesstruct::CONTRACT => &["write"],
-            hookcheck::featherfly::CONTRACT => &["request", "config document", "JSON body"],
-            _ => &[],
-        };
         let mut taken = 0;
         let mut left = Vec::new();
         for (kind, n) in kinds {

@@ -59,7 +59,7 @@ fn run_one(check: &Check, subject: &Subject, deadline: Duration) -> Result<Verdi
     let spawned = std::thread::Builder::new()
         .name(format!("hookcheck {}", check.id))
         .spawn(move || {
-            let _ = tx.send(guarded(&check, &detached.into_subject()));
+            let _ = tx.send(guarded(&check, &detached()));
         });
     if spawned.is_err() {
         // No thread to spare: run it here, unbounded, rather than not at all.
@@ -434,7 +434,7 @@ pub fn run_suite(
                 let _ = std::thread::Builder::new()
                     .name("hookcheck coverage".into())
                     .spawn(move || {
-                        let _ = tx.send(catalog.coverage(&detached.into_subject()));
+                        let _ = tx.send(catalog.coverage(&detached()));
                     });
                 rx.recv_timeout(deadline).unwrap_or_else(|_| {
                     Coverage::nothing(format!(

@@ -27,17 +27,3 @@ impl std::fmt::Debug for Suite {
             .finish()
     }
 }
-
-impl Suite {
-    /// A suite for a contract whose host implements
-    /// [`ContractHost`](hookcheck::host::ContractHost): its subjects are
-    /// [`Subject::hosted`], its coverage and rows read the generic
-    /// exercise ([`crate::hosted_exercise`]).
-    pub const fn hosted(contract: Contract, checks: &'static [Check]) -> Self {
-        Self {
-            contract,
-            checks,
-            coverage: crate::hosted::coverage,
-        }
-    }
-}

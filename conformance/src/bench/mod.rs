@@ -2,17 +2,12 @@
 //! path next to its floor, and two builds compared side by side.
 
 mod caller;
-mod featherfly;
-mod form;
-#[cfg(feature = "wasm")]
-mod lesstruct;
 mod measure;
-mod pylon;
-mod rustant;
 mod stats;
 mod svg;
 
-pub use caller::{Takes, bench_hooks, choose};
+pub use crate::timed::Takes;
+pub use caller::{bench_hooks, choose};
 pub use measure::{
     Bench, Comparison, Measurement, Threads, Verdict, WasmCounts, before_request, of,
 };

@@ -1,15 +1,8 @@
-//! The check catalog, by profile, and the bundled in-process plugins that
-//! `pylon:NAME` / `rustant:NAME` name.
+//! The catalog: the contracts a run chooses from, their checks, and how a
+//! plugin file or a bundled plugin's name opens as a subject.
 
-mod builtin;
-mod featherfly;
-#[cfg(feature = "wasm")]
-mod lesstruct;
-mod pylon;
-mod rustant;
+mod open;
 mod suites;
-mod tally;
 
-pub(crate) use builtin::BUILTIN_SUITES;
+pub use open::{ProfileChoice, bundled_names};
 pub use suites::{Catalog, catalog, find};
-pub(crate) use tally::{Tally, returned, timed_out};

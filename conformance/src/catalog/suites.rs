@@ -1,48 +1,73 @@
-//! The set of suites a run chooses from: the built-in ones (one line per
-//! contract in `BUILTIN_SUITES`) and, from outside this crate, any other
-//! added with [`Catalog::with`].
+//! The contracts a run chooses from: the built-in ones (one line per
+//! contract in `contracts/builtin.rs`) and, from outside this crate, any
+//! other added with [`Catalog::with`].
 
 use hookcheck::engine::Contract;
 
 use crate::check::Check;
 use crate::coverage::Coverage;
+use crate::entry::ContractEntry;
 use crate::subject::Subject;
 use crate::suite::Suite;
 
-/// The suites a run chooses from.
+/// The contracts a run chooses from, each by its entry.
 #[derive(Clone, Debug)]
 pub struct Catalog {
-    suites: Vec<&'static Suite>,
+    entries: Vec<&'static dyn ContractEntry>,
 }
 
 impl Catalog {
-    /// The built-in contracts' suites.
+    /// The built-in contracts.
     pub fn builtin() -> Self {
         Self {
-            suites: super::BUILTIN_SUITES.iter().collect(),
+            entries: crate::contracts::BUILTIN.to_vec(),
         }
     }
 
-    /// This catalog and `suite` (which replaces a suite of the same
+    /// This catalog and `entry` (which replaces an entry of the same
     /// contract).
     #[must_use]
-    pub fn with(mut self, suite: &'static Suite) -> Self {
-        self.suites.retain(|s| s.contract != suite.contract);
-        self.suites.push(suite);
+    pub fn with(mut self, entry: &'static dyn ContractEntry) -> Self {
+        self.entries.retain(|e| e.contract() != entry.contract());
+        self.entries.push(entry);
         self
+    }
+
+    /// Every entry, in catalog order.
+    pub fn entries(&self) -> impl Iterator<Item = &'static dyn ContractEntry> + '_ {
+        self.entries.iter().copied()
+    }
+
+    /// The entry of `contract`.
+    pub fn entry(&self, contract: Contract) -> Option<&'static dyn ContractEntry> {
+        self.entries().find(|e| e.contract() == contract)
+    }
+
+    /// The contract named `name`.
+    pub fn contract(&self, name: &str) -> Option<Contract> {
+        self.entries()
+            .map(|e| e.contract())
+            .find(|c| c.name() == name)
+    }
+
+    /// The contracts' names, comma-separated.
+    pub fn names(&self) -> String {
+        self.entries()
+            .map(|e| e.contract().name())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// The suite of `contract`.
     pub fn suite(&self, contract: Contract) -> Option<&'static Suite> {
-        self.suites.iter().copied().find(|s| s.contract == contract)
+        self.entry(contract).map(|e| e.suite())
     }
 
     /// Every check, optionally of one contract, in catalog order.
     pub fn checks(&self, profile: Option<Contract>) -> Vec<&'static Check> {
-        self.suites
-            .iter()
-            .filter(|s| profile.is_none_or(|p| s.contract == p))
-            .flat_map(|s| s.checks.iter())
+        self.entries()
+            .filter(|e| profile.is_none_or(|p| e.contract() == p))
+            .flat_map(|e| e.suite().checks.iter())
             .collect()
     }
 

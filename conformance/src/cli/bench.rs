@@ -104,13 +104,13 @@ fn baseline_path(name: &str) -> anyhow::Result<PathBuf> {
 }
 
 fn parse_profile(s: &str) -> Result<ProfileChoice, String> {
-    s.parse()
+    ProfileChoice::parse(s, super::catalog())
 }
 
 /// The bundled input for `hook` of `subject`: the write a Pylon
 /// `before_*` hook takes, else the request.
 fn bundled_input(subject: &Subject, hook: Option<&str>) -> anyhow::Result<Event> {
-    let takes = bench::bench_hooks(subject.contract())
+    let takes = bench::bench_hooks(subject)
         .iter()
         .find(|(name, _)| hook.is_none_or(|h| h == *name))
         .map(|(_, takes)| *takes);
@@ -123,7 +123,9 @@ fn bundled_input(subject: &Subject, hook: Option<&str>) -> anyhow::Result<Event>
 }
 
 fn open(spec: &str, profile: ProfileChoice) -> anyhow::Result<Subject> {
-    Ok(Subject::open(spec, profile, Some(super::conformance::own_runner()?))?.0)
+    Ok(super::catalog()
+        .open(spec, profile, Some(super::conformance::own_runner()?))?
+        .0)
 }
 
 /// A latency in a 12-column cell: whole nanoseconds below 10 µs, where

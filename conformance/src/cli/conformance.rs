@@ -8,9 +8,11 @@ use clap::Args;
 use hookcheck::engine::Contract;
 use hookcheck_conformance::{
     Event, Expectations, Inputs, ProfileChoice, Report, RequestExtras, RunOptions, Status, Subject,
-    catalog, checks_listing, explanation, find, json_report, junit_report, junit_reports,
-    markdown_report, printable, run_checks,
+    checks_listing, explanation, json_report, junit_report, junit_reports, markdown_report,
+    printable, run_suite,
 };
+
+use super::catalog;
 use regex::Regex;
 
 /// Options of `hookcheck conformance`.
@@ -107,7 +109,7 @@ fn parse_seconds(s: &str) -> Result<f64, String> {
 }
 
 fn parse_profile(s: &str) -> Result<ProfileChoice, String> {
-    s.parse()
+    ProfileChoice::parse(s, catalog())
 }
 
 fn parse_partition(s: &str) -> Result<(usize, usize), String> {
@@ -184,7 +186,9 @@ pub(crate) struct ChecksArgs {
 }
 
 fn parse_contract(s: &str) -> Result<Contract, String> {
-    hookcheck::contracts::parse(s)
+    catalog()
+        .contract(s)
+        .ok_or_else(|| format!("`{s}` is not a profile ({})", catalog().names()))
 }
 
 /// Options of `hookcheck explain`.
@@ -467,15 +471,18 @@ fn open(
     inputs: &Inputs,
     alone: bool,
 ) -> anyhow::Result<(Subject, String)> {
-    let (subject, why) = Subject::open(spec, args.profile, Some(own_runner()?))?;
+    let (subject, why) = catalog().open(spec, args.profile, Some(own_runner()?))?;
     if inputs.is_empty() {
         return Ok((subject, why));
     }
     let name = subject.display_name();
     let contract = subject.contract();
-    let extras = extras_taken(&inputs.extras, contract);
+    let entry = catalog()
+        .entry(contract)
+        .context("the subject's contract is not in the catalog")?;
+    let extras = extras_taken(&inputs.extras, entry.request_flags(&inputs.extras));
     let (taken, left) = match &args.inputs {
-        Some(_) => inputs.taken_by(contract),
+        Some(_) => inputs.taken_by(entry.input_kinds()),
         None => (0, Vec::new()),
     };
     let what = || match &args.inputs {
@@ -540,16 +547,9 @@ fn flags_given(extras: &RequestExtras) -> Vec<String> {
     out
 }
 
-/// Which of the request flags given `contract`'s checks use.
-fn extras_taken(extras: &RequestExtras, contract: Contract) -> Vec<&'static str> {
-    let takes: &[&str] = match contract {
-        hookcheck::featherfly::CONTRACT => &["--header", "--path", "--body"],
-        hookcheck::pylon::CONTRACT => &["--header", "--path"],
-        hookcheck::lesstruct::CONTRACT if extras.json_body().is_some_and(|b| b.is_object()) => {
-            &["--body"]
-        }
-        _ => &[],
-    };
+/// Which of the request flags given are in `takes` (the flags the
+/// contract's checks use).
+fn extras_taken(extras: &RequestExtras, takes: &'static [&'static str]) -> Vec<&'static str> {
     flags_given(extras)
         .into_iter()
         .filter_map(|f| takes.iter().copied().find(|t| *t == f))
@@ -603,7 +603,7 @@ fn run_many(
                     let Some(spec) = plugins.get(i) else { break };
                     let result = open(args, spec, inputs, false)
                         .map_err(|e| e.to_string())
-                        .map(|(subject, _)| run_checks(&subject, &options, |_| {}));
+                        .map(|(subject, _)| run_suite(catalog(), &subject, &options, |_| {}));
                     let line = match &result {
                         Ok(r) => r.verdict(),
                         Err(e) => format!("error: {e}"),
@@ -702,7 +702,7 @@ fn run_one(
     );
     let options = options(args, expectations);
     let tty = std::io::stderr().is_terminal();
-    let report = run_checks(&subject, &options, |event| match event {
+    let report = run_suite(catalog(), &subject, &options, |event| match event {
         Event::Started { total: 0 } => eprintln!("no check selected"),
         Event::Started { .. } => {}
         Event::Finished {
@@ -753,7 +753,7 @@ fn run_one(
 
 /// `hookcheck checks`.
 pub(crate) fn list(args: &ChecksArgs) -> anyhow::Result<bool> {
-    let checks = catalog(args.profile);
+    let checks = catalog().checks(args.profile);
     if args.json {
         let items: Vec<_> = checks
             .iter()
@@ -775,7 +775,7 @@ pub(crate) fn list(args: &ChecksArgs) -> anyhow::Result<bool> {
 
 /// `hookcheck explain ID`.
 pub(crate) fn explain(args: &ExplainArgs) -> anyhow::Result<bool> {
-    let Some(c) = find(&args.id) else {
+    let Some(c) = catalog().find(&args.id) else {
         bail!(
             "`{}` is not a check id; `hookcheck checks` lists them",
             args.id

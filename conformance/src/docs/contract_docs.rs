@@ -4,37 +4,19 @@
 
 use hookcheck::engine::Contract;
 
-/// One contract's document built into the binary: its path in the
-/// repository and its text (the contract documents here, the lessons in
-/// `lessons.rs`).
-pub(super) struct Document {
-    pub(super) contract: Contract,
-    pub(super) path: &'static str,
-    pub(super) text: &'static str,
-}
+use crate::entry::{Document, Documents};
 
-/// The four hosts' pages under `docs/<dir>/` (`<host>.md`), built into
-/// the binary: each page's path is written once, for its name and its text.
-macro_rules! pages {
-    ($dir:literal) => {
-        &[
-            pages!(@one $dir, pylon),
-            pages!(@one $dir, lesstruct),
-            pages!(@one $dir, featherfly),
-            pages!(@one $dir, rustant),
-        ]
-    };
-    (@one $dir:literal, $host:ident) => {
-        $crate::docs::contract_docs::Document {
-            contract: hookcheck::$host::CONTRACT,
-            path: concat!("docs/", $dir, "/", stringify!($host), ".md"),
-            text: include_str!(concat!("../../../docs/", $dir, "/", stringify!($host), ".md")),
-        }
-    };
+/// The built-in contracts' documents: `pick` chooses which of a
+/// contract's two pages.
+pub(super) fn pages(
+    pick: fn(&Documents) -> Document,
+) -> impl Iterator<Item = (Contract, Document)> {
+    crate::Catalog::builtin()
+        .entries()
+        .filter_map(move |e| e.documents().map(|d| (e.contract(), pick(&d))))
+        .collect::<Vec<_>>()
+        .into_iter()
 }
-pub(super) use pages;
-
-const DOCUMENTS: &[Document] = pages!("contracts");
 
 /// Where a check's rule is stated: the document, the sections (first the
 /// main one) and the main section's text.
@@ -50,7 +32,7 @@ pub(crate) struct Citation {
 /// The citation of check `id` of `contract`, from the `Checks` table at
 /// the end of its document; `None` for a contract without one.
 pub(crate) fn citation(contract: Contract, id: &str) -> Option<Citation> {
-    let doc = DOCUMENTS.iter().find(|d| d.contract == contract)?;
+    let (_, doc) = pages(|d| d.contract).find(|(c, _)| *c == contract)?;
     let row = doc
         .text
         .lines()

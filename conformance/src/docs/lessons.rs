@@ -6,9 +6,7 @@
 
 use hookcheck::engine::Contract;
 
-use super::contract_docs::{Document, pages};
-
-const PAGES: &[Document] = pages!("checks");
+use super::contract_docs::pages;
 
 const WHY: &str = "**Why hosts care.**";
 const BAD: &str = "**Bad**";
@@ -39,7 +37,7 @@ pub struct Lesson {
 /// The lesson of check `id` of `contract`, when its page has a complete
 /// block for it.
 pub fn lesson(contract: Contract, id: &str) -> Option<Lesson> {
-    let page = PAGES.iter().find(|p| p.contract == contract)?;
+    let (_, page) = pages(|d| d.lessons).find(|(c, _)| *c == contract)?;
     parse_block(page.text, id).map(|parts| Lesson {
         path: page.path,
         why: parts.why,
@@ -63,10 +61,9 @@ struct Parts<'a> {
 /// The check ids a contract's page has blocks for, in page order.
 #[cfg(test)]
 fn ids_on_page(contract: Contract) -> Vec<&'static str> {
-    PAGES
-        .iter()
-        .filter(|p| p.contract == contract)
-        .flat_map(|p| p.text.split("\n## ").skip(1))
+    pages(|d| d.lessons)
+        .filter(|(c, _)| *c == contract)
+        .flat_map(|(_, p)| p.text.split("\n## ").skip(1))
         .filter_map(|block| block.split_whitespace().next())
         .collect()
 }
@@ -185,15 +182,13 @@ mod tests {
                 c.id
             );
         }
-        for page in PAGES {
-            if cfg!(not(feature = "wasm")) && page.contract == hookcheck::lesstruct::CONTRACT {
+        for (contract, page) in pages(|d| d.lessons) {
+            if cfg!(not(feature = "wasm")) && contract == hookcheck::lesstruct::CONTRACT {
                 continue;
             }
-            for id in ids_on_page(page.contract) {
+            for id in ids_on_page(contract) {
                 assert!(
-                    checks
-                        .iter()
-                        .any(|c| c.id == id && c.profile == page.contract),
+                    checks.iter().any(|c| c.id == id && c.profile == contract),
                     "{}: `{id}` is not a check of this contract",
                     page.path
                 );

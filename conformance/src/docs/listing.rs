@@ -153,7 +153,7 @@ fn breaker_lines(breaker: &str, on_disk: Option<&str>) -> String {
     let (kind, name) = breaker.split_once(':').unwrap_or(("", breaker));
     let source = breaker_source(breaker);
     let run = match (kind, on_disk) {
-        ("pylon" | "rustant", _) => {
+        _ if bundled_by(kind).is_some() => {
             format!("`hookcheck conformance {breaker}` (built into hookcheck: works anywhere)")
         }
         ("native-foreign-rustc", _) => format!(
@@ -172,15 +172,20 @@ fn breaker_lines(breaker: &str, on_disk: Option<&str>) -> String {
         _ => format!("`hookcheck conformance {breaker}`"),
     };
     let repository = match kind {
-        "pylon" if name.starts_with("builtin:") => "",
-        "wat" | "wasm" | "native" | "native-foreign-rustc" | "pylon" | "rustant" => {
-            " (in the hookcheck repository)"
-        }
+        "wat" | "wasm" | "native" | "native-foreign-rustc" => " (in the hookcheck repository)",
         _ => "",
     };
     format!(
         "breaks it: {breaker} (a fixture plugin that fails this check)\n           source: {source}{repository}\n           run it: {run}\n"
     )
+}
+
+/// The built-in contract whose bundled plugins `kind:NAME` names, if
+/// `kind` is one that has some.
+fn bundled_by(kind: &str) -> Option<&'static dyn crate::ContractEntry> {
+    crate::Catalog::builtin()
+        .entries()
+        .find(|e| e.contract().name() == kind && !e.bundled_names().is_empty())
 }
 
 /// Where a breaker's source lives in the hookcheck repository.
@@ -193,14 +198,10 @@ fn breaker_source(breaker: &str) -> String {
         }
         "wasm" => format!("fixtures/plugins/wasm/examples/{name}.rs"),
         "native" | "native-foreign-rustc" => format!("fixtures/plugins/native/examples/{name}.rs"),
-        "pylon" => match name.strip_prefix("builtin:") {
-            Some(builtin) => {
-                format!("pylon_plugin::builtin::{builtin} (the pylon crate's own plugin)")
-            }
-            None => format!("the bundled `{name}` in fixtures/plugins/inprocess/src/"),
+        _ => match bundled_by(kind) {
+            Some(entry) => entry.bundled_source(name),
+            None => breaker.to_owned(),
         },
-        "rustant" => format!("the bundled `{name}` in fixtures/plugins/inprocess/src/"),
-        _ => breaker.to_owned(),
     }
 }
 

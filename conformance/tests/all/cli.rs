@@ -73,7 +73,7 @@ fn files_that_are_not_plugins_exit_2_with_one_line() {
     for (path, reason) in [
         (
             notes.display().to_string(),
-            "not a plugin: neither a WASM module",
+            "not a plugin any contract claims (lesstruct checks a WASM module",
         ),
         (
             dir.path().join("missing.wasm").display().to_string(),

@@ -16,6 +16,7 @@ static ALLOCATOR: hookcheck::alloc::CountingAllocator = hookcheck::alloc::Counti
 mod bench;
 mod cli;
 mod coverage;
+mod docs_tables;
 mod fidelity;
 mod hangs;
 mod hostile;
@@ -26,4 +27,5 @@ mod pylon_builtins;
 mod reports;
 mod serve;
 mod support;
+mod toy;
 mod unverified;

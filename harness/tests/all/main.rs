@@ -24,5 +24,4 @@ mod rustant;
 mod snapshots;
 mod store;
 mod support;
-mod toy_contract;
 mod trace_modes;

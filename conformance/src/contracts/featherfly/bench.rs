@@ -9,14 +9,14 @@ use hookcheck::featherfly::{
 };
 use hookcheck::fixtures::Event;
 
-use super::form::{Caller, request_of};
-use crate::subject::{NativeSubject, Subject};
+use super::subject::NativeSubject;
+use crate::subject::SubjectKind;
+use crate::timed::{Caller, request_of};
 use crate::{Error, Result};
 
 /// The caller for `request.intercept` (phase 1) or `middleware.inject`
 /// (phase 2) with the request in `input`.
 pub(crate) fn caller(
-    subject: &Subject,
     n: &NativeSubject,
     hook: &'static str,
     input: &Event,
@@ -39,7 +39,7 @@ pub(crate) fn caller(
     if of_phase.is_empty() {
         return Err(Error::Bench(format!(
             "{}: it registers no {hook} hook, so there is no hook to time",
-            subject.display_name()
+            n.display_name()
         )));
     }
     let native = NativeRequest::from(request);
@@ -53,7 +53,7 @@ pub(crate) fn caller(
     if calls(&host) == before {
         return Err(Error::Bench(format!(
             "{}: {} {} reaches none of its {hook} hooks; give --input a request their patterns match",
-            subject.display_name(),
+            n.display_name(),
             request.method,
             request.path
         )));

@@ -6,9 +6,10 @@ use hookcheck::rustant::{
 };
 use serde_json::json;
 
+use super::subject::{RustantNativeSubject, RustantSubject};
 use crate::check::{Basis, Check, Rules, Severity, Verdict};
 use crate::coverage::{Coverage, Exercised};
-use crate::subject::{RustantSubject, Subject};
+use crate::subject::Subject;
 use crate::suite::Suite;
 
 const CATALOG: Rules = Rules {
@@ -19,12 +20,14 @@ const CATALOG: Rules = Rules {
 };
 
 fn on_agent(s: &Subject, f: impl FnOnce(&RustantSubject) -> Verdict) -> Verdict {
-    match s {
-        Subject::Rustant(r) => f(r),
-        Subject::RustantNative(_) => Verdict::not_loaded(
+    if let Some(r) = s.kind::<RustantSubject>() {
+        f(r)
+    } else if s.kind::<RustantNativeSubject>().is_some() {
+        Verdict::not_loaded(
             "a native Rustant plugin is never loaded (see RU-NATIVE-001): check it in-process from `cargo test`",
-        ),
-        _ => Verdict::skip("not a Rustant subject"),
+        )
+    } else {
+        Verdict::skip("not a Rustant subject")
     }
 }
 
@@ -186,14 +189,20 @@ fn ru_hook_002(s: &Subject) -> Verdict {
                     }
                 }
             }
-            let calls = runs.iter().map(|r| super::returned(&r.trace)).sum();
+            let calls = runs.iter().map(|r| crate::tally::returned(&r.trace)).sum();
             Verdict::pass(format!("no Modified over {calls} hook calls")).with_calls(calls)
         }
     })
 }
 fn ru_native_001(s: &Subject) -> Verdict {
-    match s {
-        Subject::RustantNative(n) => match (&n.plugin_rustc, &n.host_rustc) {
+    if s.kind::<RustantSubject>().is_some() {
+        return Verdict::pass("in-process: the same compiler built plugin and host");
+    }
+    let Some(n) = s.kind::<RustantNativeSubject>() else {
+        return Verdict::skip("not a Rustant subject");
+    };
+    {
+        match (&n.plugin_rustc, &n.host_rustc) {
             (Some(p), Some(h)) if p == h => Verdict::pass(format!(
                 "built by {p}, as the host is; a boxed trait object across the boundary is still sound only with identical crate versions too"
             )),
@@ -206,9 +215,7 @@ fn ru_native_001(s: &Subject) -> Verdict {
             (Some(p), None) => Verdict::skip(format!(
                 "built by {p}; this host's own compiler version is unknown"
             )),
-        },
-        Subject::Rustant(_) => Verdict::pass("in-process: the same compiler built plugin and host"),
-        _ => Verdict::skip("not a Rustant subject"),
+        }
     }
 }
 
@@ -220,12 +227,14 @@ pub(crate) const SUITE: Suite = Suite {
 };
 
 fn suite_coverage(s: &Subject) -> Coverage {
-    match s {
-        Subject::Rustant(r) => coverage(r),
-        Subject::RustantNative(_) => Coverage::nothing(
+    if let Some(r) = s.kind::<RustantSubject>() {
+        coverage(r)
+    } else if s.kind::<RustantNativeSubject>().is_some() {
+        Coverage::nothing(
             "a native Rustant plugin is only read, never loaded (see RU-NATIVE-001): check it in-process from `cargo test`",
-        ),
-        _ => Coverage::nothing("not a Rustant subject"),
+        )
+    } else {
+        Coverage::nothing("not a Rustant subject")
     }
 }
 

@@ -8,8 +8,8 @@ use hookcheck::fixtures::Event;
 use hookcheck::lesstruct::LesstructHost;
 use serde_json::Value;
 
-use super::form::{Caller, request_of};
-use crate::subject::WasmSubject;
+use super::subject::WasmSubject;
+use crate::timed::{Caller, request_of};
 use crate::{Error, Result};
 
 /// The caller for `hook` with `input`. `before_save` gets the post the

@@ -8,8 +8,8 @@ use hookcheck::rustant::{
 };
 use serde_json::json;
 
-use super::form::{Caller, request_of};
-use crate::subject::RustantSubject;
+use super::subject::RustantSubject;
+use crate::timed::{Caller, request_of};
 use crate::{Error, Result};
 
 /// The caller for the hook point named `hook`, its context made from the

@@ -9,8 +9,12 @@ use hookcheck::lesstruct::{
     CapabilityManifest, LesstructHost, WasmEngine, WasmLimits, WasmModule, WasmPlugin,
 };
 
-use super::{Artifact, COMPILE_BUDGET, Subject};
-use crate::{Error, Inputs, Result};
+use crate::subject::{Artifact, Subject};
+use crate::{Inputs, Result};
+
+/// How long compiling a WASM module may take before the module counts as
+/// too large to check.
+pub const COMPILE_BUDGET: Duration = Duration::from_secs(60);
 
 /// The standard inputs saved once through a fresh host: what several
 /// Lesstruct checks read.
@@ -103,52 +107,44 @@ fn compile(engine: &Arc<WasmEngine>, binary: &[u8]) -> std::result::Result<WasmM
     }
 }
 
-impl Artifact {
-    /// A Lesstruct WASM module, compiled once for every check.
-    pub(super) fn lesstruct(self) -> Result<Subject> {
-        let Artifact {
-            path,
-            data,
-            name,
-            is_wasm,
-            ..
-        } = self;
-        let bad = |reason: String| Error::artifact(&path, reason);
-        if !is_wasm {
-            return Err(bad("the lesstruct profile needs a WASM module".into()));
-        }
-        // Past hookcheck's limits (size, exports, functions, instructions)
-        // the module is refused here, before an engine starts or a
-        // compiler sees it.
-        let binary = hookcheck::limits::wasm_binary(&data)
-            .map_err(bad)?
-            .into_owned();
-        let limits = WasmLimits {
-            deadline: Duration::from_secs(2),
-            ..WasmLimits::default()
-        };
-        // A module wasmtime cannot compile is not a plugin to check:
-        // every check would be a skip. It is compiled once, here,
-        // for every check.
-        let engine = Arc::new(
-            WasmEngine::new(limits)
-                .map_err(|e| bad(format!("the WASM engine did not start: {e}")))?,
-        );
-        let module = compile(&engine, &binary).map_err(bad)?;
-        let manifest_path = path.with_extension("manifest");
-        let manifest = manifest_path
-            .is_file()
-            .then(|| CapabilityManifest::read(&manifest_path).map_err(|e| e.to_string()));
-        Ok(Subject::Wasm(WasmSubject {
-            path,
-            name,
-            binary,
-            manifest,
-            limits,
-            engine,
-            module,
-            saved: std::sync::OnceLock::new(),
-            inputs: Arc::default(),
-        }))
+/// A Lesstruct WASM module, compiled once for every check.
+pub(super) fn open(artifact: Artifact) -> Result<Subject> {
+    if !artifact.is_wasm() {
+        return Err(artifact.bad("the lesstruct profile needs a WASM module"));
     }
+    let name = artifact.name();
+    let Artifact { path, data, .. } = artifact;
+    let bad = |reason: String| crate::Error::artifact(&path, reason);
+    // Past hookcheck's limits (size, exports, functions, instructions)
+    // the module is refused here, before an engine starts or a
+    // compiler sees it.
+    let binary = hookcheck::limits::wasm_binary(&data)
+        .map_err(bad)?
+        .into_owned();
+    let limits = WasmLimits {
+        deadline: Duration::from_secs(2),
+        ..WasmLimits::default()
+    };
+    // A module wasmtime cannot compile is not a plugin to check:
+    // every check would be a skip. It is compiled once, here,
+    // for every check.
+    let engine = Arc::new(
+        WasmEngine::new(limits).map_err(|e| bad(format!("the WASM engine did not start: {e}")))?,
+    );
+    let module = compile(&engine, &binary).map_err(bad)?;
+    let manifest_path = path.with_extension("manifest");
+    let manifest = manifest_path
+        .is_file()
+        .then(|| CapabilityManifest::read(&manifest_path).map_err(|e| e.to_string()));
+    Ok(Subject::new(WasmSubject {
+        path,
+        name,
+        binary,
+        manifest,
+        limits,
+        engine,
+        module,
+        saved: std::sync::OnceLock::new(),
+        inputs: Arc::default(),
+    }))
 }

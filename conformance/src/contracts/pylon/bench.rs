@@ -11,8 +11,8 @@ use hookcheck::pylon::real::Plugin as RealPlugin;
 use hookcheck::pylon::{PylonHost, on_request, pylon_auth, real_auth, write_id};
 use serde_json::Value;
 
-use super::form::{Caller, request_of};
-use crate::subject::PylonSubject;
+use super::subject::PylonSubject;
+use crate::timed::{Caller, request_of};
 use crate::{Error, Result};
 
 /// The caller for `hook` (a name from the Pylon table) with `input`.

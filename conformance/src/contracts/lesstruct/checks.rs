@@ -7,12 +7,13 @@ use hookcheck::lesstruct::{
 };
 use serde_json::Value;
 
-use super::{Tally, returned, timed_out};
+use super::subject::{Saved, WasmSubject};
 use crate::check::{Basis, Check, Judges, Rules, Severity, Verdict};
 use crate::coverage::{Coverage, Exercised};
 use crate::inputs::lesstruct_contents;
-use crate::subject::{Saved, Subject, WasmSubject};
+use crate::subject::Subject;
 use crate::suite::Suite;
+use crate::tally::{Tally, returned, timed_out};
 
 /// What reaches a before_save result when the standard posts do not.
 const RESULT_HINT: &str = "if the hook returns a result only for some posts, give one it changes: a recorded insert or update in `--inputs DIR` (its data is laid over a new post)";
@@ -25,9 +26,9 @@ const CATALOG: Rules = Rules {
 };
 
 fn on_wasm(s: &Subject, f: impl FnOnce(&WasmSubject) -> Verdict) -> Verdict {
-    match s {
-        Subject::Wasm(w) => f(w),
-        _ => Verdict::skip("not a WASM subject"),
+    match s.kind::<WasmSubject>() {
+        Some(w) => f(w),
+        None => Verdict::skip("not a WASM subject"),
     }
 }
 
@@ -167,7 +168,7 @@ fn saved(w: &WasmSubject) -> Result<&Saved, Verdict> {
 /// The shared save run's traces, for the rows: every save, then the after
 /// hooks.
 fn save_traces(s: &Subject) -> Result<Vec<(String, &Trace)>, Verdict> {
-    let Subject::Wasm(w) = s else {
+    let Some(w) = s.kind::<WasmSubject>() else {
         return Err(Verdict::skip("not a WASM subject"));
     };
     let saved = saved(w)?;
@@ -201,7 +202,7 @@ const INITIALIZE_FIX: &str = "The host never calls `_initialize` (internal/plugi
 
 /// [`INITIALIZE_FIX`] for a trap in a module that exports `_initialize`.
 fn initializer_help(s: &Subject, failure: &Failure) -> Option<&'static str> {
-    let Subject::Wasm(w) = s else { return None };
+    let w = s.kind::<WasmSubject>()?;
     (matches!(failure, Failure::Trap { .. }) && w.module.get_export("_initialize").is_some())
         .then_some(INITIALIZE_FIX)
 }
@@ -1061,9 +1062,9 @@ pub(crate) const SUITE: Suite = Suite {
 };
 
 fn suite_coverage(s: &Subject) -> Coverage {
-    match s {
-        Subject::Wasm(w) => coverage(w),
-        _ => Coverage::nothing("not a WASM subject"),
+    match s.kind::<WasmSubject>() {
+        Some(w) => coverage(w),
+        None => Coverage::nothing("not a WASM subject"),
     }
 }
 

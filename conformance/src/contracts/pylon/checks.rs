@@ -14,9 +14,10 @@ use hookcheck::pylon::{PluginError, PylonHost, PylonPlugin, on_request, real_aut
 use hookcheck::store::EntityStore;
 use serde_json::{Value, json};
 
+use super::subject::PylonSubject;
 use crate::check::{Basis, Check, Judges, Rules, Severity, Verdict};
 use crate::coverage::{Coverage, Exercised};
-use crate::subject::{PylonSubject, Subject};
+use crate::subject::Subject;
 use crate::suite::Suite;
 
 const CATALOG: Rules = Rules {
@@ -37,9 +38,9 @@ const WRITE_HINT: &str =
 const UNCAUGHT: &str = "hookcheck caught it; pylon-plugin does not (no catch_unwind in the crate): the panic unwinds out of the registry into the server's request thread";
 
 fn on_pylon(s: &Subject, f: impl FnOnce(&PylonSubject) -> Verdict) -> Verdict {
-    match s {
-        Subject::Pylon(p) => f(p),
-        _ => Verdict::skip("not an in-process Pylon subject"),
+    match s.kind::<PylonSubject>() {
+        Some(p) => f(p),
+        None => Verdict::skip("not an in-process Pylon subject"),
     }
 }
 
@@ -688,9 +689,9 @@ pub(crate) const SUITE: Suite = Suite {
 };
 
 fn suite_coverage(s: &Subject) -> Coverage {
-    match s {
-        Subject::Pylon(p) => coverage(p),
-        _ => Coverage::nothing("not an in-process Pylon subject"),
+    match s.kind::<PylonSubject>() {
+        Some(p) => coverage(p),
+        None => Coverage::nothing("not an in-process Pylon subject"),
     }
 }
 

@@ -1,9 +1,41 @@
 //! One timed hook: what every contract's caller implements ([`Caller`]),
-//! and the request a request hook is timed with.
+//! the input kinds a hook is timed with ([`Takes`]), and the request a
+//! request hook is timed with.
 
 use hookcheck::fixtures::Event;
 
 use crate::{Error, Result};
+
+/// The input a hook is timed with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Takes {
+    /// A request fixture.
+    Request,
+    /// A write fixture.
+    Write,
+    /// Either: a request's JSON body or a write's data.
+    RequestOrWrite,
+}
+
+impl Takes {
+    /// Whether `event` is an input of this kind.
+    pub(crate) fn accepts(self, event: &Event) -> bool {
+        matches!(
+            (self, event),
+            (Self::Request | Self::RequestOrWrite, Event::Request(_))
+                | (Self::Write | Self::RequestOrWrite, Event::Write(_))
+        )
+    }
+
+    /// Its name in messages.
+    pub(crate) fn noun(self) -> &'static str {
+        match self {
+            Self::Request => "a request",
+            Self::Write => "a write",
+            Self::RequestOrWrite => "a request or a write",
+        }
+    }
+}
 
 /// One plugin's hook, callable through the host and (when the contract
 /// allows it) directly.

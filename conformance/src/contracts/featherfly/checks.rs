@@ -11,15 +11,16 @@ use hookcheck::featherfly::{
 };
 use serde_json::Value;
 
-use super::{Tally, timed_out};
+use super::subject::{Exercise, NativeSubject};
 use crate::check::{Basis, Check, Judges, Rules, Severity, Verdict};
 use crate::coverage::{Coverage, Exercised};
 use crate::inputs::{
     CONFIG_YAML, cloudpanel_commands, event_payload, json_bodies, paths_for_pattern,
 };
 use crate::own_inputs::Inputs;
-use crate::subject::{NativeSubject, Subject};
+use crate::subject::Subject;
 use crate::suite::Suite;
+use crate::tally::{Tally, timed_out};
 
 const CATALOG: Rules = Rules {
     exercise: Some(exercise_traces),
@@ -52,9 +53,9 @@ const MODIFY_HOOKS: &[&str] = &[
 const JSON_HOOKS: &[&str] = &["json.response", "json.actions"];
 
 fn on_native(s: &Subject, f: impl FnOnce(&NativeSubject) -> Verdict) -> Verdict {
-    match s {
-        Subject::Native(n) => f(n),
-        _ => Verdict::skip("not a native FeatherFly subject"),
+    match s.kind::<NativeSubject>() {
+        Some(n) => f(n),
+        None => Verdict::skip("not a native FeatherFly subject"),
     }
 }
 
@@ -96,7 +97,7 @@ fn with_host(n: &NativeSubject, f: impl FnOnce(&FeatherFlyHost) -> Verdict) -> V
 
 /// The input during which the plugin ended its runner on its own (the
 /// ends FF-SAFE-003 is about), if it did.
-fn ended_process(exercise: &crate::subject::Exercise) -> Option<&str> {
+fn ended_process(exercise: &Exercise) -> Option<&str> {
     exercise.traces.iter().find_map(|(label, trace)| {
         trace
             .steps
@@ -533,7 +534,7 @@ fn registration_name(kind: &RegKind) -> String {
 
 /// Every hook exercised once per subject: the traces and the late
 /// registrations seen, shared by the checks that read them.
-fn exercised(n: &NativeSubject) -> Result<&crate::subject::Exercise, Verdict> {
+fn exercised(n: &NativeSubject) -> Result<&Exercise, Verdict> {
     let done = n.exercised.get_or_init(|| {
         // The host the subject was opened with, when it is still there.
         let kept = n.shared.borrow_mut().take();
@@ -543,7 +544,7 @@ fn exercised(n: &NativeSubject) -> Result<&crate::subject::Exercise, Verdict> {
         };
         let seen = exercise(&host, &n.inputs);
         let late = host.late_registrations().iter().sum();
-        let done = crate::subject::Exercise {
+        let done = Exercise {
             traces: seen.traces,
             late,
             coverage: seen.coverage,
@@ -564,7 +565,7 @@ fn exercised(n: &NativeSubject) -> Result<&crate::subject::Exercise, Verdict> {
 
 /// The shared exercise's traces, for the rows.
 fn exercise_traces(s: &Subject) -> Result<Vec<(String, &Trace)>, Verdict> {
-    let Subject::Native(n) = s else {
+    let Some(n) = s.kind::<NativeSubject>() else {
         return Err(Verdict::skip("not a native FeatherFly subject"));
     };
     let exercise = exercised(n)?;
@@ -1069,9 +1070,9 @@ pub(crate) const SUITE: Suite = Suite {
 };
 
 fn suite_coverage(s: &Subject) -> Coverage {
-    match s {
-        Subject::Native(n) => coverage(n),
-        _ => Coverage::nothing("not a native FeatherFly subject"),
+    match s.kind::<NativeSubject>() {
+        Some(n) => coverage(n),
+        None => Coverage::nothing("not a native FeatherFly subject"),
     }
 }
 
