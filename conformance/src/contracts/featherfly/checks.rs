@@ -592,6 +592,19 @@ pub(crate) fn coverage(n: &NativeSubject) -> Coverage {
     }
 }
 
+const FF_PAT_001: Check = CATALOG.check(
+    "FF-PAT-001",
+    "patterns mean the same to docs and host",
+    "Request and JSON hook patterns: `*`, or a path prefix (the documents: `/api/*` covers everything under `/api/`).",
+    Severity::Required,
+    "native:star_pattern",
+    ff_pat_001,
+)
+.on_host(
+    Basis::Host,
+    "application/src/plugins/events.rs:418-420 (`*` alone matches everything; any other pattern is a plain prefix, so `/api/*` matches no path)",
+);
+
 fn ff_pat_001(s: &Subject) -> Verdict {
     on_native(s, |n| {
         loaded(n, |host| {
@@ -626,6 +639,19 @@ fn ff_pat_001(s: &Subject) -> Verdict {
     })
 }
 
+const FF_HOST_001: Check = CATALOG.check(
+    "FF-HOST-001",
+    "the host starts with this plugin",
+    "The daemon at the pinned commit builds its plugin router with a route layer, which panics when no plugin registered a route.",
+    Severity::Recommended,
+    "native:modified_without_output",
+    ff_host_001,
+)
+.on_host(
+    Basis::Host,
+    "application/src/plugins/routes.rs:14-27 (route_layer on an empty router panics at start: a host bug)",
+);
+
 fn ff_host_001(s: &Subject) -> Verdict {
     on_native(s, |n| {
         loaded(n, |h| match () {
@@ -643,6 +669,19 @@ fn ff_host_001(s: &Subject) -> Verdict {
     })
 }
 
+const FF_LOAD_009: Check = CATALOG
+    .check(
+        "FF-LOAD-009",
+        "loads quickly",
+        "The daemon loads each .so, checks the plugin API version, calls init — before it serves.",
+        Severity::Recommended,
+        "native:slow_init",
+        ff_load_009,
+    )
+    .on_host(
+        Basis::Host,
+        "application/src/daemon.rs:15-55 and plugins/mod.rs:351-385 (every plugin's init runs before the daemon serves; a slow init delays every start)",
+    );
 fn ff_load_009(s: &Subject) -> Verdict {
     on_native(s, |n| {
         let e = match exercised(n) {
@@ -662,6 +701,15 @@ fn ff_load_009(s: &Subject) -> Verdict {
         }
     })
 }
+
+const FF_SAFE_006: Check = CATALOG.check(
+    "FF-SAFE-006",
+    "does nothing its sandbox must stop",
+    "Plugins run inside the daemon: a signal at another process or the daemon's group, a new process or program, a new session, a changed death signal, or a write to the machine's files acts with the daemon's identity.",
+    Severity::Required,
+    "native:kills_host",
+    ff_safe_006,
+);
 
 fn ff_safe_006(s: &Subject) -> Verdict {
     on_native(s, |n| {
@@ -697,6 +745,16 @@ fn ff_safe_006(s: &Subject) -> Verdict {
     })
 }
 
+const FF_LOAD_001: Check = CATALOG
+    .check(
+        "FF-LOAD-001",
+        "exports the entry symbol",
+        "A plugin exports one symbol: `featherfly_plugin_entry`.",
+        Severity::Required,
+        "native:no_entry",
+        ff_load_001,
+    )
+    .on_host(Basis::Both, "application/src/plugins/mod.rs:355");
 fn ff_load_001(s: &Subject) -> Verdict {
     on_native(s, |n| {
         if n.symbols.iter().any(|s| s == "featherfly_plugin_entry") {
@@ -726,6 +784,19 @@ fn load_rule(
     loaded(n, then)
 }
 
+const FF_LOAD_002: Check = CATALOG
+    .check(
+        "FF-LOAD-002",
+        "API version 8",
+        "If descriptor.api_version ≠ daemon API version, the plugin is skipped with a warning.",
+        Severity::Required,
+        "native:wrong_api_version",
+        ff_load_002,
+    )
+    .on_host(
+        Basis::Both,
+        "application/src/plugins/mod.rs:359-364 (not loaded; the others load)",
+    );
 fn ff_load_002(s: &Subject) -> Verdict {
     on_native(s, |n| {
         loaded(n, |h| {
@@ -740,6 +811,16 @@ fn ff_load_002(s: &Subject) -> Verdict {
         })
     })
 }
+
+const FF_LOAD_003: Check = CATALOG.check(
+    "FF-LOAD-003",
+    "descriptor name and version",
+    "Descriptor name and version are UTF-8 strings (ptr/len, not NUL-terminated); the name identifies the plugin.",
+    Severity::Required,
+    "native:bad_descriptor",
+    ff_load_003,
+)
+.on_host(Basis::Both, "application/src/plugins/mod.rs:366-369");
 fn ff_load_003(s: &Subject) -> Verdict {
     on_native(s, |n| {
         load_rule(
@@ -758,6 +839,17 @@ fn ff_load_003(s: &Subject) -> Verdict {
         )
     })
 }
+
+const FF_LOAD_004: Check = CATALOG
+    .check(
+        "FF-LOAD-004",
+        "init returns 0",
+        "init return codes: 0 = success. Any other value fails plugin load.",
+        Severity::Required,
+        "native:init_fails",
+        ff_load_004,
+    )
+    .on_host(Basis::Both, "application/src/plugins/mod.rs:381-385");
 fn ff_load_004(s: &Subject) -> Verdict {
     on_native(s, |n| {
         load_rule(
@@ -767,6 +859,20 @@ fn ff_load_004(s: &Subject) -> Verdict {
         )
     })
 }
+
+const FF_LOAD_005: Check = CATALOG.check(
+    "FF-LOAD-005",
+    "registrations are valid",
+    "Events are ids 1–47; JSON targets 1, 2; phases 1, 2; methods 1–5.",
+    Severity::Recommended,
+    "native:bad_registration",
+    ff_load_005,
+)
+.on_host(
+    Basis::Docs,
+    "application/src/plugins/events.rs:89-94, 433-441 (out-of-range ids, phases and targets are stored and never fire; an unknown method is served as GET)",
+);
+
 fn ff_load_005(s: &Subject) -> Verdict {
     on_native(s, |n| {
         loaded(n, |h| {
@@ -795,6 +901,15 @@ fn ff_load_005(s: &Subject) -> Verdict {
     })
 }
 
+const FF_LOAD_006: Check = CATALOG.check(
+    "FF-LOAD-006",
+    "registers only during init",
+    "Register hooks only inside init.",
+    Severity::Required,
+    "native:registers_after_init",
+    ff_load_006,
+);
+
 fn ff_load_006(s: &Subject) -> Verdict {
     on_native(s, |n| {
         let (late, calls) = match exercised(n) {
@@ -813,6 +928,16 @@ fn ff_load_006(s: &Subject) -> Verdict {
         }
     })
 }
+
+const FF_LOAD_007: Check = CATALOG.check(
+    "FF-LOAD-007",
+    "loads without crashing",
+    "The daemon loads each .so, checks the plugin API version, calls init.",
+    Severity::Required,
+    "native:init_crashes",
+    ff_load_007,
+);
+
 fn ff_load_007(s: &Subject) -> Verdict {
     on_native(s, |n| {
         load_rule(
@@ -822,6 +947,16 @@ fn ff_load_007(s: &Subject) -> Verdict {
         )
     })
 }
+
+const FF_LOAD_008: Check = CATALOG.check(
+    "FF-LOAD-008",
+    "registers the same way on every load",
+    "Plugins register hooks during init; the daemon loads each .so at every start, so what a plugin registers must not depend on how often it was loaded before.",
+    Severity::Required,
+    "native:registers_differently",
+    ff_load_008,
+);
+
 fn ff_load_008(s: &Subject) -> Verdict {
     on_native(s, |n| {
         // The run has loaded it once (its one host); one more load, then
@@ -892,6 +1027,21 @@ fn json_rule(
     })
 }
 
+const FF_JSON_003: Check = CATALOG
+    .check(
+        "FF-JSON-003",
+        "actions are { id, label, step }",
+        "Action: a panel step object { id, label, step }.",
+        Severity::Required,
+        "native:bad_actions",
+        ff_json_003,
+    )
+    .judging(Judges::calls(
+        &["json.actions", "json.response"],
+        &[Answer::Modify],
+        "body whose actions the plugin changed",
+        JSON_HINT,
+    ));
 fn ff_json_003(s: &Subject) -> Verdict {
     json_rule(
         s,
@@ -931,6 +1081,16 @@ fn ff_json_003(s: &Subject) -> Verdict {
         },
     )
 }
+
+const FF_DET_001: Check = CATALOG.check(
+    "FF-DET-001",
+    "deterministic",
+    "The same input through a pipeline gives the same output (each hook sees the previous output).",
+    Severity::Required,
+    "native:nondeterministic",
+    ff_det_001,
+);
+
 fn ff_det_001(s: &Subject) -> Verdict {
     on_native(s, |n| {
         with_host(n, |host| {
@@ -972,6 +1132,16 @@ fn ff_det_001(s: &Subject) -> Verdict {
         })
     })
 }
+
+const FF_ORDER_001: Check = CATALOG.check(
+    "FF-ORDER-001",
+    "keeps keys it does not own",
+    "Mixins: multiple plugins stack transformations on the same response in load order; small plugins each do one job.",
+    Severity::Required,
+    "native:clobbers_body",
+    ff_order_001,
+)
+.judging(Judges::calls(JSON_HOOKS, &[Answer::Modify], "body the mixin changed", JSON_HINT));
 fn ff_order_001(s: &Subject) -> Verdict {
     json_rule(
         s,
@@ -1000,6 +1170,16 @@ fn ff_order_001(s: &Subject) -> Verdict {
         },
     )
 }
+
+const FF_PERF_001: Check = CATALOG.check(
+    "FF-PERF-001",
+    "request hooks within budget",
+    "request.intercept runs on every matching request, before the handler: keep it fast.",
+    Severity::Recommended,
+    "native:slow_request",
+    ff_perf_001,
+);
+
 fn ff_perf_001(s: &Subject) -> Verdict {
     on_native(s, |n| {
         with_host(n, |host| {
@@ -1077,94 +1257,15 @@ fn suite_coverage(s: &Subject) -> Coverage {
 }
 
 const CHECKS: &[Check] = &[
-    CATALOG.check(
-        "FF-LOAD-001",
-        "exports the entry symbol",
-        "A plugin exports one symbol: `featherfly_plugin_entry`.",
-        Severity::Required,
-        "native:no_entry",
-        ff_load_001,
-    )
-    .on_host(Basis::Both, "application/src/plugins/mod.rs:355"),
-    CATALOG.check(
-        "FF-LOAD-002",
-        "API version 8",
-        "If descriptor.api_version ≠ daemon API version, the plugin is skipped with a warning.",
-        Severity::Required,
-        "native:wrong_api_version",
-        ff_load_002,
-    )
-    .on_host(
-        Basis::Both,
-        "application/src/plugins/mod.rs:359-364 (not loaded; the others load)",
-    ),
-    CATALOG.check(
-        "FF-LOAD-003",
-        "descriptor name and version",
-        "Descriptor name and version are UTF-8 strings (ptr/len, not NUL-terminated); the name identifies the plugin.",
-        Severity::Required,
-        "native:bad_descriptor",
-        ff_load_003,
-    )
-    .on_host(Basis::Both, "application/src/plugins/mod.rs:366-369"),
-    CATALOG.check(
-        "FF-LOAD-004",
-        "init returns 0",
-        "init return codes: 0 = success. Any other value fails plugin load.",
-        Severity::Required,
-        "native:init_fails",
-        ff_load_004,
-    )
-    .on_host(Basis::Both, "application/src/plugins/mod.rs:381-385"),
-    CATALOG.check(
-        "FF-LOAD-005",
-        "registrations are valid",
-        "Events are ids 1–47; JSON targets 1, 2; phases 1, 2; methods 1–5.",
-        Severity::Recommended,
-        "native:bad_registration",
-        ff_load_005,
-    )
-    .on_host(
-        Basis::Docs,
-        "application/src/plugins/events.rs:89-94, 433-441 (out-of-range ids, phases and targets are stored and never fire; an unknown method is served as GET)",
-    ),
-    CATALOG.check(
-        "FF-LOAD-006",
-        "registers only during init",
-        "Register hooks only inside init.",
-        Severity::Required,
-        "native:registers_after_init",
-        ff_load_006,
-    ),
-    CATALOG.check(
-        "FF-LOAD-007",
-        "loads without crashing",
-        "The daemon loads each .so, checks the plugin API version, calls init.",
-        Severity::Required,
-        "native:init_crashes",
-        ff_load_007,
-    ),
-    CATALOG.check(
-        "FF-LOAD-008",
-        "registers the same way on every load",
-        "Plugins register hooks during init; the daemon loads each .so at every start, so what a plugin registers must not depend on how often it was loaded before.",
-        Severity::Required,
-        "native:registers_differently",
-        ff_load_008,
-    ),
-    CATALOG
-        .check(
-            "FF-LOAD-009",
-            "loads quickly",
-            "The daemon loads each .so, checks the plugin API version, calls init — before it serves.",
-            Severity::Recommended,
-            "native:slow_init",
-            ff_load_009,
-        )
-        .on_host(
-            Basis::Host,
-            "application/src/daemon.rs:15-55 and plugins/mod.rs:351-385 (every plugin's init runs before the daemon serves; a slow init delays every start)",
-        ),
+    FF_LOAD_001,
+    FF_LOAD_002,
+    FF_LOAD_003,
+    FF_LOAD_004,
+    FF_LOAD_005,
+    FF_LOAD_006,
+    FF_LOAD_007,
+    FF_LOAD_008,
+    FF_LOAD_009,
     CATALOG.row(
         "FF-CFG-001",
         "config output is YAML",
@@ -1295,15 +1396,7 @@ const CHECKS: &[Check] = &[
         Basis::Docs,
         "application/src/plugins/middleware.rs:65-89 (any JSON value is inserted as `actions`)",
     ),
-    CATALOG.check(
-        "FF-JSON-003",
-        "actions are { id, label, step }",
-        "Action: a panel step object { id, label, step }.",
-        Severity::Required,
-        "native:bad_actions",
-        ff_json_003,
-    )
-    .judging(Judges::calls(&["json.actions", "json.response"], &[Answer::Modify], "body whose actions the plugin changed", JSON_HINT)),
+    FF_JSON_003,
     CATALOG.row(
         "FF-JSON-004",
         "output fits the buffer",
@@ -1483,63 +1576,12 @@ const CHECKS: &[Check] = &[
         "never writes to, closes or replaces the host's channels",
         |e| matches!(e.failure, Failure::Protocol { .. }),
     ),
-    CATALOG.check(
-        "FF-SAFE-006",
-        "does nothing its sandbox must stop",
-        "Plugins run inside the daemon: a signal at another process or the daemon's group, a new process or program, a new session, a changed death signal, or a write to the machine's files acts with the daemon's identity.",
-        Severity::Required,
-        "native:kills_host",
-        ff_safe_006,
-    ),
-    CATALOG.check(
-        "FF-DET-001",
-        "deterministic",
-        "The same input through a pipeline gives the same output (each hook sees the previous output).",
-        Severity::Required,
-        "native:nondeterministic",
-        ff_det_001,
-    ),
-    CATALOG.check(
-        "FF-ORDER-001",
-        "keeps keys it does not own",
-        "Mixins: multiple plugins stack transformations on the same response in load order; small plugins each do one job.",
-        Severity::Required,
-        "native:clobbers_body",
-        ff_order_001,
-    )
-    .judging(Judges::calls(JSON_HOOKS, &[Answer::Modify], "body the mixin changed", JSON_HINT)),
-    CATALOG.check(
-        "FF-PERF-001",
-        "request hooks within budget",
-        "request.intercept runs on every matching request, before the handler: keep it fast.",
-        Severity::Recommended,
-        "native:slow_request",
-        ff_perf_001,
-    ),
-    CATALOG.check(
-        "FF-PAT-001",
-        "patterns mean the same to docs and host",
-        "Request and JSON hook patterns: `*`, or a path prefix (the documents: `/api/*` covers everything under `/api/`).",
-        Severity::Required,
-        "native:star_pattern",
-        ff_pat_001,
-    )
-    .on_host(
-        Basis::Host,
-        "application/src/plugins/events.rs:418-420 (`*` alone matches everything; any other pattern is a plain prefix, so `/api/*` matches no path)",
-    ),
-    CATALOG.check(
-        "FF-HOST-001",
-        "the host starts with this plugin",
-        "The daemon at the pinned commit builds its plugin router with a route layer, which panics when no plugin registered a route.",
-        Severity::Recommended,
-        "native:modified_without_output",
-        ff_host_001,
-    )
-    .on_host(
-        Basis::Host,
-        "application/src/plugins/routes.rs:14-27 (route_layer on an empty router panics at start: a host bug)",
-    ),
+    FF_SAFE_006,
+    FF_DET_001,
+    FF_ORDER_001,
+    FF_PERF_001,
+    FF_PAT_001,
+    FF_HOST_001,
 ];
 
 #[cfg(test)]

@@ -278,21 +278,60 @@ fn raw_results(w: &WasmSubject, hook: &str) -> Result<Option<Results>, Verdict> 
     Ok(Some((out, tally)))
 }
 
+const LS_LOAD_001: Check = CATALOG.check(
+    "LS-LOAD-001",
+    "exports `memory`",
+    "Every plugin .wasm file must export `memory`.",
+    Severity::Required,
+    "wat:no_memory",
+    ls_load_001,
+);
+
 fn ls_load_001(s: &Subject) -> Verdict {
     load_rule(s, "exports `memory`", |p| {
         matches!(p, LoadProblem::NoMemory(_))
     })
 }
+
+const LS_LOAD_002: Check = CATALOG.check(
+    "LS-LOAD-002",
+    "hook exports are (i32, i32) -> i32",
+    "Every hook function must follow the signature (offset, length) -> resultOffset, all i32.",
+    Severity::Required,
+    "wat:wrong_signature",
+    ls_load_002,
+);
+
 fn ls_load_002(s: &Subject) -> Verdict {
     load_rule(s, "every hook_* export is (i32, i32) -> i32", |p| {
         matches!(p, LoadProblem::HookSignature(_))
     })
 }
+
+const LS_LOAD_003: Check = CATALOG.check(
+    "LS-LOAD-003",
+    "`__hook_result_len` is (i32) -> i32",
+    "The optional export `__hook_result_len(input_len) -> i32`.",
+    Severity::Required,
+    "wat:bad_result_len_sig",
+    ls_load_003,
+);
+
 fn ls_load_003(s: &Subject) -> Verdict {
     load_rule(s, "`__hook_result_len` is absent or (i32) -> i32", |p| {
         matches!(p, LoadProblem::ResultLenSignature(_))
     })
 }
+
+const LS_LOAD_004: Check = CATALOG.check(
+    "LS-LOAD-004",
+    "exports a hook the host invokes",
+    "The host invokes hook_before_save, hook_after_create, hook_after_publish; a plugin exporting only hook_on_plugin_loaded / hook_before_delete loads and never runs.",
+    Severity::Required,
+    "wat:only_never_invoked",
+    ls_load_004,
+);
+
 fn ls_load_004(s: &Subject) -> Verdict {
     on_wasm(s, |w| match facts(w) {
         Err(e) => Verdict::fail(e),
@@ -321,6 +360,16 @@ fn ls_load_004(s: &Subject) -> Verdict {
         }
     })
 }
+
+const LS_LOAD_005: Check = CATALOG.check(
+    "LS-LOAD-005",
+    "imports only WASI and `lesstruct`",
+    "A .wasm for WASI preview 1; host functions are the six `lesstruct` imports.",
+    Severity::Required,
+    "wat:foreign_import",
+    ls_load_005,
+);
+
 fn ls_load_005(s: &Subject) -> Verdict {
     load_rule(
         s,
@@ -333,6 +382,16 @@ fn ls_load_005(s: &Subject) -> Verdict {
         },
     )
 }
+
+const LS_LOAD_006: Check = CATALOG.check(
+    "LS-LOAD-006",
+    "host functions only with a manifest",
+    "If no .manifest file exists, the plugin runs with zero host functions.",
+    Severity::Required,
+    "wat:import_without_manifest",
+    ls_load_006,
+);
+
 fn ls_load_006(s: &Subject) -> Verdict {
     load_rule(
         s,
@@ -345,6 +404,16 @@ fn ls_load_006(s: &Subject) -> Verdict {
         },
     )
 }
+
+const LS_LOAD_007: Check = CATALOG.check(
+    "LS-LOAD-007",
+    "the manifest is valid",
+    "Manifest `name` and `version` are required and non-empty; database permissions are read|write:content|media|users.",
+    Severity::Required,
+    "wat:bad_manifest",
+    ls_load_007,
+);
+
 fn ls_load_007(s: &Subject) -> Verdict {
     on_wasm(s, |w| match &w.manifest {
         None => Verdict::pass("no manifest (no host functions)"),
@@ -360,6 +429,16 @@ fn ls_load_007(s: &Subject) -> Verdict {
         Some(Err(e)) => Verdict::fail(e.clone()),
     })
 }
+
+const LS_LOAD_008: Check = CATALOG.check(
+    "LS-LOAD-008",
+    "instantiates",
+    "Lesstruct discovers and loads the plugin at startup.",
+    Severity::Required,
+    "wat:start_traps",
+    ls_load_008,
+);
+
 fn ls_load_008(s: &Subject) -> Verdict {
     on_wasm(s, |w| {
         let mut host = match host(w) {
@@ -374,9 +453,29 @@ fn ls_load_008(s: &Subject) -> Verdict {
         }
     })
 }
+
+const LS_MEM_005: Check = CATALOG.check(
+    "LS-MEM-005",
+    "no data in the input area",
+    "The host writes the input at offset 65536 into memory the plugin also owns.",
+    Severity::Required,
+    "wat:data_at_input",
+    ls_mem_005,
+);
+
 fn ls_mem_005(s: &Subject) -> Verdict {
     data_rule(s, 65_536, 65_536, "input area", false)
 }
+
+const LS_MEM_006: Check = CATALOG.check(
+    "LS-MEM-006",
+    "no data in the host-answer area",
+    "Host-function results are written at offset 4096; each call overwrites the last.",
+    Severity::Required,
+    "wat:data_at_result_area",
+    ls_mem_006,
+);
+
 fn ls_mem_006(s: &Subject) -> Verdict {
     data_rule(s, 4_096, 4_096, "host-answer area", true)
 }
@@ -392,6 +491,19 @@ fn large_post() -> Value {
     post
 }
 
+const LS_MEM_007: Check = CATALOG
+    .check(
+        "LS-MEM-007",
+        "stack clear of the host's areas; a post as large as the host takes works",
+        "The host writes the input at offset 65536 and host-function answers at 4096, in the plugin's own memory.",
+        Severity::Required,
+        "wat:stack_first",
+        ls_mem_007,
+    )
+    .on_host(
+        Basis::Both,
+        "internal/plugin/registry/discover.go:13-31 (input at 65536; a memory too small for it fails the save) and internal/api/routes/routes.go:113 (bodies up to 1 MiB)",
+    );
 fn ls_mem_007(s: &Subject) -> Verdict {
     on_wasm(s, |w| {
         let Some(layout) = layout(&w.binary) else {
@@ -472,6 +584,20 @@ fn ls_mem_007(s: &Subject) -> Verdict {
     })
 }
 
+const LS_OUT_005: Check = CATALOG
+    .check(
+        "LS-OUT-005",
+        "a result shorter than its input has its length",
+        "Export __hook_result_len(input_len) returning the result's length; without it the host reads input_len bytes.",
+        Severity::Required,
+        "wat:short_result_no_len",
+        ls_out_005,
+    )
+    .on_host(
+        Basis::Both,
+        "internal/plugin/registry/discover.go:56-73 (no __hook_result_len: the input's length) and internal/domain/content/service.go:273-291 (an unreadable result is dropped in silence)",
+    )
+.judging(Judges::calls(&["before_save"], &[Answer::Modify], "before_save result", RESULT_HINT));
 fn ls_out_005(s: &Subject) -> Verdict {
     on_wasm(s, |w| {
         let facts = match facts(w) {
@@ -573,6 +699,20 @@ const HOOK_DATA_KEYS: [&str; 7] = [
     "postType",
 ];
 
+const LS_CHAIN_001: Check = CATALOG
+    .check(
+        "LS-CHAIN-001",
+        "results keep the hook data for the next plugin",
+        "Each hook's result is a JSON object containing (at most) customFields; plugins run in order, each seeing the previous one's output.",
+        Severity::Required,
+        "wasm:only_custom_fields",
+        ls_chain_001,
+    )
+    .on_host(
+        Basis::Host,
+        "internal/plugin/registry/registry.go:57-147 (each plugin gets the previous plugin's raw result as its input)",
+    )
+.judging(Judges::calls(&["before_save"], &[Answer::Modify], "before_save result", RESULT_HINT));
 fn ls_chain_001(s: &Subject) -> Verdict {
     on_wasm(s, |w| {
         let saved = match saved(w) {
@@ -627,6 +767,19 @@ fn ls_chain_001(s: &Subject) -> Verdict {
     })
 }
 
+const LS_HOOK_003: Check = CATALOG.check(
+    "LS-HOOK-003",
+    "does not grow memory to the limit",
+    "The real host's default: 64 MiB memory.",
+    Severity::Recommended,
+    "wat:grow_bomb",
+    ls_hook_003,
+)
+.on_host(
+    Basis::Docs,
+    "internal/plugin/runtime/runtime.go:43-46 (the 64 MiB default never reaches wazero: the host lets a plugin grow to 4 GiB; hookcheck keeps its cap)",
+);
+
 fn ls_hook_003(s: &Subject) -> Verdict {
     on_wasm(s, |w| {
         let size = match saved(w) {
@@ -645,6 +798,16 @@ fn ls_hook_003(s: &Subject) -> Verdict {
         }
     })
 }
+
+const LS_HOOK_005: Check = CATALOG.check(
+    "LS-HOOK-005",
+    "changes only `customFields`",
+    "From a before_save result the host reads back only customFields; other keys are ignored (a plugin that edits title has a bug the host hides).",
+    Severity::Required,
+    "wat:edits_title",
+    ls_hook_005,
+)
+.judging(Judges::calls(&["before_save"], &[Answer::Modify], "before_save result that edits the post", RESULT_HINT));
 fn ls_hook_005(s: &Subject) -> Verdict {
     on_wasm(s, |w| {
         let (results, tally) = match raw_results(w, "before_save") {
@@ -696,6 +859,16 @@ fn ls_hook_005(s: &Subject) -> Verdict {
         .with_calls(judged)
     })
 }
+
+const LS_HOOK_006: Check = CATALOG.check(
+    "LS-HOOK-006",
+    "after_* hooks write no customFields",
+    "after_create and after_publish hooks can read but should not write system fields — their results are not stored.",
+    Severity::Recommended,
+    "wat:after_create_writes",
+    ls_hook_006,
+);
+
 fn ls_hook_006(s: &Subject) -> Verdict {
     on_wasm(s, |w| {
         let mut all = Tally::default();
@@ -736,6 +909,16 @@ fn ls_hook_006(s: &Subject) -> Verdict {
         .with_calls(all.returned)
     })
 }
+
+const LS_HOOK_007: Check = CATALOG.check(
+    "LS-HOOK-007",
+    "deterministic",
+    "The same input twice gives the same result (hooks are called once per save, in any process).",
+    Severity::Required,
+    "wat:nondeterministic",
+    ls_hook_007,
+);
+
 fn ls_hook_007(s: &Subject) -> Verdict {
     on_wasm(s, |w| {
         let mut host = match host(w) {
@@ -840,6 +1023,15 @@ fn no_change_seen(runs: &[SaveRun]) -> Verdict {
     .with_calls(tally.returned)
 }
 
+const LS_HOOK_008: Check = CATALOG.check(
+    "LS-HOOK-008",
+    "idempotent",
+    "Saving an item the hooks already produced changes nothing more (updates re-run before_save).",
+    Severity::Recommended,
+    "wasm:not_idempotent",
+    ls_hook_008,
+)
+.judging(Judges::calls(&["before_save"], &[Answer::Modify], "save the hooks changed", RESULT_HINT));
 fn ls_hook_008(s: &Subject) -> Verdict {
     on_wasm(s, |w| {
         let (mut host, runs) = match saves(w) {
@@ -870,6 +1062,16 @@ fn ls_hook_008(s: &Subject) -> Verdict {
         .with_calls(calls)
     })
 }
+
+const LS_ORDER_001: Check = CATALOG.check(
+    "LS-ORDER-001",
+    "keeps fields it does not own",
+    "Plugins load alphabetically and each before_save sees the previous output; a result that drops other fields makes the outcome depend on load order.",
+    Severity::Required,
+    "wat:clobbers_custom_fields",
+    ls_order_001,
+)
+.judging(Judges::calls(&["before_save"], &[Answer::Modify], "save the hooks changed", RESULT_HINT));
 fn ls_order_001(s: &Subject) -> Verdict {
     on_wasm(s, |w| {
         let runs = match saved(w) {
@@ -905,6 +1107,20 @@ fn ls_order_001(s: &Subject) -> Verdict {
         .with_calls(calls)
     })
 }
+
+const LS_HOOK_009: Check = CATALOG
+    .check(
+        "LS-HOOK-009",
+        "a rejection stops the save",
+        "When a hook returns an error, the request fails: the content service maps the error to a 500 response and the content is not saved (for before_save).",
+        Severity::Required,
+        "wat:rejects_with_result",
+        ls_hook_009,
+    )
+    .on_host(
+        Basis::Host,
+        "internal/domain/content/service.go:273-291 (only `customFields` is read back from a result) and 515-518 (only a failed hook call, an error from executing the module, fails the save with 500)",
+    );
 /// A rejection, in the plugin's words, that the host ignores: the post is
 /// saved anyway.
 fn ls_hook_009(s: &Subject) -> Verdict {
@@ -959,6 +1175,16 @@ fn ls_hook_009(s: &Subject) -> Verdict {
         .with_calls(rejections)
     })
 }
+
+const LS_ROB_001: Check = CATALOG.check(
+    "LS-ROB-001",
+    "robust on valid inputs",
+    "Valid hook data (the eight keys, empty values included) never makes a plugin fail.",
+    Severity::Required,
+    "wasm:traps_on_empty_custom_fields",
+    ls_rob_001,
+);
+
 fn ls_rob_001(s: &Subject) -> Verdict {
     on_wasm(s, |w| {
         let mut host = match host(w) {
@@ -993,6 +1219,16 @@ fn imports_host_functions(w: &WasmSubject) -> bool {
     facts(w).is_ok_and(|f| f.imports.iter().any(|i| i.starts_with("lesstruct.")))
 }
 
+const LS_CAP_001: Check = CATALOG
+    .check(
+        "LS-CAP-001",
+        "host calls stay within the manifest",
+        "URLs must match an allowlist pattern; every table touched needs read:<t> / write:<t>.",
+        Severity::Required,
+        "wasm:sneaky_db",
+        ls_cap_001,
+    )
+    .judging(Judges::calls(&[], &[], "host function call", RESULT_HINT));
 fn ls_cap_001(s: &Subject) -> Verdict {
     on_wasm(s, |w| {
         let saved = match saved(w) {
@@ -1026,6 +1262,16 @@ fn ls_cap_001(s: &Subject) -> Verdict {
         }
     })
 }
+
+const LS_CAP_002: Check = CATALOG.check(
+    "LS-CAP-002",
+    "declares only capabilities it uses",
+    "capabilities.http / capabilities.database are set if the plugin uses http_* / db_*.",
+    Severity::Recommended,
+    "wat:overgranted",
+    ls_cap_002,
+);
+
 fn ls_cap_002(s: &Subject) -> Verdict {
     on_wasm(s, |w| {
         let Some(Ok(manifest)) = &w.manifest else {
@@ -1069,70 +1315,14 @@ fn suite_coverage(s: &Subject) -> Coverage {
 }
 
 const CHECKS: &[Check] = &[
-    CATALOG.check(
-        "LS-LOAD-001",
-        "exports `memory`",
-        "Every plugin .wasm file must export `memory`.",
-        Severity::Required,
-        "wat:no_memory",
-        ls_load_001,
-    ),
-    CATALOG.check(
-        "LS-LOAD-002",
-        "hook exports are (i32, i32) -> i32",
-        "Every hook function must follow the signature (offset, length) -> resultOffset, all i32.",
-        Severity::Required,
-        "wat:wrong_signature",
-        ls_load_002,
-    ),
-    CATALOG.check(
-        "LS-LOAD-003",
-        "`__hook_result_len` is (i32) -> i32",
-        "The optional export `__hook_result_len(input_len) -> i32`.",
-        Severity::Required,
-        "wat:bad_result_len_sig",
-        ls_load_003,
-    ),
-    CATALOG.check(
-        "LS-LOAD-004",
-        "exports a hook the host invokes",
-        "The host invokes hook_before_save, hook_after_create, hook_after_publish; a plugin exporting only hook_on_plugin_loaded / hook_before_delete loads and never runs.",
-        Severity::Required,
-        "wat:only_never_invoked",
-        ls_load_004,
-    ),
-    CATALOG.check(
-        "LS-LOAD-005",
-        "imports only WASI and `lesstruct`",
-        "A .wasm for WASI preview 1; host functions are the six `lesstruct` imports.",
-        Severity::Required,
-        "wat:foreign_import",
-        ls_load_005,
-    ),
-    CATALOG.check(
-        "LS-LOAD-006",
-        "host functions only with a manifest",
-        "If no .manifest file exists, the plugin runs with zero host functions.",
-        Severity::Required,
-        "wat:import_without_manifest",
-        ls_load_006,
-    ),
-    CATALOG.check(
-        "LS-LOAD-007",
-        "the manifest is valid",
-        "Manifest `name` and `version` are required and non-empty; database permissions are read|write:content|media|users.",
-        Severity::Required,
-        "wat:bad_manifest",
-        ls_load_007,
-    ),
-    CATALOG.check(
-        "LS-LOAD-008",
-        "instantiates",
-        "Lesstruct discovers and loads the plugin at startup.",
-        Severity::Required,
-        "wat:start_traps",
-        ls_load_008,
-    ),
+    LS_LOAD_001,
+    LS_LOAD_002,
+    LS_LOAD_003,
+    LS_LOAD_004,
+    LS_LOAD_005,
+    LS_LOAD_006,
+    LS_LOAD_007,
+    LS_LOAD_008,
     CATALOG.row(
         "LS-MEM-001",
         "result offset lies in memory",
@@ -1172,49 +1362,10 @@ const CHECKS: &[Check] = &[
                 .is_some_and(|(o, l, m)| o < m && o + l > m && o + l <= u64::from(u32::MAX))
         },
     ),
-    CATALOG.check(
-        "LS-MEM-005",
-        "no data in the input area",
-        "The host writes the input at offset 65536 into memory the plugin also owns.",
-        Severity::Required,
-        "wat:data_at_input",
-        ls_mem_005,
-    ),
-    CATALOG
-        .check(
-            "LS-MEM-007",
-            "stack clear of the host's areas; a post as large as the host takes works",
-            "The host writes the input at offset 65536 and host-function answers at 4096, in the plugin's own memory.",
-            Severity::Required,
-            "wat:stack_first",
-            ls_mem_007,
-        )
-        .on_host(
-            Basis::Both,
-            "internal/plugin/registry/discover.go:13-31 (input at 65536; a memory too small for it fails the save) and internal/api/routes/routes.go:113 (bodies up to 1 MiB)",
-        ),
-    CATALOG.check(
-        "LS-MEM-006",
-        "no data in the host-answer area",
-        "Host-function results are written at offset 4096; each call overwrites the last.",
-        Severity::Required,
-        "wat:data_at_result_area",
-        ls_mem_006,
-    ),
-    CATALOG
-        .check(
-            "LS-OUT-005",
-            "a result shorter than its input has its length",
-            "Export __hook_result_len(input_len) returning the result's length; without it the host reads input_len bytes.",
-            Severity::Required,
-            "wat:short_result_no_len",
-            ls_out_005,
-        )
-        .on_host(
-            Basis::Both,
-            "internal/plugin/registry/discover.go:56-73 (no __hook_result_len: the input's length) and internal/domain/content/service.go:273-291 (an unreadable result is dropped in silence)",
-        )
-    .judging(Judges::calls(&["before_save"], &[Answer::Modify], "before_save result", RESULT_HINT)),
+    LS_MEM_005,
+    LS_MEM_007,
+    LS_MEM_006,
+    LS_OUT_005,
     CATALOG.row(
         "LS-OUT-001",
         "results are UTF-8",
@@ -1291,20 +1442,7 @@ const CHECKS: &[Check] = &[
         RESULT_HINT,
     ))
     .on_host(Basis::Both, "internal/domain/content/service.go:273-291 (a result Go cannot unmarshal into the hook data is ignored, silently: the save succeeds without the plugin's change)"),
-    CATALOG
-        .check(
-            "LS-CHAIN-001",
-            "results keep the hook data for the next plugin",
-            "Each hook's result is a JSON object containing (at most) customFields; plugins run in order, each seeing the previous one's output.",
-            Severity::Required,
-            "wasm:only_custom_fields",
-            ls_chain_001,
-        )
-        .on_host(
-            Basis::Host,
-            "internal/plugin/registry/registry.go:57-147 (each plugin gets the previous plugin's raw result as its input)",
-        )
-    .judging(Judges::calls(&["before_save"], &[Answer::Modify], "before_save result", RESULT_HINT)),
+    LS_CHAIN_001,
     CATALOG.row(
         "LS-HOOK-001",
         "before_save does not trap",
@@ -1324,18 +1462,7 @@ const CHECKS: &[Check] = &[
         "every call returns within the deadline",
         |e| matches!(e.failure, Failure::Timeout { .. }),
     ),
-    CATALOG.check(
-        "LS-HOOK-003",
-        "does not grow memory to the limit",
-        "The real host's default: 64 MiB memory.",
-        Severity::Recommended,
-        "wat:grow_bomb",
-        ls_hook_003,
-    )
-    .on_host(
-        Basis::Docs,
-        "internal/plugin/runtime/runtime.go:43-46 (the 64 MiB default never reaches wazero: the host lets a plugin grow to 4 GiB; hookcheck keeps its cap)",
-    ),
+    LS_HOOK_003,
     CATALOG.row(
         "LS-HOOK-004",
         "no stack overflow",
@@ -1354,85 +1481,13 @@ const CHECKS: &[Check] = &[
         },
     )
     .help_for(initializer_help),
-    CATALOG.check(
-        "LS-HOOK-005",
-        "changes only `customFields`",
-        "From a before_save result the host reads back only customFields; other keys are ignored (a plugin that edits title has a bug the host hides).",
-        Severity::Required,
-        "wat:edits_title",
-        ls_hook_005,
-    )
-    .judging(Judges::calls(&["before_save"], &[Answer::Modify], "before_save result that edits the post", RESULT_HINT)),
-    CATALOG.check(
-        "LS-HOOK-006",
-        "after_* hooks write no customFields",
-        "after_create and after_publish hooks can read but should not write system fields — their results are not stored.",
-        Severity::Recommended,
-        "wat:after_create_writes",
-        ls_hook_006,
-    ),
-    CATALOG.check(
-        "LS-HOOK-007",
-        "deterministic",
-        "The same input twice gives the same result (hooks are called once per save, in any process).",
-        Severity::Required,
-        "wat:nondeterministic",
-        ls_hook_007,
-    ),
-    CATALOG.check(
-        "LS-HOOK-008",
-        "idempotent",
-        "Saving an item the hooks already produced changes nothing more (updates re-run before_save).",
-        Severity::Recommended,
-        "wasm:not_idempotent",
-        ls_hook_008,
-    )
-    .judging(Judges::calls(&["before_save"], &[Answer::Modify], "save the hooks changed", RESULT_HINT)),
-    CATALOG
-        .check(
-            "LS-HOOK-009",
-            "a rejection stops the save",
-            "When a hook returns an error, the request fails: the content service maps the error to a 500 response and the content is not saved (for before_save).",
-            Severity::Required,
-            "wat:rejects_with_result",
-            ls_hook_009,
-        )
-        .on_host(
-            Basis::Host,
-            "internal/domain/content/service.go:273-291 (only `customFields` is read back from a result) and 515-518 (only a failed hook call, an error from executing the module, fails the save with 500)",
-        ),
-    CATALOG.check(
-        "LS-ORDER-001",
-        "keeps fields it does not own",
-        "Plugins load alphabetically and each before_save sees the previous output; a result that drops other fields makes the outcome depend on load order.",
-        Severity::Required,
-        "wat:clobbers_custom_fields",
-        ls_order_001,
-    )
-    .judging(Judges::calls(&["before_save"], &[Answer::Modify], "save the hooks changed", RESULT_HINT)),
-    CATALOG.check(
-        "LS-ROB-001",
-        "robust on valid inputs",
-        "Valid hook data (the eight keys, empty values included) never makes a plugin fail.",
-        Severity::Required,
-        "wasm:traps_on_empty_custom_fields",
-        ls_rob_001,
-    ),
-    CATALOG.check(
-        "LS-CAP-001",
-        "host calls stay within the manifest",
-        "URLs must match an allowlist pattern; every table touched needs read:<t> / write:<t>.",
-        Severity::Required,
-        "wasm:sneaky_db",
-        ls_cap_001,
-    )
-    .judging(Judges::calls(&[], &[], "host function call", RESULT_HINT)),
-    CATALOG.check(
-        "LS-CAP-002",
-        "declares only capabilities it uses",
-        "capabilities.http / capabilities.database are set if the plugin uses http_* / db_*.",
-        Severity::Recommended,
-        "wat:overgranted",
-        ls_cap_002,
-    ),
+    LS_HOOK_005,
+    LS_HOOK_006,
+    LS_HOOK_007,
+    LS_HOOK_008,
+    LS_HOOK_009,
+    LS_ORDER_001,
+    LS_ROB_001,
+    LS_CAP_001,
+    LS_CAP_002,
 ];

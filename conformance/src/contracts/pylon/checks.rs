@@ -150,6 +150,19 @@ fn errors_in(trace: &Trace, hooks: &[&str]) -> Option<(HookError, String)> {
         })
 }
 
+const PY_NAME_001: Check = CATALOG
+    .check(
+        "PY-NAME-001",
+        "a stable, non-empty name",
+        "fn name(&self) -> &str: stable identifier — must match the plugin name in the manifest.",
+        Severity::Recommended,
+        "pylon:empty_name",
+        py_name_001,
+    )
+    .on_host(
+        Basis::Docs,
+        "src/lib.rs:13, 181-184 (name() is required; the registry compares it with nothing)",
+    );
 fn py_name_001(s: &Subject) -> Verdict {
     on_pylon(s, |p| {
         let plugin = p.plugin();
@@ -165,6 +178,20 @@ fn py_name_001(s: &Subject) -> Verdict {
         }
     })
 }
+
+const PY_INIT_001: Check = CATALOG
+    .check(
+        "PY-INIT-001",
+        "init succeeds",
+        "init(config) is called once at startup; Err fails the plugin.",
+        Severity::Required,
+        "pylon:failing_init",
+        py_init_001,
+    )
+    .on_host(
+        Basis::Both,
+        "src/lib.rs:16, 181-184 (on_init runs at registration and cannot fail; a panic aborts the start)",
+    );
 fn py_init_001(s: &Subject) -> Verdict {
     on_pylon(s, |p| match p.host() {
         Ok(_) => Verdict::pass(match (p.make)() {
@@ -174,6 +201,20 @@ fn py_init_001(s: &Subject) -> Verdict {
         Err(e) => Verdict::fail(e.to_string()),
     })
 }
+
+const PY_REQ_001: Check = CATALOG
+    .check(
+        "PY-REQ-001",
+        "request hook does not panic",
+        "Don't call .unwrap() in hooks. A panic in a plugin can crash the runtime thread.",
+        Severity::Required,
+        "pylon:panics_in_before_request",
+        py_req_001,
+    )
+    .on_host(
+        Basis::Both,
+        "src/lib.rs:281-292 (run_on_request_with_meta; no catch_unwind)",
+    );
 fn py_req_001(s: &Subject) -> Verdict {
     on_pylon(s, |p| {
         let host = match host(p) {
@@ -199,6 +240,16 @@ fn py_req_001(s: &Subject) -> Verdict {
         .with_calls(calls)
     })
 }
+
+const PY_REQ_002: Check = CATALOG.check(
+    "PY-REQ-002",
+    "request hook within budget",
+    "before_request runs on every HTTP request — if it allocates or locks, it shows up at p99.",
+    Severity::Recommended,
+    "pylon:slow_before_request",
+    py_req_002,
+);
+
 fn py_req_002(s: &Subject) -> Verdict {
     on_pylon(s, |p| {
         let plugin = p.plugin();
@@ -280,12 +331,50 @@ fn write_rule(s: &Subject, hooks: &[&str]) -> Verdict {
         .with_calls(calls)
     })
 }
+
+const PY_WRITE_001: Check = CATALOG
+    .check(
+        "PY-WRITE-001",
+        "before_insert / update / delete do not panic",
+        "Don't call .unwrap() in hooks; return errors instead.",
+        Severity::Required,
+        "pylon:panics_in_before_write",
+        py_write_001,
+    )
+    .on_host(
+        Basis::Both,
+        "src/lib.rs:199-250 (run_before_*; no catch_unwind)",
+    );
 fn py_write_001(s: &Subject) -> Verdict {
     write_rule(s, &["before_insert", "before_update", "before_delete"])
 }
+
+const PY_WRITE_002: Check = CATALOG
+    .check(
+        "PY-WRITE-002",
+        "after_insert / update / delete do not panic",
+        "after-write side effects must never fail a successful write.",
+        Severity::Required,
+        "pylon:panics_in_after_write",
+        py_write_002,
+    )
+    .on_host(
+        Basis::Both,
+        "src/lib.rs:212-257 (after hooks return (); a panic unwinds after the row is written)",
+    );
 fn py_write_002(s: &Subject) -> Verdict {
     write_rule(s, &["after_insert", "after_update", "after_delete"])
 }
+
+const PY_WRITE_003: Check = CATALOG.check(
+    "PY-WRITE-003",
+    "update keeps createdAt",
+    "if op == WriteOp::Insert && !obj.contains_key(\"createdAt\") — an update must not overwrite createdAt (non-idempotent before_write).",
+    Severity::Required,
+    "pylon:overwrites_created_at",
+    py_write_003,
+)
+.judging(Judges::calls(&["before_update"], &[Answer::Continue, Answer::Modify], "accepted update", WRITE_HINT));
 fn py_write_003(s: &Subject) -> Verdict {
     on_pylon(s, |p| {
         let plugin = p.plugin();
@@ -308,6 +397,22 @@ fn py_write_003(s: &Subject) -> Verdict {
         }
     })
 }
+
+const PY_WRITE_004: Check = CATALOG
+    .check(
+        "PY-WRITE-004",
+        "data stays an object",
+        "before_write mutates `data` in place to inject fields.",
+        Severity::Required,
+        "pylon:replaces_data",
+        py_write_004,
+    )
+    .judging(Judges::calls(
+        &["before_insert", "before_update"],
+        &[Answer::Continue, Answer::Modify],
+        "accepted insert or update",
+        WRITE_HINT,
+    ));
 fn py_write_004(s: &Subject) -> Verdict {
     on_pylon(s, |p| {
         let plugin = p.plugin();
@@ -341,6 +446,20 @@ fn py_write_004(s: &Subject) -> Verdict {
         .with_calls(calls)
     })
 }
+
+const PY_ROUTE_001: Check = CATALOG
+    .check(
+        "PY-ROUTE-001",
+        "routes leave the built-in API alone",
+        "The router checks plugin routes after its built-in routes, in plugin registration order.",
+        Severity::Required,
+        "pylon:shadowing_router",
+        py_route_001,
+    )
+    .on_host(
+        Basis::Host,
+        "src/lib.rs:295-310 (try_handle_route: method equal, path.starts_with(route.path), first plugin wins; the order against the runtime's own API is not in the crate)",
+    );
 fn py_route_001(s: &Subject) -> Verdict {
     on_pylon(s, |p| {
         let plugin = p.plugin();
@@ -375,6 +494,16 @@ fn py_route_001(s: &Subject) -> Verdict {
         .with_calls(routes.len())
     })
 }
+
+const PY_ROUTE_002: Check = CATALOG.check(
+    "PY-ROUTE-002",
+    "route statuses are HTTP statuses",
+    "handle_route returns Some((status, body)).",
+    Severity::Required,
+    "pylon:bad_status_router",
+    py_route_002,
+);
+
 fn py_route_002(s: &Subject) -> Verdict {
     on_pylon(s, |p| {
         let plugin = p.plugin();
@@ -434,6 +563,16 @@ fn errors_of(p: &PylonSubject) -> (usize, Vec<(String, RealError)>) {
     }
     (calls, errors)
 }
+
+const PY_ERR_001: Check = CATALOG.check(
+    "PY-ERR-001",
+    "errors carry a code",
+    "Err(PluginError::ValidationFailed { code, message }) rejects the write with a 400 response.",
+    Severity::Required,
+    "pylon:empty_code_validator",
+    py_err_001,
+)
+.judging(Judges::calls(&["on_request_with_meta", "before_insert", "before_update", "before_delete"], &[Answer::Reject], "error (an `Err` from a hook)", ERROR_HINT));
 fn py_err_001(s: &Subject) -> Verdict {
     on_pylon(s, |p| {
         let (calls, errors) = errors_of(p);
@@ -457,6 +596,21 @@ fn py_err_001(s: &Subject) -> Verdict {
         .with_calls(errors.len())
     })
 }
+
+const PY_ERR_002: Check = CATALOG
+    .check(
+        "PY-ERR-002",
+        "error statuses are 4xx or 5xx",
+        "Err(PluginError::ValidationFailed { .. }) rejects the write with a 400 response; RateLimited with 429.",
+        Severity::Required,
+        "pylon:success_status_error",
+        py_err_002,
+    )
+    .on_host(
+        Basis::Host,
+        "src/lib.rs:115-120 (PluginError { code, message, status }: the plugin's status is the response's)",
+    )
+.judging(Judges::calls(&["on_request_with_meta", "before_insert", "before_update", "before_delete"], &[Answer::Reject], "error (an `Err` from a hook)", ERROR_HINT));
 fn py_err_002(s: &Subject) -> Verdict {
     on_pylon(s, |p| {
         let (calls, errors) = errors_of(p);
@@ -495,6 +649,19 @@ const PORT: &[&str] = &[
     "PluginError is a struct { code, message, status }",
 ];
 
+const PY_PORT_001: Check = CATALOG
+    .check(
+        "PY-PORT-001",
+        "written against pylon-plugin",
+        "pub trait Plugin: Send + Sync (the documentation page's trait).",
+        Severity::Recommended,
+        "pylon:timestamps",
+        py_port_001,
+    )
+    .on_host(
+        Basis::Host,
+        "src/lib.rs:11-136 (the crate's Plugin, RequestMeta, PluginError and PluginRoute)",
+    );
 fn py_port_001(s: &Subject) -> Verdict {
     on_pylon(s, |p| {
         let PylonPlugin::Documented(plugin) = (p.make)() else {
@@ -545,6 +712,15 @@ fn per_call(total: u64, calls: u64) -> String {
         format!("{:.2}", total as f64 / calls as f64)
     }
 }
+
+const PY_PERF_001: Check = CATALOG.check(
+    "PY-PERF-001",
+    "request hook does not allocate",
+    "before_request runs on every HTTP request — if it allocates or locks, it shows up at p99.",
+    Severity::Recommended,
+    "pylon:allocates_per_request",
+    py_perf_001,
+);
 
 fn py_perf_001(s: &Subject) -> Verdict {
     const CALLS: u64 = 1000;
@@ -605,6 +781,15 @@ fn py_perf_001(s: &Subject) -> Verdict {
         }
     })
 }
+
+const PY_PERF_002: Check = CATALOG.check(
+    "PY-PERF-002",
+    "request hook does not block under concurrency",
+    "before_request runs on every HTTP request — if it allocates or locks, it shows up at p99. Use Mutex sparingly.",
+    Severity::Recommended,
+    "pylon:locks_per_request",
+    py_perf_002,
+);
 
 fn py_perf_002(s: &Subject) -> Verdict {
     const THREADS: usize = 8;
@@ -696,170 +881,21 @@ fn suite_coverage(s: &Subject) -> Coverage {
 }
 
 const CHECKS: &[Check] = &[
-    CATALOG
-        .check(
-            "PY-NAME-001",
-            "a stable, non-empty name",
-            "fn name(&self) -> &str: stable identifier — must match the plugin name in the manifest.",
-            Severity::Recommended,
-            "pylon:empty_name",
-            py_name_001,
-        )
-        .on_host(
-            Basis::Docs,
-            "src/lib.rs:13, 181-184 (name() is required; the registry compares it with nothing)",
-        ),
-    CATALOG
-        .check(
-            "PY-INIT-001",
-            "init succeeds",
-            "init(config) is called once at startup; Err fails the plugin.",
-            Severity::Required,
-            "pylon:failing_init",
-            py_init_001,
-        )
-        .on_host(
-            Basis::Both,
-            "src/lib.rs:16, 181-184 (on_init runs at registration and cannot fail; a panic aborts the start)",
-        ),
-    CATALOG
-        .check(
-            "PY-REQ-001",
-            "request hook does not panic",
-            "Don't call .unwrap() in hooks. A panic in a plugin can crash the runtime thread.",
-            Severity::Required,
-            "pylon:panics_in_before_request",
-            py_req_001,
-        )
-        .on_host(
-            Basis::Both,
-            "src/lib.rs:281-292 (run_on_request_with_meta; no catch_unwind)",
-        ),
-    CATALOG.check(
-        "PY-REQ-002",
-        "request hook within budget",
-        "before_request runs on every HTTP request — if it allocates or locks, it shows up at p99.",
-        Severity::Recommended,
-        "pylon:slow_before_request",
-        py_req_002,
-    ),
-    CATALOG
-        .check(
-            "PY-WRITE-001",
-            "before_insert / update / delete do not panic",
-            "Don't call .unwrap() in hooks; return errors instead.",
-            Severity::Required,
-            "pylon:panics_in_before_write",
-            py_write_001,
-        )
-        .on_host(
-            Basis::Both,
-            "src/lib.rs:199-250 (run_before_*; no catch_unwind)",
-        ),
-    CATALOG
-        .check(
-            "PY-WRITE-002",
-            "after_insert / update / delete do not panic",
-            "after-write side effects must never fail a successful write.",
-            Severity::Required,
-            "pylon:panics_in_after_write",
-            py_write_002,
-        )
-        .on_host(
-            Basis::Both,
-            "src/lib.rs:212-257 (after hooks return (); a panic unwinds after the row is written)",
-        ),
-    CATALOG.check(
-        "PY-WRITE-003",
-        "update keeps createdAt",
-        "if op == WriteOp::Insert && !obj.contains_key(\"createdAt\") — an update must not overwrite createdAt (non-idempotent before_write).",
-        Severity::Required,
-        "pylon:overwrites_created_at",
-        py_write_003,
-    )
-    .judging(Judges::calls(&["before_update"], &[Answer::Continue, Answer::Modify], "accepted update", WRITE_HINT)),
-    CATALOG.check(
-        "PY-WRITE-004",
-        "data stays an object",
-        "before_write mutates `data` in place to inject fields.",
-        Severity::Required,
-        "pylon:replaces_data",
-        py_write_004,
-    )
-    .judging(Judges::calls(&["before_insert", "before_update"], &[Answer::Continue, Answer::Modify], "accepted insert or update", WRITE_HINT)),
-    CATALOG
-        .check(
-            "PY-ROUTE-001",
-            "routes leave the built-in API alone",
-            "The router checks plugin routes after its built-in routes, in plugin registration order.",
-            Severity::Required,
-            "pylon:shadowing_router",
-            py_route_001,
-        )
-        .on_host(
-            Basis::Host,
-            "src/lib.rs:295-310 (try_handle_route: method equal, path.starts_with(route.path), first plugin wins; the order against the runtime's own API is not in the crate)",
-        ),
-    CATALOG.check(
-        "PY-ROUTE-002",
-        "route statuses are HTTP statuses",
-        "handle_route returns Some((status, body)).",
-        Severity::Required,
-        "pylon:bad_status_router",
-        py_route_002,
-    ),
-    CATALOG.check(
-        "PY-ERR-001",
-        "errors carry a code",
-        "Err(PluginError::ValidationFailed { code, message }) rejects the write with a 400 response.",
-        Severity::Required,
-        "pylon:empty_code_validator",
-        py_err_001,
-    )
-    .judging(Judges::calls(&["on_request_with_meta", "before_insert", "before_update", "before_delete"], &[Answer::Reject], "error (an `Err` from a hook)", ERROR_HINT)),
-    CATALOG
-        .check(
-            "PY-ERR-002",
-            "error statuses are 4xx or 5xx",
-            "Err(PluginError::ValidationFailed { .. }) rejects the write with a 400 response; RateLimited with 429.",
-            Severity::Required,
-            "pylon:success_status_error",
-            py_err_002,
-        )
-        .on_host(
-            Basis::Host,
-            "src/lib.rs:115-120 (PluginError { code, message, status }: the plugin's status is the response's)",
-        )
-    .judging(Judges::calls(&["on_request_with_meta", "before_insert", "before_update", "before_delete"], &[Answer::Reject], "error (an `Err` from a hook)", ERROR_HINT)),
-    CATALOG
-        .check(
-            "PY-PORT-001",
-            "written against pylon-plugin",
-            "pub trait Plugin: Send + Sync (the documentation page's trait).",
-            Severity::Recommended,
-            "pylon:timestamps",
-            py_port_001,
-        )
-        .on_host(
-            Basis::Host,
-            "src/lib.rs:11-136 (the crate's Plugin, RequestMeta, PluginError and PluginRoute)",
-        ),
-    CATALOG.check(
-        "PY-PERF-002",
-        "request hook does not block under concurrency",
-        "before_request runs on every HTTP request — if it allocates or locks, it shows up at p99. Use Mutex sparingly.",
-        Severity::Recommended,
-        "pylon:locks_per_request",
-        py_perf_002,
-    ),
-    CATALOG.check(
-        "PY-PERF-001",
-        "request hook does not allocate",
-        "before_request runs on every HTTP request — if it allocates or locks, it shows up at p99.",
-        Severity::Recommended,
-        "pylon:allocates_per_request",
-        py_perf_001,
-    ),
+    PY_NAME_001,
+    PY_INIT_001,
+    PY_REQ_001,
+    PY_REQ_002,
+    PY_WRITE_001,
+    PY_WRITE_002,
+    PY_WRITE_003,
+    PY_WRITE_004,
+    PY_ROUTE_001,
+    PY_ROUTE_002,
+    PY_ERR_001,
+    PY_ERR_002,
+    PY_PORT_001,
+    PY_PERF_002,
+    PY_PERF_001,
 ];
 
 /// Which hooks and routes of the plugin the standard requests, writes and

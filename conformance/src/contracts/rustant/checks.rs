@@ -51,6 +51,19 @@ fn violations(r: &RustantSubject, pick: fn(&Violation) -> bool) -> Verdict {
     }
 }
 
+const RU_META_001: Check = CATALOG.check(
+    "RU-META-001",
+    "metadata is valid",
+    "A plugin gives metadata: name, version, description, author, minimum core version, capabilities.",
+    Severity::Required,
+    "rustant:bad_metadata",
+    ru_meta_001,
+)
+.on_host(
+    Basis::Both,
+    "rustant-plugins/src/security.rs:71-78 (an empty name or version is an error)",
+);
+
 fn ru_meta_001(s: &Subject) -> Verdict {
     on_agent(s, |r| {
         let plugin = (r.make)();
@@ -65,6 +78,20 @@ fn ru_meta_001(s: &Subject) -> Verdict {
         Verdict::pass(format!("`{}` {}", meta.name, meta.version))
     })
 }
+
+const RU_META_002: Check = CATALOG
+    .check(
+        "RU-META-002",
+        "min_core_version is a version",
+        "PluginMetadata.min_core_version: the minimum core version, a semver range.",
+        Severity::Recommended,
+        "rustant:bad_metadata",
+        ru_meta_002,
+    )
+    .on_host(
+        Basis::Docs,
+        "rustant-plugins/src/security.rs:138-153 (pieces that are not numbers are dropped)",
+    );
 fn ru_meta_002(s: &Subject) -> Verdict {
     on_agent(s, |r| {
         let plugin = (r.make)();
@@ -81,16 +108,54 @@ fn ru_meta_002(s: &Subject) -> Verdict {
         }
     })
 }
+
+const RU_CAP_001: Check = CATALOG.check(
+    "RU-CAP-001",
+    "declares only allowed capabilities",
+    "The PluginSecurityValidator verifies that plugins only request capabilities they need.",
+    Severity::Recommended,
+    "rustant:network_hungry",
+    ru_cap_001,
+)
+.on_host(
+    Basis::Docs,
+    "rustant-plugins/src/security.rs:92-108 (FileSystem, Network, Shell and Secret capabilities are warnings, dropped unlogged by the manager)",
+);
+
 fn ru_cap_001(s: &Subject) -> Verdict {
     on_agent(s, |r| {
         violations(r, |v| matches!(v, Violation::CapabilityNotAllowed { .. }))
     })
 }
+
+const RU_CAP_002: Check = CATALOG.check(
+    "RU-CAP-002",
+    "stays within its declared scope",
+    "The validator blocks plugins that exceed their declared scope (tools need ToolRegistration, hooks HookRegistration).",
+    Severity::Recommended,
+    "rustant:undeclared_tools",
+    ru_cap_002,
+)
+.on_host(
+    Basis::Docs,
+    "rustant-plugins/src/security.rs:61-127 (no scope check exists in the agent's validator)",
+);
+
 fn ru_cap_002(s: &Subject) -> Verdict {
     on_agent(s, |r| {
         violations(r, |v| matches!(v, Violation::ExceedsDeclaredScope { .. }))
     })
 }
+
+const RU_LOAD_001: Check = CATALOG.check(
+    "RU-LOAD-001",
+    "on_load succeeds",
+    "async fn on_load(&mut self) -> Result<(), PluginError>.",
+    Severity::Required,
+    "rustant:failing_on_load",
+    ru_load_001,
+);
+
 fn ru_load_001(s: &Subject) -> Verdict {
     on_agent(s, |r| {
         let mut plugin = (r.make)();
@@ -150,6 +215,20 @@ fn standard_contexts(point: AgentHookPoint) -> Vec<HookContext> {
         OnError => vec![HookContext::error("tool `search` failed: timeout")],
     }
 }
+
+const RU_HOOK_001: Check = CATALOG
+    .check(
+        "RU-HOOK-001",
+        "hooks do not panic",
+        "Each hook returns a HookResult: Continue, Block(reason) or Modified.",
+        Severity::Required,
+        "rustant:panicky_hook",
+        ru_hook_001,
+    )
+    .on_host(
+        Basis::Both,
+        "rustant-plugins/src/hooks.rs:140-156 (hooks are called directly; no catch_unwind in the crate)",
+    );
 fn ru_hook_001(s: &Subject) -> Verdict {
     on_agent(s, |r| match run_points(r) {
         Err(v) => v,
@@ -175,6 +254,20 @@ fn ru_hook_001(s: &Subject) -> Verdict {
         }
     })
 }
+
+const RU_HOOK_002: Check = CATALOG
+    .check(
+        "RU-HOOK-002",
+        "does not count on Modified",
+        "Modified — continue with modified context.",
+        Severity::Recommended,
+        "rustant:relies_on_modified",
+        ru_hook_002,
+    )
+    .on_host(
+        Basis::Both,
+        "rustant-plugins/src/hooks.rs:101-109, 140-156 (Modified is a unit variant; every hook gets the same &HookContext)",
+    );
 fn ru_hook_002(s: &Subject) -> Verdict {
     on_agent(s, |r| match run_points(r) {
         Err(v) => v,
@@ -194,6 +287,16 @@ fn ru_hook_002(s: &Subject) -> Verdict {
         }
     })
 }
+
+const RU_NATIVE_001: Check = CATALOG.check(
+    "RU-NATIVE-001",
+    "native plugin built by the host's compiler",
+    "Native plugins export rustant_plugin_create returning a boxed Rust trait object — only sound when plugin and host are built by the same compiler with the same crate versions.",
+    Severity::Required,
+    "native-foreign-rustc:rustant_native",
+    ru_native_001,
+);
+
 fn ru_native_001(s: &Subject) -> Verdict {
     if s.kind::<RustantSubject>().is_some() {
         return Verdict::pass("in-process: the same compiler built plugin and host");
@@ -239,97 +342,14 @@ fn suite_coverage(s: &Subject) -> Coverage {
 }
 
 const CHECKS: &[Check] = &[
-    CATALOG.check(
-        "RU-META-001",
-        "metadata is valid",
-        "A plugin gives metadata: name, version, description, author, minimum core version, capabilities.",
-        Severity::Required,
-        "rustant:bad_metadata",
-        ru_meta_001,
-    )
-    .on_host(
-        Basis::Both,
-        "rustant-plugins/src/security.rs:71-78 (an empty name or version is an error)",
-    ),
-    CATALOG
-        .check(
-            "RU-META-002",
-            "min_core_version is a version",
-            "PluginMetadata.min_core_version: the minimum core version, a semver range.",
-            Severity::Recommended,
-            "rustant:bad_metadata",
-            ru_meta_002,
-        )
-        .on_host(
-            Basis::Docs,
-            "rustant-plugins/src/security.rs:138-153 (pieces that are not numbers are dropped)",
-        ),
-    CATALOG.check(
-        "RU-CAP-001",
-        "declares only allowed capabilities",
-        "The PluginSecurityValidator verifies that plugins only request capabilities they need.",
-        Severity::Recommended,
-        "rustant:network_hungry",
-        ru_cap_001,
-    )
-    .on_host(
-        Basis::Docs,
-        "rustant-plugins/src/security.rs:92-108 (FileSystem, Network, Shell and Secret capabilities are warnings, dropped unlogged by the manager)",
-    ),
-    CATALOG.check(
-        "RU-CAP-002",
-        "stays within its declared scope",
-        "The validator blocks plugins that exceed their declared scope (tools need ToolRegistration, hooks HookRegistration).",
-        Severity::Recommended,
-        "rustant:undeclared_tools",
-        ru_cap_002,
-    )
-    .on_host(
-        Basis::Docs,
-        "rustant-plugins/src/security.rs:61-127 (no scope check exists in the agent's validator)",
-    ),
-    CATALOG.check(
-        "RU-LOAD-001",
-        "on_load succeeds",
-        "async fn on_load(&mut self) -> Result<(), PluginError>.",
-        Severity::Required,
-        "rustant:failing_on_load",
-        ru_load_001,
-    ),
-    CATALOG
-        .check(
-            "RU-HOOK-001",
-            "hooks do not panic",
-            "Each hook returns a HookResult: Continue, Block(reason) or Modified.",
-            Severity::Required,
-            "rustant:panicky_hook",
-            ru_hook_001,
-        )
-        .on_host(
-            Basis::Both,
-            "rustant-plugins/src/hooks.rs:140-156 (hooks are called directly; no catch_unwind in the crate)",
-        ),
-    CATALOG
-        .check(
-            "RU-HOOK-002",
-            "does not count on Modified",
-            "Modified — continue with modified context.",
-            Severity::Recommended,
-            "rustant:relies_on_modified",
-            ru_hook_002,
-        )
-        .on_host(
-            Basis::Both,
-            "rustant-plugins/src/hooks.rs:101-109, 140-156 (Modified is a unit variant; every hook gets the same &HookContext)",
-        ),
-    CATALOG.check(
-        "RU-NATIVE-001",
-        "native plugin built by the host's compiler",
-        "Native plugins export rustant_plugin_create returning a boxed Rust trait object — only sound when plugin and host are built by the same compiler with the same crate versions.",
-        Severity::Required,
-        "native-foreign-rustc:rustant_native",
-        ru_native_001,
-    ),
+    RU_META_001,
+    RU_META_002,
+    RU_CAP_001,
+    RU_CAP_002,
+    RU_LOAD_001,
+    RU_HOOK_001,
+    RU_HOOK_002,
+    RU_NATIVE_001,
 ];
 
 /// Said with every Rustant run: the agent at the pinned commit never fires
