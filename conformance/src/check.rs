@@ -296,7 +296,7 @@ impl Judges {
 
     /// Whether `step` is a call of one of the rule's hooks.
     pub fn hook_of(&self, step: &Step) -> bool {
-        self.hooks.is_empty() || self.hooks.contains(&step.hook.as_str())
+        self.hooks.is_empty() || self.hooks.contains(&step.hook.name)
     }
 
     /// Whether `step` is a call the rule judges.
@@ -387,7 +387,7 @@ impl Row {
                 calls += 1;
                 if let Some(j) = judges.filter(|j| j.hook_of(step)) {
                     hook_calls += 1;
-                    seen.entry(step.hook.clone())
+                    seen.entry(step.hook.name.to_owned())
                         .or_default()
                         .add(step.answer());
                     judged += usize::from(j.covers(step));

@@ -286,7 +286,7 @@ fn run(host: Box<dyn ContractHost>) -> hookcheck::Result<HostedRun> {
     for (label, trace) in &traces {
         for entry in &mut coverage {
             let name = entry.registration.clone();
-            entry.add_steps(label, trace.steps.iter().filter(|s| s.hook == name));
+            entry.add_steps(label, trace.steps.iter().filter(|s| s.hook.name == name));
         }
     }
     Ok(HostedRun { traces, coverage })

@@ -61,7 +61,7 @@ impl ContractHost for ToyHost {
                         headers: Vec::new(),
                         body: text.into_bytes().into(),
                     },
-                    Err(failure) => Outcome::error(*name, "greet", failure),
+                    Err(failure) => Outcome::error(*name, GREET.point, failure),
                 }
             };
             (*name, call)

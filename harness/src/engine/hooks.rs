@@ -21,6 +21,14 @@ impl HookPoint {
     }
 }
 
+/// Writes a hook point as its name, as traces and reports spell it.
+pub(crate) fn serialize_name<S: serde::Serializer>(
+    point: &HookPoint,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(point.name)
+}
+
 impl std::fmt::Display for HookPoint {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.name)

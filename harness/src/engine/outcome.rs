@@ -5,6 +5,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::failure::{Failure, HookError};
+use super::hooks::HookPoint;
 
 /// A byte string that serializes as text when it is UTF-8 and as hex
 /// (`{ "hex": "…" }`) when it is not, so traces stay readable.
@@ -152,11 +153,11 @@ impl Outcome {
     }
 
     /// Builds an [`Outcome::Error`].
-    pub fn error(plugin: impl Into<String>, hook: impl Into<String>, failure: Failure) -> Self {
+    pub fn error(plugin: impl Into<String>, hook: HookPoint, failure: Failure) -> Self {
         Outcome::Error {
             error: HookError {
                 plugin: plugin.into(),
-                hook: hook.into(),
+                hook: hook.name.to_owned(),
                 failure,
             },
         }

@@ -68,7 +68,7 @@ impl Pipeline {
         F: FnOnce(&[u8]) -> C,
         C: Into<Called>,
     {
-        let hook = self.spec.point.name;
+        let hook = self.spec.point;
         let mut modified = false;
         let mut errors = Vec::new();
         for (index, (plugin, call)) in steps.into_iter().enumerate() {

@@ -5,6 +5,7 @@ use std::time::Duration;
 use serde::{Serialize, Serializer};
 
 use super::failure::HookError;
+use super::hooks::HookPoint;
 use super::outcome::{Answer, Bytes, Called, Outcome};
 
 /// How much a pipeline run records.
@@ -29,8 +30,9 @@ fn duration_ns<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
 pub struct Step {
     /// The plugin's name.
     pub plugin: String,
-    /// The hook's name.
-    pub hook: String,
+    /// The hook point, written as its name.
+    #[serde(serialize_with = "super::hooks::serialize_name")]
+    pub hook: HookPoint,
     /// The value the plugin was given (with [`TraceMode::Full`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub input: Option<Bytes>,
@@ -147,7 +149,7 @@ impl Trace {
     pub fn push(
         &mut self,
         plugin: &str,
-        hook: &str,
+        hook: HookPoint,
         input: Option<&[u8]>,
         outcome: &Outcome,
         output: Option<&[u8]>,
@@ -161,7 +163,7 @@ impl Trace {
     pub fn push_called(
         &mut self,
         plugin: &str,
-        hook: &str,
+        hook: HookPoint,
         input: Option<&[u8]>,
         called: &Called,
         output: Option<&[u8]>,
@@ -175,7 +177,7 @@ impl Trace {
     fn push_said(
         &mut self,
         plugin: &str,
-        hook: &str,
+        hook: HookPoint,
         input: Option<&[u8]>,
         outcome: &Outcome,
         said: Option<Answer>,
@@ -189,7 +191,7 @@ impl Trace {
         };
         self.steps.push(Step {
             plugin: plugin.to_owned(),
-            hook: hook.to_owned(),
+            hook,
             input: input.filter(|_| full).map(Bytes::from),
             outcome: outcome.clone(),
             said,

@@ -4,7 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::Bytes;
+use super::contract::HOOKS;
+use crate::engine::{Bytes, HookPoint, hook};
 
 /// What a registration hooks, without its function pointer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,17 +45,25 @@ pub enum RegKind {
 
 impl RegKind {
     /// The hook's name in the contract.
+    /// The hook point of the contract's table this registration is a
+    /// handler of (each name checked against the table at compile time).
+    pub fn hook_point(&self) -> HookPoint {
+        let spec = match self {
+            RegKind::Event { .. } => const { hook(HOOKS, "lifecycle") },
+            RegKind::Config => const { hook(HOOKS, "config.mutate") },
+            RegKind::Request { phase: 1, .. } => const { hook(HOOKS, "request.intercept") },
+            RegKind::Request { .. } => const { hook(HOOKS, "middleware.inject") },
+            RegKind::Route { .. } => const { hook(HOOKS, "route") },
+            RegKind::Json { target: 1, .. } => const { hook(HOOKS, "json.response") },
+            RegKind::Json { .. } => const { hook(HOOKS, "json.actions") },
+            RegKind::CloudPanel => const { hook(HOOKS, "cloudpanel.command") },
+        };
+        spec.point
+    }
+
+    /// The name of [`RegKind::hook_point`].
     pub fn hook_name(&self) -> &'static str {
-        match self {
-            RegKind::Event { .. } => "lifecycle",
-            RegKind::Config => "config.mutate",
-            RegKind::Request { phase: 1, .. } => "request.intercept",
-            RegKind::Request { .. } => "middleware.inject",
-            RegKind::Route { .. } => "route",
-            RegKind::Json { target: 1, .. } => "json.response",
-            RegKind::Json { .. } => "json.actions",
-            RegKind::CloudPanel => "cloudpanel.command",
-        }
+        self.hook_point().name
     }
 }
 

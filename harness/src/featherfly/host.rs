@@ -377,7 +377,7 @@ impl FeatherFlyHost {
                 }
                 reading.called
             }
-            Err(failure) => Outcome::error(name, reg.kind.hook_name(), failure).into(),
+            Err(failure) => Outcome::error(name, reg.kind.hook_point(), failure).into(),
         };
         if let Some(answers) = self.answers.borrow_mut().get_mut(index) {
             answers.add(called.said.unwrap_or_else(|| called.outcome.answer()));

@@ -221,7 +221,7 @@ pub fn tolerated(kind: &RegKind, out: &HookOutput) -> Vec<(Failure, Intent)> {
 /// and what the documents forbid that the code lets through (see
 /// [`tolerated`]).
 pub fn read(kind: &RegKind, out: &HookOutput, plugin: &str) -> Reading {
-    let hook = kind.hook_name();
+    let hook = kind.hook_point();
     let fail = |f: Failure| Outcome::error(plugin, hook, f);
     let code = out.code;
     if let RegKind::Event { .. } = kind {
@@ -262,7 +262,7 @@ pub fn read(kind: &RegKind, out: &HookOutput, plugin: &str) -> Reading {
         };
         return Reading::plain(fail(failure), Answer::Fail);
     }
-    let Some(table) = table(hook) else {
+    let Some(table) = table(hook.name) else {
         return Reading::plain(fail(unknown(code)), Answer::Undefined);
     };
     let Some(meaning) = table.meaning(code) else {

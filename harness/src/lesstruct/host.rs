@@ -354,7 +354,8 @@ impl LesstructHost {
     }
 
     fn observe(&mut self, spec: &'static HookSpec, content: &Value) -> Trace {
-        let hook = spec.point.name;
+        let point = spec.point;
+        let hook = point.name;
         let mut trace = Trace::new(self.trace_mode);
         let input = serde_json::to_vec(content).unwrap_or_default();
         let names: Vec<String> = self.plugins.iter().map(|p| p.name().to_owned()).collect();
@@ -367,9 +368,9 @@ impl LesstructHost {
                     Ok(None) => Outcome::Continue,
                     Ok(Some(bytes)) => match decode_result(&bytes) {
                         Ok(_) => Outcome::modified(bytes),
-                        Err(f) => Outcome::error(p.name(), hook, f),
+                        Err(f) => Outcome::error(p.name(), point, f),
                     },
-                    Err(f) => Outcome::error(p.name(), hook, f),
+                    Err(f) => Outcome::error(p.name(), point, f),
                 };
                 (n.as_str(), call)
             });
@@ -398,7 +399,7 @@ fn before_save_step(plugin: &mut WasmPlugin, current: &[u8]) -> Called {
             };
             Called::said(Outcome::modified(bytes), said)
         }
-        Err(f) => Outcome::error(plugin.name(), "before_save", f).into(),
+        Err(f) => Outcome::error(plugin.name(), BEFORE_SAVE.point, f).into(),
     }
 }
 

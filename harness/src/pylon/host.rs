@@ -16,10 +16,15 @@ use super::adapter::{Documented, real_auth};
 use super::plugin::Plugin;
 use super::registry::{ManifestEntry, PylonPlugin, Registry};
 use crate::engine::{
-    AuthContext, BadOutput, Failure, Folded, HookSpec, HttpMethod, HttpResponse, Outcome, Pipeline,
-    RequestMeta, Trace, TraceMode, WriteOp, call_guarded, call_guarded_quiet, hook,
+    AuthContext, BadOutput, Failure, Folded, HookPoint, HookSpec, HttpMethod, HttpResponse,
+    Outcome, Pipeline, RequestMeta, Trace, TraceMode, WriteOp, call_guarded, call_guarded_quiet,
+    hook,
 };
 use crate::store::EntityStore;
+
+/// The request hook and the route, for failures named by their point.
+const REQUEST: &HookSpec = hook(super::contract::HOOKS, "on_request_with_meta");
+const ROUTE: &HookSpec = hook(super::contract::HOOKS, "route");
 use crate::{Error, Result};
 
 struct Entry {
@@ -340,7 +345,7 @@ impl PylonHost {
                 move |_: &[u8]| match call_guarded(|| on_request(e.plugin.as_ref(), meta, auth)) {
                     Ok(Ok(())) => Outcome::Continue,
                     Ok(Err(err)) => rejection(&err),
-                    Err(failure) => Outcome::error(&e.name, "on_request_with_meta", failure),
+                    Err(failure) => Outcome::error(&e.name, REQUEST.point, failure),
                 };
             (e.name.as_str(), call)
         });
@@ -410,7 +415,7 @@ impl PylonHost {
         let spec = self.specs.before(op);
         let steps = self.plugins.iter().map(|e| {
             let call = move |current: &[u8]| {
-                before_step(e, op, spec.point.name, entity, id_ref, current, real_ref)
+                before_step(e, op, spec.point, entity, id_ref, current, real_ref)
             };
             (e.name.as_str(), call)
         });
@@ -474,7 +479,7 @@ impl PylonHost {
                     WriteOp::Delete => plugin.after_delete(entity, row_id, real_ref),
                 }) {
                     Ok(()) => Outcome::Continue,
-                    Err(failure) => Outcome::error(&e.name, spec.point.name, failure),
+                    Err(failure) => Outcome::error(&e.name, spec.point, failure),
                 }
             };
             (e.name.as_str(), call)
@@ -558,7 +563,7 @@ fn route_step(
             headers: Vec::new(),
             body: body.into(),
         },
-        Err(failure) => Outcome::error(&e.name, "route", failure),
+        Err(failure) => Outcome::error(&e.name, ROUTE.point, failure),
     }
 }
 
@@ -567,7 +572,7 @@ fn route_step(
 fn before_step(
     e: &Entry,
     op: WriteOp,
-    hook: &'static str,
+    hook: HookPoint,
     entity: &str,
     id: &str,
     current: &[u8],

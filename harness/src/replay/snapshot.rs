@@ -12,13 +12,14 @@ use crate::engine::{Outcome, Step, Trace};
 /// Every stage of a pipeline run.
 ///
 /// ```
-/// use hookcheck::engine::{Outcome, Trace, TraceMode};
+/// use hookcheck::engine::{Outcome, Trace, TraceMode, hook};
 /// use hookcheck::replay::Stages;
 /// use std::time::Duration;
 ///
 /// let mut trace = Trace::new(TraceMode::Full);
 /// let out = br#"{"a":1,"b":2}"#;
-/// trace.push("adds-b", "json.response", Some(br#"{"a":1}"#), &Outcome::modified(&out[..]), Some(out), Duration::ZERO);
+/// let json = hook(hookcheck::featherfly::HOOKS, "json.response").point;
+/// trace.push("adds-b", json, Some(br#"{"a":1}"#), &Outcome::modified(&out[..]), Some(out), Duration::ZERO);
 /// let stages = Stages::of(&trace);
 /// assert_eq!(stages.stages[0].changes[0].path, "/b");
 /// ```
@@ -121,7 +122,7 @@ fn stage(number: usize, step: &Step) -> Stage {
     Stage {
         stage: number,
         plugin: step.plugin.clone(),
-        hook: step.hook.clone(),
+        hook: step.hook.name.to_owned(),
         outcome: step.outcome.kind(),
         changes,
         detail,

@@ -231,6 +231,6 @@ fn hook_step(r: &Registered, ctx: &HookContext, current: &[u8]) -> Outcome {
         Ok(HookResult::Continue) => Outcome::Continue,
         Ok(HookResult::Block(reason)) => Outcome::Cancel { reason },
         Ok(HookResult::Modified) => Outcome::modified(current.to_vec()),
-        Err(failure) => Outcome::error(&r.plugin, ctx.point.name(), failure),
+        Err(failure) => Outcome::error(&r.plugin, ctx.point.spec().point, failure),
     }
 }

@@ -22,7 +22,11 @@ fn run(
 }
 
 fn err() -> Outcome {
-    Outcome::error("p", "h", Failure::Code { code: -1 })
+    Outcome::error(
+        "p",
+        hookcheck::engine::hook(hookcheck::featherfly::HOOKS, "json.response").point,
+        Failure::Code { code: -1 },
+    )
 }
 
 #[rstest]
@@ -153,7 +157,7 @@ fn bytes_serialize_as_text_or_hex_and_round_trip() {
 fn hook_errors_name_plugin_and_hook() {
     let o = Outcome::error(
         "x",
-        "json.response",
+        hookcheck::engine::hook(hookcheck::featherfly::HOOKS, "json.response").point,
         Failure::Crash {
             end: ProcessEnd::Signal {
                 number: libc::SIGSEGV,
@@ -167,7 +171,7 @@ fn hook_errors_name_plugin_and_hook() {
     );
     let said = Outcome::error(
         "x",
-        "json.response",
+        hookcheck::engine::hook(hookcheck::featherfly::HOOKS, "json.response").point,
         Failure::Crash {
             end: ProcessEnd::Signal {
                 number: libc::SIGABRT,

@@ -252,8 +252,8 @@ fn request_hooks_respond_continue_and_see_redacted_lowercase_headers() {
     let pass = host.request(&get("/api/system", &[]));
     assert!(pass.response.is_none());
     assert_eq!(pass.trace.steps.len(), 2, "intercept then middleware");
-    assert_eq!(pass.trace.steps[0].hook, "request.intercept");
-    assert_eq!(pass.trace.steps[1].hook, "middleware.inject");
+    assert_eq!(pass.trace.steps[0].hook.name, "request.intercept");
+    assert_eq!(pass.trace.steps[1].hook.name, "middleware.inject");
     let outside = host.request(&get("/other", &[("x-block", "1")]));
     assert!(outside.response.is_none(), "`/api` does not cover /other");
     let maintenance = host.request(&get("/maintenance", &[]));
@@ -306,7 +306,7 @@ fn json_mixins_body_then_actions() {
         json_of(&run.value),
         json!({"version": "1.0", "all_hooks": true, "actions": [{"id": "all-hooks", "label": "All hooks", "step": "review"}]})
     );
-    let hooks: Vec<&str> = run.trace.steps.iter().map(|s| s.hook.as_str()).collect();
+    let hooks: Vec<&str> = run.trace.steps.iter().map(|s| s.hook.name).collect();
     assert_eq!(hooks, ["json.response", "json.actions"]);
     let other = host.json(HttpMethod::Get, "/health", br#"{"ok":true}"#);
     assert_eq!(

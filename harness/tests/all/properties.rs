@@ -932,7 +932,15 @@ fn a_pipeline_of_mixed_forms_folds_as_the_model_says() {
                         }) {
                             Ok(None) => Outcome::Continue,
                             Ok(Some(v)) => Outcome::modified(v),
-                            Err(f) => Outcome::error(name, "json.response", f),
+                            Err(f) => Outcome::error(
+                                name,
+                                hookcheck::engine::hook(
+                                    hookcheck::featherfly::HOOKS,
+                                    "json.response",
+                                )
+                                .point,
+                                f,
+                            ),
                         }
                     }
                     MixedStep::Native(_) => {
@@ -958,9 +966,25 @@ fn a_pipeline_of_mixed_forms_folds_as_the_model_says() {
                             Ok(None) => Outcome::Continue,
                             Ok(Some(bytes)) => match hookcheck::lesstruct::decode_result(&bytes) {
                                 Ok(v) => Outcome::modified(v.to_string()),
-                                Err(f) => Outcome::error(name, "json.response", f),
+                                Err(f) => Outcome::error(
+                                    name,
+                                    hookcheck::engine::hook(
+                                        hookcheck::featherfly::HOOKS,
+                                        "json.response",
+                                    )
+                                    .point,
+                                    f,
+                                ),
                             },
-                            Err(f) => Outcome::error(name, "json.response", f),
+                            Err(f) => Outcome::error(
+                                name,
+                                hookcheck::engine::hook(
+                                    hookcheck::featherfly::HOOKS,
+                                    "json.response",
+                                )
+                                .point,
+                                f,
+                            ),
                         }
                     }
                 }

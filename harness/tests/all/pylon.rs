@@ -276,7 +276,7 @@ fn after_write_panic_never_fails_the_write() {
     let step = run
         .trace
         .steps_of("panics_in_after_write")
-        .find(|s| s.hook == "after_insert")
+        .find(|s| s.hook.name == "after_insert")
         .unwrap();
     let failure = step.outcome.to_string();
     assert!(failure.contains("panicked in after_insert"), "{failure}");

@@ -162,7 +162,7 @@ fn lesstruct_writes_run_before_save_and_after_create() {
             .with_body(r#"{"title":"T","content":"one two"}"#),
     );
     assert_eq!(made.status, Some(201), "{}", made.body);
-    let hooks: Vec<&str> = made.trace.steps.iter().map(|s| s.hook.as_str()).collect();
+    let hooks: Vec<&str> = made.trace.steps.iter().map(|s| s.hook.name).collect();
     assert_eq!(hooks, ["before_save", "after_create"]);
     let row = harness.store().get("post", 1).unwrap().unwrap();
     assert_eq!(row["customFields"]["greeting"], "hello from wasm");
@@ -531,9 +531,10 @@ fn a_recording_of_a_frame_forging_plugin_replays_clean() {
         .as_mut()
         .and_then(|e| e.steps.as_mut())
         .unwrap();
+    assert_eq!(steps[0].hook, "request.intercept");
     steps[0].outcome = Outcome::error(
         steps[0].plugin.clone(),
-        steps[0].hook.clone(),
+        hookcheck::engine::hook(hookcheck::featherfly::HOOKS, "request.intercept").point,
         Failure::HostFault {
             reason: "the same words".into(),
         },
@@ -570,10 +571,14 @@ fn snapshot_stages_that_failed_the_same_way_do_not_differ() {
 
     let stages = |failure: Failure| {
         let mut trace = Trace::new(TraceMode::Full);
-        let outcome = Outcome::error("forges_frame", "request.intercept", failure);
+        let outcome = Outcome::error(
+            "forges_frame",
+            hookcheck::engine::hook(hookcheck::featherfly::HOOKS, "request.intercept").point,
+            failure,
+        );
         trace.push(
             "forges_frame",
-            "request.intercept",
+            hookcheck::engine::hook(hookcheck::featherfly::HOOKS, "request.intercept").point,
             Some(b"{}"),
             &outcome,
             None,

@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use hookcheck::engine::{
-    Answer, BadOutput, Failure, HostileAct, HttpMethod, Outcome, ProcessEnd, Trace,
+    Answer, BadOutput, Failure, HookPoint, HostileAct, HttpMethod, Outcome, ProcessEnd, Trace,
 };
 use hookcheck::featherfly::{
     FeatherFlyHost, LoadError, LoadWarning, NativeRequest, RegInfo, RegKind, pattern_diverges,
@@ -433,7 +433,12 @@ fn exercise(host: &FeatherFlyHost, inputs: &Inputs) -> Seen {
             death = host.runner_death();
         }
         if let Some(failure) = death {
-            record_death(host, &mut last, failure);
+            let after = out
+                .iter()
+                .rev()
+                .find_map(|(_, t)| t.steps.last())
+                .map(|s| s.hook);
+            record_death(host, &mut last, failure, after);
         }
         out.push(("after the last call".to_owned(), last));
     }
@@ -462,20 +467,33 @@ const LINGER: Duration = Duration::from_secs(2);
 /// delays the daemon's start noticeably (FF-LOAD-009).
 const SLOW_LOAD: Duration = Duration::from_secs(1);
 
-/// Records, as a failed step, that the runner died on its own.
+/// Records, as a failed step, that the runner died on its own after the
+/// calls of `trace` returned.
 fn note_death(host: &FeatherFlyHost, trace: &mut Trace) {
     if let Some(failure) = host.runner_death() {
-        record_death(host, trace, failure);
+        let after = trace.steps.last().map(|s| s.hook);
+        record_death(host, trace, failure, after);
     }
 }
 
-/// Records the runner's death `failure` as a failed step.
-fn record_death(host: &FeatherFlyHost, trace: &mut Trace, failure: Failure) {
+/// Records the runner's death `failure` as a failed step of the hook
+/// whose call returned last before it (`after`), or of the lifecycle
+/// (`init`) when no hook was called yet.
+fn record_death(
+    host: &FeatherFlyHost,
+    trace: &mut Trace,
+    failure: Failure,
+    after: Option<HookPoint>,
+) {
     let plugin = host.plugins().first().map_or("?", |p| p.name.as_str());
-    let hook = "after the hook returned";
+    let hook = after.unwrap_or(LIFECYCLE);
     let outcome = Outcome::error(plugin, hook, failure);
     trace.push(plugin, hook, None, &outcome, None, Duration::ZERO);
 }
+
+/// The lifecycle hook point: where a death before any hook call is filed.
+const LIFECYCLE: HookPoint =
+    hookcheck::engine::hook(hookcheck::featherfly::HOOKS, "lifecycle").point;
 
 /// The answers a registration's hook can give, which coverage lists even
 /// when never seen.

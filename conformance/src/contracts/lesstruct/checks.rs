@@ -1,6 +1,6 @@
 //! `LS-*`: the Lesstruct contract (contracts §2, seed 002).
 
-use hookcheck::engine::{Answer, BadOutput, Failure, Outcome, Trace, TrapCode};
+use hookcheck::engine::{Answer, BadOutput, Failure, HookPoint, Outcome, Trace, TrapCode};
 use hookcheck::lesstruct::{
     LARGEST_INPUT, LesstructHost, LoadProblem, ModuleFacts, SaveRun, data_segments, decode_result,
     inspect_module, invoked_hooks, is_invoked, is_rejection, layout, ungranted_imports,
@@ -116,7 +116,7 @@ fn saved(w: &WasmSubject) -> Result<&Saved, Verdict> {
                 .iter_mut()
                 .find(|e| e.registration.strip_prefix("hook_") == Some(hook))
             {
-                entry.add_steps(label, trace.steps.iter().filter(|s| s.hook == hook));
+                entry.add_steps(label, trace.steps.iter().filter(|s| s.hook.name == hook));
             }
         };
         let (mut runs, mut after, mut stopped) = (Vec::new(), Vec::new(), None);
@@ -255,6 +255,15 @@ fn data_rule(s: &Subject, start: u64, len: u64, area: &str, only_with_imports: b
 /// Decoded results by input index, and the tally of the calls.
 type Results = (Vec<(usize, Value)>, Tally);
 
+/// The Lesstruct hook point `name` (one of its table's).
+fn point(name: &str) -> HookPoint {
+    hookcheck::engine::hook(hookcheck::lesstruct::HOOKS, name).point
+}
+
+/// The `before_save` point, for failures counted outside a pipeline.
+const BEFORE_SAVE: HookPoint =
+    hookcheck::engine::hook(hookcheck::lesstruct::HOOKS, "before_save").point;
+
 fn raw_results(w: &WasmSubject, hook: &str) -> Result<Option<Results>, Verdict> {
     let mut host = host(w)?;
     let plugin = &mut host.plugins_mut()[0];
@@ -272,7 +281,7 @@ fn raw_results(w: &WasmSubject, hook: &str) -> Result<Option<Results>, Verdict> 
                     out.push((i, v));
                 }
             }
-            Err(failure) => tally.add_outcome(&Outcome::error(plugin.name(), hook, failure)),
+            Err(failure) => tally.add_outcome(&Outcome::error(plugin.name(), point(hook), failure)),
         }
     }
     Ok(Some((out, tally)))
@@ -628,7 +637,7 @@ fn ls_out_005(s: &Subject) -> Verdict {
                     continue;
                 }
                 Err(f) => {
-                    tally.add_outcome(&Outcome::error(&name, "before_save", f));
+                    tally.add_outcome(&Outcome::error(&name, BEFORE_SAVE, f));
                     continue;
                 }
             };
@@ -941,7 +950,7 @@ fn ls_hook_007(s: &Subject) -> Verdict {
                     Ok(_) => tally.add_outcome(&Outcome::Continue),
                     Err(f) => {
                         failed = true;
-                        tally.add_outcome(&Outcome::error(&name, "before_save", f.clone()));
+                        tally.add_outcome(&Outcome::error(&name, BEFORE_SAVE, f.clone()));
                     }
                 }
             }

@@ -143,7 +143,7 @@ fn errors_in(trace: &Trace, hooks: &[&str]) -> Option<(HookError, String)> {
     trace
         .steps
         .iter()
-        .filter(|s| hooks.contains(&s.hook.as_str()))
+        .filter(|s| hooks.contains(&s.hook.name))
         .find_map(|s| match &s.outcome {
             Outcome::Error { error } => Some((error.clone(), format!("{error}; {UNCAUGHT}"))),
             _ => None,
@@ -302,7 +302,7 @@ fn write_rule(s: &Subject, hooks: &[&str]) -> Verdict {
                         .trace
                         .steps
                         .iter()
-                        .filter(|s| hooks.contains(&s.hook.as_str()))
+                        .filter(|s| hooks.contains(&s.hook.name))
                         .count();
                     if let Some((error, e)) = errors_in(&run.trace, hooks) {
                         return Verdict::failed(
@@ -943,7 +943,7 @@ pub(crate) fn coverage(p: &PylonSubject) -> Coverage {
     let count = |entries: &mut [Exercised], label: &str, trace: &Trace| {
         for e in entries.iter_mut() {
             let name = e.registration.clone();
-            let steps = trace.steps.iter().filter(|s| s.hook == name);
+            let steps = trace.steps.iter().filter(|s| s.hook.name == name);
             if HOOKS.contains(&name.as_str()) {
                 e.add_steps(label, steps);
             } else {

@@ -376,7 +376,11 @@ pub(crate) fn coverage(r: &RustantSubject) -> Coverage {
     };
     for (i, run) in runs.iter().enumerate() {
         for (point, entry) in &mut entries {
-            let steps = run.trace.steps.iter().filter(|s| s.hook == point.name());
+            let steps = run
+                .trace
+                .steps
+                .iter()
+                .filter(|s| s.hook == point.spec().point);
             entry.add_steps(&format!("{} run #{i}", point.name()), steps);
         }
     }
