@@ -347,6 +347,10 @@ pub struct Row {
     /// The fix for a failure's typed cause, when it is not the check's
     /// usual one (see [`Verdict::help`]).
     pub help_for: Option<fn(&Subject, &Failure) -> Option<&'static str>>,
+    /// What a failure's evidence adds after the call that broke the rule
+    /// (what the real host does with it, when hookcheck's host contained
+    /// it).
+    pub note: Option<&'static str>,
     /// The checks a broken call may belong to ([`Rules::owners`]).
     pub owners: fn() -> &'static [Check],
 }
@@ -404,8 +408,12 @@ impl Row {
                     continue;
                 };
                 if !self.tolerated && (self.fails_on)(error) {
-                    return Verdict::failed(error.failure.clone(), format!("{label}: {error}"))
-                        .with_help(help(&error.failure));
+                    let note = self.note.map_or_else(String::new, |n| format!("; {n}"));
+                    return Verdict::failed(
+                        error.failure.clone(),
+                        format!("{label}: {error}{note}"),
+                    )
+                    .with_help(help(&error.failure));
                 }
                 if matches!(error.failure, Failure::HostFault { .. }) && fault.is_none() {
                     fault = Some(format!("{label}: {error}"));
@@ -563,6 +571,7 @@ impl Rules {
             exercise,
             tolerated: false,
             help_for: None,
+            note: None,
             owners: self.owners,
         };
         self.with(id, title, rule, severity, breaker, Decide::Row(row))
@@ -636,6 +645,18 @@ impl Check {
     #[must_use]
     pub const fn judging(mut self, judges: Judges) -> Self {
         self.judges = Some(judges);
+        self
+    }
+
+    /// The same row, adding `note` to a failure's evidence: what the real
+    /// host does with the call hookcheck contained.
+    #[must_use]
+    pub const fn noting(mut self, note: &'static str) -> Self {
+        match &mut self.decide {
+            Decide::Row(row) => row.note = Some(note),
+            // Evaluated while compiling the catalog: a compile error.
+            Decide::Function(_) => panic!("only a row adds a note to the call it fails on"),
+        }
         self
     }
 

@@ -7,14 +7,14 @@ use std::time::{Duration, Instant};
 
 use hookcheck::engine::call_guarded;
 use hookcheck::engine::{
-    Answer, AuthContext, HookError, HttpMethod, Outcome, RequestMeta, Trace, WriteOp,
+    Answer, AuthContext, Failure, HookError, HttpMethod, RequestMeta, Trace, WriteOp,
 };
 use hookcheck::pylon::real::{Plugin as RealPlugin, PluginError as RealError};
 use hookcheck::pylon::{PluginError, PylonHost, PylonPlugin, on_request, real_auth};
 use hookcheck::store::EntityStore;
 use serde_json::{Value, json};
 
-use super::subject::PylonSubject;
+use super::subject::{Labelled, PylonSubject, Run};
 use crate::check::{Basis, Check, Judges, Rules, Severity, Verdict};
 use crate::coverage::{Coverage, Exercised};
 use crate::subject::Subject;
@@ -26,6 +26,122 @@ const CATALOG: Rules = Rules {
     source: "docs/contracts/pylon.md (restating Pylon's plugin page and the pylon-plugin crate)",
     owners: || CHECKS,
 };
+/// The rows over the shared request exercise.
+const REQUESTS: Rules = Rules {
+    exercise: Some(request_exercise),
+    ..CATALOG
+};
+/// The rows over the `before_*` calls of the shared write exercise.
+const BEFORE_WRITES: Rules = Rules {
+    exercise: Some(before_write_exercise),
+    ..CATALOG
+};
+/// The rows over the `after_*` calls of the shared write exercise.
+const AFTER_WRITES: Rules = Rules {
+    exercise: Some(after_write_exercise),
+    ..CATALOG
+};
+
+/// Whether `e` is the plugin's own failure in one of `hooks` (a fault of
+/// hookcheck's machinery is not).
+fn plugin_failed(e: &HookError, hooks: &[&str]) -> bool {
+    hooks.contains(&e.hook.as_str()) && !matches!(e.failure, Failure::HostFault { .. })
+}
+
+/// The shared request exercise: every request (the standard ones, then
+/// the author's), anonymous and as a user, through one host.
+fn request_exercise(s: &Subject) -> Result<Vec<(String, &Trace)>, Verdict> {
+    let p = pylon_subject(s)?;
+    let runs = p.runs.requests.get_or_init(|| run_requests(p));
+    labelled(&runs.as_ref().map_err(Clone::clone))
+}
+
+/// The shared write exercise, its `before_*` calls: every write (the
+/// standard ones, then the author's) through one host and a store seeded
+/// with a row.
+fn before_write_exercise(s: &Subject) -> Result<Vec<(String, &Trace)>, Verdict> {
+    let p = pylon_subject(s)?;
+    let runs = p.runs.writes.get_or_init(|| run_writes(p));
+    labelled(
+        &runs
+            .as_ref()
+            .map(|(before, _)| before)
+            .map_err(Clone::clone),
+    )
+}
+
+/// The same writes' `after_*` calls: a row over them passes only on
+/// after hooks that ran (a plugin that rejects every write runs none).
+fn after_write_exercise(s: &Subject) -> Result<Vec<(String, &Trace)>, Verdict> {
+    let p = pylon_subject(s)?;
+    let runs = p.runs.writes.get_or_init(|| run_writes(p));
+    labelled(&runs.as_ref().map(|(_, after)| after).map_err(Clone::clone))
+}
+
+fn pylon_subject(s: &Subject) -> Result<&PylonSubject, Verdict> {
+    s.kind::<PylonSubject>()
+        .ok_or_else(|| Verdict::skip("not an in-process Pylon subject"))
+}
+
+fn labelled<'a>(run: &Result<&'a Labelled, Verdict>) -> Result<Vec<(String, &'a Trace)>, Verdict> {
+    run.as_ref()
+        .map(|traces| traces.iter().map(|(l, t)| (l.clone(), t)).collect())
+        .map_err(Clone::clone)
+}
+
+fn run_requests(p: &PylonSubject) -> Run {
+    let host = host(p)?;
+    let mut out = Vec::new();
+    for meta in requests(p) {
+        for (auth, who) in [
+            (AuthContext::anonymous(), ""),
+            (AuthContext::user("u1"), " as u1"),
+        ] {
+            let run = host.before_request(&meta, &auth);
+            out.push((format!("{} {}{who}", meta.method, meta.path), run.trace));
+        }
+    }
+    Ok(out)
+}
+
+fn run_writes(p: &PylonSubject) -> Result<(Labelled, Labelled), Verdict> {
+    let host = host(p)?;
+    let store = EntityStore::in_memory().map_err(|e| Verdict::skip(e.to_string()))?;
+    let _ = store.apply("Post", WriteOp::Insert, &json!({"title": "seed"}));
+    let (mut before, mut after) = (Vec::new(), Vec::new());
+    for (entity, op, data) in writes(p) {
+        // The store refuses a write of a row it does not hold (an update
+        // after a rejected insert): that write's hooks do not run.
+        if let Ok(run) = host.write(&store, &entity, op, data, &AuthContext::user("u1")) {
+            let label = format!("{} {entity}", op.as_str());
+            let (b, a) = split(run.trace, |hook| hook.starts_with("before_"));
+            before.push((label.clone(), b));
+            after.push((label, a));
+        }
+    }
+    Ok((before, after))
+}
+
+/// `trace` as two: the steps and tolerated breaks of the hooks `first`
+/// selects, then the rest.
+fn split(trace: Trace, first: impl Fn(&str) -> bool) -> (Trace, Trace) {
+    let (mut a, mut b) = (Trace::new(trace.mode), Trace::new(trace.mode));
+    for step in trace.steps {
+        if first(step.hook.name) {
+            &mut a
+        } else {
+            &mut b
+        }
+        .steps
+        .push(step);
+    }
+    for t in trace.tolerated {
+        if first(&t.error.hook) { &mut a } else { &mut b }
+            .tolerated
+            .push(t);
+    }
+    (a, b)
+}
 
 /// What reaches a hook's error when the standard requests and writes do
 /// not.
@@ -137,19 +253,6 @@ fn before(
     }
 }
 
-/// The first failed call of `hooks` in `trace`: its typed error, and the
-/// evidence that says the crate would not have caught it.
-fn errors_in(trace: &Trace, hooks: &[&str]) -> Option<(HookError, String)> {
-    trace
-        .steps
-        .iter()
-        .filter(|s| hooks.contains(&s.hook.name))
-        .find_map(|s| match &s.outcome {
-            Outcome::Error { error } => Some((error.clone(), format!("{error}; {UNCAUGHT}"))),
-            _ => None,
-        })
-}
-
 const PY_NAME_001: Check = CATALOG
     .check(
         "PY-NAME-001",
@@ -202,44 +305,21 @@ fn py_init_001(s: &Subject) -> Verdict {
     })
 }
 
-const PY_REQ_001: Check = CATALOG
-    .check(
+const PY_REQ_001: Check = REQUESTS
+    .row(
         "PY-REQ-001",
         "request hook does not panic",
         "Don't call .unwrap() in hooks. A panic in a plugin can crash the runtime thread.",
         Severity::Required,
         "pylon:panics_in_before_request",
-        py_req_001,
+        "on_request_with_meta never panicked",
+        |e| plugin_failed(e, &["on_request_with_meta"]),
     )
     .on_host(
         Basis::Both,
         "src/lib.rs:281-292 (run_on_request_with_meta; no catch_unwind)",
-    );
-fn py_req_001(s: &Subject) -> Verdict {
-    on_pylon(s, |p| {
-        let host = match host(p) {
-            Ok(h) => h,
-            Err(v) => return v,
-        };
-        let mut calls = 0;
-        for meta in requests(p) {
-            for auth in [AuthContext::anonymous(), AuthContext::user("u1")] {
-                let run = host.before_request(&meta, &auth);
-                calls += run.trace.steps.len();
-                if let Some((error, e)) = errors_in(&run.trace, &["on_request_with_meta"]) {
-                    return Verdict::failed(
-                        error.failure,
-                        format!("{} {}: {e}", meta.method, meta.path),
-                    );
-                }
-            }
-        }
-        Verdict::pass(format!(
-            "on_request_with_meta never panicked over {calls} calls"
-        ))
-        .with_calls(calls)
-    })
-}
+    )
+    .noting(UNCAUGHT);
 
 const PY_REQ_002: Check = CATALOG.check(
     "PY-REQ-002",
@@ -283,88 +363,37 @@ fn py_req_002(s: &Subject) -> Verdict {
         }
     })
 }
-fn write_rule(s: &Subject, hooks: &[&str]) -> Verdict {
-    on_pylon(s, |p| {
-        let host = match host(p) {
-            Ok(h) => h,
-            Err(v) => return v,
-        };
-        let store = match EntityStore::in_memory() {
-            Ok(s) => s,
-            Err(e) => return Verdict::skip(e.to_string()),
-        };
-        let _ = store.apply("Post", WriteOp::Insert, &json!({"title": "seed"}));
-        let (mut calls, mut refused) = (0, 0);
-        for (entity, op, data) in writes(p) {
-            match host.write(&store, &entity, op, data, &AuthContext::user("u1")) {
-                Ok(run) => {
-                    calls += run
-                        .trace
-                        .steps
-                        .iter()
-                        .filter(|s| hooks.contains(&s.hook.name))
-                        .count();
-                    if let Some((error, e)) = errors_in(&run.trace, hooks) {
-                        return Verdict::failed(
-                            error.failure,
-                            format!("{} {entity}: {e}", op.as_str()),
-                        );
-                    }
-                }
-                // The store refused this write (e.g. an update of a row a
-                // rejected insert never made): the next write still runs,
-                // and the evidence says how many never reached the hooks.
-                Err(_) => refused += 1,
-            }
-        }
-        let refused = if refused == 0 {
-            String::new()
-        } else {
-            format!(
-                "; the store refused {refused} writes (rows it does not hold), whose hooks did not run"
-            )
-        };
-        Verdict::pass(format!(
-            "{} never panicked over {calls} calls{refused}",
-            hooks.join(", ")
-        ))
-        .with_calls(calls)
-    })
-}
-
-const PY_WRITE_001: Check = CATALOG
-    .check(
+const PY_WRITE_001: Check = BEFORE_WRITES
+    .row(
         "PY-WRITE-001",
         "before_insert / update / delete do not panic",
         "Don't call .unwrap() in hooks; return errors instead.",
         Severity::Required,
         "pylon:panics_in_before_write",
-        py_write_001,
+        "before_insert, before_update, before_delete never panicked",
+        |e| plugin_failed(e, &["before_insert", "before_update", "before_delete"]),
     )
     .on_host(
         Basis::Both,
         "src/lib.rs:199-250 (run_before_*; no catch_unwind)",
-    );
-fn py_write_001(s: &Subject) -> Verdict {
-    write_rule(s, &["before_insert", "before_update", "before_delete"])
-}
+    )
+    .noting(UNCAUGHT);
 
-const PY_WRITE_002: Check = CATALOG
-    .check(
+const PY_WRITE_002: Check = AFTER_WRITES
+    .row(
         "PY-WRITE-002",
         "after_insert / update / delete do not panic",
         "after-write side effects must never fail a successful write.",
         Severity::Required,
         "pylon:panics_in_after_write",
-        py_write_002,
+        "after_insert, after_update, after_delete never panicked",
+        |e| plugin_failed(e, &["after_insert", "after_update", "after_delete"]),
     )
     .on_host(
         Basis::Both,
         "src/lib.rs:212-257 (after hooks return (); a panic unwinds after the row is written)",
-    );
-fn py_write_002(s: &Subject) -> Verdict {
-    write_rule(s, &["after_insert", "after_update", "after_delete"])
-}
+    )
+    .noting(UNCAUGHT);
 
 const PY_WRITE_003: Check = CATALOG.check(
     "PY-WRITE-003",

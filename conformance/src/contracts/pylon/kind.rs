@@ -33,6 +33,7 @@ impl SubjectKind for PylonSubject {
 
     fn set_inputs(&mut self, inputs: Arc<Inputs>) {
         self.inputs = inputs;
+        self.runs = Arc::default();
     }
 
     fn detached(&self) -> Option<Detached> {

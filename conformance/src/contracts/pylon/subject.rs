@@ -1,9 +1,12 @@
 //! A Pylon plugin as a subject: an in-process Rust value, built fresh for
 //! each check.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
+use hookcheck::engine::Trace;
 use hookcheck::pylon::{Plugin, PylonHost, PylonPlugin};
+
+use crate::check::Verdict;
 
 use crate::Inputs;
 use crate::subject::Subject;
@@ -19,7 +22,26 @@ pub struct PylonSubject {
     pub make: PylonMaker,
     /// The author's own inputs, sent after the standard ones.
     pub inputs: Arc<Inputs>,
+    /// The shared exercises, made on first use and shared by the copies
+    /// each check runs with.
+    pub(crate) runs: Arc<Runs>,
 }
+
+/// Labelled traces of one shared exercise, or why it could not run.
+pub(crate) type Run = Result<Labelled, Verdict>;
+
+/// The shared exercises of a Pylon subject.
+#[derive(Default)]
+pub(crate) struct Runs {
+    /// Every request through the request hook.
+    pub(crate) requests: OnceLock<Run>,
+    /// Every write through the write hooks: the calls of the `before_*`
+    /// hooks, then those of the `after_*` hooks, each write's apart.
+    pub(crate) writes: OnceLock<Result<(Labelled, Labelled), Verdict>>,
+}
+
+/// Traces, each with what it ran.
+pub(crate) type Labelled = Vec<(String, Trace)>;
 
 impl PylonSubject {
     /// A fresh instance as the crate's trait (a documented plugin through
@@ -67,6 +89,7 @@ impl Subject {
             name: name.into(),
             make: Arc::new(make),
             inputs: Arc::default(),
+            runs: Arc::default(),
         })
     }
 }

@@ -1,8 +1,8 @@
 //! `RU-*`: the Rustant contract (contracts §4, seed 004).
 
-use hookcheck::engine::{Answer, Outcome, call_guarded};
+use hookcheck::engine::{Answer, Failure, Outcome, Trace, call_guarded};
 use hookcheck::rustant::{
-    AgentHookPoint, AgentHost, HookContext, SecurityPolicy, Version, Violation, validate,
+    AgentHookPoint, AgentHost, AgentRun, HookContext, SecurityPolicy, Version, Violation, validate,
 };
 use serde_json::json;
 
@@ -13,21 +13,26 @@ use crate::subject::Subject;
 use crate::suite::Suite;
 
 const CATALOG: Rules = Rules {
-    exercise: None,
+    exercise: Some(exercise),
     profile: hookcheck::rustant::CONTRACT,
     source: "docs/contracts/rustant.md (restating Rustant's plugin guide and the agent's code)",
     owners: || CHECKS,
 };
 
 fn on_agent(s: &Subject, f: impl FnOnce(&RustantSubject) -> Verdict) -> Verdict {
+    agent(s).map_or_else(|v| v, f)
+}
+
+/// The in-process plugin, or why `s` has none to call.
+fn agent(s: &Subject) -> Result<&RustantSubject, Verdict> {
     if let Some(r) = s.kind::<RustantSubject>() {
-        f(r)
+        Ok(r)
     } else if s.kind::<RustantNativeSubject>().is_some() {
-        Verdict::not_loaded(
+        Err(Verdict::not_loaded(
             "a native Rustant plugin is never loaded (see RU-NATIVE-001): check it in-process from `cargo test`",
-        )
+        ))
     } else {
-        Verdict::skip("not a Rustant subject")
+        Err(Verdict::skip("not a Rustant subject"))
     }
 }
 
@@ -166,7 +171,26 @@ fn ru_load_001(s: &Subject) -> Verdict {
         }
     })
 }
-fn run_points(r: &RustantSubject) -> Result<Vec<hookcheck::rustant::AgentRun>, Verdict> {
+/// The shared exercise: every hook point fired with the agent's standard
+/// contexts, once per run (the subject's copies share it).
+fn exercise(s: &Subject) -> Result<Vec<(String, &Trace)>, Verdict> {
+    let r = agent(s)?;
+    Ok(runs(r)?
+        .iter()
+        .map(|(l, run)| (l.clone(), &run.trace))
+        .collect())
+}
+
+/// The exercise's runs, labelled, made on first use.
+fn runs(r: &RustantSubject) -> Result<&[(String, AgentRun)], Verdict> {
+    r.runs
+        .get_or_init(|| run_points(r))
+        .as_ref()
+        .map(Vec::as_slice)
+        .map_err(Clone::clone)
+}
+
+fn run_points(r: &RustantSubject) -> Result<Vec<(String, AgentRun)>, Verdict> {
     let policy = SecurityPolicy {
         allowed_capabilities: [
             hookcheck::rustant::Capability::ToolRegistration,
@@ -190,7 +214,8 @@ fn run_points(r: &RustantSubject) -> Result<Vec<hookcheck::rustant::AgentRun>, V
     Ok(AgentHookPoint::ALL
         .into_iter()
         .flat_map(standard_contexts)
-        .map(|ctx| host.run(&ctx))
+        .enumerate()
+        .map(|(i, ctx)| (format!("{} run #{i}", ctx.point.name()), host.run(&ctx)))
         .collect())
 }
 
@@ -217,43 +242,20 @@ fn standard_contexts(point: AgentHookPoint) -> Vec<HookContext> {
 }
 
 const RU_HOOK_001: Check = CATALOG
-    .check(
+    .row(
         "RU-HOOK-001",
         "hooks do not panic",
         "Each hook returns a HookResult: Continue, Block(reason) or Modified.",
         Severity::Required,
         "rustant:panicky_hook",
-        ru_hook_001,
+        "no hook panicked",
+        |e| !matches!(e.failure, Failure::HostFault { .. }),
     )
     .on_host(
         Basis::Both,
         "rustant-plugins/src/hooks.rs:140-156 (hooks are called directly; no catch_unwind in the crate)",
-    );
-fn ru_hook_001(s: &Subject) -> Verdict {
-    on_agent(s, |r| match run_points(r) {
-        Err(v) => v,
-        Ok(runs) => {
-            for run in &runs {
-                for step in &run.trace.steps {
-                    if let Outcome::Error { error } = &step.outcome {
-                        return Verdict::failed(
-                            error.failure.clone(),
-                            format!(
-                                "{error}; hookcheck caught it, the agent would not: rustant-plugins has no catch_unwind (hooks.rs:140-156), so the panic unwinds into whatever fires the hook"
-                            ),
-                        );
-                    }
-                }
-            }
-            let calls = runs.iter().map(|r| r.trace.steps.len()).sum();
-            Verdict::pass(format!(
-                "{} hook runs, {calls} hook calls, no panic",
-                runs.len()
-            ))
-            .with_calls(calls)
-        }
-    })
-}
+    )
+    .noting("hookcheck caught it, the agent would not: rustant-plugins has no catch_unwind (hooks.rs:140-156), so the panic unwinds into whatever fires the hook");
 
 const RU_HOOK_002: Check = CATALOG
     .check(
@@ -269,10 +271,10 @@ const RU_HOOK_002: Check = CATALOG
         "rustant-plugins/src/hooks.rs:101-109, 140-156 (Modified is a unit variant; every hook gets the same &HookContext)",
     );
 fn ru_hook_002(s: &Subject) -> Verdict {
-    on_agent(s, |r| match run_points(r) {
+    on_agent(s, |r| match runs(r) {
         Err(v) => v,
         Ok(runs) => {
-            for run in &runs {
+            for (_, run) in runs {
                 for step in &run.trace.steps {
                     if matches!(step.outcome, Outcome::Modified { .. }) {
                         return Verdict::fail(format!(
@@ -282,7 +284,10 @@ fn ru_hook_002(s: &Subject) -> Verdict {
                     }
                 }
             }
-            let calls = runs.iter().map(|r| crate::tally::returned(&r.trace)).sum();
+            let calls = runs
+                .iter()
+                .map(|(_, r)| crate::tally::returned(&r.trace))
+                .sum();
             Verdict::pass(format!("no Modified over {calls} hook calls")).with_calls(calls)
         }
     })
@@ -370,18 +375,18 @@ pub(crate) fn coverage(r: &RustantSubject) -> Coverage {
             entries.push((point, Exercised::answering(point.name(), answerable)));
         }
     }
-    let runs = match run_points(r) {
+    let runs = match runs(r) {
         Ok(runs) => runs,
         Err(v) => return Coverage::nothing(v.evidence),
     };
-    for (i, run) in runs.iter().enumerate() {
+    for (label, run) in runs {
         for (point, entry) in &mut entries {
             let steps = run
                 .trace
                 .steps
                 .iter()
                 .filter(|s| s.hook == point.spec().point);
-            entry.add_steps(&format!("{} run #{i}", point.name()), steps);
+            entry.add_steps(label, steps);
         }
     }
     Coverage {

@@ -2,9 +2,11 @@
 //! for each check, or a native library that is read and never loaded.
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-use hookcheck::rustant::AgentPlugin;
+use hookcheck::rustant::{AgentPlugin, AgentRun};
+
+use crate::check::Verdict;
 
 use crate::subject::Subject;
 
@@ -17,7 +19,13 @@ pub struct RustantSubject {
     pub name: String,
     /// Builds a fresh instance.
     pub make: AgentMaker,
+    /// The shared exercise's runs, made on first use and shared by the
+    /// copies each check runs with.
+    pub(crate) runs: Arc<OnceLock<Runs>>,
 }
+
+/// The shared exercise's runs, labelled, or why it could not run.
+pub(crate) type Runs = Result<Vec<(String, AgentRun)>, Verdict>;
 
 /// A native Rustant plugin: never loaded, only read.
 #[derive(Debug)]
@@ -39,6 +47,7 @@ impl Subject {
         Subject::new(RustantSubject {
             name: name.into(),
             make: Arc::new(make),
+            runs: Arc::default(),
         })
     }
 }
