@@ -48,6 +48,12 @@ pub(crate) trait SubjectKind: Any {
         None
     }
 
+    /// How many times the plugin was loaded so far, for a subject that
+    /// loads it per host (a native library, in a runner each time).
+    fn loads(&self) -> Option<usize> {
+        None
+    }
+
     /// The hooks `hookcheck bench` can time, the default first, each with
     /// the input it takes; empty when none can be.
     fn bench_hooks(&self) -> &'static [(&'static str, Takes)] {
@@ -150,6 +156,13 @@ impl Subject {
     /// runs in a child runner (after the checks ran).
     pub fn protections(&self) -> Option<hookcheck::featherfly::Protections> {
         self.kind.protections()
+    }
+
+    /// How many times the plugin was loaded so far (a native plugin's
+    /// runner started), for a subject that loads it per host: a run loads
+    /// it a fixed, small number of times however many checks it runs.
+    pub fn loads(&self) -> Option<usize> {
+        self.kind.loads()
     }
 
     /// The contract this subject is checked against.

@@ -291,3 +291,32 @@ fn a_prefix_pattern_that_reaches_near_misses_is_noted() {
         report.coverage.notices
     );
 }
+
+#[test]
+fn a_run_loads_a_native_plugin_a_fixed_number_of_times() {
+    // The run's one host (opened with the subject, kept for the exercise
+    // and every check that makes its own calls), and FF-LOAD-008's second
+    // load to compare registrations: two, however many checks run.
+    for (fixture, only) in [
+        ("native:all_hooks", None),
+        ("native:admin_ok", None),
+        ("native:all_hooks", Some("FF-LOAD-001")),
+    ] {
+        let subject = open(fixture);
+        assert_eq!(subject.loads(), Some(1), "{fixture}: the probe loads it");
+        let options = RunOptions {
+            only: only.map(|id| regex::Regex::new(id).unwrap()),
+            ..RunOptions::default()
+        };
+        let report = run_checks(&subject, &options, |_| {});
+        let expected = if only.is_some() { 1 } else { 2 };
+        assert_eq!(
+            subject.loads(),
+            Some(expected),
+            "{fixture} ({} checks)",
+            report.totals.total
+        );
+    }
+    // A subject that loads nothing per host counts nothing.
+    assert_eq!(open("pylon:timestamps").loads(), None);
+}

@@ -45,6 +45,10 @@ impl SubjectKind for NativeSubject {
             .and_then(|e| e.protections.clone())
     }
 
+    fn loads(&self) -> Option<usize> {
+        Some(self.loads.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
     fn bench_hooks(&self) -> &'static [(&'static str, Takes)] {
         BENCH_HOOKS
     }

@@ -66,6 +66,8 @@ pub struct NativeSubject {
     pub drift: std::sync::Mutex<Option<String>>,
     /// The author's own inputs, sent after the standard ones.
     pub inputs: Arc<Inputs>,
+    /// How many times the plugin was loaded (a runner started) so far.
+    pub loads: std::sync::atomic::AtomicUsize,
     /// The run's one host, which the checks that make their own calls
     /// share (the plugin loads once per run, as the daemon loads it once
     /// per start); made by the exercise.
@@ -86,6 +88,8 @@ impl NativeSubject {
                 timeout: self.timeout,
             },
         };
+        self.loads
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let host =
             FeatherFlyHost::load(std::slice::from_ref(&self.path), &options).inspect_err(|e| {
                 if let hookcheck::Error::NativeLoad(why) = e {
@@ -182,6 +186,7 @@ pub(super) fn open(artifact: Artifact, runner: Option<RunnerCommand>) -> Result<
         first_load: std::sync::OnceLock::new(),
         drift: std::sync::Mutex::new(None),
         inputs: Arc::default(),
+        loads: std::sync::atomic::AtomicUsize::new(0),
         shared: std::cell::RefCell::new(None),
     };
     // A file the dynamic loader refuses is not a plugin to
