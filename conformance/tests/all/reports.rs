@@ -210,3 +210,37 @@ fn junit_shows_an_expected_failure_as_skipped_and_classes_cases_by_profile_and_p
         "{xml}"
     );
 }
+
+#[test]
+fn a_failure_a_plugin_caused_is_typed_in_the_json_report() {
+    // A failed start or load, a panic found by a row of the Pylon and
+    // Rustant exercises: the report's `failure` says what the plugin did,
+    // never null.
+    for (reference, check, kind) in [
+        ("native:init_fails", "FF-LOAD-004", "code"),
+        ("wat:start_traps", "LS-LOAD-008", "trap"),
+        ("pylon:failing_init", "PY-INIT-001", "plugin"),
+        ("pylon:panics_in_on_init", "PY-INIT-001", "panic"),
+        ("pylon:panics_in_before_request", "PY-REQ-001", "panic"),
+        ("pylon:panics_in_before_write", "PY-WRITE-001", "panic"),
+        ("pylon:panics_in_after_write", "PY-WRITE-002", "panic"),
+        ("rustant:failing_on_load", "RU-LOAD-001", "plugin"),
+        ("rustant:panicky_hook", "RU-HOOK-001", "panic"),
+    ] {
+        let (dir, _) = run_with_reports(reference);
+        let json: Value =
+            serde_json::from_slice(&std::fs::read(dir.path().join("report.json")).unwrap())
+                .unwrap();
+        let found = json["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == check)
+            .unwrap_or_else(|| panic!("{reference}: no {check}"));
+        assert_eq!(found["status"], "fail", "{reference} {check}: {found}");
+        assert_eq!(
+            found["failure"]["type"], kind,
+            "{reference} {check}: {found}"
+        );
+    }
+}

@@ -50,6 +50,18 @@ pub enum Error {
         /// What went wrong.
         reason: String,
     },
+    /// A plugin's own start (`init`, `on_init`) failed: as
+    /// [`Error::PluginLoad`], with the typed failure a check reports.
+    #[error("failed to load plugin `{plugin}`: {reason}")]
+    PluginStart {
+        /// The plugin's name.
+        plugin: String,
+        /// What went wrong, for a person.
+        reason: String,
+        /// What went wrong, typed: a panic, or the error value `init`
+        /// returned.
+        failure: crate::engine::Failure,
+    },
     /// An artifact on disk is not a loadable plugin.
     #[error("failed to load {}: {reason}", path.display())]
     Artifact {

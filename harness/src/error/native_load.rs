@@ -64,6 +64,24 @@ pub enum LoadError {
     },
 }
 
+impl LoadError {
+    /// The plugin's own failure behind this error, typed: what `init`
+    /// returned, or how the runner died while loading; `None` for a file
+    /// that is not a plugin and for hookcheck's own faults.
+    pub fn failure(&self) -> Option<Failure> {
+        match self {
+            LoadError::InitFailed { code, .. } => Some(Failure::Code {
+                code: i64::from(*code),
+            }),
+            LoadError::Died { failure } => Some(failure.clone()),
+            LoadError::NotLoadable { .. }
+            | LoadError::NoEntry { .. }
+            | LoadError::BadDescriptor { .. }
+            | LoadError::HostFault { .. } => None,
+        }
+    }
+}
+
 /// What a failed `init`'s earlier registrations do on the host.
 fn registered_first(registered: usize) -> String {
     if registered == 0 {

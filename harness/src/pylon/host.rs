@@ -280,9 +280,10 @@ impl PylonHost {
             reason: format!("name() {f}"),
         })?;
         let context = &self.context;
-        call_guarded(|| plugin.on_init(context)).map_err(|f| Error::PluginLoad {
+        call_guarded(|| plugin.on_init(context)).map_err(|f| Error::PluginStart {
             plugin: name.clone(),
             reason: format!("on_init {f} (Pylon does not catch it: the server would not start)"),
+            failure: f,
         })?;
         self.plugins.push(Entry { name, plugin });
         Ok(self)
@@ -306,14 +307,21 @@ impl PylonHost {
             plugin: "<unnamed>".to_owned(),
             reason: format!("name() {f}"),
         })?;
-        let load_err = |reason: String| Error::PluginLoad {
+        let start_err = |reason: String, failure: Failure| Error::PluginStart {
             plugin: name.clone(),
             reason,
+            failure,
         };
         match call_guarded(|| plugin.init(config)) {
             Ok(Ok(())) => {}
-            Ok(Err(e)) => return Err(load_err(format!("init returned an error: {e}"))),
-            Err(f) => return Err(load_err(format!("init {f}"))),
+            Ok(Err(e)) => {
+                let reason = format!("init returned an error: {e}");
+                let failure = Failure::Plugin {
+                    message: e.to_string(),
+                };
+                return Err(start_err(reason, failure));
+            }
+            Err(f) => return Err(start_err(format!("init {f}"), f)),
         }
         self.register(Arc::new(Documented::new(plugin)))
     }

@@ -794,7 +794,10 @@ fn load_rule(
 ) -> Verdict {
     if let Some(why) = n.load_failure.get() {
         return if rule(why) {
-            Verdict::fail(why.to_string())
+            match why.failure() {
+                Some(failure) => Verdict::failed(failure, why.to_string()),
+                None => Verdict::fail(why.to_string()),
+            }
         } else {
             Verdict::not_loaded(format!("does not load: {why}"))
         };

@@ -458,7 +458,10 @@ fn ls_load_008(s: &Subject) -> Verdict {
             Ok(()) => {
                 Verdict::pass("instantiates (the host runs a start section, never `_initialize`)")
             }
-            Err(f) => Verdict::fail(format!("instantiation failed: {f}")),
+            Err(f) => {
+                let evidence = format!("instantiation failed: {f}");
+                Verdict::failed(f, evidence)
+            }
         }
     })
 }

@@ -301,7 +301,12 @@ fn py_init_001(s: &Subject) -> Verdict {
             PylonPlugin::Documented(_) => "init(null) succeeds",
             PylonPlugin::Real(_) => "on_init returns",
         }),
-        Err(e) => Verdict::fail(e.to_string()),
+        Err(e) => match &e {
+            hookcheck::Error::PluginStart { failure, .. } => {
+                Verdict::failed(failure.clone(), e.to_string())
+            }
+            _ => Verdict::fail(e.to_string()),
+        },
     })
 }
 

@@ -166,8 +166,16 @@ fn ru_load_001(s: &Subject) -> Verdict {
         let mut plugin = (r.make)();
         match call_guarded(|| plugin.on_load()) {
             Ok(Ok(())) => Verdict::pass("on_load succeeds"),
-            Ok(Err(e)) => Verdict::fail(format!("on_load failed: {e}")),
-            Err(f) => Verdict::fail(format!("on_load {f}")),
+            Ok(Err(e)) => Verdict::failed(
+                Failure::Plugin {
+                    message: e.to_string(),
+                },
+                format!("on_load failed: {e}"),
+            ),
+            Err(f) => {
+                let evidence = format!("on_load {f}");
+                Verdict::failed(f, evidence)
+            }
         }
     })
 }
