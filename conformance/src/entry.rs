@@ -6,6 +6,7 @@
 //! [`HostedEntry`](crate::HostedEntry) for a host played through the seam).
 
 use hookcheck::engine::Contract;
+use hookcheck::host::LoadOptions;
 
 use crate::subject::{Artifact, Subject};
 use crate::suite::Suite;
@@ -57,6 +58,16 @@ macro_rules! documents {
     };
 }
 pub(crate) use documents;
+
+/// How `serve` and `replay` load a directory of plugins: the deadline of
+/// one hook call and the command that starts a native runner.
+#[derive(Clone, Debug)]
+pub struct ServeOptions {
+    /// How long one hook call may take.
+    pub timeout: std::time::Duration,
+    /// The child runner of native plugins.
+    pub runner: hookcheck::featherfly::RunnerCommand,
+}
 
 /// Everything the tools need from one contract.
 pub trait ContractEntry: Sync {
@@ -116,6 +127,13 @@ pub trait ContractEntry: Sync {
     /// Its pages in this repository, if it has them.
     fn documents(&self) -> Option<Documents> {
         None
+    }
+
+    /// `options` with what this contract's loader needs to load a
+    /// directory of its plugins for `serve` and `replay` (its own option
+    /// type, read by its [`HostEntry`](hookcheck::host::HostEntry)).
+    fn load_options(&self, options: LoadOptions, _serve: &ServeOptions) -> LoadOptions {
+        options
     }
 
     /// Which of the request flags given (`--header`, `--path`, `--body`)

@@ -42,7 +42,7 @@ pub use contracts::{
 };
 pub use coverage::{Coverage, Exercised};
 pub use docs::{Lesson, checks_listing, explanation, lesson};
-pub use entry::{ContractEntry, OpenOptions};
+pub use entry::{ContractEntry, Document, Documents, OpenOptions, ServeOptions};
 pub use error::{Error, Result};
 pub use expect::{Expectation, Expectations};
 pub use hosted::{HostedEntry, HostedPlugin, HostedRun, HostedSubject, hosted_exercise};

@@ -11,7 +11,7 @@ use hookcheck::engine::Contract;
 use hookcheck::fixtures::ConfigEvent;
 use hookcheck::replay::{Harness, LoadOptions};
 use hookcheck::store::EntityStore;
-use hookcheck_conformance::printable;
+use hookcheck_conformance::{ServeOptions, printable};
 
 use super::engine::{Job, Stopped, serve_jobs};
 use super::http::{Shared, handle};
@@ -84,21 +84,16 @@ pub(crate) fn load_harness(
     dir: &std::path::Path,
     timeout_ms: u64,
 ) -> anyhow::Result<Harness> {
-    let runner = crate::cli::conformance::own_runner()?;
-    let options = LoadOptions::default()
-        .with(hookcheck::featherfly::NativeOptions {
-            capacity: hookcheck::featherfly::DEFAULT_CAPACITY,
-            isolation: hookcheck::featherfly::Isolation::Child {
-                command: runner,
-                timeout: std::time::Duration::from_millis(timeout_ms),
-            },
-        })
-        .with(hookcheck_fixtures::pylon_registry());
-    #[cfg(feature = "wasm")]
-    let options = options.with(hookcheck::lesstruct::WasmLimits {
-        deadline: std::time::Duration::from_millis(timeout_ms),
-        ..hookcheck::lesstruct::WasmLimits::default()
-    });
+    let serve = ServeOptions {
+        timeout: std::time::Duration::from_millis(timeout_ms),
+        runner: crate::cli::conformance::own_runner()?,
+    };
+    // Each contract adds what its loader reads.
+    let options = crate::cli::catalog()
+        .entries()
+        .fold(LoadOptions::default(), |options, entry| {
+            entry.load_options(options, &serve)
+        });
     // The error can quote a plugin (its name, what its init said): one
     // line, without its control bytes.
     Harness::load(profile, dir, options).map_err(|e| anyhow::anyhow!(printable(&e.to_string())))

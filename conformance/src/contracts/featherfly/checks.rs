@@ -418,16 +418,14 @@ fn exercise(host: &FeatherFlyHost, inputs: &Inputs) -> Seen {
         let mut death = host.runner_death();
         // Zero threads: the runner is gone and its end is on its way up
         // through init and the shim, which a loaded machine takes a while
-        // to pass on; wait for it too. While it ends, its `/proc` entries
-        // vanish one by one, so a count that cannot be read after one
-        // that could is part of that end, not a reason to stop looking.
-        let mut lingering = false;
+        // to pass on; wait for it too. A count that cannot be read (the
+        // shim's report of where the runner sits not in yet, `/proc`
+        // entries vanishing while the runner ends) says nothing either
+        // way: keep looking too. Only a runner seen with its one thread
+        // left stops the wait early.
         while death.is_none() && Instant::now() < until {
-            match host.runner_threads() {
-                Some(1) => break,
-                Some(_) => lingering = true,
-                None if lingering => {}
-                None => break,
+            if host.runner_threads() == Some(1) {
+                break;
             }
             std::thread::sleep(Duration::from_millis(25));
             death = host.runner_death();

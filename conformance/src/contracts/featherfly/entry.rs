@@ -3,7 +3,9 @@
 
 use hookcheck::engine::Contract;
 
-use crate::entry::{ContractEntry, Documents, OpenOptions, documents};
+use hookcheck::host::LoadOptions;
+
+use crate::entry::{ContractEntry, Documents, OpenOptions, ServeOptions, documents};
 use crate::subject::{Artifact, Subject};
 use crate::suite::Suite;
 use crate::{RequestExtras, Result};
@@ -32,6 +34,16 @@ impl ContractEntry for FeatherFly {
 
     fn open(&self, artifact: Artifact, options: &OpenOptions) -> Result<Subject> {
         super::subject::open(artifact, options.runner.clone())
+    }
+
+    fn load_options(&self, options: LoadOptions, serve: &ServeOptions) -> LoadOptions {
+        options.with(hookcheck::featherfly::NativeOptions {
+            capacity: hookcheck::featherfly::DEFAULT_CAPACITY,
+            isolation: hookcheck::featherfly::Isolation::Child {
+                command: serve.runner.clone(),
+                timeout: serve.timeout,
+            },
+        })
     }
 
     fn input_kinds(&self) -> &'static [&'static str] {

@@ -3,6 +3,11 @@
 
 use hookcheck::engine::Contract;
 
+#[cfg(feature = "wasm")]
+use hookcheck::host::LoadOptions;
+
+#[cfg(feature = "wasm")]
+use crate::entry::ServeOptions;
 use crate::entry::{ContractEntry, Documents, OpenOptions, documents};
 use crate::subject::{Artifact, Subject};
 use crate::suite::Suite;
@@ -45,6 +50,14 @@ impl ContractEntry for Lesstruct {
         return super::subject::open(artifact);
         #[cfg(not(feature = "wasm"))]
         return Err(artifact.bad("this hookcheck was built without its `wasm` feature, which Lesstruct plugins need; install it with default features"));
+    }
+
+    #[cfg(feature = "wasm")]
+    fn load_options(&self, options: LoadOptions, serve: &ServeOptions) -> LoadOptions {
+        options.with(hookcheck::lesstruct::WasmLimits {
+            deadline: serve.timeout,
+            ..hookcheck::lesstruct::WasmLimits::default()
+        })
     }
 
     fn input_kinds(&self) -> &'static [&'static str] {

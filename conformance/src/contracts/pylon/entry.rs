@@ -3,7 +3,9 @@
 
 use hookcheck::engine::Contract;
 
-use crate::entry::{ContractEntry, Documents, OpenOptions, documents};
+use hookcheck::host::LoadOptions;
+
+use crate::entry::{ContractEntry, Documents, OpenOptions, ServeOptions, documents};
 use crate::subject::{Artifact, Subject};
 use crate::suite::Suite;
 use crate::{RequestExtras, Result};
@@ -41,6 +43,12 @@ impl ContractEntry for Pylon {
                 "the bundled `{name}` in fixtures/plugins/inprocess/src/ (in the hookcheck repository)"
             ),
         }
+    }
+
+    /// A manifest names plugins of the bundled registry (this
+    /// repository's fixtures and the crate's built-ins).
+    fn load_options(&self, options: LoadOptions, _serve: &ServeOptions) -> LoadOptions {
+        options.with(hookcheck_fixtures::pylon_registry())
     }
 
     fn input_kinds(&self) -> &'static [&'static str] {
