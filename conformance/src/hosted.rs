@@ -78,10 +78,6 @@ impl SubjectKind for HostedSubject {
             request: request_of(input)?.clone(),
         }))
     }
-
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
 }
 
 /// The request hooks of a host played through the seam, untraced.

@@ -69,8 +69,7 @@ impl Artifact {
 
     /// Whether it is an ELF file that defines `symbol`.
     pub fn exports(&self, symbol: &str) -> bool {
-        self.symbols()
-            .is_ok_and(|s| s.iter().any(|name| name == symbol))
+        matches!(&self.symbols, Some(Ok(names)) if names.iter().any(|name| name == symbol))
     }
 
     /// The plugin's name: the file stem.

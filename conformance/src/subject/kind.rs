@@ -85,14 +85,19 @@ pub(crate) trait SubjectKind: Any {
             self.untimeable()
         )))
     }
-
-    /// Itself, to be taken back out as its own type.
-    fn as_any(&self) -> &dyn Any;
 }
 
 /// A subject that can move to another thread and outlive this one, made
 /// again there.
 pub(crate) type Detached = Box<dyn FnOnce() -> Subject + Send>;
+
+/// [`SubjectKind::detached`] for a kind that is a cheap handle to its
+/// plugin (a name and a maker): a copy of it, made into a subject on the
+/// thread it moves to.
+pub(crate) fn detached_copy<T: SubjectKind + Clone + Send>(kind: &T) -> Option<Detached> {
+    let copy = kind.clone();
+    Some(Box::new(move || Subject::new(copy)))
+}
 
 /// The thing a run checks: one contract's subject, opened by its entry in
 /// the [`Catalog`](crate::Catalog) or made by one of the constructors
@@ -117,7 +122,8 @@ impl Subject {
 
     /// The contract's own subject type, when it is a `T`.
     pub(crate) fn kind<T: SubjectKind>(&self) -> Option<&T> {
-        self.kind.as_any().downcast_ref()
+        let any: &dyn Any = self.kind.as_ref();
+        any.downcast_ref()
     }
 
     /// Everything the subject's kind answers.

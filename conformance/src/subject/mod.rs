@@ -7,4 +7,4 @@ mod kind;
 pub(crate) use artifact::rustc_of;
 pub use artifact::{Artifact, MAX_ARTIFACT_BYTES};
 pub use kind::Subject;
-pub(crate) use kind::{Detached, SubjectKind};
+pub(crate) use kind::{Detached, SubjectKind, detached_copy};

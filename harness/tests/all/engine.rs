@@ -5,6 +5,10 @@ use hookcheck::engine::{
 };
 use rstest::rstest;
 
+/// FeatherFly's `json.response`, where these outcomes are filed.
+const JSON_RESPONSE: hookcheck::engine::HookPoint =
+    hookcheck::engine::hook(hookcheck::featherfly::HOOKS, "json.response").point;
+
 fn run(
     profile: &Profile,
     hook: &str,
@@ -22,11 +26,7 @@ fn run(
 }
 
 fn err() -> Outcome {
-    Outcome::error(
-        "p",
-        hookcheck::engine::hook(hookcheck::featherfly::HOOKS, "json.response").point,
-        Failure::Code { code: -1 },
-    )
+    Outcome::error("p", JSON_RESPONSE, Failure::Code { code: -1 })
 }
 
 #[rstest]
@@ -157,7 +157,7 @@ fn bytes_serialize_as_text_or_hex_and_round_trip() {
 fn hook_errors_name_plugin_and_hook() {
     let o = Outcome::error(
         "x",
-        hookcheck::engine::hook(hookcheck::featherfly::HOOKS, "json.response").point,
+        JSON_RESPONSE,
         Failure::Crash {
             end: ProcessEnd::Signal {
                 number: libc::SIGSEGV,
@@ -171,7 +171,7 @@ fn hook_errors_name_plugin_and_hook() {
     );
     let said = Outcome::error(
         "x",
-        hookcheck::engine::hook(hookcheck::featherfly::HOOKS, "json.response").point,
+        JSON_RESPONSE,
         Failure::Crash {
             end: ProcessEnd::Signal {
                 number: libc::SIGABRT,

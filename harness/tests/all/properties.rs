@@ -19,6 +19,10 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::json;
 
+/// FeatherFly's `json.response`, where these outcomes are filed.
+const JSON_RESPONSE: hookcheck::engine::HookPoint =
+    hookcheck::engine::hook(hookcheck::featherfly::HOOKS, "json.response").point;
+
 const PAGE: u64 = 65_536;
 
 /// A memory-protocol read: offset, length, memory size → range or failure.
@@ -932,15 +936,7 @@ fn a_pipeline_of_mixed_forms_folds_as_the_model_says() {
                         }) {
                             Ok(None) => Outcome::Continue,
                             Ok(Some(v)) => Outcome::modified(v),
-                            Err(f) => Outcome::error(
-                                name,
-                                hookcheck::engine::hook(
-                                    hookcheck::featherfly::HOOKS,
-                                    "json.response",
-                                )
-                                .point,
-                                f,
-                            ),
+                            Err(f) => Outcome::error(name, JSON_RESPONSE, f),
                         }
                     }
                     MixedStep::Native(_) => {
@@ -966,25 +962,9 @@ fn a_pipeline_of_mixed_forms_folds_as_the_model_says() {
                             Ok(None) => Outcome::Continue,
                             Ok(Some(bytes)) => match hookcheck::lesstruct::decode_result(&bytes) {
                                 Ok(v) => Outcome::modified(v.to_string()),
-                                Err(f) => Outcome::error(
-                                    name,
-                                    hookcheck::engine::hook(
-                                        hookcheck::featherfly::HOOKS,
-                                        "json.response",
-                                    )
-                                    .point,
-                                    f,
-                                ),
+                                Err(f) => Outcome::error(name, JSON_RESPONSE, f),
                             },
-                            Err(f) => Outcome::error(
-                                name,
-                                hookcheck::engine::hook(
-                                    hookcheck::featherfly::HOOKS,
-                                    "json.response",
-                                )
-                                .point,
-                                f,
-                            ),
+                            Err(f) => Outcome::error(name, JSON_RESPONSE, f),
                         }
                     }
                 }

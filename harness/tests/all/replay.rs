@@ -16,6 +16,10 @@ use serde_json::json;
 
 use crate::support::lesstruct_host;
 
+/// FeatherFly's `request.intercept`, where these outcomes are filed.
+const REQUEST_INTERCEPT: hookcheck::engine::HookPoint =
+    hookcheck::engine::hook(hookcheck::featherfly::HOOKS, "request.intercept").point;
+
 fn bundled(dir: &str) -> PathBuf {
     workspace_root().join("fixtures").join(dir)
 }
@@ -534,7 +538,7 @@ fn a_recording_of_a_frame_forging_plugin_replays_clean() {
     assert_eq!(steps[0].hook, "request.intercept");
     steps[0].outcome = Outcome::error(
         steps[0].plugin.clone(),
-        hookcheck::engine::hook(hookcheck::featherfly::HOOKS, "request.intercept").point,
+        REQUEST_INTERCEPT,
         Failure::HostFault {
             reason: "the same words".into(),
         },
@@ -571,14 +575,10 @@ fn snapshot_stages_that_failed_the_same_way_do_not_differ() {
 
     let stages = |failure: Failure| {
         let mut trace = Trace::new(TraceMode::Full);
-        let outcome = Outcome::error(
-            "forges_frame",
-            hookcheck::engine::hook(hookcheck::featherfly::HOOKS, "request.intercept").point,
-            failure,
-        );
+        let outcome = Outcome::error("forges_frame", REQUEST_INTERCEPT, failure);
         trace.push(
             "forges_frame",
-            hookcheck::engine::hook(hookcheck::featherfly::HOOKS, "request.intercept").point,
+            REQUEST_INTERCEPT,
             Some(b"{}"),
             &outcome,
             None,

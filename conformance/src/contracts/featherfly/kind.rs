@@ -61,8 +61,4 @@ impl SubjectKind for NativeSubject {
     ) -> Result<Box<dyn Caller>> {
         super::bench::caller(self, hook, input)
     }
-
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
 }

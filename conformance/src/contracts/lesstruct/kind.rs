@@ -50,8 +50,4 @@ impl SubjectKind for WasmSubject {
     ) -> Result<Box<dyn Caller>> {
         super::bench::caller(self, hook, named, input)
     }
-
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
 }

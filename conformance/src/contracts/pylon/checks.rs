@@ -52,8 +52,7 @@ fn plugin_failed(e: &HookError, hooks: &[&str]) -> bool {
 /// the author's), anonymous and as a user, through one host.
 fn request_exercise(s: &Subject) -> Result<Vec<(String, &Trace)>, Verdict> {
     let p = pylon_subject(s)?;
-    let runs = p.runs.requests.get_or_init(|| run_requests(p));
-    labelled(&runs.as_ref().map_err(Clone::clone))
+    labelled(p.runs.requests.get_or_init(|| run_requests(p)).as_ref())
 }
 
 /// The shared write exercise, its `before_*` calls: every write (the
@@ -62,12 +61,7 @@ fn request_exercise(s: &Subject) -> Result<Vec<(String, &Trace)>, Verdict> {
 fn before_write_exercise(s: &Subject) -> Result<Vec<(String, &Trace)>, Verdict> {
     let p = pylon_subject(s)?;
     let runs = p.runs.writes.get_or_init(|| run_writes(p));
-    labelled(
-        &runs
-            .as_ref()
-            .map(|(before, _)| before)
-            .map_err(Clone::clone),
-    )
+    labelled(runs.as_ref().map(|(before, _)| before))
 }
 
 /// The same writes' `after_*` calls: a row over them passes only on
@@ -75,17 +69,18 @@ fn before_write_exercise(s: &Subject) -> Result<Vec<(String, &Trace)>, Verdict> 
 fn after_write_exercise(s: &Subject) -> Result<Vec<(String, &Trace)>, Verdict> {
     let p = pylon_subject(s)?;
     let runs = p.runs.writes.get_or_init(|| run_writes(p));
-    labelled(&runs.as_ref().map(|(_, after)| after).map_err(Clone::clone))
+    labelled(runs.as_ref().map(|(_, after)| after))
 }
 
+/// The in-process plugin, or why `s` has none.
 fn pylon_subject(s: &Subject) -> Result<&PylonSubject, Verdict> {
     s.kind::<PylonSubject>()
         .ok_or_else(|| Verdict::skip("not an in-process Pylon subject"))
 }
 
-fn labelled<'a>(run: &Result<&'a Labelled, Verdict>) -> Result<Vec<(String, &'a Trace)>, Verdict> {
-    run.as_ref()
-        .map(|traces| traces.iter().map(|(l, t)| (l.clone(), t)).collect())
+/// An exercise's traces as the rows read them, or why it could not run.
+fn labelled<'a>(run: Result<&'a Labelled, &Verdict>) -> Result<Vec<(String, &'a Trace)>, Verdict> {
+    run.map(|traces| traces.iter().map(|(l, t)| (l.clone(), t)).collect())
         .map_err(Clone::clone)
 }
 
@@ -154,10 +149,7 @@ const WRITE_HINT: &str =
 const UNCAUGHT: &str = "hookcheck caught it; pylon-plugin does not (no catch_unwind in the crate): the panic unwinds out of the registry into the server's request thread";
 
 fn on_pylon(s: &Subject, f: impl FnOnce(&PylonSubject) -> Verdict) -> Verdict {
-    match s.kind::<PylonSubject>() {
-        Some(p) => f(p),
-        None => Verdict::skip("not an in-process Pylon subject"),
-    }
+    pylon_subject(s).map_or_else(|v| v, f)
 }
 
 fn host(p: &PylonSubject) -> Result<PylonHost, Verdict> {

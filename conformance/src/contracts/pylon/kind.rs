@@ -6,7 +6,7 @@ use hookcheck::engine::{Contract, WriteOp};
 use hookcheck::fixtures::Event;
 
 use super::subject::PylonSubject;
-use crate::subject::{Detached, Subject, SubjectKind};
+use crate::subject::{Detached, SubjectKind, detached_copy};
 use crate::timed::{Caller, Takes};
 use crate::{Inputs, Result};
 
@@ -37,8 +37,7 @@ impl SubjectKind for PylonSubject {
     }
 
     fn detached(&self) -> Option<Detached> {
-        let copy = self.clone();
-        Some(Box::new(move || Subject::new(copy)))
+        detached_copy(self)
     }
 
     fn bench_hooks(&self) -> &'static [(&'static str, Takes)] {
@@ -63,9 +62,5 @@ impl SubjectKind for PylonSubject {
         input: &Event,
     ) -> Result<Box<dyn Caller>> {
         super::bench::caller(self, hook, input)
-    }
-
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
     }
 }

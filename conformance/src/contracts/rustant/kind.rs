@@ -7,7 +7,7 @@ use hookcheck::fixtures::Event;
 
 use super::subject::{RustantNativeSubject, RustantSubject};
 use crate::Result;
-use crate::subject::{Detached, Subject, SubjectKind};
+use crate::subject::{Detached, SubjectKind, detached_copy};
 use crate::timed::{Caller, Takes};
 
 /// The hook points `hookcheck bench` times, each with a context made from
@@ -32,8 +32,7 @@ impl SubjectKind for RustantSubject {
     }
 
     fn detached(&self) -> Option<Detached> {
-        let copy = self.clone();
-        Some(Box::new(move || Subject::new(copy)))
+        detached_copy(self)
     }
 
     fn bench_hooks(&self) -> &'static [(&'static str, Takes)] {
@@ -47,10 +46,6 @@ impl SubjectKind for RustantSubject {
         input: &Event,
     ) -> Result<Box<dyn Caller>> {
         super::bench::caller(self, hook, input)
-    }
-
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
     }
 }
 
@@ -69,9 +64,5 @@ impl SubjectKind for RustantNativeSubject {
 
     fn untimeable(&self) -> &'static str {
         "a native Rustant plugin is read, never loaded"
-    }
-
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
     }
 }
